@@ -1,0 +1,26 @@
+import django_filters
+
+from accounts.models import Role, Team, User
+from salesdept.filters import UpdatedSinceFilterSet
+
+
+def visible_teams(request):
+    """Offer only the teams the viewer may see."""
+    if request is None:
+        return Team.objects.none()
+    return Team.objects.visible_to(request.user)
+
+
+class UserFilter(UpdatedSinceFilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    team = django_filters.ModelChoiceFilter(queryset=visible_teams)
+
+    class Meta:
+        model = User
+        fields = ["role", "team"]
+
+
+class TeamFilter(UpdatedSinceFilterSet):
+    class Meta:
+        model = Team
+        fields: list[str] = []

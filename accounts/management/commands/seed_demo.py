@@ -1,0 +1,48 @@
+"""Build the demo department, deterministically. Each app adds its part through
+``<app>.demo.seed(staff, random, size)`` so that later features extend this one command."""
+
+import importlib
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, demo_logins, seed_staff
+from accounts.models import User
+
+APPS_WITH_DEMO_DATA = ["clients", "deals", "targets", "reports"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo sales department (users with password 'demo' and their data)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any user exists.")
+        parser.add_argument("--size", choices=["small", "large"], default="small")
+        parser.add_argument("--seed", type=int, default=20261123, help="Random seed (deterministic output).")
+
+    def handle(self, *args, **options):
+        if getattr(settings, "IS_PRODUCTION", False):
+            raise CommandError("seed_demo refuses to run under production settings.")
+        if User.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("The database already has users; demo data not loaded.")
+                return
+            raise CommandError("The database already has users; seed_demo only fills an empty database.")
+        rng = random.Random(options["seed"])
+        with transaction.atomic():
+            staff = seed_staff()
+            for app in APPS_WITH_DEMO_DATA:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(staff=staff, rng=rng, size=options["size"])
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo department created. Logins (password '{DEMO_PASSWORD}'):")
+        )
+        for login, who in demo_logins():
+            self.stdout.write(f"  {login:<14} {who}")

@@ -1,0 +1,114 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HEAD = "head", _("Head of sales")
+    LEAD = "lead", _("Team lead")
+    REP = "rep", _("Sales rep")
+    SDR = "sdr", _("Sales development rep")
+    ACCOUNT_MANAGER = "account_manager", _("Key-account manager")
+    ASSISTANT = "assistant", _("Sales assistant")
+    ANALYST = "analyst", _("Sales analyst")
+
+
+class Territory(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TeamQuerySet":
+        """Head and analyst see every team; everybody else the team(s) they belong to or lead."""
+        from accounts.visibility import sees_everything, team_ids_of
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if sees_everything(user):
+            return self
+        return self.filter(pk__in=team_ids_of(user))
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    lead = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "UserQuerySet":
+        """Head and analyst see all staff; others see their own team's people and themselves."""
+        from accounts.visibility import sees_everything, team_ids_of
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if sees_everything(user):
+            return self
+        return self.filter(models.Q(pk=user.pk) | models.Q(team_id__in=team_ids_of(user)))
+
+
+class StaffManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REP)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StaffManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def full_name(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,128 @@
+"""Who sees and who may change which records — the one place that decides (SPEC §1).
+
+A model joins by using ``VisibleQuerySet`` as its manager and declaring how its
+rows reach an owner::
+
+    class Deal(models.Model):
+        visibility_owner_path = "owner"          # the default
+        assistant_may_write = False              # the default
+
+    class Contact(models.Model):
+        visibility_owner_path = "client__owner"  # reaches its owner through the client
+        assistant_may_write = True
+
+Pages, API endpoints, exports and reports then call ``Model.objects.visible_to(user)``
+and ``writable_by(user)`` / ``ensure_can_write(user, obj)`` and never repeat the rules.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+EVERYTHING_ROLES = frozenset({"head", "analyst"})
+TEAM_ROLES = frozenset({"lead", "assistant"})
+OWN_ROLES = frozenset({"rep", "sdr", "account_manager"})
+
+
+def _is_usable(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def sees_everything(user) -> bool:
+    return _is_usable(user) and user.role in EVERYTHING_ROLES
+
+
+def team_ids_of(user) -> models.QuerySet:
+    """The teams a lead or assistant works for: the team they belong to and, for a
+    lead, the teams they lead. Returned lazily so it becomes a subquery, not a query."""
+    from accounts.models import Team
+
+    condition = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
+    if user.role == "lead":
+        condition |= Q(lead_id=user.pk)
+    return Team.objects.filter(condition).values("pk")
+
+
+def _own(owner_path: str, user) -> Q:
+    return Q(**{f"{owner_path}_id": user.pk}) if "__" not in owner_path else Q(**{owner_path: user.pk})
+
+
+def _team(owner_path: str, user) -> Q:
+    return _own(owner_path, user) | Q(**{f"{owner_path}__team_id__in": team_ids_of(user)})
+
+
+def visibility_q(user, owner_path: str = "owner") -> Q | None:
+    """A filter selecting what ``user`` may see; None means everything."""
+    if not _is_usable(user):
+        return Q(pk__in=[])
+    if user.role in EVERYTHING_ROLES:
+        return None
+    if user.role in TEAM_ROLES:
+        return _team(owner_path, user)
+    return _own(owner_path, user)
+
+
+def writability_q(user, owner_path: str = "owner", assistant_may_write: bool = False) -> Q | None:
+    """A filter selecting what ``user`` may change; None means everything."""
+    if not _is_usable(user) or user.role == "analyst":
+        return Q(pk__in=[])
+    if user.role == "head":
+        return None
+    if user.role == "lead":
+        return _team(owner_path, user)
+    if user.role == "assistant":
+        return _team(owner_path, user) if assistant_may_write else Q(pk__in=[])
+    return _own(owner_path, user)
+
+
+class VisibleQuerySet(models.QuerySet):
+    def _owner_path(self) -> str:
+        return getattr(self.model, "visibility_owner_path", "owner")
+
+    def visible_to(self, user):
+        condition = visibility_q(user, self._owner_path())
+        return self if condition is None else self.filter(condition)
+
+    def writable_by(self, user):
+        condition = writability_q(user, self._owner_path(), getattr(self.model, "assistant_may_write", False))
+        return self if condition is None else self.filter(condition)
+
+
+def get_visible_or_404(queryset: VisibleQuerySet, user, **lookup):
+    """The object if ``user`` may see it; a missing and a hidden object both give 404."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Not found.")) from None
+
+
+def can_write(user, instance: models.Model) -> bool:
+    manager = type(instance)._default_manager
+    return manager.writable_by(user).filter(pk=instance.pk).exists()
+
+
+def ensure_can_write(user, instance: models.Model) -> None:
+    """Raise Http404 when the user may not even see the record, PermissionDenied when
+    they see it but may not change it."""
+    manager = type(instance)._default_manager
+    if not manager.visible_to(user).filter(pk=instance.pk).exists():
+        raise Http404(_("Not found."))
+    if not can_write(user, instance):
+        raise PermissionDenied(_("You may not change this record."))
+
+
+def may_own(user, owner, *, assistant_may_write: bool = False) -> bool:
+    """May ``user`` create or hand over a record owned by ``owner``?"""
+    if not _is_usable(user) or owner is None or not owner.is_active:
+        return False
+    if user.role == "head":
+        return True
+    if owner.pk == user.pk:
+        return user.role in OWN_ROLES or user.role == "lead" or assistant_may_write
+    if user.role == "lead" or (user.role == "assistant" and assistant_may_write):
+        return owner.team_id is not None and team_ids_of(user).filter(pk=owner.team_id).exists()
+    return False

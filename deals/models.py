@@ -1,0 +1,246 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.visibility import VisibleQuerySet
+
+
+class StageKind(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class Stage(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    default_probability = models.PositiveSmallIntegerField(
+        _("default probability, %"), default=0, validators=[MaxValueValidator(100)]
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=StageKind.choices, default=StageKind.OPEN)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_probability__lte=100), name="stage_probability_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.kind != StageKind.OPEN
+
+
+class DealType(models.TextChoices):
+    NEW = "new", _("New business")
+    RENEWAL = "renewal", _("Renewal")
+    UPSELL = "upsell", _("Upsell")
+
+
+class DealQuerySet(VisibleQuerySet):
+    def open(self):
+        return self.filter(stage__kind=StageKind.OPEN)
+
+
+class Deal(models.Model):
+    visibility_owner_path = "owner"
+    assistant_may_write = False
+
+    title = models.CharField(_("title"), max_length=200)
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="deals"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="deals"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=0)
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="deals")
+    probability = models.PositiveSmallIntegerField(
+        _("probability, %"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Leave empty to use the stage's default probability."),
+    )
+    expected_close = models.DateField(_("expected close"), null=True, blank=True)
+    deal_type = models.CharField(_("type"), max_length=10, choices=DealType.choices, default=DealType.NEW)
+    renewal_of = models.ForeignKey(
+        "self",
+        verbose_name=_("renews"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewals",
+    )
+    service_start = models.DateField(_("service period start"), null=True, blank=True)
+    service_end = models.DateField(_("service period end"), null=True, blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
+    closed_at = models.DateField(_("closed"), null=True, blank=True)
+    stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = DealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(probability__isnull=True) | Q(probability__lte=100),
+                name="deal_probability_max_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(service_start__isnull=True)
+                | Q(service_end__isnull=True)
+                | Q(service_end__gte=models.F("service_start")),
+                name="deal_service_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "stage"], name="deal_owner_stage_idx"),
+            models.Index(fields=["stage", "expected_close"], name="deal_stage_close_idx"),
+            models.Index(fields=["closed_at"], name="deal_closed_idx"),
+            models.Index(fields=["service_end"], name="deal_service_end_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def effective_probability(self) -> int:
+        return self.probability if self.probability is not None else self.stage.default_probability
+
+
+class StageChangeQuerySet(VisibleQuerySet):
+    pass
+
+
+class StageChange(models.Model):
+    visibility_owner_path = "deal__owner"
+
+    deal = models.ForeignKey(
+        Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.ForeignKey(
+        Stage, verbose_name=_("from"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey(Stage, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("when"), db_index=True)
+    lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        indexes = [models.Index(fields=["deal", "changed_at"], name="stagechange_deal_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.deal}: {self.from_stage} → {self.to_stage}"
+
+
+class FactKind(models.TextChoices):
+    BUDGET_CONFIRMED = "budget_confirmed", _("Budget confirmed")
+    DECISION_MAKER_MET = "decision_maker_met", _("Decision maker met")
+    ASKED_PRICE = "asked_price", _("Asked about price / discount")
+    REQUESTED_CONTRACT = "requested_contract", _("Requested contract or invoice")
+    GAVE_PURCHASE_DATE = "gave_purchase_date", _("Gave a purchase date")
+    NAMED_COMPETITOR = "named_competitor", _("Named a competitor")
+    LEFT_CONTACT = "left_contact", _("Left contact for follow-up")
+    OTHER = "other", _("Other")
+
+
+class FactQuerySet(VisibleQuerySet):
+    pass
+
+
+class Fact(models.Model):
+    visibility_owner_path = "deal__owner"
+
+    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField(_("kind"), max_length=30, choices=FactKind.choices)
+    text = models.TextField(_("what happened"))
+    happened_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    activity = models.ForeignKey(
+        "clients.Activity",
+        verbose_name=_("from activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facts",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+        indexes = [models.Index(fields=["deal", "-happened_on"], name="fact_deal_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class Verdict(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    NEEDS_HELP = "needs_help", _("Needs help")
+    UNQUALIFIED = "unqualified", _("Unqualified")
+
+
+class ReviewQuerySet(VisibleQuerySet):
+    pass
+
+
+class Review(models.Model):
+    visibility_owner_path = "deal__owner"
+
+    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    next_action = models.CharField(_("agreed next action"), max_length=300, blank=True)
+    next_action_due = models.DateField(_("next action due"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [models.Index(fields=["deal", "-reviewed_at"], name="review_deal_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.deal}: {self.get_verdict_display()}"

@@ -1,0 +1,18 @@
+"""Test settings: fast hashing, in-memory e-mail, same database choice as base."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LANGUAGE_CODE = "en"
+# Serve static files straight from the apps, as `runserver` does, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# Tests run tasks in-process; the tests that exercise the real broker start a worker
+# and switch eager mode off for their duration (see tests/salesdept/test_celery.py).
+CELERY_TASK_ALWAYS_EAGER = True

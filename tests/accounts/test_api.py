@@ -1,0 +1,160 @@
+"""GET /api/v1/users/ and /api/v1/teams/, the schema and the docs."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+NORTH_PEOPLE = {"lead_north", "rep_north", "rep_north_2", "sdr_north", "assistant_north"}
+EVERYONE_ACTIVE = NORTH_PEOPLE | {
+    "head",
+    "analyst",
+    "lead_south",
+    "lead_without_team",
+    "rep_south",
+    "rep_without_team",
+    "am_south",
+    "assistant_without_team",
+}
+
+USERS_SEEN = {
+    "head": EVERYONE_ACTIVE,
+    "analyst": EVERYONE_ACTIVE,
+    "lead_north": NORTH_PEOPLE,
+    "rep_north": NORTH_PEOPLE,
+    "assistant_north": NORTH_PEOPLE,
+    "rep_south": {"lead_south", "rep_south", "am_south"},
+    "rep_without_team": {"rep_without_team"},
+    "lead_without_team": {"lead_without_team"},
+}
+
+TEAMS_SEEN = {
+    "head": {"North", "South"},
+    "analyst": {"North", "South"},
+    "lead_north": {"North"},
+    "rep_south": {"South"},
+    "rep_without_team": set(),
+    "assistant_without_team": set(),
+}
+
+
+@pytest.mark.parametrize("viewer", sorted(USERS_SEEN))
+def test_users_list_is_scoped_by_visibility(department, api_as, viewer):
+    response = api_as(getattr(department, viewer)).get("/api/v1/users/", {"page_size": 100})
+    assert response.status_code == 200
+    assert {row["username"] for row in response.json()["results"]} == USERS_SEEN[viewer]
+
+
+def test_user_row_has_the_documented_fields(department, api_as):
+    response = api_as(department.head).get("/api/v1/users/", {"search": "rep_north_2"})
+    row = response.json()["results"][0]
+    rep = department.rep_north_2
+    assert row == {
+        "id": rep.pk,
+        "username": "rep_north_2",
+        "full_name": rep.get_full_name(),
+        "first_name": rep.first_name,
+        "last_name": rep.last_name,
+        "email": "rep_north_2@example.com",
+        "role": "rep",
+        "team": {"id": department.north.pk, "name": "North"},
+        "updated_at": row["updated_at"],
+    }
+
+
+def test_a_user_outside_the_scope_answers_404(department, api_as):
+    response = api_as(department.rep_north).get(f"/api/v1/users/{department.rep_south.pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("viewer", sorted(TEAMS_SEEN))
+def test_teams_list_is_scoped_by_visibility(department, api_as, viewer):
+    response = api_as(getattr(department, viewer)).get("/api/v1/teams/")
+    assert {row["name"] for row in response.json()["results"]} == TEAMS_SEEN[viewer]
+
+
+def test_team_row_names_its_lead(department, api_as):
+    response = api_as(department.lead_north).get("/api/v1/teams/")
+    assert response.json()["results"] == [
+        {
+            "id": department.north.pk,
+            "name": "North",
+            "lead": department.lead_north.pk,
+            "lead_name": department.lead_north.get_full_name(),
+            "updated_at": response.json()["results"][0]["updated_at"],
+        }
+    ]
+
+
+def test_users_filter_by_role_and_team(department, api_as):
+    client = api_as(department.head)
+    by_role = client.get("/api/v1/users/", {"role": "lead"}).json()["results"]
+    assert {row["username"] for row in by_role} == {"lead_north", "lead_south", "lead_without_team"}
+    by_team = client.get("/api/v1/users/", {"team": department.south.pk}).json()["results"]
+    assert {row["username"] for row in by_team} == {"lead_south", "rep_south", "am_south"}
+
+
+def test_users_ordering(department, api_as):
+    rows = api_as(department.head).get("/api/v1/users/", {"ordering": "-username", "page_size": 3}).json()
+    assert [row["username"] for row in rows["results"]] == ["sdr_north", "rep_without_team", "rep_south"]
+
+
+def test_updated_since_returns_only_newer_rows(department, api_as):
+    cutoff = timezone.now()
+    User.objects.filter(pk=department.rep_north.pk).update(updated_at=cutoff + timezone.timedelta(seconds=5))
+    User.objects.exclude(pk=department.rep_north.pk).update(updated_at=cutoff - timezone.timedelta(days=1))
+    response = api_as(department.head).get("/api/v1/users/", {"updated_since": cutoff.isoformat()})
+    assert [row["username"] for row in response.json()["results"]] == ["rep_north"]
+
+
+def test_bad_updated_since_is_a_400_with_a_field_message(department, api_as):
+    response = api_as(department.head).get("/api/v1/users/", {"updated_since": "yesterday"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["updated_since"]
+
+
+def test_pagination_uses_page_and_capped_page_size(department, api_as, settings):
+    settings.API_MAX_PAGE_SIZE = 4
+    client = api_as(department.head)
+    first = client.get("/api/v1/users/", {"page_size": 1000}).json()
+    assert first["count"] == len(EVERYONE_ACTIVE)
+    assert len(first["results"]) == 4
+    second = client.get("/api/v1/users/", {"page_size": 4, "page": 2}).json()
+    assert len(second["results"]) == 4
+    assert {row["id"] for row in first["results"]}.isdisjoint({row["id"] for row in second["results"]})
+    assert client.get("/api/v1/users/", {"page": 99}).status_code == 404
+
+
+def test_users_list_runs_a_constant_number_of_queries(department, api_as, django_assert_num_queries):
+    client = api_as(department.head)
+    # token lookup, count, page
+    with django_assert_num_queries(3):
+        client.get("/api/v1/users/", {"page_size": 2})
+    with django_assert_num_queries(3):
+        client.get("/api/v1/users/", {"page_size": 100})
+
+
+def test_schema_is_a_valid_openapi_3_document(department, api_as):
+    from drf_spectacular.validation import validate_schema
+
+    response = api_as(department.head).get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)
+    assert "/api/v1/users/" in schema["paths"]
+    assert "/api/v1/auth/token/" in schema["paths"]
+
+
+def test_docs_are_served_without_any_cdn(department, client):
+    client.force_login(department.head)
+    response = client.get("/api/docs/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert asset.status_code == 200

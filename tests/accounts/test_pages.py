@@ -1,0 +1,66 @@
+"""The base layout, the people page and the language switcher."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_layout_shows_the_user_role_and_navigation(client, department):
+    client.force_login(department.lead_north)
+    page = client.get(reverse("home")).content.decode()
+    assert department.lead_north.get_full_name() in page
+    assert "Team lead" in page
+    assert 'href="/accounts/people/"' in page
+    assert 'href="/api/docs/"' in page
+    assert 'href="/admin/"' not in page  # only staff users get the admin link
+    assert 'action="/i18n/setlang/"' in page
+
+
+def test_people_page_lists_only_what_the_viewer_may_see(client, department):
+    client.force_login(department.rep_south)
+    page = client.get(reverse("accounts:staff")).content.decode()
+    for visible in (department.lead_south, department.rep_south, department.account_manager_south):
+        assert visible.get_full_name() in page
+    for hidden in (department.rep_north, department.head, department.analyst):
+        assert hidden.get_full_name() not in page
+
+
+def test_people_page_filters_by_role(client, department):
+    client.force_login(department.head)
+    page = client.get(reverse("accounts:staff"), {"role": "analyst"}).content.decode()
+    assert department.analyst.get_full_name() in page
+    assert department.rep_north.get_full_name() not in page
+
+
+def test_people_page_with_a_bad_filter_shows_an_empty_state_not_an_error(client, department):
+    client.force_login(department.head)
+    response = client.get(reverse("accounts:staff"), {"team": "not-a-team"})
+    assert response.status_code == 200
+    assert "Nobody matches these filters." in response.content.decode()
+
+
+def test_people_page_runs_a_constant_number_of_queries(client, department, django_assert_num_queries):
+    client.force_login(department.head)
+    # session, user, team choices, count, page
+    with django_assert_num_queries(5):
+        client.get(reverse("accounts:staff"))
+    UserFactory.create_batch(30, team=department.north)
+    with django_assert_num_queries(5):
+        client.get(reverse("accounts:staff"))
+
+
+@pytest.mark.parametrize(
+    ("language", "sign_out", "rep_role"),
+    [("ru", "Выйти", "Менеджер по продажам"), ("zh-hans", "退出", "销售代表")],
+)
+def test_language_switcher_translates_the_interface(client, department, language, sign_out, rep_role):
+    client.force_login(department.rep_north)
+    response = client.post(reverse("set_language"), {"language": language, "next": "/"})
+    assert response.status_code == 302
+    page = client.get(reverse("home")).content.decode()
+    assert sign_out in page
+    assert rep_role in page
+    assert f'<html lang="{language}">' in page

@@ -1,0 +1,163 @@
+"""SPEC §1: who sees and who may change which records, for every role.
+
+Clients are owned directly; contacts reach their owner through the client, so the
+same matrix also proves that a model only has to declare its owner path."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.visibility import can_write, ensure_can_write, get_visible_or_404, may_own
+from clients.models import Client, Contact
+from tests.factories import ClientFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(department):
+    d = department
+    owners = {
+        "rep_north": d.rep_north,
+        "rep_north_2": d.rep_north_2,
+        "lead_north": d.lead_north,
+        "rep_south": d.rep_south,
+        "rep_without_team": d.rep_without_team,
+        "sdr_north": d.sdr_north,
+    }
+    clients = {name: ClientFactory(name=f"client of {name}", owner=owner) for name, owner in owners.items()}
+    for name, client in clients.items():
+        ContactFactory(client=client, name=f"contact of {name}")
+    return clients
+
+
+ALL = {"rep_north", "rep_north_2", "lead_north", "rep_south", "rep_without_team", "sdr_north"}
+NORTH = {"rep_north", "rep_north_2", "lead_north", "sdr_north"}
+
+VISIBLE = {
+    "head": ALL,
+    "analyst": ALL,
+    "lead_north": NORTH,
+    "lead_south": {"rep_south"},
+    "lead_without_team": set(),
+    "rep_north": {"rep_north"},
+    "rep_south": {"rep_south"},
+    "rep_without_team": {"rep_without_team"},
+    "sdr_north": {"sdr_north"},
+    "account_manager_south": set(),
+    "assistant_north": NORTH,
+    "assistant_without_team": set(),
+    "inactive_rep_north": set(),
+}
+
+WRITABLE_CLIENTS = {
+    **VISIBLE,
+    "analyst": set(),
+    "assistant_north": set(),  # assistants do not change clients, only contacts, activities and payments
+}
+
+WRITABLE_CONTACTS = {**VISIBLE, "analyst": set()}
+
+
+def owners_of(queryset, field="owner__username"):
+    return {
+        value.removeprefix("client of ").removeprefix("contact of ")
+        for value in queryset.values_list(field, flat=True)
+    }
+
+
+@pytest.mark.parametrize("viewer", sorted(VISIBLE))
+def test_clients_visible_to_each_role(department, records, viewer):
+    user = getattr(department, viewer)
+    names = set(Client.objects.visible_to(user).values_list("name", flat=True))
+    assert names == {f"client of {owner}" for owner in VISIBLE[viewer]}
+
+
+@pytest.mark.parametrize("viewer", sorted(VISIBLE))
+def test_contacts_visible_through_their_client(department, records, viewer):
+    user = getattr(department, viewer)
+    names = set(Contact.objects.visible_to(user).values_list("name", flat=True))
+    assert names == {f"contact of {owner}" for owner in VISIBLE[viewer]}
+
+
+@pytest.mark.parametrize("viewer", sorted(WRITABLE_CLIENTS))
+def test_clients_writable_by_each_role(department, records, viewer):
+    user = getattr(department, viewer)
+    names = set(Client.objects.writable_by(user).values_list("name", flat=True))
+    assert names == {f"client of {owner}" for owner in WRITABLE_CLIENTS[viewer]}
+    for owner, client in records.items():
+        assert can_write(user, client) is (owner in WRITABLE_CLIENTS[viewer])
+
+
+@pytest.mark.parametrize("viewer", sorted(WRITABLE_CONTACTS))
+def test_contacts_writable_by_each_role(department, records, viewer):
+    user = getattr(department, viewer)
+    names = set(Contact.objects.writable_by(user).values_list("name", flat=True))
+    assert names == {f"contact of {owner}" for owner in WRITABLE_CONTACTS[viewer]}
+
+
+def test_a_lead_sees_the_team_they_lead_even_without_being_a_member(department, records):
+    lead = department.lead_without_team
+    department.south.lead = lead
+    department.south.save()
+    names = set(Client.objects.visible_to(lead).values_list("name", flat=True))
+    assert names == {"client of rep_south"}
+
+
+def test_anonymous_user_sees_nothing(records):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert Client.objects.visible_to(AnonymousUser()).count() == 0
+    assert Client.objects.writable_by(AnonymousUser()).count() == 0
+
+
+def test_hidden_and_missing_records_both_answer_404(department, records):
+    south_client = records["rep_south"]
+    with pytest.raises(Http404):
+        get_visible_or_404(Client.objects.all(), department.rep_north, pk=south_client.pk)
+    with pytest.raises(Http404):
+        get_visible_or_404(Client.objects.all(), department.rep_north, pk=999_999)
+    with pytest.raises(Http404):
+        get_visible_or_404(Client.objects.all(), department.rep_north, pk="not-a-number")
+    assert get_visible_or_404(Client.objects.all(), department.rep_south, pk=south_client.pk) == south_client
+
+
+def test_ensure_can_write_hides_invisible_and_forbids_read_only(department, records):
+    client = records["rep_north"]
+    with pytest.raises(Http404):
+        ensure_can_write(department.rep_south, client)
+    with pytest.raises(PermissionDenied):
+        ensure_can_write(department.analyst, client)
+    with pytest.raises(PermissionDenied):
+        ensure_can_write(department.assistant_north, client)
+    ensure_can_write(department.lead_north, client)
+    ensure_can_write(department.rep_north, client)
+
+
+@pytest.mark.parametrize(
+    ("actor", "owner", "assistant_may_write", "allowed"),
+    [
+        ("head", "rep_south", False, True),
+        ("lead_north", "rep_north", False, True),
+        ("lead_north", "lead_north", False, True),
+        ("lead_north", "rep_south", False, False),
+        ("lead_without_team", "rep_north", False, False),
+        ("rep_north", "rep_north", False, True),
+        ("rep_north", "rep_north_2", False, False),
+        ("sdr_north", "sdr_north", False, True),
+        ("assistant_north", "rep_north", False, False),
+        ("assistant_north", "rep_north", True, True),
+        ("assistant_north", "rep_south", True, False),
+        ("analyst", "analyst", False, False),
+        ("analyst", "rep_north", True, False),
+        ("head", "inactive_rep_north", False, False),
+        ("inactive_rep_north", "inactive_rep_north", False, False),
+    ],
+)
+def test_who_may_give_a_record_to_which_owner(department, actor, owner, assistant_may_write, allowed):
+    assert (
+        may_own(
+            getattr(department, actor), getattr(department, owner), assistant_may_write=assistant_may_write
+        )
+        is allowed
+    )

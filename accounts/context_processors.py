@@ -1,17 +1,36 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+# (url name, label, key, who sees the link: None = everybody signed in)
+SECTIONS = [
+    ("home", _("Home"), "home", None),
+    ("clients:list", _("Clients"), "clients", None),
+    ("clients:next_steps", _("Next steps"), "next_steps", None),
+    ("deals:kanban", _("Pipeline"), "pipeline", None),
+    ("deals:list", _("Deals"), "deals", None),
+    ("deals:board", _("抓单 board"), "board", None),
+    ("targets:plan_grid", _("Plans"), "plans", None),
+    ("targets:receivables", _("Receivables"), "receivables", None),
+    ("reports:index", _("Reports"), "reports", None),
+    ("accounts:staff", _("People"), "staff", None),
+    ("swagger-ui", _("API"), "api", None),
+]
 
 
 def navigation(request):
-    """Links to the sections that exist, for the signed-in user."""
+    """Links to the sections that exist, for the signed-in user. A section whose URL is not
+    routed (yet) is simply left out."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
-    links = [
-        {"url": reverse("home"), "label": _("Home"), "key": "home"},
-        {"url": reverse("accounts:staff"), "label": _("People"), "key": "staff"},
-        {"url": reverse("swagger-ui"), "label": _("API"), "key": "api"},
-    ]
+    links = []
+    for url_name, label, key, roles in SECTIONS:
+        if roles is not None and user.role not in roles:
+            continue
+        try:
+            links.append({"url": reverse(url_name), "label": label, "key": key})
+        except NoReverseMatch:
+            continue
     if user.is_staff:
         links.append({"url": reverse("admin:index"), "label": _("Admin"), "key": "admin"})
     return {"nav_links": links}

@@ -13,11 +13,19 @@ router.register("teams", accounts_api.TeamViewSet, basename="team")
 api_v1 = [
     path("auth/token/", accounts_api.TokenObtainView.as_view(), name="api-token"),
     path("", include(router.urls)),
+    path("", include("clients.api_urls")),
+    path("", include("deals.api_urls")),
+    path("", include("targets.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("clients/", include("clients.urls")),
+    path("deals/", include("deals.urls")),
+    path("targets/", include("targets.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -7,7 +7,9 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, Team, Territory, User
-from clients.models import Activity, ActivityKind, Client, Contact, Industry
+from clients.models import Activity, ActivityKind, Client, Contact, Industry, normalize_name
+from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, Verdict
+from targets.models import Installment, OverdueReason, Payment, Plan, PlanMetric
 
 
 class TerritoryFactory(factory.django.DjangoModelFactory):
@@ -52,7 +54,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
         model = Client
 
     name = factory.Sequence(lambda n: f"Client {n}")
-    normalized_name = factory.LazyAttribute(lambda client: client.name.casefold())
+    normalized_name = factory.LazyAttribute(lambda client: normalize_name(client.name))
     owner = factory.SubFactory(UserFactory)
 
 
@@ -75,6 +77,98 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     kind = ActivityKind.CALL
     occurred_at = factory.LazyFunction(timezone.now)
     duration_minutes = 5
+
+
+def stage(name: str) -> Stage:
+    """One of the default pipeline's stages (created by the data migration)."""
+    return Stage.objects.get(name=name)
+
+
+class DealFactory(factory.django.DjangoModelFactory):
+    """A deal created directly, for test set-up; real code moves stages with deal_move."""
+
+    class Meta:
+        model = Deal
+
+    title = factory.Sequence(lambda n: f"Deal {n}")
+    client = factory.SubFactory(ClientFactory)
+    owner = factory.LazyAttribute(lambda deal: deal.client.owner)
+    amount = Decimal("1000.00")
+    stage = factory.LazyFunction(lambda: Stage.objects.get(name="Lead"))
+    deal_type = DealType.NEW
+
+
+class StageChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageChange
+
+    deal = factory.SubFactory(DealFactory)
+    from_stage = None
+    to_stage = factory.LazyAttribute(lambda change: change.deal.stage)
+    changed_by = factory.LazyAttribute(lambda change: change.deal.owner)
+    changed_at = factory.LazyFunction(timezone.now)
+
+
+class FactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fact
+
+    deal = factory.SubFactory(DealFactory)
+    kind = FactKind.ASKED_PRICE
+    text = "The director asked whether we can lower the price."
+    happened_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.LazyAttribute(lambda fact: fact.deal.owner)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    deal = factory.SubFactory(DealFactory)
+    reviewer = factory.SubFactory(UserFactory, role=Role.LEAD)
+    verdict = Verdict.ON_TRACK
+    comment = "Contract draft requested; keep pushing."
+    reviewed_at = factory.LazyFunction(timezone.now)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    metric = PlanMetric.BOOKED
+    amount = Decimal("1200000.00")
+    created_by = factory.SubFactory(UserFactory, role=Role.HEAD)
+
+
+class InstallmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Installment
+
+    deal = factory.SubFactory(DealFactory)
+    due_date = factory.LazyFunction(timezone.localdate)
+    amount = Decimal("500.00")
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    installment = factory.SubFactory(InstallmentFactory)
+    amount = Decimal("100.00")
+    paid_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.LazyAttribute(lambda payment: payment.installment.deal.owner)
+
+
+class OverdueReasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OverdueReason
+
+    installment = factory.SubFactory(InstallmentFactory)
+    reason = "Waiting for the client's budget approval."
+    promised_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
+    recorded_by = factory.LazyAttribute(lambda reason: reason.installment.deal.owner)
+    recorded_at = factory.LazyFunction(timezone.now)
 
 
 def money(value: str) -> Decimal:

@@ -1,0 +1,247 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.visibility import VisibleQuerySet
+
+
+class PlanMetric(models.TextChoices):
+    BOOKED = "booked", _("Booked revenue (won deals by close date)")
+    COLLECTED = "collected", _("Collected revenue (payments by date)")
+
+
+class Plan(models.Model):
+    """A year's target for the whole department, set by the head."""
+
+    year = models.PositiveIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    metric = models.CharField(
+        _("metric"), max_length=20, choices=PlanMetric.choices, default=PlanMetric.BOOKED
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    month_method = models.CharField(_("months split by"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "metric"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "metric"], name="plan_year_metric_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="plan_amount_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_metric_display()}"
+
+
+class Allocation(models.Model):
+    """One cell of the decomposition: a month (team and rep empty), a team-month (rep
+    empty) or a rep-month (team and rep set)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rep"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_allocations",
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "month", "team", "rep"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_amount_non_negative"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="allocation_month_range"),
+            models.CheckConstraint(
+                condition=Q(rep__isnull=True) | Q(team__isnull=False), name="allocation_rep_has_team"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "month"],
+                condition=Q(team__isnull=True, rep__isnull=True),
+                name="allocation_month_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "month", "team"],
+                condition=Q(team__isnull=False, rep__isnull=True),
+                name="allocation_team_month_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "month", "rep"],
+                condition=Q(rep__isnull=False),
+                name="allocation_rep_month_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.month:02d} · {self.team or '-'} · {self.rep or '-'}: {self.amount}"
+
+
+class ActivityNorm(models.Model):
+    """Calls per day and meetings per week, per role or (overriding it) per rep."""
+
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rep"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity_norm",
+    )
+    calls_per_day = models.PositiveIntegerField(_("calls per day"), default=0)
+    meetings_per_week = models.PositiveIntegerField(_("meetings per week"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["role", "user"]
+        verbose_name = _("activity norm")
+        verbose_name_plural = _("activity norms")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=True) & ~Q(role="")) | (Q(user__isnull=False) & Q(role="")),
+                name="norm_role_xor_user",
+            ),
+            models.UniqueConstraint(fields=["role"], condition=Q(user__isnull=True), name="norm_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.role}: {self.calls_per_day}/day, {self.meetings_per_week}/week"
+
+
+class InstallmentQuerySet(VisibleQuerySet):
+    pass
+
+
+class Installment(models.Model):
+    """One line of a won deal's payment schedule."""
+
+    visibility_owner_path = "deal__owner"
+    assistant_may_write = True
+
+    deal = models.ForeignKey(
+        "deals.Deal", verbose_name=_("deal"), on_delete=models.CASCADE, related_name="installments"
+    )
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = InstallmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("installment")
+        verbose_name_plural = _("installments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="installment_amount_positive")]
+        indexes = [
+            models.Index(fields=["deal", "due_date"], name="installment_deal_due_idx"),
+            models.Index(fields=["due_date"], name="installment_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deal} · {self.due_date} · {self.amount}"
+
+
+class PaymentQuerySet(VisibleQuerySet):
+    pass
+
+
+class Payment(models.Model):
+    visibility_owner_path = "installment__deal__owner"
+    assistant_may_write = True
+
+    installment = models.ForeignKey(
+        Installment, verbose_name=_("installment"), on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    is_overpayment = models.BooleanField(_("recorded as overpayment"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-paid_on", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        indexes = [
+            models.Index(fields=["installment", "paid_on"], name="payment_installment_date_idx"),
+            models.Index(fields=["paid_on"], name="payment_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.installment} · {self.paid_on} · {self.amount}"
+
+
+class OverdueReasonQuerySet(VisibleQuerySet):
+    pass
+
+
+class OverdueReason(models.Model):
+    """Why a payment is late and when it is now promised; kept as a history."""
+
+    visibility_owner_path = "installment__deal__owner"
+    assistant_may_write = True
+
+    installment = models.ForeignKey(
+        Installment, verbose_name=_("installment"), on_delete=models.CASCADE, related_name="overdue_reasons"
+    )
+    reason = models.TextField(_("reason"))
+    promised_date = models.DateField(_("promised date"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = OverdueReasonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("overdue reason")
+        verbose_name_plural = _("overdue reasons")
+        indexes = [models.Index(fields=["installment", "-recorded_at"], name="overduereason_inst_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.installment}: {self.reason[:60]}"

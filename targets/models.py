@@ -5,12 +5,30 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.visibility import VisibleQuerySet
+from accounts.visibility import TEAM_ROLES, VisibleQuerySet, team_ids_of, visibility_q
 
 
 class PlanMetric(models.TextChoices):
     BOOKED = "booked", _("Booked revenue (won deals by close date)")
     COLLECTED = "collected", _("Collected revenue (payments by date)")
+
+
+class MonthMethod(models.TextChoices):
+    EVEN = "even", _("evenly")
+    WEIGHTS = "weights", _("by given weights")
+    LAST_YEAR = "last_year", _("by last year's actual shares")
+    EVEN_FALLBACK = "even_fallback", _("evenly (last year had no actuals)")
+
+
+class SplitMethod(models.TextChoices):
+    EVEN = "even", _("evenly")
+    WEIGHTS = "weights", _("by given weights")
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The department's targets are known to everyone who works in it."""
+        return self if user.is_authenticated and user.is_active else self.none()
 
 
 class Plan(models.Model):
@@ -24,7 +42,14 @@ class Plan(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     note = models.TextField(_("note"), blank=True)
-    month_method = models.CharField(_("months split by"), max_length=20, blank=True)
+    month_method = models.CharField(
+        _("months split by"), max_length=20, blank=True, choices=MonthMethod.choices
+    )
+    team_method = models.CharField(
+        _("teams split by"), max_length=20, blank=True, choices=SplitMethod.choices
+    )
+    rep_method = models.CharField(_("reps split by"), max_length=20, blank=True, choices=SplitMethod.choices)
+    decomposed_at = models.DateTimeField(_("decomposed"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -32,6 +57,7 @@ class Plan(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "metric"]
@@ -44,6 +70,21 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.get_metric_display()}"
+
+
+class AllocationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Head and analyst see every cell; a lead or assistant their team's team-month and
+        rep-month cells; everybody else their own rep-month cells. Department month totals
+        are for the head and analyst (plan amounts themselves are public, see Plan)."""
+        condition = visibility_q(user, "rep")
+        if condition is None:
+            return self
+        if user.is_authenticated and user.is_active and user.role in TEAM_ROLES:
+            # By the team the cell was allocated to, so a lead keeps seeing the plan of a
+            # rep who has since moved on.
+            condition |= Q(team_id__in=team_ids_of(user))
+        return self.filter(condition)
 
 
 class Allocation(models.Model):
@@ -76,6 +117,7 @@ class Allocation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
+    objects = AllocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "month", "team", "rep"]
@@ -108,6 +150,16 @@ class Allocation(models.Model):
         return f"{self.plan} · {self.month:02d} · {self.team or '-'} · {self.rep or '-'}: {self.amount}"
 
 
+class ActivityNormQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Role norms are known to everyone; a personal override to whoever sees that person."""
+        from accounts.models import User
+
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(Q(user__isnull=True) | Q(user__in=User.objects.visible_to(user)))
+
+
 class ActivityNorm(models.Model):
     """Calls per day and meetings per week, per role or (overriding it) per rep."""
 
@@ -123,6 +175,8 @@ class ActivityNorm(models.Model):
     calls_per_day = models.PositiveIntegerField(_("calls per day"), default=0)
     meetings_per_week = models.PositiveIntegerField(_("meetings per week"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = ActivityNormQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "user"]

@@ -1,0 +1,82 @@
+"""Who may set plans, adjust a team's split, set norms and keep a deal's receivables.
+
+These are the targets app's few rules that ``accounts.visibility`` does not already
+state; each one is expressed through its helpers, never through its own role tables."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, Team, User
+from accounts.visibility import team_ids_of, writability_q
+from deals.models import Deal
+from targets.models import Installment
+
+# Who carries a sales quota: the plan is split among these people. SDRs hand their leads
+# over and so are measured by activity norms, not by revenue.
+PLAN_ROLES = (Role.REP, Role.ACCOUNT_MANAGER)
+
+
+def _usable(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def may_set_plans(user) -> bool:
+    """The head sets and decomposes plans (the only role whose write scope is everything)."""
+    return _usable(user) and writability_q(user) is None
+
+
+def ensure_can_set_plans(user) -> None:
+    if not may_set_plans(user):
+        raise PermissionDenied(_("Only the head of sales sets and splits plans."))
+
+
+def plan_teams_adjustable_by(user):
+    """Teams whose split between reps ``user`` may adjust: every team for the head, the
+    teams they lead or belong to for a lead, none for anybody else."""
+    if may_set_plans(user):
+        return Team.objects.all()
+    if _usable(user) and user.role == Role.LEAD:
+        return Team.objects.filter(pk__in=team_ids_of(user))
+    return Team.objects.none()
+
+
+def may_adjust_team(user, team: Team) -> bool:
+    return plan_teams_adjustable_by(user).filter(pk=team.pk).exists()
+
+
+def ensure_can_adjust_team(user, team: Team) -> None:
+    """404 when the team is not even visible to ``user``, 403 when it is but read-only."""
+    if not Team.objects.visible_to(user).filter(pk=team.pk).exists():
+        raise Http404(_("Not found."))
+    if not may_adjust_team(user, team):
+        raise PermissionDenied(_("You may not change this team's plan."))
+
+
+def may_set_norm_for(user, person: User) -> bool:
+    """The head sets anybody's personal norm; a lead the people of their team."""
+    if may_set_plans(user):
+        return True
+    if not _usable(user) or user.role != Role.LEAD or person.pk == user.pk or person.team_id is None:
+        return False
+    return team_ids_of(user).filter(pk=person.team_id).exists()
+
+
+def receivable_deals_writable_by(user):
+    """Deals whose payment schedule, payments and overdue reasons ``user`` may keep: the
+    installment rules (assistants of the team included), applied to the deal's owner."""
+    condition = writability_q(user, "owner", assistant_may_write=Installment.assistant_may_write)
+    return Deal.objects.all() if condition is None else Deal.objects.filter(condition)
+
+
+def may_keep_receivables(user, deal: Deal) -> bool:
+    return receivable_deals_writable_by(user).filter(pk=deal.pk).exists()
+
+
+def ensure_can_keep_receivables(user, deal: Deal) -> None:
+    if not Deal.objects.visible_to(user).filter(pk=deal.pk).exists():
+        raise Http404(_("Not found."))
+    if not may_keep_receivables(user, deal):
+        raise PermissionDenied(_("You may not change this deal's payments."))

@@ -1,0 +1,126 @@
+"""Activity statistics: calls, meetings, visits and e-mails each person logged, per day
+and per month, against the activity norms.
+
+Norms: a personal ActivityNorm overrides the one of the person's role. A working day
+(Monday to Friday) asks for ``calls_per_day`` calls; a month asks for that many calls per
+working day so far, and ``meetings_per_week`` face-to-face meetings (meetings and visits)
+per five working days. A team's and the department's norm is the sum of their people's."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+
+from accounts.models import User
+from clients.models import Activity, ActivityKind
+from reports.models import ActivityStat, PeriodKind, Scope
+from reports.services.common import (
+    DEPARTMENT,
+    Month,
+    RunResult,
+    ScopeKey,
+    groups_by_scope,
+    is_workday,
+    key_of,
+    people_in,
+    scope_universe,
+    totals_by_scope,
+    upsert_report_rows,
+)
+from targets.models import ActivityNorm
+
+COUNTS = {
+    "calls": Count("pk", filter=Q(kind=ActivityKind.CALL)),
+    "meetings": Count("pk", filter=Q(kind=ActivityKind.MEETING)),
+    "visits": Count("pk", filter=Q(kind=ActivityKind.VISIT)),
+    "emails": Count("pk", filter=Q(kind=ActivityKind.EMAIL)),
+}
+
+
+def norm_expressions() -> dict:
+    """Each person's norms, annotated on a User queryset: their own, else their role's, else 0."""
+    own = ActivityNorm.objects.filter(user=OuterRef("pk"))
+    by_role = ActivityNorm.objects.filter(user__isnull=True, role=OuterRef("role"))
+
+    def norm(field: str):
+        return Coalesce(
+            Subquery(own.values(field)[:1]),
+            Subquery(by_role.values(field)[:1]),
+            Value(0),
+            output_field=IntegerField(),
+        )
+
+    return {"calls_per_day": norm("calls_per_day"), "meetings_per_week": norm("meetings_per_week")}
+
+
+def scope_norms(universe: list[ScopeKey]) -> dict[ScopeKey, tuple[int, int]]:
+    """(calls per day, meetings per week) for every scope: people's own, summed for teams
+    and the department."""
+    person_ids = [key[2] for key in universe if key[0] == Scope.REP]
+    people = User.objects.filter(pk__in=person_ids).annotate(**norm_expressions())
+    norms: dict[ScopeKey, list[int]] = defaultdict(lambda: [0, 0])
+    for person in people.values("pk", "team_id", "calls_per_day", "meetings_per_week"):
+        figures = (person["calls_per_day"], person["meetings_per_week"])
+        scopes = [(Scope.REP, None, person["pk"]), DEPARTMENT]
+        if person["team_id"] is not None:
+            scopes.append((Scope.TEAM, person["team_id"], None))
+        for scope in scopes:
+            norms[scope][0] += figures[0]
+            norms[scope][1] += figures[1]
+    return {scope: (norms[scope][0], norms[scope][1]) for scope in universe}
+
+
+def _counts(figures: dict) -> dict:
+    return {name: figures.get(name) or 0 for name in COUNTS}
+
+
+@transaction.atomic
+def activity_compute(*, as_of: datetime.date) -> RunResult:
+    month = Month.of(as_of)
+    since, until = month.datetime_bounds()
+    activities = Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+    month_totals = totals_by_scope(activities, person="owner", aggregates=COUNTS)
+    day_groups = groups_by_scope(
+        activities.annotate(day=TruncDate("occurred_at")), person="owner", group=["day"], aggregates=COUNTS
+    )
+    universe = scope_universe(people=people_in(month_totals))
+    norms = scope_norms(universe)
+    days = month.days()
+    workdays = sum(1 for day in days if is_workday(day))
+
+    rows = {}
+    for scope in universe:
+        calls_per_day, meetings_per_week = norms[scope]
+        counts = _counts(month_totals.get(scope, {}))
+        calls_norm = calls_per_day * workdays
+        meetings_norm = (Decimal(meetings_per_week * workdays) / 5).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        face_to_face = counts["meetings"] + counts["visits"]
+        rows[key_of(scope, PeriodKind.MONTH, month.start)] = {
+            **counts,
+            "workdays": workdays,
+            "calls_norm": calls_norm,
+            "meetings_norm": meetings_norm,
+            "below_norm": counts["calls"] < calls_norm or face_to_face < meetings_norm,
+        }
+        by_day = {row["day"]: row for row in day_groups.get(scope, [])}
+        for day in days:
+            counts = _counts(by_day.get(day, {}))
+            working = is_workday(day)
+            calls_norm = calls_per_day if working else 0
+            rows[key_of(scope, PeriodKind.DAY, day)] = {
+                **counts,
+                "workdays": 1 if working else 0,
+                "calls_norm": calls_norm,
+                "meetings_norm": None,
+                "below_norm": counts["calls"] < calls_norm,
+            }
+    existing = ActivityStat.objects.filter(
+        Q(period_kind=PeriodKind.MONTH, period=month.start)
+        | Q(period_kind=PeriodKind.DAY, period__gte=month.start, period__lte=month.as_of)
+    )
+    return upsert_report_rows(ActivityStat, rows=rows, existing=existing, as_of=as_of)

@@ -1,0 +1,183 @@
+"""What every report service shares: the month being computed, the scopes a report has
+rows for, aggregation at the three scope levels in the database, and the upsert that
+leaves unchanged rows untouched (so two runs for one date give identical rows)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Role, Team, User
+from reports.models import Scope
+
+CENTS = Decimal("0.01")
+# Who takes part in the pipeline and its statistics: every one of them gets a row even in
+# a month without any figures, so "nothing happened" is visible.
+SELLING_ROLES = (Role.REP, Role.SDR, Role.ACCOUNT_MANAGER, Role.LEAD)
+
+ScopeKey = tuple[str, int | None, int | None]
+DEPARTMENT: ScopeKey = (Scope.DEPARTMENT, None, None)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    rows_written: int
+    rows_total: int
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class Month:
+    """The month containing ``as_of``, with figures counted through ``as_of`` inclusive."""
+
+    start: datetime.date
+    end: datetime.date
+    as_of: datetime.date
+
+    @classmethod
+    def of(cls, day: datetime.date) -> Month:
+        start = day.replace(day=1)
+        following = (start + datetime.timedelta(days=32)).replace(day=1)
+        return cls(start=start, end=following - datetime.timedelta(days=1), as_of=day)
+
+    def datetime_bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """[start of the month, end of ``as_of``) in the department's time zone."""
+        return day_start(self.start), day_start(self.as_of + datetime.timedelta(days=1))
+
+    def days(self) -> list[datetime.date]:
+        count = (self.as_of - self.start).days + 1
+        return [self.start + datetime.timedelta(days=offset) for offset in range(count)]
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def is_workday(day: datetime.date) -> bool:
+    return day.weekday() < 5
+
+
+def percent(part, whole) -> Decimal | None:
+    """part / whole in per cent, to the cent; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def money(value) -> Decimal:
+    """A database sum as money: NULL is zero, and SQLite's floating sums are rounded back
+    to cents."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def days_of(duration: datetime.timedelta | None, count: int) -> Decimal | None:
+    """The average of ``count`` durations summing to ``duration``, in days to one decimal."""
+    if not count or duration is None:
+        return None
+    return (Decimal(duration.total_seconds()) / 86400 / count).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def _levels(person: str) -> list[tuple[str, list[str]]]:
+    return [(Scope.DEPARTMENT, []), (Scope.TEAM, [f"{person}__team"]), (Scope.REP, [person])]
+
+
+def _key(scope: str, row: dict, person: str) -> ScopeKey:
+    if scope == Scope.TEAM:
+        return (Scope.TEAM, row[f"{person}__team"], None)
+    if scope == Scope.REP:
+        return (Scope.REP, None, row[person])
+    return DEPARTMENT
+
+
+def totals_by_scope(queryset: models.QuerySet, *, person: str, aggregates: dict) -> dict[ScopeKey, dict]:
+    """``aggregates`` computed in the database for the department, each team (by the
+    person's team) and each person: three grouped queries."""
+    return {
+        key: rows[0] for key, rows in groups_by_scope(queryset, person=person, aggregates=aggregates).items()
+    }
+
+
+def groups_by_scope(
+    queryset: models.QuerySet, *, person: str, aggregates: dict, group: Iterable[str] = ()
+) -> dict[ScopeKey, list[dict]]:
+    """Like ``totals_by_scope``, further grouped by ``group`` (e.g. the day or the industry)."""
+    group = list(group)
+    result: dict[ScopeKey, list[dict]] = defaultdict(list)
+    for scope, fields in _levels(person):
+        queryset_at_level = queryset.order_by()
+        if scope == Scope.TEAM:
+            queryset_at_level = queryset_at_level.filter(**{f"{person}__team__isnull": False})
+        if fields or group:
+            rows = queryset_at_level.values(*fields, *group).annotate(**aggregates)
+        else:
+            rows = [queryset_at_level.aggregate(**aggregates)]
+        for row in rows:
+            result[_key(scope, row, person)].append(row)
+    return result
+
+
+def scope_universe(*, people: Iterable[int] = ()) -> list[ScopeKey]:
+    """Every scope a report has a row for: the department, every team (an empty team gets
+    its zero row), every active seller, and anyone else the figures mention."""
+    sellers = User.objects.filter(is_active=True, role__in=SELLING_ROLES).values_list("pk", flat=True)
+    person_ids = sorted(set(sellers) | {pk for pk in people if pk is not None})
+    team_ids = Team.objects.order_by("pk").values_list("pk", flat=True)
+    return [
+        DEPARTMENT,
+        *[(Scope.TEAM, pk, None) for pk in team_ids],
+        *[(Scope.REP, None, pk) for pk in person_ids],
+    ]
+
+
+def people_in(*groups: dict[ScopeKey, object]) -> set[int]:
+    return {key[2] for group in groups for key in group if key[0] == Scope.REP}
+
+
+def upsert_report_rows(
+    model: type[models.Model],
+    *,
+    rows: dict[tuple, dict],
+    existing: models.QuerySet,
+    as_of: datetime.date,
+) -> RunResult:
+    """Make the rows in ``existing`` (the periods being computed) exactly ``rows``: insert
+    the new keys, update the rows whose figures changed, delete the keys no longer
+    computed. A row whose figures did not change is not written at all."""
+    now = timezone.now()
+    key_fields = model.KEY_FIELDS
+    current = {tuple(getattr(row, field) for field in key_fields): row for row in existing}
+    to_create, to_update = [], []
+    for key, figures in rows.items():
+        row = current.pop(key, None)
+        if row is None:
+            to_create.append(
+                model(**dict(zip(key_fields, key, strict=True)), **figures, as_of=as_of, updated_at=now)
+            )
+            continue
+        if row.as_of != as_of or any(getattr(row, name) != value for name, value in figures.items()):
+            for name, value in figures.items():
+                setattr(row, name, value)
+            row.as_of = as_of
+            row.updated_at = now
+            to_update.append(row)
+    obsolete = [row.pk for row in current.values()]
+    if obsolete:
+        model.objects.filter(pk__in=obsolete).delete()
+    model.objects.bulk_create(to_create, batch_size=500)
+    model.objects.bulk_update(to_update, fields=[*model.FIGURES, "as_of", "updated_at"], batch_size=500)
+    return RunResult(rows_written=len(to_create) + len(to_update) + len(obsolete), rows_total=len(rows))
+
+
+def key_of(scope_key: ScopeKey, *prefix) -> tuple:
+    """A report row's natural key: ``prefix`` (period kind, period) then the scope."""
+    return (*prefix, *scope_key)

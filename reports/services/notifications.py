@@ -1,0 +1,132 @@
+"""In-app notifications and their e-mails.
+
+An e-mail is sent once: a notification due for e-mail is claimed by a conditional update
+(``email_pending`` true → false) before sending, so two senders never both send it; a
+failed send puts the claim back for the next run. The text is rendered in the
+recipient's language (their notification preference, else the site's default)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.visibility import get_visible_or_404
+from reports.models import Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+UNREAD_CACHE_SECONDS = 60
+
+
+def _unread_cache_key(user_id: int) -> str:
+    return f"reports:unread-notifications:{user_id}"
+
+
+def unread_count_forget(user_ids: Iterable[int]) -> None:
+    cache.delete_many([_unread_cache_key(user_id) for user_id in user_ids])
+
+
+def unread_notification_count(user: User) -> int:
+    """The number shown in the navigation on every page: cached briefly (and forgotten
+    whenever it changes) so a page view does not pay for a count query."""
+    key = _unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.visible_to(user).unread().count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def _render_email(notification: Notification, language: str) -> EmailMultiAlternatives:
+    alert = notification.alert
+    installment = alert.installment
+    context = {
+        "notification": notification,
+        "recipient": notification.recipient,
+        "alert": alert,
+        "installment": installment,
+        "deal": installment.deal,
+        "client": installment.deal.client,
+        "owner": installment.deal.owner,
+        "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
+    }
+    with translation.override(language):
+        subject = " ".join(render_to_string("reports/email/alert_subject.txt", context).split())
+        body = render_to_string("reports/email/alert_body.txt", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=[notification.recipient.email],
+        headers={"Content-Language": language},
+    )
+    return message
+
+
+def notifications_send_pending() -> int:
+    """E-mail every notification still waiting for its e-mail; returns how many went out."""
+    sent = 0
+    pending = Notification.objects.filter(email_pending=True).select_related(
+        "recipient", "alert__installment__deal__client", "alert__installment__deal__owner"
+    )
+    languages = dict(
+        NotificationPreference.objects.filter(user_id__in=pending.values("recipient_id")).values_list(
+            "user_id", "language"
+        )
+    )
+    for notification in pending.order_by("pk"):
+        claimed = Notification.objects.filter(pk=notification.pk, email_pending=True).update(
+            email_pending=False, emailed_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        language = languages.get(notification.recipient_id, settings.LANGUAGE_CODE)
+        try:
+            _render_email(notification, language).send()
+        except Exception:
+            logger.exception("E-mail of notification %s failed; it will be retried.", notification.pk)
+            Notification.objects.filter(pk=notification.pk).update(email_pending=True, emailed_at=None)
+            continue
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def notification_mark_read(*, by: User, notification_id: int) -> Notification:
+    """Mark one of ``by``'s notifications read; somebody else's answers 404."""
+    notification = get_visible_or_404(Notification.objects.select_for_update(), by, pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+        transaction.on_commit(lambda: unread_count_forget([by.pk]))
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, by: User) -> int:
+    count = (
+        Notification.objects.visible_to(by).unread().update(read_at=timezone.now(), updated_at=timezone.now())
+    )
+    transaction.on_commit(lambda: unread_count_forget([by.pk]))
+    return count
+
+
+@transaction.atomic
+def notification_preference_update(
+    *, user: User, language: str, email_enabled: bool
+) -> NotificationPreference:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"language": language, "email_enabled": email_enabled}
+    )
+    return preference

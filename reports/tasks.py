@@ -1,0 +1,45 @@
+"""Celery tasks: thin wrappers that take a date string, call a report service and let it
+record the run. Database hiccups (a lost connection, a concurrent run inserting the same
+row) are retried with exponential backoff; computing is idempotent, so a retry or a
+redelivery (acks_late) recomputes the same rows."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.db import IntegrityError, InterfaceError, OperationalError
+from django.utils import timezone
+
+from reports.models import ReportKind
+
+RETRY_ON = (OperationalError, InterfaceError, IntegrityError)
+
+
+@shared_task(
+    bind=True,
+    name="reports.run_report",
+    autoretry_for=RETRY_ON,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def run_report(self, run_date: str, kind: str, run_id: int | None = None) -> dict:
+    from reports.services.runs import report_run_execute
+
+    run = report_run_execute(kind=kind, run_date=datetime.date.fromisoformat(run_date), run_id=run_id)
+    return {"run": run.pk, "kind": run.kind, "status": run.status, "rows_written": run.rows_written}
+
+
+@shared_task(name="reports.run_nightly")
+def run_nightly(today: str | None = None) -> list[int]:
+    """The beat-scheduled nightly run: the reports for the day that just ended (so the
+    last day of a month completes that month) and the alerts as of today."""
+    from reports.services.runs import REPORT_KINDS, report_runs_queue
+
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    reports = [kind for kind in REPORT_KINDS if kind != ReportKind.ALERTS]
+    runs = report_runs_queue(run_date=day - datetime.timedelta(days=1), kinds=reports)
+    runs += report_runs_queue(run_date=day, kinds=[ReportKind.ALERTS])
+    return [run.pk for run in runs]

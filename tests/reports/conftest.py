@@ -1,0 +1,89 @@
+"""Helpers for building the hand-made data sets of the report tests."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Team
+from clients.models import Activity
+from deals.models import Deal
+from targets.models import ActivityNorm
+from tests.factories import (
+    ActivityFactory,
+    ClientFactory,
+    DealFactory,
+    StageChangeFactory,
+    TeamFactory,
+    stage,
+)
+
+
+def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    """A moment in the department's time zone."""
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
+
+
+def make_deal(
+    owner,
+    *,
+    stage_name: str = "Lead",
+    amount: str = "1000.00",
+    created: datetime.datetime | None = None,
+    closed: datetime.date | None = None,
+    client=None,
+    history: list[tuple[str | None, str, datetime.datetime]] = (),
+    **extra,
+) -> Deal:
+    """A deal with its creation moment, close date and stage history as given."""
+    client = client or ClientFactory(owner=owner)
+    deal = DealFactory(
+        owner=owner, client=client, stage=stage(stage_name), amount=Decimal(amount), closed_at=closed, **extra
+    )
+    if created is not None:
+        Deal.objects.filter(pk=deal.pk).update(created_at=created)
+        deal.refresh_from_db()
+    for from_name, to_name, moment in history:
+        StageChangeFactory(
+            deal=deal,
+            from_stage=stage(from_name) if from_name else None,
+            to_stage=stage(to_name),
+            changed_at=moment,
+        )
+    return deal
+
+
+def log(owner, kind: str, moment: datetime.datetime, count: int = 1) -> list[Activity]:
+    client = ClientFactory(owner=owner)
+    return [ActivityFactory(client=client, owner=owner, kind=kind, occurred_at=moment) for _ in range(count)]
+
+
+def norm(*, role: str = "", user=None, calls_per_day: int = 0, meetings_per_week: int = 0) -> ActivityNorm:
+    return ActivityNorm.objects.create(
+        role=role, user=user, calls_per_day=calls_per_day, meetings_per_week=meetings_per_week
+    )
+
+
+@pytest.fixture
+def east(db) -> Team:
+    """A team with nobody in it: its rows must exist, with zeros."""
+    return TeamFactory(name="East")
+
+
+def report_row(model, period: datetime.date, who=None, **extra):
+    """The row of ``model`` for ``period`` and a scope: None = the department, a Team, or a
+    person."""
+    from accounts.models import User
+
+    if who is None:
+        return model.objects.get(period=period, scope="department", **extra)
+    if isinstance(who, User):
+        return model.objects.get(period=period, scope="rep", rep=who, **extra)
+    return model.objects.get(period=period, scope="team", team=who, **extra)
+
+
+def comparable_rows(model) -> list[tuple]:
+    """Every row with every column, to compare two runs."""
+    fields = [field.attname for field in model._meta.concrete_fields]
+    return sorted(tuple(str(getattr(row, name)) for name in fields) for row in model.objects.all())

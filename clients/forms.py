@@ -1,12 +1,176 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import ActivityKind, Client, Direction
+from accounts.models import Territory
+from clients.models import (
+    ActivityKind,
+    Client,
+    ClientStatus,
+    Contact,
+    Direction,
+    Industry,
+    Segment,
+    Source,
+    Tier,
+)
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field messages next to their fields,
+    anything else (or for a field the form does not show) at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def _owner_label(user) -> str:
+    return f"{user.full_name} · {user.team}" if user.team_id else user.full_name
+
+
+class ClientForm(forms.Form):
+    """Create or edit a client. Status and owner are chosen here only on creation; later
+    they change through the lifecycle buttons and the reassign form."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    legal_name = forms.CharField(label=_("Legal name"), max_length=255, required=False)
+    tax_id = forms.CharField(
+        label=_("Tax id"),
+        max_length=32,
+        required=False,
+        help_text=_("Letters and digits; spaces and dashes are ignored."),
+    )
+    industry = forms.ModelChoiceField(label=_("Industry"), queryset=Industry.objects.all(), required=False)
+    segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices, initial=Segment.SMALL)
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.all(), required=False)
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices, initial=Tier.C)
+    status = forms.ChoiceField(label=_("Status"), choices=ClientStatus.choices, initial=ClientStatus.LEAD)
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.INBOUND)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
+    contact_position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+
+    DETAIL_FIELDS = (
+        "name",
+        "legal_name",
+        "tax_id",
+        "industry",
+        "segment",
+        "territory",
+        "tier",
+        "source",
+        "phone",
+        "website",
+        "address",
+        "notes",
+    )
+    CONTACT_FIELDS = ("contact_name", "contact_position", "contact_phone", "contact_email")
+
+    def __init__(self, *args, owners=None, instance: Client | None = None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", {field: getattr(instance, field) for field in self.DETAIL_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.fields["name"].widget.attrs["autofocus"] = True
+        if instance is not None:
+            for field in ("status", "owner", *self.CONTACT_FIELDS):
+                del self.fields[field]
+        else:
+            self.fields["owner"].queryset = owners
+            self.fields["owner"].label_from_instance = _owner_label
+            if owners is None or owners.count() <= 1:
+                del self.fields["owner"]
+
+    @property
+    def detail_fields(self):
+        return [self[name] for name in self.DETAIL_FIELDS]
+
+    @property
+    def first_contact_fields(self):
+        return [self[name] for name in self.CONTACT_FIELDS if name in self.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        contact_given = any(cleaned.get(field) for field in self.CONTACT_FIELDS[1:])
+        if "contact_name" in self.fields and contact_given and not cleaned.get("contact_name"):
+            self.add_error("contact_name", _("Give the contact a name."))
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {field: data.get(field) for field in self.DETAIL_FIELDS}
+        kwargs["tax_id"] = data.get("tax_id") or None
+        if self.instance is None:
+            kwargs["status"] = data["status"]
+            if data.get("owner"):
+                kwargs["owner"] = data["owner"]
+            if data.get("contact_name"):
+                kwargs["contacts"] = [
+                    {
+                        "name": data["contact_name"],
+                        "position": data.get("contact_position") or "",
+                        "phone": data.get("contact_phone") or "",
+                        "email": data.get("contact_email") or "",
+                    }
+                ]
+        return kwargs
+
+
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=None)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = _owner_label
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ClientStatus.choices)
+
+
+class ContactForm(forms.ModelForm):
+    """Validates the input; ``contact_create`` / ``contact_update`` write it."""
+
+    class Meta:
+        model = Contact
+        fields = ["name", "position", "phone", "email", "is_decision_maker", "notes"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _post_clean(self):
+        """The service validates and saves; the form only checks the fields."""
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    check_only = forms.BooleanField(
+        label=_("Only check the file, import nothing"),
+        required=False,
+    )
 
 
 class ActivityLogForm(forms.Form):
-    """The seconds-long "log a call / meeting / visit" form of the client and deal pages."""
+    """The seconds-long "log a call / meeting / visit" form of the client and deal pages.
+    Also edits a logged activity (``instance``)."""
 
     kind = forms.ChoiceField(label=_("What"), choices=ActivityKind.choices, initial=ActivityKind.CALL)
     direction = forms.ChoiceField(
@@ -29,16 +193,37 @@ class ActivityLogForm(forms.Form):
         label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, client: Client, deal=None, **kwargs):
+    def __init__(self, *args, client: Client, deal=None, user=None, instance=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": instance.kind,
+                    "direction": instance.direction,
+                    "contact": instance.contact_id,
+                    "deal": instance.deal_id,
+                    "occurred_at": timezone.localtime(instance.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+                    "duration_minutes": instance.duration_minutes,
+                    "outcome": instance.outcome,
+                    "next_step": instance.next_step,
+                    "next_step_due": instance.next_step_due,
+                },
+            )
         super().__init__(*args, **kwargs)
         from deals.models import Deal
 
         self.client = client
+        self.instance = instance
         self.fields["contact"].queryset = client.contacts.all()
-        self.fields["deal"].queryset = Deal.objects.filter(client=client).select_related("stage")
+        deals = Deal.objects.visible_to(user) if user is not None else Deal.objects.all()
+        self.fields["deal"].queryset = deals.filter(client=client).select_related("stage")
+        # Read the deals once: the template asks whether there are any and then lists them.
+        client_deals = list(self.fields["deal"].queryset)
+        self.fields["deal"].choices = [("", "---------"), *((deal.pk, str(deal)) for deal in client_deals)]
+        self.show_deal = bool(client_deals)
         if deal is not None:
             self.fields["deal"].initial = deal.pk
-        if not self.is_bound:
+        if not self.is_bound and instance is None:
             self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
     def clean(self):
@@ -49,7 +234,7 @@ class ActivityLogForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {
+        kwargs = {
             "kind": data["kind"],
             "direction": data.get("direction") or "",
             "contact": data.get("contact"),
@@ -60,3 +245,6 @@ class ActivityLogForm(forms.Form):
             "next_step": data.get("next_step") or "",
             "next_step_due": data.get("next_step_due"),
         }
+        if self.instance is not None and kwargs["occurred_at"] is None:
+            kwargs["occurred_at"] = self.instance.occurred_at
+        return kwargs

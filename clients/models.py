@@ -79,6 +79,20 @@ class ClientStatus(models.TextChoices):
     FORMER = "former", _("Former customer")
 
 
+# Who may own a client: the people who sell (and the managers, who may keep a key account
+# themselves). Assistants and analysts never own clients.
+OWNER_ROLES = frozenset({"head", "lead", "rep", "sdr", "account_manager"})
+
+# The lifecycle (SPEC §2): lead → prospect → customer → former customer. A lead may sign
+# at once, and a former customer who comes back is a customer again.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    "lead": ("prospect", "customer"),
+    "prospect": ("customer",),
+    "customer": ("former",),
+    "former": ("customer",),
+}
+
+
 class Source(models.TextChoices):
     INBOUND = "inbound", _("Inbound")
     COLD_CALL = "cold_call", _("Cold call")
@@ -156,10 +170,17 @@ class Client(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "status"], name="client_owner_status_idx"),
+            models.Index(fields=["name", "id"], name="client_name_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def status_moves(self) -> list[tuple[str, str]]:
+        """The statuses this client may move to next, as (value, label)."""
+        labels = dict(ClientStatus.choices)
+        return [(status, labels[status]) for status in STATUS_MOVES.get(self.status, ())]
 
 
 class ContactQuerySet(VisibleQuerySet):
@@ -265,7 +286,17 @@ class Activity(models.Model):
                 condition=Q(next_step_done_at__isnull=True) & ~Q(next_step=""),
                 name="activity_open_next_step_idx",
             ),
+            # "My next steps": one person's open next steps by due date.
+            models.Index(
+                fields=["owner", "next_step_due"],
+                condition=Q(next_step_done_at__isnull=True) & ~Q(next_step=""),
+                name="activity_owner_next_step_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.client}"
+
+    @property
+    def next_step_is_open(self) -> bool:
+        return bool(self.next_step) and self.next_step_done_at is None

@@ -1,0 +1,347 @@
+"""/api/v1/clients/, /api/v1/contacts/, /api/v1/activities/ and the client import.
+
+Serializers check types and references; the services decide and write."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.models import Territory, User
+from accounts.visibility import can_write
+from clients import selectors, services
+from clients.filters import ActivityFilter, ClientFilter, ContactFilter
+from clients.models import Activity, Client, Contact, Industry
+
+
+class MayChangeObject(BasePermission):
+    """Reading follows visibility (the queryset); changing a visible record needs write
+    access, else 403 — decided by accounts.visibility, like everywhere else."""
+
+    message = _("You may not change this record.")
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in SAFE_METHODS or can_write(request.user, obj)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a record the requesting user may see: anything else reads as
+    "does not exist", exactly like a missing id."""
+
+    def __init__(self, model_label: str, **kwargs):
+        self.model_label = model_label
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model_label).objects.visible_to(self.context["request"].user)
+
+
+# --------------------------------------------------------------------------- serializers
+
+
+class ContactBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "position", "phone", "email", "is_decision_maker", "notes", "updated_at"]
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Defaults to you. Only a lead (own team) or the head may set someone else."),
+    )
+    owner_name = serializers.CharField(source="owner.full_name", read_only=True)
+    team = serializers.IntegerField(source="owner.team_id", read_only=True, allow_null=True)
+    tax_id = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=32,
+        help_text=_("Stored normalised: upper-case letters and digits only."),
+    )
+    industry = serializers.PrimaryKeyRelatedField(
+        queryset=Industry.objects.all(), required=False, allow_null=True
+    )
+    industry_name = serializers.CharField(source="industry.name", read_only=True, default=None)
+    territory = serializers.PrimaryKeyRelatedField(
+        queryset=Territory.objects.all(), required=False, allow_null=True
+    )
+    territory_name = serializers.CharField(source="territory.name", read_only=True, default=None)
+    last_activity_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "name",
+            "legal_name",
+            "tax_id",
+            "industry",
+            "industry_name",
+            "segment",
+            "territory",
+            "territory_name",
+            "tier",
+            "status",
+            "source",
+            "owner",
+            "owner_name",
+            "team",
+            "owner_assigned_at",
+            "owner_assigned_by",
+            "phone",
+            "website",
+            "address",
+            "notes",
+            "last_activity_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["owner_assigned_at", "owner_assigned_by", "created_at", "updated_at"]
+        validators: list = []  # uniqueness of the normalised tax id is the service's to check
+
+
+class ClientDetailSerializer(ClientSerializer):
+    contacts = ContactBriefSerializer(many=True, read_only=True)
+
+    class Meta(ClientSerializer.Meta):
+        fields = [*ClientSerializer.Meta.fields, "contacts"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    client = VisibleRelatedField("clients.Client", help_text=_("Set on creation; a contact does not move."))
+    client_name = serializers.CharField(source="client.name", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "name",
+            "position",
+            "phone",
+            "email",
+            "is_decision_maker",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    client = VisibleRelatedField("clients.Client", help_text=_("Set on creation; an activity does not move."))
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    contact = VisibleRelatedField("clients.Contact", required=False, allow_null=True)
+    deal = VisibleRelatedField("deals.Deal", required=False, allow_null=True)
+    owner = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Who logged it."))
+    owner_name = serializers.CharField(source="owner.full_name", read_only=True)
+    occurred_at = serializers.DateTimeField(required=False, help_text=_("Defaults to now."))
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "kind",
+            "direction",
+            "contact",
+            "deal",
+            "owner",
+            "owner_name",
+            "occurred_at",
+            "duration_minutes",
+            "outcome",
+            "next_step",
+            "next_step_due",
+            "next_step_done_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["next_step_done_at", "created_at", "updated_at"]
+
+
+def _reject_move(serializer, instance, field: str, message) -> None:
+    new = serializer.validated_data.pop(field, None)
+    if new is not None and new.pk != getattr(instance, f"{field}_id"):
+        raise serializers.ValidationError({field: [message]})
+
+
+# --------------------------------------------------------------------------- viewsets
+
+
+class ClientViewSet(viewsets.ModelViewSet):
+    """Clients you may see. Filters, `search` and `ordering` are those of the client list
+    page. Changing `owner` reassigns (leads within their team, the head anywhere);
+    changing `status` moves along lead → prospect → customer → former."""
+
+    permission_classes = [IsAuthenticated, MayChangeObject]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClientFilter
+
+    def get_queryset(self):
+        queryset = selectors.client_list(viewer=self.request.user)
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch("contacts", queryset=Contact.objects.order_by("-is_decision_maker", "name", "pk"))
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return ClientSerializer if self.action == "list" else ClientDetailSerializer
+
+    def _detail(self, client: Client) -> dict:
+        fresh = self.get_queryset().get(pk=client.pk)
+        return ClientDetailSerializer(fresh, context=self.get_serializer_context()).data
+
+    def create(self, request, *args, **kwargs):
+        services.ensure_can_add_clients(request.user)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        client = services.client_create(by=request.user, **serializer.validated_data)
+        return Response(self._detail(client), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        client = self.get_object()
+        serializer = self.get_serializer(client, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        client = services.client_update(by=request.user, client=client, **serializer.validated_data)
+        return Response(self._detail(client))
+
+    def destroy(self, request, *args, **kwargs):
+        services.client_delete(by=request.user, client=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer("ClientImportRequest", {"file": serializers.FileField()})
+        },
+        responses={
+            201: inline_serializer("ClientImportCreated", {"created": serializers.IntegerField()}),
+            400: OpenApiResponse(
+                inline_serializer(
+                    "ClientImportErrors",
+                    {
+                        "errors": inline_serializer(
+                            "ClientImportError",
+                            {
+                                "row": serializers.IntegerField(allow_null=True),
+                                "field": serializers.CharField(),
+                                "message": serializers.CharField(),
+                            },
+                            many=True,
+                        )
+                    },
+                ),
+                description=_("Every problem found; nothing was written."),
+            ),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_file(self, request):
+        """Import clients from a CSV or XLSX file (multipart field `file`; columns as in the
+        page's template). All rows or nothing: 201 with the number created, or 400 listing
+        every bad row."""
+        services.ensure_can_add_clients(request.user)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response(
+                {"errors": [{"row": None, "field": "file", "message": str(_("Attach the file as “file”."))}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        result = services.client_import(by=request.user, file=upload)
+        if not result.ok:
+            return Response(
+                {"errors": [asdict(issue) for issue in result.errors]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response({"created": len(result.created)}, status=status.HTTP_201_CREATED)
+
+
+class ContactViewSet(viewsets.ModelViewSet):
+    """People at the clients you may see. Assistants keep their team's contacts."""
+
+    serializer_class = ContactSerializer
+    permission_classes = [IsAuthenticated, MayChangeObject]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ContactFilter
+
+    def get_queryset(self):
+        return selectors.contact_list(viewer=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact = services.contact_create(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        contact = self.get_object()
+        serializer = self.get_serializer(contact, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        _reject_move(serializer, contact, "client", _("A contact cannot move to another client."))
+        contact = services.contact_update(by=request.user, contact=contact, **serializer.validated_data)
+        return Response(self.get_serializer(contact).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.contact_delete(by=request.user, contact=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ActivityViewSet(viewsets.ModelViewSet):
+    """Calls, meetings, e-mails, visits and notes on the clients you may see. The one who
+    logs an activity owns it. `next_step_open=true&ordering=next_step_due` lists what is due."""
+
+    serializer_class = ActivitySerializer
+    permission_classes = [IsAuthenticated, MayChangeObject]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        return selectors.activity_list(viewer=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activity = services.activity_log(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        serializer = self.get_serializer(activity, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        _reject_move(serializer, activity, "client", _("An activity cannot move to another client."))
+        activity = services.activity_update(by=request.user, activity=activity, **serializer.validated_data)
+        return Response(self.get_serializer(activity).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.activity_delete(by=request.user, activity=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: ActivitySerializer})
+    @action(detail=True, methods=["post"], url_path="complete-next-step", url_name="complete-next-step")
+    def complete_next_step(self, request, pk=None):
+        """Mark the activity's next step done (repeating it changes nothing)."""
+        activity = services.next_step_complete(by=request.user, activity=self.get_object())
+        return Response(self.get_serializer(activity).data)

@@ -1,0 +1,292 @@
+"""Filters shared by the client pages and the API (same names, same meaning)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Replace
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.filters import visible_teams
+from accounts.models import Territory, User
+from clients.models import (
+    Activity,
+    ActivityKind,
+    Client,
+    ClientStatus,
+    Contact,
+    Direction,
+    Industry,
+    Segment,
+    Source,
+    Tier,
+    normalize_name,
+    normalize_tax_id,
+)
+from salesdept.filters import UpdatedSinceFilterSet
+
+PHONE_SEPARATORS = " -()+./"
+ANY = _("Any")
+
+
+def visible_people(request):
+    """Offer only the people the viewer may see."""
+    if request is None:
+        return User.objects.none()
+    return User.objects.visible_to(request.user).filter(is_active=True)
+
+
+def digits_only(field: str):
+    """A phone number as bare digits, computed in the database (spaces, dashes, brackets,
+    plus signs, dots and slashes removed), so "+7 (900) 123-45-67" matches "9001234567"."""
+    expression = F(field)
+    for separator in PHONE_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression
+
+
+def _phone_digits(term: str) -> str | None:
+    """The digits of a search term that looks like (part of) a phone number."""
+    if not re.fullmatch(r"[\d\s\-()+./]+", term):
+        return None
+    digits = re.sub(r"\D", "", term)
+    return digits if len(digits) >= 4 else None
+
+
+def client_search_q(term: str) -> Q:
+    """Name, legal name, tax id, the client's phone, and its contacts' names, phones and
+    e-mails. A subquery (not a join) so a client with several matching contacts is one row."""
+    term = term.strip()
+    if not term:
+        return Q()
+    condition = Q(name__icontains=term) | Q(legal_name__icontains=term) | Q(phone__icontains=term)
+    normalized = normalize_name(term)
+    if normalized:
+        # The normalised name is case-folded in Python, so Cyrillic and other non-ASCII names
+        # match case-insensitively on SQLite too.
+        condition |= Q(normalized_name__contains=normalized)
+    tax_id = normalize_tax_id(term)
+    if tax_id and len(tax_id) >= 3 and any(ch.isdigit() for ch in tax_id):
+        condition |= Q(tax_id__contains=tax_id)
+    contact_condition = Q(name__icontains=term) | Q(email__icontains=term) | Q(phone__icontains=term)
+    contacts = Contact.objects.filter(client=OuterRef("pk"))
+    digits = _phone_digits(term)
+    if digits:
+        contacts = contacts.annotate(phone_digits=digits_only("phone"))
+        contact_condition |= Q(phone_digits__contains=digits)
+    return condition | Q(Exists(contacts.filter(contact_condition)))
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorting that keeps empty values last in both directions and breaks ties by id, so
+    paging through a sorted list never repeats or skips a row."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field_name = self.param_map.get(param.lstrip("-"), param.lstrip("-"))
+        expression = F(field_name)
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "pk")
+
+
+class ClientFilter(UpdatedSinceFilterSet):
+    search = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Name, tax id, phone, or a contact's name, phone or e-mail."),
+    )
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), empty_label=ANY, queryset=visible_people)
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), empty_label=ANY, field_name="owner__team", queryset=visible_teams
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ANY, choices=ClientStatus.choices)
+    tier = django_filters.ChoiceFilter(label=_("Tier"), empty_label=ANY, choices=Tier.choices)
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"), empty_label=ANY, queryset=Industry.objects.all()
+    )
+    segment = django_filters.ChoiceFilter(label=_("Segment"), empty_label=ANY, choices=Segment.choices)
+    territory = django_filters.ModelChoiceFilter(
+        label=_("Territory"), empty_label=ANY, queryset=Territory.objects.all()
+    )
+    source = django_filters.ChoiceFilter(label=_("Source"), empty_label=ANY, choices=Source.choices)
+    ordering = NullsLastOrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"),
+            ("status", "status"),
+            ("tier", "tier"),
+            ("segment", "segment"),
+            ("owner__last_name", "owner"),
+            ("industry__name", "industry"),
+            ("territory__name", "territory"),
+            ("last_activity_at", "last_activity"),
+            ("created_at", "created"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "status": _("Status"),
+            "tier": _("Tier"),
+            "segment": _("Segment"),
+            "owner__last_name": _("Owner"),
+            "industry__name": _("Industry"),
+            "territory__name": _("Territory"),
+            "last_activity_at": _("Last activity"),
+            "created_at": _("Created"),
+            "updated_at": _("Updated"),
+        },
+    )
+
+    class Meta:
+        model = Client
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(client_search_q(value))
+
+
+class ContactFilter(UpdatedSinceFilterSet):
+    search = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", help_text=_("Name, position, phone, e-mail or client.")
+    )
+    client = django_filters.NumberFilter(label=_("Client id"), field_name="client_id")
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Client owner"), field_name="client__owner", queryset=visible_people
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), field_name="client__owner__team", queryset=visible_teams
+    )
+    is_decision_maker = django_filters.BooleanFilter(label=_("Decision maker"))
+    ordering = NullsLastOrderingFilter(
+        label=_("Sort by"),
+        fields=(("name", "name"), ("client__name", "client"), ("updated_at", "updated")),
+    )
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        term = value.strip()
+        if not term:
+            return queryset
+        condition = (
+            Q(name__icontains=term)
+            | Q(position__icontains=term)
+            | Q(email__icontains=term)
+            | Q(phone__icontains=term)
+            | Q(client__name__icontains=term)
+        )
+        digits = _phone_digits(term)
+        if digits:
+            queryset = queryset.annotate(phone_digits=digits_only("phone"))
+            condition |= Q(phone_digits__contains=digits)
+        return queryset.filter(condition)
+
+
+class ActivityFilter(UpdatedSinceFilterSet):
+    search = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", help_text=_("Outcome, next step or client name.")
+    )
+    client = django_filters.NumberFilter(label=_("Client id"), field_name="client_id")
+    contact = django_filters.NumberFilter(label=_("Contact id"), field_name="contact_id")
+    deal = django_filters.NumberFilter(label=_("Deal id"), field_name="deal_id")
+    owner = django_filters.ModelChoiceFilter(label=_("Logged by"), queryset=visible_people)
+    team = django_filters.ModelChoiceFilter(label=_("Team"), field_name="owner__team", queryset=visible_teams)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
+    direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
+    occurred_after = django_filters.IsoDateTimeFilter(
+        label=_("Happened at or after"), field_name="occurred_at", lookup_expr="gte"
+    )
+    occurred_before = django_filters.IsoDateTimeFilter(
+        label=_("Happened before"), field_name="occurred_at", lookup_expr="lt"
+    )
+    next_step_open = django_filters.BooleanFilter(label=_("Has an open next step"), method="filter_open")
+    next_step_due_before = django_filters.DateFilter(
+        label=_("Next step due on or before"), field_name="next_step_due", lookup_expr="lte"
+    )
+    ordering = NullsLastOrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("occurred_at", "occurred_at"),
+            ("next_step_due", "next_step_due"),
+            ("updated_at", "updated"),
+            ("client__name", "client"),
+        ),
+    )
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        term = value.strip()
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(outcome__icontains=term) | Q(next_step__icontains=term) | Q(client__name__icontains=term)
+        )
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        is_open = Q(next_step_done_at__isnull=True) & ~Q(next_step="")
+        return queryset.filter(is_open if value else ~is_open)
+
+
+class NextStepFilter(django_filters.FilterSet):
+    """The "My next steps" page: whose (the viewer unless a lead or the head picks someone
+    else) and when due."""
+
+    DUE_CHOICES = (
+        ("overdue", _("Overdue")),
+        ("today", _("Due today")),
+        ("week", _("Due within 7 days")),
+        ("later", _("Later or undated")),
+    )
+
+    person = django_filters.ModelChoiceFilter(
+        label=_("Whose"),
+        queryset=visible_people,
+        method="filter_person",
+        empty_label=_("Everyone I can see"),
+    )
+    due = django_filters.ChoiceFilter(
+        label=_("Due"), choices=DUE_CHOICES, method="filter_due", empty_label=ANY
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices, empty_label=ANY)
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+        form = forms.Form
+
+    def filter_person(self, queryset, name, value):
+        """Someone's next steps: those they logged and those on the clients they own."""
+        if value is None:
+            return queryset
+        return queryset.filter(Q(owner=value) | Q(client__owner=value))
+
+    def filter_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(next_step_due__lt=today)
+        if value == "today":
+            return queryset.filter(next_step_due=today)
+        if value == "week":
+            return queryset.filter(
+                next_step_due__gte=today, next_step_due__lte=today + datetime.timedelta(days=7)
+            )
+        if value == "later":
+            return queryset.filter(Q(next_step_due__gt=today) | Q(next_step_due__isnull=True))
+        return queryset

@@ -1,0 +1,218 @@
+"""Reads of clients, contacts and activities, already scoped to what the viewer may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.visibility import OWN_ROLES, can_write, get_visible_or_404, team_ids_of, writability_q
+from clients.models import OWNER_ROLES, Activity, Client, Contact, Industry
+
+OPEN_NEXT_STEP = Q(next_step_done_at__isnull=True) & ~Q(next_step="")
+
+
+def client_list(*, viewer: User) -> QuerySet[Client]:
+    """The clients the viewer may see, with what a list row shows: owner and team,
+    industry, territory, and the time of the latest activity (a correlated subquery
+    so it sorts and pages in the database)."""
+    last_activity = (
+        Activity.objects.filter(client=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    )
+    return (
+        Client.objects.visible_to(viewer)
+        .select_related("owner", "owner__team", "industry", "territory")
+        .annotate(last_activity_at=Subquery(last_activity))
+    )
+
+
+def client_get(*, viewer: User, pk) -> Client:
+    """One client for its page or API detail (404 when hidden)."""
+    return get_visible_or_404(
+        client_list(viewer=viewer).select_related("owner_assigned_by"),
+        viewer,
+        pk=pk,
+    )
+
+
+def client_contacts(*, client: Client) -> QuerySet[Contact]:
+    return client.contacts.order_by("-is_decision_maker", "name", "pk")
+
+
+def client_timeline(*, client: Client) -> QuerySet[Activity]:
+    """Everything done with the client, newest first."""
+    return (
+        Activity.objects.filter(client=client)
+        .select_related("owner", "contact", "deal")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def client_open_next_steps(*, client: Client) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(OPEN_NEXT_STEP, client=client)
+        .select_related("owner", "contact")
+        .order_by("next_step_due", "occurred_at", "pk")
+    )
+
+
+def client_deals(*, viewer: User, client: Client):
+    """The client's deals the viewer may see, open ones first; renewal date = service end."""
+    from deals.models import Deal
+
+    return (
+        Deal.objects.visible_to(viewer)
+        .filter(client=client)
+        .select_related("stage", "owner")
+        .order_by("stage__kind", "-created_at", "-pk")
+    )
+
+
+@dataclass
+class ClientPermissions:
+    change: bool  # details, status, deletion
+    records: bool  # contacts and activities
+    reassign: bool
+
+
+def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
+    change = can_write(viewer, client)
+    condition = writability_q(viewer, "owner", assistant_may_write=True)
+    records = change or (condition is not None and Client.objects.filter(condition, pk=client.pk).exists())
+    return ClientPermissions(
+        change=change,
+        records=records,
+        reassign=change and viewer.role in ("head", "lead"),
+    )
+
+
+@dataclass
+class HistoryChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    kind: str  # "+" created, "~" changed, "-" deleted
+    reason: str
+    changes: list[HistoryChange]
+
+
+_HISTORY_HIDDEN = {"normalized_name", "updated_at", "created_at", "owner_assigned_at", "owner_assigned_by"}
+
+
+def client_history(*, client: Client, limit: int = 30) -> list[HistoryEntry]:
+    """The latest changes of a client: who changed which field from what to what.
+    Reads ``limit`` + 1 history rows in one query and names the referenced people,
+    industries and territories in one query each."""
+    from accounts.models import Territory
+
+    records = list(
+        client.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    pairs = list(zip(records, [*records[1:], None], strict=True))[:limit]
+    diffs = []
+    user_ids, industry_ids, territory_ids = set(), set(), set()
+    for record, previous in pairs:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=_HISTORY_HIDDEN)
+            changes = delta.changes
+            for change in changes:
+                ids = {"owner": user_ids, "industry": industry_ids, "territory": territory_ids}.get(
+                    change.field
+                )
+                if ids is not None:
+                    ids.update(value for value in (change.old, change.new) if value)
+        diffs.append((record, previous, changes))
+    names: dict[str, dict] = {
+        "owner": {user.pk: user.full_name for user in User.objects.filter(pk__in=user_ids)},
+        "industry": {item.pk: item.name for item in Industry.objects.filter(pk__in=industry_ids)},
+        "territory": {item.pk: item.name for item in Territory.objects.filter(pk__in=territory_ids)},
+    }
+
+    def shown(field_name: str, value) -> str:
+        if value in (None, ""):
+            return "—"
+        if field_name in names:
+            return names[field_name].get(value, str(value))
+        field = Client._meta.get_field(field_name)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        return str(value)
+
+    entries = []
+    for record, _previous, changes in diffs:
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user.full_name if record.history_user else "",
+                kind=record.history_type,
+                reason=record.history_change_reason or "",
+                changes=[
+                    HistoryChange(
+                        field=str(Client._meta.get_field(change.field).verbose_name),
+                        old=shown(change.field, change.old),
+                        new=shown(change.field, change.new),
+                    )
+                    for change in changes
+                ],
+            )
+        )
+    return entries
+
+
+def assignable_owners(*, viewer: User) -> QuerySet[User]:
+    """The people ``viewer`` may give a client to: the head anyone who sells, a lead their
+    team's sellers (and themselves), everybody else only themselves."""
+    people = User.objects.filter(is_active=True, role__in=OWNER_ROLES).select_related("team")
+    if viewer.role == "head":
+        return people
+    if viewer.role == "lead":
+        return people.filter(Q(pk=viewer.pk) | Q(team_id__in=team_ids_of(viewer)))
+    if viewer.role in OWN_ROLES:
+        return people.filter(pk=viewer.pk)
+    return people.none()
+
+
+def contact_list(*, viewer: User) -> QuerySet[Contact]:
+    return Contact.objects.visible_to(viewer).select_related("client")
+
+
+def activity_list(*, viewer: User) -> QuerySet[Activity]:
+    return Activity.objects.visible_to(viewer).select_related("client", "owner", "contact", "deal")
+
+
+def next_step_list(*, viewer: User) -> QuerySet[Activity]:
+    """Open next steps the viewer may see, overdue (earliest due) first, undated last."""
+    return (
+        Activity.objects.visible_to(viewer)
+        .filter(OPEN_NEXT_STEP)
+        .select_related("client", "contact", "owner", "deal")
+        .order_by(F("next_step_due").asc(nulls_last=True), "occurred_at", "pk")
+    )
+
+
+@dataclass
+class NextStepCounts:
+    overdue: int
+    today: int
+    later: int
+
+
+def next_step_counts(queryset: QuerySet[Activity], *, today: datetime.date | None = None) -> NextStepCounts:
+    """How many of these open next steps are overdue, due today, due later — one query."""
+    today = today or timezone.localdate()
+    totals = queryset.order_by().aggregate(
+        overdue=Count("pk", filter=Q(next_step_due__lt=today)),
+        today=Count("pk", filter=Q(next_step_due=today)),
+        later=Count("pk", filter=Q(next_step_due__gt=today) | Q(next_step_due__isnull=True)),
+    )
+    return NextStepCounts(**totals)

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -32,6 +34,7 @@ class Stage(models.Model):
             models.CheckConstraint(
                 condition=Q(default_probability__lte=100), name="stage_probability_max_100"
             ),
+            models.CheckConstraint(condition=Q(kind__in=StageKind.values), name="stage_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +130,15 @@ class Deal(models.Model):
     def effective_probability(self) -> int:
         return self.probability if self.probability is not None else self.stage.default_probability
 
+    @property
+    def weighted_amount(self) -> Decimal:
+        """Amount × effective probability, in cents (the pipeline sums the same product)."""
+        return (self.amount * self.effective_probability / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage.is_closed
+
 
 class StageChangeQuerySet(VisibleQuerySet):
     pass
@@ -156,6 +168,12 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         indexes = [models.Index(fields=["deal", "changed_at"], name="stagechange_deal_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_stage__isnull=True) | ~Q(from_stage=models.F("to_stage")),
+                name="stagechange_changes_stage",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deal}: {self.from_stage} → {self.to_stage}"
@@ -204,6 +222,9 @@ class Fact(models.Model):
         verbose_name = _("fact")
         verbose_name_plural = _("facts")
         indexes = [models.Index(fields=["deal", "-happened_on"], name="fact_deal_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=FactKind.values), name="fact_kind_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
@@ -241,6 +262,9 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         indexes = [models.Index(fields=["deal", "-reviewed_at"], name="review_deal_time_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="review_verdict_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deal}: {self.get_verdict_display()}"

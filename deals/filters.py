@@ -1,0 +1,140 @@
+"""FilterSets shared by the deal pages and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.filters import visible_teams
+from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageKind, Verdict
+from deals.rules import scope_people
+from deals.selectors import Clock, DealWarning, has_facts_q, warning_q
+from salesdept.filters import UpdatedSinceFilterSet
+
+
+def people_in_scope(request):
+    """Owners to filter by: the people whose deals the viewer sees."""
+    if request is None:
+        return scope_people(None)
+    return scope_people(request.user).select_related("team").order_by("last_name", "first_name", "username")
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class PipelineFilter(UpdatedSinceFilterSet):
+    """The kanban's and GET /api/v1/pipeline/'s filters."""
+
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=people_in_scope, empty_label=_("Everyone")
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), field_name="owner__team", queryset=visible_teams, empty_label=_("All teams")
+    )
+    expected_close_from = django_filters.DateFilter(
+        label=_("Expected close from"), field_name="expected_close", lookup_expr="gte", widget=DATE_INPUT
+    )
+    expected_close_to = django_filters.DateFilter(
+        label=_("Expected close to"), field_name="expected_close", lookup_expr="lte", widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = Deal
+        fields: list[str] = []
+
+
+class DealFilter(PipelineFilter):
+    """The deal list's and GET /api/v1/deals/'s filters, including the board's warnings."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=Stage.objects.all())
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), field_name="stage__kind", choices=StageKind.choices
+    )
+    deal_type = django_filters.ChoiceFilter(label=_("Type"), choices=DealType.choices)
+    amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
+    amount_max = django_filters.NumberFilter(label=_("Amount to"), field_name="amount", lookup_expr="lte")
+    has_facts = django_filters.BooleanFilter(
+        label=_("Intent proven"),
+        method="filter_has_facts",
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("With facts")), ("false", _("Feelings only"))]
+        ),
+    )
+    warning = django_filters.ChoiceFilter(
+        label=_("Warning"), choices=DealWarning.choices, method="filter_warning"
+    )
+    client = django_filters.NumberFilter(label=_("Client"), field_name="client_id")
+
+    class Meta:
+        model = Deal
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(client__name__icontains=value))
+
+    def filter_has_facts(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(has_facts_q() if value else ~has_facts_q())
+
+    def filter_warning(self, queryset, name, value):
+        return queryset.filter(warning_q(value, Clock.current())) if value else queryset
+
+
+class StageFilter(UpdatedSinceFilterSet):
+    kind = django_filters.ChoiceFilter(choices=StageKind.choices)
+
+    class Meta:
+        model = Stage
+        fields = ["kind", "is_active"]
+
+
+# Deals and people are filtered by plain ids so that an id outside the viewer's scope
+# gives an empty list, exactly like an id that does not exist.
+class FactFilter(UpdatedSinceFilterSet):
+    deal = django_filters.NumberFilter(field_name="deal_id")
+    kind = django_filters.ChoiceFilter(choices=FactKind.choices)
+    recorded_by = django_filters.NumberFilter(field_name="recorded_by_id")
+
+    class Meta:
+        model = Fact
+        fields: list[str] = []
+
+
+class ReviewFilter(UpdatedSinceFilterSet):
+    deal = django_filters.NumberFilter(field_name="deal_id")
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
+    reviewer = django_filters.NumberFilter(field_name="reviewer_id")
+
+    class Meta:
+        model = Review
+        fields: list[str] = []
+
+
+# The deal list's sort keys (page ``sort`` parameter) and the API's ``ordering`` fields.
+DEAL_SORTS = {
+    "title": "title",
+    "client": "client__name",
+    "amount": "amount",
+    "stage": "stage__order",
+    "expected_close": "expected_close",
+    "owner": "owner__last_name",
+    "facts": "fact_count",
+    "updated": "updated_at",
+    "created": "created_at",
+}
+
+
+def sort_deals(queryset, value: str | None):
+    """Order by a DEAL_SORTS key ('-key' descending); unknown keys keep the default order."""
+    value = value or ""
+    descending = value.startswith("-")
+    field = DEAL_SORTS.get(value.lstrip("-"))
+    if field is None:
+        return queryset, ""
+    expression = f"-{field}" if descending else field
+    return queryset.order_by(expression, "-pk" if descending else "pk"), value

@@ -1,0 +1,532 @@
+"""Every non-trivial read of the pipeline: deal lists with their warning signals, the
+pipeline summary, the kanban columns, the 抓单 board and a deal's timeline.
+
+Figures are aggregated in the database. Weighted amounts are Σ(amount × effective
+probability) / 100, rounded to cents once per figure: the product is summed in the
+database (exact on PostgreSQL; within SQLite's 15 significant digits on SQLite) and only
+the division by 100 happens here."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextChoices,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from accounts.visibility import get_visible_or_404
+from clients.models import Activity
+from deals.models import Deal, Fact, Review, Stage, StageChange, StageKind
+from deals.rules import SELLING_ROLES, scope_people
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+NO_ACTIVITY_DAYS = 14
+REVIEW_CADENCE_DAYS = 7
+TOP_DEALS_PER_PERSON = 3
+LATEST_FACTS_PER_DEAL = 2
+KANBAN_CARDS_PER_COLUMN = 40
+
+EFFECTIVE_PROBABILITY = Coalesce("probability", "stage__default_probability")
+# amount × probability (in percent); divide the sum by 100 for the weighted amount.
+WEIGHT = ExpressionWrapper(
+    F("amount") * EFFECTIVE_PROBABILITY, output_field=DecimalField(max_digits=20, decimal_places=2)
+)
+OPEN = Q(stage__kind=StageKind.OPEN)
+
+
+class DealWarning(TextChoices):
+    NO_ACTIVITY = "no_activity", _("No activity for 14 days")
+    PAST_CLOSE = "past_close", _("Past expected close")
+    NO_NEXT_STEP = "no_next_step", _("No next step")
+    NOT_REVIEWED = "not_reviewed", _("Not reviewed for 7 days")
+
+
+WARNING_SHORT_LABELS = {
+    DealWarning.NO_ACTIVITY: _("Silent 14d"),
+    DealWarning.PAST_CLOSE: _("Overdue close"),
+    DealWarning.NO_NEXT_STEP: _("No next step"),
+    DealWarning.NOT_REVIEWED: _("Unreviewed 7d"),
+}
+
+
+def money(value) -> Decimal:
+    return ZERO if value is None else Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+def weighted_from_weight(value) -> Decimal:
+    return ZERO if value is None else (Decimal(value) / 100).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """'Now' for one request, so every figure on a page uses the same cut-offs."""
+
+    now: datetime.datetime
+    today: datetime.date
+
+    @classmethod
+    def current(cls) -> Clock:
+        now = timezone.now()
+        return cls(now=now, today=timezone.localdate(now))
+
+    @property
+    def activity_cutoff(self) -> datetime.datetime:
+        return self.now - datetime.timedelta(days=NO_ACTIVITY_DAYS)
+
+    @property
+    def review_cutoff(self) -> datetime.datetime:
+        return self.now - datetime.timedelta(days=REVIEW_CADENCE_DAYS)
+
+    @property
+    def month_start(self) -> datetime.date:
+        return self.today.replace(day=1)
+
+    @property
+    def month_end(self) -> datetime.date:
+        return self.today.replace(day=calendar.monthrange(self.today.year, self.today.month)[1])
+
+
+def warning_q(warning: str, clock: Clock) -> Q:
+    """Which open deals carry a warning. The clock of "no activity" and "not reviewed"
+    starts when the deal was created: a two-day-old deal has not been silent for 14 days."""
+    if warning == DealWarning.NO_ACTIVITY:
+        recent = Activity.objects.filter(deal=OuterRef("pk"), occurred_at__gte=clock.activity_cutoff)
+        return OPEN & Q(created_at__lt=clock.activity_cutoff) & Q(~Exists(recent))
+    if warning == DealWarning.PAST_CLOSE:
+        return OPEN & Q(expected_close__lt=clock.today)
+    if warning == DealWarning.NO_NEXT_STEP:
+        return OPEN & Q(next_step="")
+    if warning == DealWarning.NOT_REVIEWED:
+        recent = Review.objects.filter(deal=OuterRef("pk"), reviewed_at__gte=clock.review_cutoff)
+        return OPEN & Q(created_at__lt=clock.review_cutoff) & Q(~Exists(recent))
+    raise ValueError(f"unknown warning {warning!r}")
+
+
+def any_warning_q(clock: Clock) -> Q:
+    condition = Q(pk__in=[])
+    for warning in DealWarning.values:
+        condition |= warning_q(warning, clock)
+    return condition
+
+
+def has_facts_q() -> Q:
+    return Q(Exists(Fact.objects.filter(deal=OuterRef("pk"))))
+
+
+def _fact_count() -> Coalesce:
+    counts = Fact.objects.filter(deal=OuterRef("pk")).order_by().values("deal").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), Value(0))
+
+
+def with_signals(deals: QuerySet[Deal], clock: Clock) -> QuerySet[Deal]:
+    """Deals annotated with ``fact_count`` and one ``warn_<warning>`` flag per warning."""
+    flags = {
+        f"warn_{warning}": ExpressionWrapper(warning_q(warning, clock), output_field=BooleanField())
+        for warning in DealWarning.values
+    }
+    return deals.annotate(fact_count=_fact_count(), **flags)
+
+
+def deal_warnings(deal: Deal) -> list[str]:
+    """The warnings of a deal annotated by ``with_signals``."""
+    return [warning for warning in DealWarning.values if getattr(deal, f"warn_{warning}", False)]
+
+
+def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:
+    """The deals the viewer sees, with everything a list row, card or API row shows."""
+    return with_signals(
+        Deal.objects.visible_to(viewer).select_related("client", "owner", "owner__team", "stage"),
+        clock or Clock.current(),
+    )
+
+
+def deal_detail(*, viewer: User, pk, clock: Clock | None = None) -> Deal:
+    return get_visible_or_404(
+        deal_list(viewer=viewer, clock=clock).select_related("renewal_of"), viewer, pk=pk
+    )
+
+
+def open_stages() -> list[Stage]:
+    """The kanban's columns: active open stages, and retired ones that still hold deals."""
+    holds_deals = Exists(Deal.objects.filter(stage=OuterRef("pk")))
+    return list(
+        Stage.objects.filter(kind=StageKind.OPEN)
+        .filter(Q(is_active=True) | Q(holds_deals))
+        .order_by("order", "pk")
+    )
+
+
+@dataclass
+class PipelineStage:
+    stage: Stage
+    count: int = 0
+    amount: Decimal = ZERO
+    weighted: Decimal = ZERO
+
+
+@dataclass
+class PipelineSummary:
+    stages: list[PipelineStage]
+
+    @property
+    def count(self) -> int:
+        return sum(row.count for row in self.stages)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((row.amount for row in self.stages), ZERO)
+
+    @property
+    def weighted(self) -> Decimal:
+        return sum((row.weighted for row in self.stages), ZERO)
+
+
+def pipeline_summary(*, deals: QuerySet[Deal], stages: list[Stage] | None = None) -> PipelineSummary:
+    """Per open stage: count, amount and weighted amount of ``deals`` (already filtered to
+    what the viewer sees). Two queries: the stages and one grouped aggregate."""
+    stages = open_stages() if stages is None else stages
+    rows = (
+        deals.filter(OPEN)
+        .order_by()
+        .values("stage_id")
+        .annotate(deal_count=Count("pk"), total_amount=Sum("amount"), total_weight=Sum(WEIGHT))
+    )
+    by_stage = {row["stage_id"]: row for row in rows}
+    summary = []
+    for stage in stages:
+        row = by_stage.get(stage.pk)
+        if row is None:
+            summary.append(PipelineStage(stage=stage))
+        else:
+            summary.append(
+                PipelineStage(
+                    stage=stage,
+                    count=row["deal_count"],
+                    amount=money(row["total_amount"]),
+                    weighted=weighted_from_weight(row["total_weight"]),
+                )
+            )
+    return PipelineSummary(stages=summary)
+
+
+@dataclass
+class KanbanColumn:
+    summary: PipelineStage
+    deals: list[Deal]
+
+    @property
+    def stage(self) -> Stage:
+        return self.summary.stage
+
+    @property
+    def more(self) -> int:
+        return self.summary.count - len(self.deals)
+
+
+def kanban_columns(
+    *,
+    deals: QuerySet[Deal],
+    stages: list[Stage] | None = None,
+    clock: Clock | None = None,
+    per_column: int = KANBAN_CARDS_PER_COLUMN,
+) -> tuple[list[KanbanColumn], PipelineSummary]:
+    """The kanban: a column per open stage with its totals and its first ``per_column``
+    cards (soonest expected close first). Three queries whatever the number of deals
+    (two when the caller already has the stages)."""
+    clock = clock or Clock.current()
+    summary = pipeline_summary(deals=deals, stages=stages)
+    position = Window(
+        RowNumber(),
+        partition_by=[F("stage_id")],
+        order_by=[F("expected_close").asc(nulls_last=True), F("pk").asc()],
+    )
+    cards = (
+        with_signals(deals.filter(OPEN).select_related("client", "owner", "stage"), clock)
+        .annotate(position=position)
+        .filter(position__lte=per_column)
+        .order_by("stage__order", "position")
+    )
+    by_stage: dict[int, list[Deal]] = defaultdict(list)
+    for deal in cards:
+        by_stage[deal.stage_id].append(deal)
+    columns = [KanbanColumn(summary=row, deals=by_stage.get(row.stage.pk, [])) for row in summary.stages]
+    return columns, summary
+
+
+# --- the 抓单 board -------------------------------------------------------------------
+
+
+@dataclass
+class TopDeal:
+    deal: Deal
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class BoardRow:
+    person: User
+    open_count: int = 0
+    open_amount: Decimal = ZERO
+    proven_count: int = 0
+    weighted: Decimal = ZERO
+    won_amount: Decimal = ZERO
+    won_count: int = 0
+    plan: Decimal | None = None
+    warnings: dict[str, int] = field(default_factory=dict)
+    attention: int = 0
+    top_deals: list[TopDeal] = field(default_factory=list)
+
+    @property
+    def feelings_count(self) -> int:
+        return self.open_count - self.proven_count
+
+    @property
+    def proven_percent(self) -> int:
+        return round(100 * self.proven_count / self.open_count) if self.open_count else 0
+
+    @property
+    def gap(self) -> Decimal | None:
+        """What is still missing to this month's plan (never negative); None without a plan."""
+        if self.plan is None:
+            return None
+        return max(self.plan - self.won_amount, ZERO)
+
+    @property
+    def plan_percent(self) -> int | None:
+        if not self.plan:
+            return None
+        return int(self.won_amount * 100 / self.plan)
+
+    @property
+    def plan_bar_percent(self) -> int:
+        return min(self.plan_percent or 0, 100)
+
+    @property
+    def warning_list(self) -> list[tuple[str, str, int]]:
+        return [(key, WARNING_SHORT_LABELS[key], self.warnings.get(key, 0)) for key in DealWarning.values]
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    clock: Clock
+
+    def _sum(self, name: str):
+        return sum((getattr(row, name) for row in self.rows), ZERO)
+
+    @property
+    def open_count(self) -> int:
+        return sum(row.open_count for row in self.rows)
+
+    @property
+    def proven_count(self) -> int:
+        return sum(row.proven_count for row in self.rows)
+
+    @property
+    def feelings_count(self) -> int:
+        return self.open_count - self.proven_count
+
+    @property
+    def weighted(self) -> Decimal:
+        return self._sum("weighted")
+
+    @property
+    def won_amount(self) -> Decimal:
+        return self._sum("won_amount")
+
+    @property
+    def plan(self) -> Decimal | None:
+        plans = [row.plan for row in self.rows if row.plan is not None]
+        return sum(plans, ZERO) if plans else None
+
+    @property
+    def gap(self) -> Decimal | None:
+        plan = self.plan
+        return None if plan is None else max(plan - self.won_amount, ZERO)
+
+    @property
+    def attention(self) -> int:
+        return sum(row.attention for row in self.rows)
+
+
+def board_people(*, viewer: User, team: Team | None = None) -> QuerySet[User]:
+    """The board's rows: the active sellers in the viewer's scope, and anyone else in it
+    (a lead, someone who left) who still holds open deals."""
+    holders = Deal.objects.filter(OPEN).values("owner_id")
+    people = scope_people(viewer).filter(Q(is_active=True, role__in=SELLING_ROLES) | Q(pk__in=holders))
+    if team is not None:
+        people = people.filter(team=team)
+    return people.select_related("team").order_by("last_name", "first_name", "username")
+
+
+def board(
+    *, viewer: User, team: Team | None = None, person_ids: list[int] | None = None, clock: Clock | None = None
+) -> Board:
+    """One row per person in scope with their open deals, intent proven vs feelings only,
+    weighted pipeline, this month's won / plan / gap, warnings and their three deals most
+    likely to close with the latest facts. Five queries whatever the number of people
+    and deals; people who need attention first."""
+    from targets.selectors import rep_month_plans
+
+    clock = clock or Clock.current()
+    people_qs = board_people(viewer=viewer, team=team)
+    if person_ids is not None:
+        people_qs = people_qs.filter(pk__in=person_ids)
+    people = list(people_qs)
+    if not people:
+        return Board(rows=[], clock=clock)
+    ids = [person.pk for person in people]
+    visible = Deal.objects.visible_to(viewer).filter(owner_id__in=ids)
+
+    won_this_month = Q(
+        stage__kind=StageKind.WON, closed_at__gte=clock.month_start, closed_at__lte=clock.month_end
+    )
+    warnings = {warning: warning_q(warning, clock) for warning in DealWarning.values}
+    figures = (
+        visible.filter(OPEN | won_this_month)
+        .order_by()
+        .values("owner_id")
+        .annotate(
+            open_count=Count("pk", filter=OPEN),
+            open_total=Sum("amount", filter=OPEN),
+            proven_count=Count("pk", filter=OPEN & has_facts_q()),
+            open_weight=Sum(WEIGHT, filter=OPEN),
+            won_count=Count("pk", filter=won_this_month),
+            won_total=Sum("amount", filter=won_this_month),
+            attention=Count("pk", filter=OPEN & (any_warning_q(clock) | ~has_facts_q())),
+            **{f"warn_{key}": Count("pk", filter=condition) for key, condition in warnings.items()},
+        )
+    )
+    by_person = {row["owner_id"]: row for row in figures}
+    plans = rep_month_plans(year=clock.today.year, month=clock.today.month, rep_ids=ids)
+    top = _top_deals(visible)
+
+    rows = []
+    for person in people:
+        row = by_person.get(person.pk, {})
+        rows.append(
+            BoardRow(
+                person=person,
+                open_count=row.get("open_count", 0),
+                open_amount=money(row.get("open_total")),
+                proven_count=row.get("proven_count", 0),
+                weighted=weighted_from_weight(row.get("open_weight")),
+                won_amount=money(row.get("won_total")),
+                won_count=row.get("won_count", 0),
+                plan=money(plans[person.pk]) if person.pk in plans else None,
+                warnings={key: row.get(f"warn_{key}", 0) for key in DealWarning.values},
+                attention=row.get("attention", 0),
+                top_deals=top.get(person.pk, []),
+            )
+        )
+    rows.sort(key=lambda r: (-r.attention, -(r.gap or ZERO), r.person.full_name.casefold()))
+    return Board(rows=rows, clock=clock)
+
+
+def _top_deals(visible: QuerySet[Deal]) -> dict[int, list[TopDeal]]:
+    """Each person's open deals most likely to close (largest weighted amount first) with
+    their latest facts: two queries, window-ranked in the database."""
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("owner_id")],
+        order_by=[F("weight").desc(), F("expected_close").asc(nulls_last=True), F("pk").asc()],
+    )
+    deals = list(
+        visible.filter(OPEN)
+        .select_related("client", "stage")
+        .annotate(weight=WEIGHT, fact_count=_fact_count())
+        .annotate(rank=rank)
+        .filter(rank__lte=TOP_DEALS_PER_PERSON)
+        .order_by("owner_id", "rank")
+    )
+    if not deals:
+        return {}
+    fact_rank = Window(
+        RowNumber(), partition_by=[F("deal_id")], order_by=[F("happened_on").desc(), F("pk").desc()]
+    )
+    facts: dict[int, list[Fact]] = defaultdict(list)
+    for fact in (
+        Fact.objects.filter(deal_id__in=[deal.pk for deal in deals])
+        .annotate(rank=fact_rank)
+        .filter(rank__lte=LATEST_FACTS_PER_DEAL)
+        .order_by("deal_id", "rank")
+    ):
+        facts[fact.deal_id].append(fact)
+    top: dict[int, list[TopDeal]] = defaultdict(list)
+    for deal in deals:
+        top[deal.owner_id].append(TopDeal(deal=deal, facts=facts.get(deal.pk, [])))
+    return top
+
+
+# --- one deal ---------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # "activity", "fact", "review" or "stage"
+    at: datetime.datetime
+    item: object
+
+
+def deal_timeline(*, deal: Deal, viewer: User) -> list[TimelineEntry]:
+    """Activities, facts, reviews and stage changes of one deal, newest first."""
+    entries: list[TimelineEntry] = []
+    for activity in Activity.objects.visible_to(viewer).filter(deal=deal).select_related("owner", "contact"):
+        entries.append(TimelineEntry("activity", activity.occurred_at, activity))
+    for fact in Fact.objects.filter(deal=deal).select_related("recorded_by", "activity"):
+        entries.append(TimelineEntry("fact", _fact_moment(fact), fact))
+    for review in Review.objects.filter(deal=deal).select_related("reviewer"):
+        entries.append(TimelineEntry("review", review.reviewed_at, review))
+    for change in StageChange.objects.filter(deal=deal).select_related(
+        "from_stage", "to_stage", "changed_by"
+    ):
+        entries.append(TimelineEntry("stage", change.changed_at, change))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _fact_moment(fact: Fact) -> datetime.datetime:
+    """A fact has a date; place it at the moment it was recorded when that was the same
+    day, otherwise at noon of its day."""
+    recorded = timezone.localtime(fact.created_at)
+    if recorded.date() == fact.happened_on:
+        return fact.created_at
+    noon = datetime.datetime.combine(fact.happened_on, datetime.time(12, 0))
+    return timezone.make_aware(noon)
+
+
+def deal_reviews(*, deal: Deal, limit: int = 5) -> list[Review]:
+    return list(Review.objects.filter(deal=deal).select_related("reviewer")[:limit])
+
+
+def deal_facts(*, deal: Deal) -> list[Fact]:
+    return list(Fact.objects.filter(deal=deal).select_related("recorded_by"))
+
+
+def renewable_deals(*, viewer: User, client_id: int | None) -> QuerySet[Deal]:
+    """Won deals a renewal may renew: the client's, visible to the viewer."""
+    deals = Deal.objects.visible_to(viewer).filter(stage__kind=StageKind.WON).select_related("client")
+    return deals.filter(client_id=client_id) if client_id else deals

@@ -1,0 +1,388 @@
+"""Every write to deals, their stage history, facts and reviews goes through here.
+
+``deal_move`` is the only code that changes a deal's stage: conversion rates and sales
+velocity are computed from StageChange rows, so nothing may change a stage behind the
+history's back (``deal_update`` refuses a stage)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
+from clients.models import Activity, Client
+from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, StageKind, Verdict
+from deals.rules import can_reassign, can_reopen, can_review
+
+# The fields deal_update may change. Stage goes through deal_move; the client is fixed
+# because activities, facts and payments hang off the deal under that client.
+UPDATABLE_FIELDS = frozenset(
+    {
+        "title",
+        "amount",
+        "probability",
+        "expected_close",
+        "deal_type",
+        "renewal_of",
+        "service_start",
+        "service_end",
+        "next_step",
+        "next_step_due",
+        "owner",
+    }
+)
+
+
+def default_stage() -> Stage | None:
+    """Where a new deal starts: the first active open stage."""
+    return Stage.objects.filter(kind=StageKind.OPEN, is_active=True).order_by("order", "pk").first()
+
+
+def _as_amount(value) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def _validate_fields(*, by: User, values: dict[str, Any], deal: Deal | None, client: Client) -> dict:
+    """Field messages for the rules that model validation does not know."""
+    errors: dict[str, str] = {}
+    if "title" in values and not (values["title"] or "").strip():
+        errors["title"] = _("Give the deal a title.")
+    if "amount" in values:
+        amount = _as_amount(values["amount"])
+        if amount is None or not amount.is_finite():
+            errors["amount"] = _("Enter the amount as a number.")
+        elif amount < 0:
+            errors["amount"] = _("The amount cannot be negative.")
+        else:
+            values["amount"] = amount
+    probability = values.get("probability")
+    if probability is not None and not (0 <= probability <= 100):
+        errors["probability"] = _("Probability is a percentage from 0 to 100.")
+    if "deal_type" in values and values["deal_type"] not in DealType.values:
+        errors["deal_type"] = _("Choose a valid type of deal.")
+    start = values.get("service_start", deal.service_start if deal else None)
+    end = values.get("service_end", deal.service_end if deal else None)
+    if start and end and end < start:
+        errors["service_end"] = _("The service period cannot end before it starts.")
+    next_step = values.get("next_step", deal.next_step if deal else "")
+    next_step_due = values.get("next_step_due", deal.next_step_due if deal else None)
+    if next_step_due and not (next_step or "").strip():
+        errors["next_step"] = _("Describe the next step that is due on that date.")
+    renewal_of = values.get("renewal_of")
+    if renewal_of is not None:
+        deal_type = values.get("deal_type", deal.deal_type if deal else DealType.NEW)
+        if deal_type != DealType.RENEWAL:
+            errors["renewal_of"] = _("Only a renewal renews an earlier deal.")
+        elif deal is not None and renewal_of.pk == deal.pk:
+            errors["renewal_of"] = _("A deal cannot renew itself.")
+        elif renewal_of.client_id != client.pk:
+            errors["renewal_of"] = _("The renewed deal belongs to another client.")
+        elif not Deal.objects.visible_to(by).filter(pk=renewal_of.pk, stage__kind=StageKind.WON).exists():
+            errors["renewal_of"] = _("Choose a won deal of this client.")
+    return errors
+
+
+def _check_owner(*, by: User, owner: User) -> None:
+    if not may_own(by, owner):
+        raise ValidationError({"owner": _("You may not give a deal to this person.")})
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    by: User,
+    client: Client,
+    title: str,
+    amount: Decimal | int | str = Decimal("0"),
+    owner: User | None = None,
+    stage: Stage | None = None,
+    probability: int | None = None,
+    expected_close: datetime.date | None = None,
+    deal_type: str = DealType.NEW,
+    renewal_of: Deal | None = None,
+    service_start: datetime.date | None = None,
+    service_end: datetime.date | None = None,
+    next_step: str = "",
+    next_step_due: datetime.date | None = None,
+) -> Deal:
+    """Open a deal and record where it entered the pipeline (a StageChange from nowhere)."""
+    client = get_visible_or_404(Client.objects.all(), by, pk=client.pk)
+    owner = owner or by
+    if owner.pk != by.pk and not can_reassign(by):
+        raise PermissionDenied(_("Only a team lead or the head of sales may open a deal for someone else."))
+    if owner.pk == by.pk and not may_own(by, by):
+        raise PermissionDenied(_("You have read-only access to deals."))
+    _check_owner(by=by, owner=owner)
+    stage = stage or default_stage()
+    values = {
+        "title": title,
+        "amount": amount,
+        "probability": probability,
+        "deal_type": deal_type,
+        "renewal_of": renewal_of,
+        "service_start": service_start,
+        "service_end": service_end,
+        "next_step": next_step,
+        "next_step_due": next_step_due,
+    }
+    errors = _validate_fields(by=by, values=values, deal=None, client=client)
+    if stage is None or stage.kind != StageKind.OPEN or not stage.is_active:
+        errors["stage"] = _("A new deal starts in an open stage; move it to won or lost afterwards.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    deal = Deal(
+        title=title.strip(),
+        client=client,
+        owner=owner,
+        amount=values["amount"],
+        stage=stage,
+        probability=probability,
+        expected_close=expected_close,
+        deal_type=deal_type,
+        renewal_of=renewal_of,
+        service_start=service_start,
+        service_end=service_end,
+        next_step=next_step.strip(),
+        next_step_due=next_step_due,
+        stage_changed_at=now,
+    )
+    deal.full_clean()
+    deal._history_user = by
+    deal.save()
+    StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, changed_by=by, changed_at=now)
+    return deal
+
+
+def _lock(deal: Deal, by: User) -> Deal:
+    """The deal's current row, locked until the transaction ends: a concurrent move or
+    update waits here and then works on what the first one wrote."""
+    ensure_can_write(by, deal)
+    return Deal.objects.select_for_update(of=("self",)).select_related("stage", "owner").get(pk=deal.pk)
+
+
+@transaction.atomic
+def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
+    """Change a deal's details (not its stage). Only the fields in ``data`` are written,
+    on a freshly locked row, so an update never undoes a concurrent move."""
+    if "stage" in data:
+        raise ValidationError({"stage": _("The stage changes only by moving the deal.")})
+    if "client" in data:
+        raise ValidationError({"client": _("The client of a deal cannot change.")})
+    unknown = set(data) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"deal_update does not change {sorted(unknown)}")
+    current = _lock(deal, by)
+    values = dict(data)
+    for text_field in ("title", "next_step"):
+        if text_field in values:
+            values[text_field] = (values[text_field] or "").strip()
+    new_owner = values.get("owner")
+    if new_owner is not None and new_owner.pk != current.owner_id:
+        if not can_reassign(by):
+            raise PermissionDenied(
+                _("Only a team lead or the head of sales may hand a deal to someone else.")
+            )
+        _check_owner(by=by, owner=new_owner)
+    elif "owner" in values and new_owner is None:
+        raise ValidationError({"owner": _("A deal needs an owner.")})
+    errors = _validate_fields(by=by, values=values, deal=current, client=current.client)
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, values[name])
+    if not changed:
+        return current
+    current.full_clean(exclude=["client", "owner", "stage", "renewal_of"])
+    current._history_user = by
+    current.save(update_fields=[*changed, "updated_at"])
+    return current
+
+
+def _renewed_deal(deal: Deal) -> Deal | None:
+    """The client's won deal this renewal continues: the one whose service period ends
+    last and that no won deal renews yet."""
+    return (
+        Deal.objects.filter(client_id=deal.client_id, stage__kind=StageKind.WON, service_end__isnull=False)
+        .exclude(pk=deal.pk)
+        .exclude(renewals__stage__kind=StageKind.WON)
+        .order_by(F("service_end").desc(), "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = None) -> Deal:
+    """Move a deal to ``stage`` and record it.
+
+    Lost needs a reason; Won and Lost set the closed date; only a lead or the head moves a
+    deal out of Won or Lost (the move is recorded like any other). The row is locked, so
+    two people moving the same deal at once are serialised and the history neither
+    skips nor repeats a step. A probability override is a judgement about the previous
+    stage, so a move clears it and the new stage's default applies."""
+    current = _lock(deal, by)
+    stage = Stage.objects.get(pk=stage.pk)
+    previous = current.stage
+    reason = (lost_reason or "").strip()
+    if stage.pk == previous.pk:
+        raise ValidationError({"stage": _("The deal is already at “%(stage)s”.") % {"stage": stage.name}})
+    if not stage.is_active:
+        raise ValidationError({"stage": _("This stage is no longer in use.")})
+    if previous.is_closed and not can_reopen(by):
+        raise PermissionDenied(_("Only a team lead or the head of sales may reopen a closed deal."))
+    if stage.kind == StageKind.LOST and not reason:
+        raise ValidationError(
+            {"lost_reason": _("Say why the deal was lost: a deal cannot be closed as lost without a reason.")}
+        )
+    if len(reason) > Deal._meta.get_field("lost_reason").max_length:
+        raise ValidationError({"lost_reason": _("Keep the reason under 300 characters.")})
+    now = timezone.now()
+    fields = ["stage", "probability", "stage_changed_at", "closed_at", "lost_reason", "updated_at"]
+    current.stage = stage
+    current.probability = None
+    current.stage_changed_at = now
+    if stage.kind == StageKind.OPEN:
+        current.closed_at = None
+        current.lost_reason = ""
+    elif stage.kind == StageKind.WON:
+        current.closed_at = timezone.localdate()
+        current.lost_reason = ""
+        if current.deal_type == DealType.RENEWAL:
+            fields += _link_renewal(current)
+    else:
+        current.closed_at = timezone.localdate()
+        current.lost_reason = reason
+    current._history_user = by
+    current.save(update_fields=fields)
+    StageChange.objects.create(
+        deal=current,
+        from_stage=previous,
+        to_stage=stage,
+        changed_by=by,
+        changed_at=now,
+        lost_reason=reason if stage.kind == StageKind.LOST else "",
+    )
+    return current
+
+
+def _link_renewal(deal: Deal) -> list[str]:
+    """A won renewal points at the deal it renews (the renewal rate counts these links)
+    and, when its own service period is not given, continues the renewed one's."""
+    changed = []
+    renewed = deal.renewal_of if deal.renewal_of_id else _renewed_deal(deal)
+    if renewed is None:
+        return changed
+    if deal.renewal_of_id is None:
+        deal.renewal_of = renewed
+        changed.append("renewal_of")
+    if deal.service_start is None and deal.service_end is None and renewed.service_end:
+        deal.service_start = renewed.service_end + datetime.timedelta(days=1)
+        if renewed.service_start:
+            deal.service_end = deal.service_start + (renewed.service_end - renewed.service_start)
+        changed += ["service_start", "service_end"]
+    return changed
+
+
+@transaction.atomic
+def deal_delete(*, deal: Deal, by: User) -> None:
+    """Delete a deal entered by mistake. The owner may delete an open deal; closed deals are
+    results, so only a lead or the head removes them; a deal with payments stays."""
+    ensure_can_write(by, deal)
+    current = _lock(deal, by)
+    if current.stage.is_closed and not can_reopen(by):
+        raise PermissionDenied(_("Only a team lead or the head of sales may delete a closed deal."))
+    if current.installments.filter(payments__isnull=False).exists():
+        raise ValidationError(_("This deal has payments recorded against it and cannot be deleted."))
+    current._history_user = by
+    current.delete()
+
+
+@transaction.atomic
+def fact_add(
+    *,
+    deal: Deal,
+    by: User,
+    kind: str,
+    text: str,
+    happened_on: datetime.date | None = None,
+    activity: Activity | None = None,
+) -> Fact:
+    """Record objective evidence of the client's intent on a deal."""
+    ensure_can_write(by, deal)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if kind not in FactKind.values:
+        errors["kind"] = _("Choose what kind of fact this is.")
+    if not (text or "").strip():
+        errors["text"] = _("Say what happened — what the client did or asked.")
+    if happened_on and happened_on > today:
+        errors["happened_on"] = _("A fact is something that already happened.")
+    if activity is not None and (
+        activity.client_id != deal.client_id or activity.deal_id not in (None, deal.pk)
+    ):
+        errors["activity"] = _("This activity belongs to another client or deal.")
+    if errors:
+        raise ValidationError(errors)
+    fact = Fact(
+        deal=deal,
+        kind=kind,
+        text=text.strip(),
+        happened_on=happened_on or today,
+        recorded_by=by,
+        activity=activity,
+    )
+    fact.full_clean()
+    fact.save()
+    return fact
+
+
+@transaction.atomic
+def review_add(
+    *,
+    deal: Deal,
+    by: User,
+    verdict: str,
+    comment: str = "",
+    next_action: str = "",
+    next_action_due: datetime.date | None = None,
+) -> Review:
+    """A lead's (of the owner's team) or the head's review of an open deal."""
+    deal = get_visible_or_404(Deal.objects.select_related("stage", "owner"), by, pk=deal.pk)
+    if not can_review(by, deal.owner):
+        raise PermissionDenied(_("Only the owner's team lead or the head of sales reviews a deal."))
+    errors: dict[str, str] = {}
+    if deal.stage.is_closed:
+        errors["__all__"] = _("This deal is closed; only open deals are reviewed.")
+    if verdict not in Verdict.values:
+        errors["verdict"] = _("Choose a verdict.")
+    if next_action_due and not (next_action or "").strip():
+        errors["next_action"] = _("Describe the action that is due on that date.")
+    if errors:
+        raise ValidationError(errors)
+    review = Review(
+        deal=deal,
+        reviewer=by,
+        verdict=verdict,
+        comment=(comment or "").strip(),
+        next_action=(next_action or "").strip(),
+        next_action_due=next_action_due,
+        reviewed_at=timezone.now(),
+    )
+    review.full_clean()
+    review.save()
+    return review

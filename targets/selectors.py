@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, Round
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -80,8 +80,10 @@ def installments_with_balance(
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    # Rounded in SQL: SQLite does decimal arithmetic in floating point, and a balance of
+    # 5.7e-14 must not count as outstanding (nor make a paid installment overdue).
     queryset = queryset.annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), ZERO)).annotate(
-        outstanding=F("amount") - F("paid")
+        outstanding=Round(F("amount") - F("paid"), 2, output_field=MONEY)
     )
     if today is not None:
         queryset = queryset.annotate(
@@ -462,7 +464,7 @@ def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:
 def effective_norms(*, viewer, people=None):
     """People ``viewer`` may see, annotated in the database with their effective
     ``calls_per_day`` and ``meetings_per_week`` (a personal norm overrides the role's;
-    0 when neither is set) and ``has_personal_norm``."""
+    0 when neither is set), ``has_personal_norm`` and ``personal_norm_id``."""
     people = (
         User.objects.visible_to(viewer)
         if people is None
@@ -480,6 +482,7 @@ def effective_norms(*, viewer, people=None):
             0,
         ),
         has_personal_norm=Exists(personal),
+        personal_norm_id=Subquery(personal.values("pk")[:1]),
     )
 
 
@@ -599,4 +602,19 @@ def client_receivables(*, viewer, client, today: datetime.date):
         receivable_installments(viewer=viewer, today=today)
         .filter(deal__client=client, outstanding__gt=0)
         .order_by("due_date", "pk")
+    )
+
+
+def schedule_totals(*, deal, today: datetime.date) -> dict:
+    """A deal's schedule summed in the database: ``scheduled_total``, ``paid_total``,
+    ``outstanding_total`` (what is still owed; an overpayment does not offset other
+    lines), ``overdue_total`` and ``installment_count``."""
+    queryset = installments_with_balance(Installment.objects.filter(deal=deal), today=today)
+    owed = Q(outstanding__gt=0)
+    return queryset.aggregate(
+        scheduled_total=Coalesce(Sum("amount"), ZERO),
+        paid_total=Coalesce(Sum("paid"), ZERO),
+        outstanding_total=Coalesce(Sum("outstanding", filter=owed), ZERO),
+        overdue_total=Coalesce(Sum("outstanding", filter=owed & Q(due_date__lt=today)), ZERO),
+        installment_count=Count("pk"),
     )

@@ -1,0 +1,146 @@
+"""FilterSets shared by the targets pages and API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.filters import visible_teams
+from accounts.models import Role, User
+from salesdept.filters import UpdatedSinceFilterSet
+from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, Plan, PlanMetric
+from targets.selectors import AgingBucket
+
+BUCKET_CHOICES = [
+    (AgingBucket.CURRENT, _("Not yet due")),
+    (AgingBucket.DAYS_1_30, _("1–30 days")),
+    (AgingBucket.DAYS_31_60, _("31–60 days")),
+    (AgingBucket.DAYS_61_90, _("61–90 days")),
+    (AgingBucket.DAYS_90_PLUS, _("Over 90 days")),
+]
+
+LEVEL_CHOICES = [("month", _("Month totals")), ("team", _("Team-months")), ("rep", _("Rep-months"))]
+
+
+def visible_people(request):
+    """People the viewer may see, to filter by owner or rep."""
+    if request is None:
+        return User.objects.none()
+    return User.objects.visible_to(request.user).filter(is_active=True).order_by("last_name", "first_name")
+
+
+class PlanFilter(UpdatedSinceFilterSet):
+    year = django_filters.NumberFilter()
+    metric = django_filters.ChoiceFilter(choices=PlanMetric.choices)
+
+    class Meta:
+        model = Plan
+        fields = ["year", "metric"]
+
+
+class AllocationFilter(UpdatedSinceFilterSet):
+    plan = django_filters.NumberFilter(field_name="plan_id")
+    year = django_filters.NumberFilter(field_name="plan__year")
+    metric = django_filters.ChoiceFilter(field_name="plan__metric", choices=PlanMetric.choices)
+    month = django_filters.NumberFilter()
+    team = django_filters.ModelChoiceFilter(queryset=visible_teams)
+    rep = django_filters.ModelChoiceFilter(queryset=visible_people)
+    level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, method="filter_level", label=_("Level"))
+
+    class Meta:
+        model = Allocation
+        fields = ["plan", "year", "metric", "month", "team", "rep", "level"]
+
+    def filter_level(self, queryset, name, value):
+        if value == "month":
+            return queryset.filter(team__isnull=True, rep__isnull=True)
+        if value == "team":
+            return queryset.filter(team__isnull=False, rep__isnull=True)
+        return queryset.filter(rep__isnull=False)
+
+
+class NormFilter(UpdatedSinceFilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    user = django_filters.ModelChoiceFilter(queryset=visible_people)
+
+    class Meta:
+        model = ActivityNorm
+        fields = ["role", "user"]
+
+
+class InstallmentFilter(UpdatedSinceFilterSet):
+    """Works on :func:`targets.selectors.receivable_installments` (bucket and balance annotated)."""
+
+    deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal"))
+    client = django_filters.NumberFilter(field_name="deal__client_id", label=_("Client"))
+    owner = django_filters.ModelChoiceFilter(
+        field_name="deal__owner", queryset=visible_people, label=_("Owner")
+    )
+    team = django_filters.ModelChoiceFilter(
+        field_name="deal__owner__team", queryset=visible_teams, label=_("Team")
+    )
+    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due from"))
+    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due to"))
+    bucket = django_filters.ChoiceFilter(choices=BUCKET_CHOICES, label=_("Age"))
+    overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = Installment
+        fields = ["deal", "client", "owner", "team", "due_from", "due_to", "bucket", "overdue"]
+
+
+class OverdueFilter(UpdatedSinceFilterSet):
+    """The overdue list's filters (on :func:`targets.selectors.overdue_installments`)."""
+
+    q = django_filters.CharFilter(method="filter_search", label=_("Client or deal"))
+    team = django_filters.ModelChoiceFilter(
+        field_name="deal__owner__team", queryset=visible_teams, label=_("Team"), empty_label=_("All teams")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        field_name="deal__owner", queryset=visible_people, label=_("Owner"), empty_label=_("Everyone")
+    )
+    client = django_filters.NumberFilter(field_name="deal__client_id", widget=forms.HiddenInput)
+    bucket = django_filters.ChoiceFilter(
+        choices=BUCKET_CHOICES[1:], label=_("Overdue by"), empty_label=_("Any")
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=[("none", _("No reason given")), ("given", _("Reason given"))],
+        method="filter_reason",
+        label=_("Reason"),
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = Installment
+        fields = ["q", "team", "owner", "client", "bucket", "reason"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(deal__client__name__icontains=value) | Q(deal__title__icontains=value))
+
+    def filter_reason(self, queryset, name, value):
+        return queryset.filter(latest_reason__isnull=value == "none")
+
+
+class PaymentFilter(UpdatedSinceFilterSet):
+    installment = django_filters.NumberFilter(field_name="installment_id")
+    deal = django_filters.NumberFilter(field_name="installment__deal_id")
+    client = django_filters.NumberFilter(field_name="installment__deal__client_id")
+    paid_from = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte")
+    paid_to = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte")
+    is_overpayment = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Payment
+        fields = ["installment", "deal", "client", "paid_from", "paid_to", "is_overpayment"]
+
+
+class OverdueReasonFilter(UpdatedSinceFilterSet):
+    installment = django_filters.NumberFilter(field_name="installment_id")
+    deal = django_filters.NumberFilter(field_name="installment__deal_id")
+
+    class Meta:
+        model = OverdueReason
+        fields = ["installment", "deal"]

@@ -172,7 +172,10 @@ def _lock(deal: Deal, by: User) -> Deal:
     """The deal's current row, locked until the transaction ends: a concurrent move or
     update waits here and then works on what the first one wrote."""
     ensure_can_write(by, deal)
-    return Deal.objects.select_for_update(of=("self",)).select_related("stage", "owner").get(pk=deal.pk)
+    # No joins in the locking query: after waiting, PostgreSQL re-checks a locked row
+    # against the rows it joined before the wait, so a join on the (changed) stage would
+    # drop the row. The stage and owner are read after the lock instead.
+    return Deal.objects.select_for_update().get(pk=deal.pk)
 
 
 @transaction.atomic

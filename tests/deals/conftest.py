@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -12,9 +13,17 @@ from clients.models import Activity
 from deals.models import Deal, Review, Stage, StageChange
 from tests.factories import ActivityFactory, ClientFactory, DealFactory, FactFactory, ReviewFactory
 
+DEFAULT_PIPELINE = importlib.import_module("deals.migrations.0002_default_stages").DEFAULT_PIPELINE
+
 
 @pytest.fixture
 def stages(db) -> dict[str, Stage]:
+    """The default pipeline. Transactional tests flush the database when they end, data
+    migrations included, so the stages are put back when missing."""
+    for name, order, probability, kind in DEFAULT_PIPELINE:
+        Stage.objects.get_or_create(
+            name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
+        )
     return {stage.name: stage for stage in Stage.objects.all()}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
@@ -626,6 +626,7 @@ class ClientImportResult:
     created: list[Client] = dataclass_field(default_factory=list)
     contacts_created: int = 0
     checked_only: bool = False
+    row_names: dict[int, str] = dataclass_field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -634,6 +635,11 @@ class ClientImportResult:
     @property
     def invalid_rows(self) -> int:
         return len({issue.row for issue in self.errors})
+
+    @property
+    def error_lines(self) -> list[dict]:
+        """The problems with the name written in their row, for the preview table."""
+        return [{**asdict(issue), "name": self.row_names.get(issue.row, "")} for issue in self.errors]
 
 
 _YES = {"yes", "y", "true", "1", "x", "да", "是", "+"}
@@ -842,7 +848,12 @@ def client_import(*, by: User, file, check_only: bool = False) -> ClientImportRe
             errors=[ImportIssue(row=error.row, field=error.field, message=error.message)]
         )
     prepared, issues = _import_prepare(by=by, rows=rows)
-    result = ClientImportResult(rows=len(rows), errors=issues, checked_only=check_only)
+    result = ClientImportResult(
+        rows=len(rows),
+        errors=issues,
+        checked_only=check_only,
+        row_names={row.number: row.values["name"] for row in rows},
+    )
     if issues or check_only:
         return result
     now = timezone.now()

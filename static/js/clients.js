@@ -36,6 +36,16 @@
       if (form) syncDirection(form);
     }
   });
+  // Filter forms send only the filters in use, so the address bar stays readable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get" || !event.detail.elt.closest("form.filters")) return;
+    var formData = event.detail.formData;
+    if (!formData) return;
+    Array.from(formData.keys()).forEach(function (key) {
+      if (formData.getAll(key).every(function (value) { return value === ""; })) formData.delete(key);
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { initForms(document); });
   document.addEventListener("htmx:afterSwap", function (event) { initForms(event.target); });
 })();

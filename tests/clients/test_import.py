@@ -285,7 +285,7 @@ def test_import_page_lists_the_bad_row_and_creates_nothing(client, department, r
     page = response.content.decode()
     assert "Nothing was imported" in page
     assert "1 of 2 rows has a problem." in page
-    assert '<td class="num">3</td><td><code>tax_id</code></td>' in page
+    assert '<td class="num">3</td><td>Delta Print</td><td><code>tax_id</code></td>' in page
     assert Client.objects.count() == 0
 
 

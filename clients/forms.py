@@ -215,6 +215,11 @@ class ActivityLogForm(forms.Form):
         self.client = client
         self.instance = instance
         self.fields["contact"].queryset = client.contacts.all()
+        # Read the contacts once; with only one, that is most likely who was called.
+        client_contacts = list(self.fields["contact"].queryset)
+        self.fields["contact"].choices = [("", "---------"), *((c.pk, str(c)) for c in client_contacts)]
+        if len(client_contacts) == 1 and not self.is_bound and instance is None:
+            self.fields["contact"].initial = client_contacts[0].pk
         deals = Deal.objects.visible_to(user) if user is not None else Deal.objects.all()
         self.fields["deal"].queryset = deals.filter(client=client).select_related("stage")
         # Read the deals once: the template asks whether there are any and then lists them.

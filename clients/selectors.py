@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.visibility import OWN_ROLES, can_write, get_visible_or_404, team_ids_of, writability_q
 from clients.models import OWNER_ROLES, Activity, Client, Contact, Industry
+from clients.services import may_reassign
 
 OPEN_NEXT_STEP = Q(next_step_done_at__isnull=True) & ~Q(next_step="")
 
@@ -85,7 +86,7 @@ def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
     return ClientPermissions(
         change=change,
         records=records,
-        reassign=change and viewer.role in ("head", "lead"),
+        reassign=change and may_reassign(viewer),
     )
 
 

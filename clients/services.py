@@ -141,6 +141,18 @@ def assignable_owner_check(*, by: User, owner: User | None) -> None:
         )
 
 
+def may_reassign(user: User) -> bool:
+    """Handing clients over is a manager's decision: a lead (within the team) or the head."""
+    return user.role in (Role.HEAD, Role.LEAD)
+
+
+def ensure_can_reassign(user: User, client: Client) -> None:
+    """404 when the client is hidden, PermissionDenied unless ``user`` may hand it over."""
+    ensure_can_write(user, client)
+    if not may_reassign(user):
+        raise PermissionDenied(_("Only a team lead or the head of sales may reassign clients."))
+
+
 def ensure_can_write_client_records(user: User, client: Client) -> Client:
     """Contacts and activities follow their client, and assistants may keep them for their
     team: 404 when the client is hidden from ``user``, PermissionDenied when read-only."""
@@ -343,9 +355,7 @@ def client_update(
 def client_reassign(*, by: User, client: Client, owner: User) -> Client:
     """Hand a client to another owner: a lead within their own team, the head anywhere.
     Records who did it and when."""
-    ensure_can_write(by, client)
-    if by.role not in (Role.HEAD, Role.LEAD):
-        raise PermissionDenied(_("Only a team lead or the head of sales may reassign clients."))
+    ensure_can_reassign(by, client)
     assignable_owner_check(by=by, owner=owner)
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.owner_id == owner.pk:

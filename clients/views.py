@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.visibility import OWN_ROLES, ensure_can_write, get_visible_or_404, may_own
 from clients import selectors, services
 from clients.filters import ClientFilter, NextStepFilter
@@ -294,9 +293,7 @@ def client_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def client_reassign(request, pk: int):
     client = get_visible_or_404(Client.objects.select_related("owner"), request.user, pk=pk)
-    ensure_can_write(request.user, client)
-    if request.user.role not in (Role.HEAD, Role.LEAD):
-        raise PermissionDenied(_("Only a team lead or the head of sales may reassign clients."))
+    services.ensure_can_reassign(request.user, client)
     owners = selectors.assignable_owners(viewer=request.user).exclude(pk=client.owner_id)
     form = ReassignForm(_posted(request), owners=owners)
     if request.method == "POST" and form.is_valid():

@@ -573,3 +573,12 @@ def test_activity_edit_and_delete(client, department, book):
     client.force_login(department.rep_north)
     client.post(reverse("clients:activity_delete", args=[activity.pk]))
     assert not Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_the_only_contact_is_preselected_in_the_quick_log_form(client, department, book):
+    client.force_login(department.rep_north)
+    page = page_of(client, reverse("clients:detail", args=[book.north.pk]))
+    assert f'<option value="{book.north_contact.pk}" selected>Olga Petrova</option>' in page
+    Contact.objects.create(client=book.north, name="Second Person")
+    page = page_of(client, reverse("clients:detail", args=[book.north.pk]))
+    assert f'<option value="{book.north_contact.pk}">Olga Petrova</option>' in page

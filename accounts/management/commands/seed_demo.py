@@ -31,6 +31,12 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has users; seed_demo only fills an empty database.")
         rng = random.Random(options["seed"])
+        if options["size"] == "large":
+            from salesdept.scale import seed_large
+
+            seed_large(rng=rng, out=self.stdout.write)
+            self.stdout.write(self.style.SUCCESS("Department-scale data created (password 'demo')."))
+            return
         with transaction.atomic():
             staff = seed_staff()
             for app in APPS_WITH_DEMO_DATA:

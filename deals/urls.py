@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from deals import views
 
 app_name = "deals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.kanban, name="kanban"),
+    path("list/", views.deal_list_page, name="list"),
+    path("board/", views.board_page, name="board"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/move/", views.move, name="move"),
+    path("<int:pk>/facts/", views.fact_add, name="fact_add"),
+    path("<int:pk>/reviews/", views.review_add, name="review_add"),
+    path("<int:pk>/activities/", views.activity_add, name="activity_add"),
+    path("<int:pk>/panel/", views.panel, name="panel"),
+]

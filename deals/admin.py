@@ -1,0 +1,79 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from deals.models import Deal, Fact, Review, Stage, StageChange
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    """The pipeline is configured here: names, order, default probability, kind."""
+
+    list_display = ["name", "order", "default_probability", "kind", "is_active"]
+    list_editable = ["order", "default_probability", "is_active"]
+    list_filter = ["kind", "is_active"]
+    ordering = ["order", "pk"]
+
+
+class FactInline(admin.TabularInline):
+    model = Fact
+    extra = 0
+    fields = ["kind", "text", "happened_on", "recorded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    extra = 0
+    fields = ["from_stage", "to_stage", "changed_by", "changed_at", "lost_reason"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Deal)
+class DealAdmin(SimpleHistoryAdmin):
+    """Deals are read here; stages change only through deal_move (pages and API), so the
+    stage and the history-derived fields are read-only."""
+
+    list_display = ["title", "client", "owner", "stage", "amount", "expected_close", "closed_at"]
+    list_filter = ["stage", "deal_type", "owner__team"]
+    search_fields = ["title", "client__name", "owner__username"]
+    list_select_related = ["client", "owner", "stage"]
+    raw_id_fields = ["client", "owner", "renewal_of"]
+    readonly_fields = ["stage", "closed_at", "lost_reason", "stage_changed_at", "created_at", "updated_at"]
+    inlines = [FactInline, StageChangeInline]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # a deal starts with its first StageChange: create it through the app
+
+
+@admin.register(Fact)
+class FactAdmin(admin.ModelAdmin):
+    list_display = ["deal", "kind", "happened_on", "recorded_by"]
+    list_filter = ["kind"]
+    search_fields = ["text", "deal__title"]
+    raw_id_fields = ["deal", "activity", "recorded_by"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["deal", "verdict", "reviewer", "reviewed_at"]
+    list_filter = ["verdict"]
+    search_fields = ["comment", "deal__title"]
+    raw_id_fields = ["deal", "reviewer"]
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    """The history conversion rates are computed from: read-only."""
+
+    list_display = ["deal", "from_stage", "to_stage", "changed_by", "changed_at"]
+    list_filter = ["to_stage"]
+    list_select_related = ["deal", "from_stage", "to_stage", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,199 @@
+"""The deal list: visibility, every filter (including the board's warnings), sorting,
+pagination, exports and a constant number of queries."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from deals.models import DealType
+from tests.deals.conftest import log_activity, make_deal, review
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(client, **params) -> list[str]:
+    """Titles on the list page, in order."""
+    response = client.get(reverse("deals:list"), params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return [
+        line.split('">', 1)[1].split("</a>")[0]
+        for line in page.splitlines()
+        if '<td><a href="/deals/' in line
+    ]
+
+
+@pytest.fixture
+def deals(department, stages):
+    today = timezone.localdate()
+    return {
+        "alpha": make_deal(
+            department.rep_north,
+            stage="Proposal",
+            title="Alpha",
+            amount="500.00",
+            facts=1,
+            expected_close=today + datetime.timedelta(days=10),
+        ),
+        "bravo": make_deal(
+            department.rep_north_2,
+            stage="Lead",
+            title="Bravo",
+            amount="1500.00",
+            expected_close=today - datetime.timedelta(days=3),
+            next_step="",
+        ),
+        "charlie": make_deal(
+            department.rep_south, stage="Won", title="Charlie", amount="3000.00", deal_type=DealType.RENEWAL
+        ),
+        "delta": make_deal(
+            department.rep_south, stage="Lost", title="Delta", amount="50.00", lost_reason="Price"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("viewer", "seen"),
+    [
+        ("head", {"Alpha", "Bravo", "Charlie", "Delta"}),
+        ("analyst", {"Alpha", "Bravo", "Charlie", "Delta"}),
+        ("lead_north", {"Alpha", "Bravo"}),
+        ("assistant_north", {"Alpha", "Bravo"}),
+        ("lead_south", {"Charlie", "Delta"}),
+        ("rep_north", {"Alpha"}),
+        ("sdr_north", set()),
+        ("lead_without_team", set()),
+    ],
+)
+def test_the_list_shows_what_the_viewer_may_see(client, department, deals, viewer, seen):
+    client.force_login(getattr(department, viewer))
+    assert set(listed(client)) == seen
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "open"}, {"Alpha", "Bravo"}),
+        ({"status": "won"}, {"Charlie"}),
+        ({"deal_type": "renewal"}, {"Charlie"}),
+        ({"amount_min": "500", "amount_max": "1500"}, {"Alpha", "Bravo"}),
+        ({"amount_min": "501"}, {"Bravo", "Charlie"}),
+        ({"has_facts": "true"}, {"Alpha"}),
+        ({"has_facts": "false"}, {"Bravo", "Charlie", "Delta"}),
+        ({"q": "alp"}, {"Alpha"}),
+        ({"warning": "past_close"}, {"Bravo"}),
+        ({"warning": "no_next_step"}, {"Bravo"}),
+    ],
+)
+def test_filters(client, department, deals, params, expected):
+    client.force_login(department.head)
+    assert set(listed(client, **params)) == expected
+
+
+def test_filters_by_owner_team_stage_and_expected_close(client, department, deals, stages):
+    client.force_login(department.head)
+    today = timezone.localdate()
+    assert listed(client, owner=department.rep_north_2.pk) == ["Bravo"]
+    assert set(listed(client, team=department.south.pk)) == {"Charlie", "Delta"}
+    assert listed(client, stage=stages["Proposal"].pk) == ["Alpha"]
+    assert listed(client, expected_close_from=today.isoformat()) == ["Alpha"]
+    assert listed(client, expected_close_to=today.isoformat()) == ["Bravo"]
+
+
+def test_the_warning_filters_select_the_deals_the_board_counts(client, department, stages):
+    silent = make_deal(department.rep_north, title="Silent", age_days=20)
+    review(silent, department.lead_north, days_ago=1)
+    busy = make_deal(department.rep_north, title="Busy", age_days=20)
+    log_activity(busy, days_ago=1)
+    client.force_login(department.lead_north)
+    assert listed(client, warning="no_activity") == ["Silent"]
+    assert listed(client, warning="not_reviewed") == ["Busy"]
+    assert listed(client, warning="no_activity", owner=department.rep_north.pk) == ["Silent"]
+    page = client.get(reverse("deals:list"), {"warning": "no_activity"}).content.decode()
+    assert "Open deals with the warning “No activity for 14 days”." in page
+
+
+def test_a_bad_filter_value_shows_the_error_and_an_empty_list(client, department, deals):
+    client.force_login(department.head)
+    response = client.get(reverse("deals:list"), {"amount_min": "lots", "warning": "bad"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a number." in page
+    assert "No deals match these filters." in page
+
+
+def test_sorting(client, department, deals):
+    client.force_login(department.head)
+    assert listed(client, sort="amount") == ["Delta", "Alpha", "Bravo", "Charlie"]
+    assert listed(client, sort="-amount") == ["Charlie", "Bravo", "Alpha", "Delta"]
+    assert listed(client, sort="title") == ["Alpha", "Bravo", "Charlie", "Delta"]
+    assert listed(client, sort="-facts")[0] == "Alpha"
+    assert set(listed(client, sort="; drop table")) == {"Alpha", "Bravo", "Charlie", "Delta"}
+    page = client.get(reverse("deals:list"), {"sort": "amount"}).content.decode()
+    assert 'href="?sort=-amount"' in page
+    assert 'aria-sort="ascending"' in page
+
+
+def test_pagination_keeps_the_filters(client, department, stages):
+    for number in range(55):
+        make_deal(department.rep_north, title=f"Deal {number:02d}")
+    client.force_login(department.rep_north)
+    first = client.get(reverse("deals:list"), {"status": "open", "sort": "title"}).content.decode()
+    assert "Page 1 of 2" in first
+    assert "55 deals" in first
+    assert 'href="?status=open&amp;sort=title&amp;page=2"' in first
+    assert listed(client, status="open", sort="title", page=2) == [f"Deal {n}" for n in range(50, 55)]
+
+
+def test_empty_state(client, department, stages):
+    client.force_login(department.rep_north)
+    page = client.get(reverse("deals:list")).content.decode()
+    assert "No deals yet." in page
+
+
+def test_csv_export_has_the_filtered_deals(client, department, deals):
+    client.force_login(department.lead_north)
+    response = client.get(reverse("deals:list"), {"export": "csv", "sort": "title"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="deals.csv"'
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:8] == ["ID", "Title", "Client", "Stage", "Amount", "Probability, %", "Weighted", "Type"]
+    assert [row[1] for row in rows[1:]] == ["Alpha", "Bravo"]
+    alpha = rows[1]
+    assert alpha[3:7] == ["Proposal", "500.00", "40", "200.00"]
+    assert alpha[11] == "1"
+
+
+def test_xlsx_export(client, department, deals):
+    client.force_login(department.head)
+    response = client.get(
+        reverse("deals:list"), {"export": "xlsx", "status": "closed_or_not", "q": "Charlie"}
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][1] == "Title"
+    assert [row[1] for row in values[1:]] == []  # an invalid status filters nothing in
+    response = client.get(reverse("deals:list"), {"export": "xlsx", "q": "Charlie"})
+    values = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert values[1][1:5] == ("Charlie", deals["charlie"].client.name, "Won", 3000)
+
+
+def test_deal_list_runs_a_constant_number_of_queries(client, department, stages, django_assert_num_queries):
+    client.force_login(department.head)
+    make_deal(department.rep_north, facts=1)
+    # session, user, owner choices, team choices, stage choices, count + sum, page
+    with django_assert_num_queries(7):
+        client.get(reverse("deals:list"))
+    for number in range(40):
+        person = UserFactory(username=f"seller{number}", team=department.north)
+        make_deal(person, stage="Proposal", facts=number % 3)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("deals:list"))
+    assert "41 deals" in response.content.decode()

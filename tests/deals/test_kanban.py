@@ -1,0 +1,220 @@
+"""The pipeline kanban: columns, cards, filters, moving cards (htmx and plain posts)."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from deals.models import Deal
+from tests.deals.conftest import make_deal, snapshot
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "kanban"}
+
+
+def column_text(page: str, stage: str) -> str:
+    match = re.search(rf'data-testid="column-{stage}".*?</section>', page, re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.fixture
+def board_deals(department, stages):
+    return {
+        "north": make_deal(
+            department.rep_north, stage="Proposal", amount="1500.50", facts=2, title="North deal"
+        ),
+        "north_2": make_deal(department.rep_north_2, stage="Lead", amount="99.99", title="Second north deal"),
+        "south": make_deal(department.rep_south, stage="Proposal", amount="700.00", title="South deal"),
+        "won": make_deal(department.rep_north, stage="Won", amount="5000.00", title="Won deal"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("viewer", "seen"),
+    [
+        ("head", {"North deal", "Second north deal", "South deal"}),
+        ("analyst", {"North deal", "Second north deal", "South deal"}),
+        ("lead_north", {"North deal", "Second north deal"}),
+        ("assistant_north", {"North deal", "Second north deal"}),
+        ("rep_north", {"North deal"}),
+        ("rep_south", {"South deal"}),
+        ("rep_without_team", set()),
+    ],
+)
+def test_kanban_shows_the_open_deals_the_viewer_may_see(client, department, board_deals, viewer, seen):
+    client.force_login(getattr(department, viewer))
+    page = client.get(reverse("deals:kanban")).content.decode()
+    titles = {"North deal", "Second north deal", "South deal", "Won deal"}
+    assert {title for title in titles if f">{title}</a>" in page} == seen
+
+
+def test_columns_show_count_sum_and_weighted_sum(client, department, board_deals):
+    client.force_login(department.head)
+    page = client.get(reverse("deals:kanban")).content.decode()
+    proposal = column_text(page, "proposal")
+    assert '<span class="column-count">2</span>' in proposal
+    assert "2,200.50" in proposal  # 1500.50 + 700.00
+    assert "≈ 880.20" in proposal  # 40% of it
+    assert "3 open deals" in page
+
+
+def test_a_card_shows_client_amount_owner_close_date_facts_and_warnings(client, department, board_deals):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    Deal.objects.filter(pk=deal.pk).update(next_step="")
+    page = client.get(reverse("deals:kanban")).content.decode()
+    card = re.search(rf'data-testid="deal-card-{deal.pk}".*?</article>', page, re.S).group(0)
+    assert deal.client.name in card
+    assert "1,500.50" in card
+    assert department.rep_north.full_name in card
+    assert "no close date" in card
+    assert "✔ 2" in card
+    assert "No next step" in card
+
+
+def test_kanban_filters_by_owner_and_team(client, department, board_deals):
+    client.force_login(department.head)
+    page = client.get(reverse("deals:kanban"), {"owner": department.rep_north_2.pk}).content.decode()
+    assert ">Second north deal</a>" in page and ">North deal</a>" not in page
+    page = client.get(reverse("deals:kanban"), {"team": department.south.pk}).content.decode()
+    assert ">South deal</a>" in page and ">North deal</a>" not in page
+
+
+def test_kanban_filter_outside_the_scope_shows_no_cards_not_an_error(client, department, board_deals):
+    client.force_login(department.rep_north)
+    response = client.get(reverse("deals:kanban"), {"owner": department.rep_south.pk})
+    assert response.status_code == 200
+    assert ">South deal</a>" not in response.content.decode()
+    assert ">North deal</a>" not in response.content.decode()
+
+
+def test_htmx_filtering_returns_only_the_board(client, department, board_deals):
+    client.force_login(department.head)
+    response = client.get(reverse("deals:kanban"), {"team": department.north.pk}, **HTMX)
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="kanban"')
+    assert "<html" not in page
+
+
+def test_dropping_a_card_moves_the_deal_and_returns_the_refreshed_board(
+    client, department, board_deals, stages
+):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    response = client.post(
+        reverse("deals:move", args=[deal.pk]),
+        {"stage": stages["Negotiation"].pk, "view": "kanban", "filters": f"owner={department.rep_north.pk}"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Moved “North deal” to Negotiation." in page
+    assert f'data-testid="deal-card-{deal.pk}"' in column_text(page, "negotiation")
+    assert json.loads(re.search(r'hx-vals="([^"]*)"', page).group(1).replace("&quot;", '"')) == {
+        "view": "kanban",
+        "filters": f"owner={department.rep_north.pk}",
+    }
+    assert Deal.objects.get(pk=deal.pk).stage.name == "Negotiation"
+
+
+def test_dropping_on_lost_without_a_reason_reopens_the_question_and_changes_nothing(
+    client, department, board_deals, stages
+):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    before = snapshot(deal)
+    response = client.post(
+        reverse("deals:move", args=[deal.pk]),
+        {"stage": stages["Lost"].pk, "lost_reason": "", "view": "kanban", "filters": ""},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Say why the deal was lost: a deal cannot be closed as lost without a reason." in page
+    assert 'id="lost-dialog" class="lost-dialog" aria-labelledby="lost-dialog-title" data-open' in page
+    assert f'action="/deals/{deal.pk}/move/"' in page
+    assert snapshot(deal) == before
+
+
+def test_lost_with_a_reason_from_the_kanban_closes_the_deal(client, department, board_deals, stages):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    response = client.post(
+        reverse("deals:move", args=[deal.pk]),
+        {"stage": stages["Lost"].pk, "lost_reason": "Went with a competitor", "view": "kanban"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert f'data-testid="deal-card-{deal.pk}"' not in response.content.decode()
+    deal.refresh_from_db()
+    assert (deal.stage.name, deal.lost_reason) == ("Lost", "Went with a competitor")
+
+
+def test_quick_won_without_javascript_redirects_to_the_deal(client, department, board_deals, stages):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    response = client.post(reverse("deals:move", args=[deal.pk]), {"stage": stages["Won"].pk})
+    assert response.status_code == 302
+    assert response["Location"] == f"/deals/{deal.pk}/"
+    assert Deal.objects.get(pk=deal.pk).stage.name == "Won"
+
+
+@pytest.mark.parametrize("viewer", ["analyst", "assistant_north"])
+def test_read_only_roles_cannot_move_from_the_kanban(client, department, board_deals, stages, viewer):
+    client.force_login(getattr(department, viewer))
+    deal = board_deals["north"]
+    before = snapshot(deal)
+    response = client.post(
+        reverse("deals:move", args=[deal.pk]), {"stage": stages["Won"].pk, "view": "kanban"}, **HTMX
+    )
+    assert response.status_code == 403
+    assert "You may not change this record." in response.content.decode()
+    assert snapshot(deal) == before
+    response = client.post(reverse("deals:move", args=[deal.pk]), {"stage": stages["Won"].pk})
+    assert response.status_code == 403
+    assert snapshot(deal) == before
+
+
+def test_moving_a_deal_the_viewer_cannot_see_is_not_found(client, department, board_deals, stages):
+    client.force_login(department.rep_south)
+    deal = board_deals["north"]
+    before = snapshot(deal)
+    response = client.post(
+        reverse("deals:move", args=[deal.pk]), {"stage": stages["Won"].pk, "view": "kanban"}, **HTMX
+    )
+    assert response.status_code == 404
+    assert snapshot(deal) == before
+
+
+def test_move_with_a_bad_stage_is_a_clear_400(client, department, board_deals):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    before = snapshot(deal)
+    response = client.post(reverse("deals:move", args=[deal.pk]), {"stage": "nope", "view": "kanban"}, **HTMX)
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    assert snapshot(deal) == before
+
+
+def test_the_kanban_page_is_login_only(client):
+    response = client.get(reverse("deals:kanban"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_kanban_runs_a_constant_number_of_queries(client, department, stages, django_assert_num_queries):
+    client.force_login(department.head)
+    make_deal(department.rep_north, stage="Lead", facts=1)
+    # session, user, owner choices, team choices, stages, column sums, cards
+    with django_assert_num_queries(7):
+        client.get(reverse("deals:kanban"))
+    for number in range(6):
+        person = UserFactory(username=f"more{number}", team=department.south)
+        for stage in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract", "Won"):
+            make_deal(person, stage=stage, facts=number % 2)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("deals:kanban"))
+    assert response.content.decode().count('class="deal-card') == 31

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -266,7 +267,7 @@ class PaymentForm(forms.Form):
         if not self.is_bound:
             self.fields["paid_on"].initial = timezone.localdate()
             if outstanding is not None and outstanding > 0:
-                self.fields["amount"].initial = outstanding
+                self.fields["amount"].initial = outstanding.quantize(Decimal("0.01"))
 
 
 class OverdueReasonForm(forms.Form):

@@ -312,6 +312,9 @@ def _line_labels(
         Q(pk__in=[key for key in keys_with_figures if key is not None])
         | Q(is_active=True, role__in=PLAN_ROLES, team__isnull=False)
     )
+    if plan_scopes_for(viewer) == (SCOPE_REP,):
+        # A rep sees their teammates' names, not their plan lines.
+        people = people.filter(pk=viewer.pk)
     if team_id is not None:
         people = people.filter(team_id=team_id)
     if rep_id is not None:
@@ -359,7 +362,11 @@ class PlanGrid:
 
     @property
     def has_unallocated(self) -> bool:
-        return bool(self.plan_unallocated) or any(self.unallocated or [])
+        return (
+            bool(self.plan_unallocated)
+            or any(self.unallocated or [])
+            or any(team.has_unallocated for team in self.teams)
+        )
 
 
 def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:

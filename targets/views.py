@@ -535,6 +535,11 @@ def overdue_list(request):
     return render(request, template, context)
 
 
+def cents(value):
+    """Two decimals for a computed amount (SQLite hands back 500 for 500.00)."""
+    return value.quantize(services.CENT)
+
+
 def _overdue_export(queryset, export_format: str):
     headers = [
         _("Client"),
@@ -560,8 +565,8 @@ def _overdue_export(queryset, export_format: str):
                 owner.team.name if owner.team else "",
                 line.due_date,
                 line.amount,
-                line.paid,
-                line.outstanding,
+                cents(line.paid),
+                cents(line.outstanding),
                 line.days_overdue.days,
                 line.latest_reason or "",
                 line.latest_promised_date,

@@ -94,7 +94,8 @@ def test_nothing_left_to_schedule_is_refused(department, won_deal):
         )
     assert error.value.message_dict == {
         "installments": [
-            "The installments with payments already cover the deal's 1,000.00; there is nothing left to schedule."
+            "The installments with payments already cover the deal's 1,000.00; "
+            "there is nothing left to schedule."
         ]
     }
     assert schedule(deal) == [(datetime.date(2027, 1, 10), D("1000.00"))]

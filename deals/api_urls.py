@@ -1,7 +1,18 @@
 """API routes of the deals app, mounted under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from deals import api
 
-urlpatterns: list = [*router.urls]
+router = SimpleRouter()
+router.register("stages", api.StageViewSet, basename="stage")
+router.register("deals", api.DealViewSet, basename="deal")
+router.register("facts", api.FactViewSet, basename="fact")
+router.register("reviews", api.ReviewViewSet, basename="review")
+
+urlpatterns: list = [
+    path("pipeline/", api.PipelineView.as_view(), name="pipeline"),
+    path("board/", api.BoardView.as_view(), name="board"),
+    *router.urls,
+]

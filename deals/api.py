@@ -1,0 +1,429 @@
+"""REST API of the pipeline: stages, deals (+ move), facts, reviews, pipeline and board.
+
+Serializers validate the shape of the input; services decide and write; selectors read."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Team, User
+from clients.models import Activity, Client
+from deals import services
+from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
+from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, Verdict
+from deals.selectors import Clock, board, deal_list, deal_warnings, pipeline_summary
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a record the requesting user may see; anything else is 'does not exist'."""
+
+    def __init__(self, *, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+
+class StageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stage
+        fields = ["id", "name", "order", "default_probability", "kind", "is_active", "updated_at"]
+
+
+class DealSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.full_name", read_only=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    stage_kind = serializers.CharField(source="stage.kind", read_only=True)
+    effective_probability = serializers.IntegerField(read_only=True)
+    weighted_amount = serializers.DecimalField(read_only=True, max_digits=16, decimal_places=2)
+    fact_count = serializers.IntegerField(read_only=True)
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deal
+        fields = [
+            "id",
+            "title",
+            "client",
+            "client_name",
+            "owner",
+            "owner_name",
+            "amount",
+            "stage",
+            "stage_name",
+            "stage_kind",
+            "probability",
+            "effective_probability",
+            "weighted_amount",
+            "expected_close",
+            "deal_type",
+            "renewal_of",
+            "service_start",
+            "service_end",
+            "next_step",
+            "next_step_due",
+            "lost_reason",
+            "closed_at",
+            "stage_changed_at",
+            "fact_count",
+            "warnings",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_warnings(self, deal: Deal) -> list[str]:
+        return deal_warnings(deal)
+
+
+class DealWriteSerializer(serializers.Serializer):
+    """Input of POST (create) and PUT/PATCH (update) of a deal. The stage is given only on
+    create; afterwards it changes through POST /deals/{id}/move/."""
+
+    title = serializers.CharField(max_length=200)
+    client = VisibleRelatedField(model=Client)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    amount = serializers.DecimalField(min_value=0, **MONEY)
+    stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all(), required=False)
+    probability = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    expected_close = serializers.DateField(required=False, allow_null=True)
+    deal_type = serializers.ChoiceField(choices=DealType.choices, required=False)
+    renewal_of = VisibleRelatedField(model=Deal, required=False, allow_null=True)
+    service_start = serializers.DateField(required=False, allow_null=True)
+    service_end = serializers.DateField(required=False, allow_null=True)
+    next_step = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    next_step_due = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        deal = self.instance
+        if deal is not None:
+            if "stage" in attrs and attrs["stage"].pk != deal.stage_id:
+                raise APIValidationError(
+                    {
+                        "stage": [
+                            _(
+                                "The stage is read-only here: move the deal with "
+                                "POST /api/v1/deals/{id}/move/."
+                            )
+                        ]
+                    }
+                )
+            attrs.pop("stage", None)
+            if "client" in attrs and attrs["client"].pk != deal.client_id:
+                raise APIValidationError({"client": [_("The client of a deal cannot change.")]})
+            attrs.pop("client", None)
+        return attrs
+
+
+class MoveSerializer(serializers.Serializer):
+    stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all())
+    lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FactSerializer(serializers.ModelSerializer):
+    deal = VisibleRelatedField(model=Deal)
+    activity = VisibleRelatedField(model=Activity, required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=FactKind.choices)
+    happened_on = serializers.DateField(required=False)
+    recorded_by_name = serializers.CharField(source="recorded_by.full_name", read_only=True)
+
+    class Meta:
+        model = Fact
+        fields = [
+            "id",
+            "deal",
+            "kind",
+            "text",
+            "happened_on",
+            "activity",
+            "recorded_by",
+            "recorded_by_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["recorded_by", "created_at", "updated_at"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    deal = VisibleRelatedField(model=Deal)
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    reviewer_name = serializers.CharField(source="reviewer.full_name", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "deal",
+            "reviewer",
+            "reviewer_name",
+            "verdict",
+            "comment",
+            "next_action",
+            "next_action_due",
+            "reviewed_at",
+            "updated_at",
+        ]
+        read_only_fields = ["reviewer", "reviewed_at", "updated_at"]
+
+
+class StageViewSet(viewsets.ReadOnlyModelViewSet):
+    """The pipeline's stages (configured in the admin)."""
+
+    serializer_class = StageSerializer
+    filterset_class = StageFilter
+    search_fields = ["name"]
+    ordering_fields = ["order", "name", "updated_at"]
+    ordering = ["order", "pk"]
+    queryset = Stage.objects.all()
+
+
+class DealViewSet(viewsets.ModelViewSet):
+    """Deals the user sees. ``stage`` is set on create only; POST ``move/`` changes it."""
+
+    filterset_class = DealFilter
+    search_fields = ["title", "client__name"]
+    ordering_fields = [
+        "title",
+        "amount",
+        "expected_close",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "stage__order",
+    ]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return deal_list(viewer=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return DealWriteSerializer
+        if self.action == "move":
+            return MoveSerializer
+        return DealSerializer
+
+    def _read(self, deal: Deal, status_code=status.HTTP_200_OK) -> Response:
+        fresh = deal_list(viewer=self.request.user).get(pk=deal.pk)
+        return Response(DealSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+    @extend_schema(request=DealWriteSerializer, responses={201: DealSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = DealWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        deal = services.deal_create(by=request.user, **serializer.validated_data)
+        return self._read(deal, status.HTTP_201_CREATED)
+
+    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer})
+    def update(self, request, *args, **kwargs):
+        deal = self.get_object()
+        serializer = DealWriteSerializer(
+            deal,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        deal = services.deal_update(deal=deal, by=request.user, data=serializer.validated_data)
+        return self._read(deal)
+
+    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.deal_delete(deal=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=MoveSerializer, responses={200: DealSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the deal to another stage (a lost stage needs ``lost_reason``)."""
+        deal = self.get_object()
+        serializer = MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deal = services.deal_move(
+            deal=deal,
+            stage=serializer.validated_data["stage"],
+            by=request.user,
+            lost_reason=serializer.validated_data["lost_reason"],
+        )
+        return self._read(deal)
+
+
+class FactViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Evidence of intent on the deals the user sees."""
+
+    serializer_class = FactSerializer
+    filterset_class = FactFilter
+    search_fields = ["text"]
+    ordering_fields = ["happened_on", "created_at", "updated_at"]
+    ordering = ["-happened_on", "-pk"]
+
+    def get_queryset(self):
+        return Fact.objects.visible_to(self.request.user).select_related("recorded_by")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.fact_add(
+            deal=data["deal"],
+            by=self.request.user,
+            kind=data["kind"],
+            text=data["text"],
+            happened_on=data.get("happened_on"),
+            activity=data.get("activity"),
+        )
+
+
+class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Leads' and the head's reviews of deals the user sees."""
+
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+    search_fields = ["comment", "next_action"]
+    ordering_fields = ["reviewed_at", "updated_at"]
+    ordering = ["-reviewed_at", "-pk"]
+
+    def get_queryset(self):
+        return Review.objects.visible_to(self.request.user).select_related("reviewer")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.review_add(
+            deal=data["deal"],
+            by=self.request.user,
+            verdict=data["verdict"],
+            comment=data.get("comment", ""),
+            next_action=data.get("next_action", ""),
+            next_action_due=data.get("next_action_due"),
+        )
+
+
+# --- summaries ---------------------------------------------------------------------------
+
+
+class PipelineRowSerializer(serializers.Serializer):
+    stage = serializers.IntegerField(source="stage.pk")
+    name = serializers.CharField(source="stage.name")
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    weighted = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class PipelineTotalSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    weighted = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class PipelineSerializer(serializers.Serializer):
+    stages = PipelineRowSerializer(many=True)
+    total = PipelineTotalSerializer(source="*")
+
+
+class PipelineView(APIView):
+    """Per open stage: count, amount and weighted amount of the deals the user sees."""
+
+    @extend_schema(
+        responses=PipelineSerializer,
+        parameters=[
+            OpenApiParameter("owner", int),
+            OpenApiParameter("team", int),
+            OpenApiParameter("expected_close_from", str, description="YYYY-MM-DD"),
+            OpenApiParameter("expected_close_to", str, description="YYYY-MM-DD"),
+        ],
+    )
+    def get(self, request):
+        filterset = PipelineFilter(
+            request.query_params, queryset=Deal.objects.visible_to(request.user), request=request
+        )
+        if not filterset.is_valid():
+            raise APIValidationError(filterset.errors)
+        return Response(PipelineSerializer(pipeline_summary(deals=filterset.qs)).data)
+
+
+class BoardFactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Fact
+        fields = ["id", "kind", "text", "happened_on"]
+
+
+class BoardDealSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="deal.pk")
+    title = serializers.CharField(source="deal.title")
+    client = serializers.IntegerField(source="deal.client_id")
+    client_name = serializers.CharField(source="deal.client.name")
+    stage = serializers.IntegerField(source="deal.stage_id")
+    stage_name = serializers.CharField(source="deal.stage.name")
+    amount = serializers.DecimalField(source="deal.amount", **MONEY)
+    probability = serializers.IntegerField(source="deal.effective_probability")
+    weighted_amount = serializers.DecimalField(source="deal.weighted_amount", max_digits=16, decimal_places=2)
+    expected_close = serializers.DateField(source="deal.expected_close")
+    fact_count = serializers.IntegerField(source="deal.fact_count")
+    facts = BoardFactSerializer(many=True)
+
+
+class BoardPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.CharField()
+    team = serializers.IntegerField(source="team_id", allow_null=True)
+    team_name = serializers.SerializerMethodField()
+
+    def get_team_name(self, person) -> str | None:
+        return person.team.name if person.team_id else None
+
+
+class BoardWarningsSerializer(serializers.Serializer):
+    no_activity = serializers.IntegerField()
+    past_close = serializers.IntegerField()
+    no_next_step = serializers.IntegerField()
+    not_reviewed = serializers.IntegerField()
+
+
+class BoardRowSerializer(serializers.Serializer):
+    person = BoardPersonSerializer()
+    open_count = serializers.IntegerField()
+    open_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    proven_count = serializers.IntegerField()
+    feelings_count = serializers.IntegerField()
+    weighted = serializers.DecimalField(max_digits=16, decimal_places=2)
+    won_count = serializers.IntegerField()
+    won_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    plan = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    gap = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    warnings = BoardWarningsSerializer()
+    attention = serializers.IntegerField()
+    top_deals = BoardDealSerializer(many=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    results = BoardRowSerializer(many=True)
+
+
+class BoardView(APIView):
+    """The 抓单 board: one row per person in the user's scope (reps needing attention first)."""
+
+    @extend_schema(responses=BoardSerializer, parameters=[OpenApiParameter("team", int)])
+    def get(self, request):
+        team = None
+        if request.query_params.get("team"):
+            try:
+                team = Team.objects.visible_to(request.user).get(pk=int(request.query_params["team"]))
+            except (ValueError, Team.DoesNotExist):
+                raise APIValidationError({"team": [_("Choose one of your teams.")]}) from None
+        data = board(viewer=request.user, team=team, clock=Clock.current())
+        payload = {"month": data.clock.month_start.strftime("%Y-%m"), "results": data.rows}
+        return Response(BoardSerializer(payload).data)

@@ -1,0 +1,223 @@
+"""The 抓单 board page: rows per person, links behind every warning, the deal panel and a
+review recorded from it, the head's team filter, and a constant number of queries."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from deals.models import Review
+from targets.models import Allocation
+from tests.deals.conftest import make_deal, snapshot
+from tests.factories import PlanFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def card(page: str, username: str) -> str:
+    match = re.search(rf'data-testid="rep-card-{username}".*?</article>', page, re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.fixture
+def deals(department, stages):
+    return {
+        "proven": make_deal(
+            department.rep_north, stage="Negotiation", amount="10000.00", facts=2, title="Proven one"
+        ),
+        "feeling": make_deal(
+            department.rep_north, stage="Proposal", amount="500.00", title="Feeling one", next_step=""
+        ),
+        "south": make_deal(
+            department.rep_south, stage="Contract", amount="700.00", facts=1, title="South one"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("viewer", "cards"),
+    [
+        ("head", {"rep_north", "rep_north_2", "rep_south", "rep_without_team", "sdr_north", "am_south"}),
+        ("analyst", {"rep_north", "rep_north_2", "rep_south", "rep_without_team", "sdr_north", "am_south"}),
+        ("lead_north", {"rep_north", "rep_north_2", "sdr_north"}),
+        ("assistant_north", {"rep_north", "rep_north_2", "sdr_north"}),
+        ("rep_north", {"rep_north"}),
+    ],
+)
+def test_the_board_has_a_card_per_person_in_scope(client, department, deals, viewer, cards):
+    client.force_login(getattr(department, viewer))
+    page = client.get(reverse("deals:board")).content.decode()
+    assert set(re.findall(r'data-testid="rep-card-([\w-]+)"', page)) == cards
+
+
+def test_a_card_shows_the_figures_and_the_top_deals_with_their_facts(client, department, deals):
+    client.force_login(department.lead_north)
+    page = client.get(reverse("deals:board")).content.decode()
+    north = card(page, "rep_north")
+    assert '<span class="figure-value" data-testid="open-count">2</span>' in north
+    assert "10,500.00" in north  # open amount
+    assert "6,200.00" in north  # weighted: 10000 × 60% + 500 × 40%
+    assert '<b data-testid="proven-count">1</b>' in north
+    assert '<b data-testid="feelings-count">1</b>' in north
+    assert "Proven one" in north and "Feeling one" in north
+    assert north.index("Proven one") < north.index("Feeling one")
+    assert "The director asked whether we can lower the price." in north
+    assert "Feelings only — no fact yet" in north
+    assert "no plan set" in north
+
+
+def test_every_warning_links_to_the_deals_behind_it(client, department, deals):
+    client.force_login(department.lead_north)
+    page = client.get(reverse("deals:board")).content.decode()
+    north = card(page, "rep_north")
+    link = re.search(r'href="([^"]+)" data-testid="warning-no_next_step"', north).group(1)
+    assert link == f"/deals/list/?owner={department.rep_north.pk}&amp;warning=no_next_step"
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert ">Feeling one</a>" in listed and ">Proven one</a>" not in listed
+    assert 'data-testid="warning-past_close"' not in north  # nothing to link to
+
+
+def test_the_plan_and_the_gap_show_once_a_plan_exists(client, department, deals):
+    today = timezone.localdate()
+    Allocation.objects.create(
+        plan=PlanFactory(),
+        month=today.month,
+        team=department.north,
+        rep=department.rep_north,
+        amount=Decimal("8000"),
+    )
+    make_deal(department.rep_north, stage="Won", amount="2000.00")
+    client.force_login(department.lead_north)
+    north = card(client.get(reverse("deals:board")).content.decode(), "rep_north")
+    assert "plan 8,000.00" in north
+    assert 'Gap <b class="gap">6,000.00</b>' in north
+    assert "25%" in north
+
+
+def test_the_head_filters_the_board_by_team(client, department, deals):
+    client.force_login(department.head)
+    page = client.get(reverse("deals:board"), {"team": department.south.pk}).content.decode()
+    assert set(re.findall(r'data-testid="rep-card-([\w-]+)"', page)) == {"rep_south", "am_south"}
+    assert f'<option value="{department.south.pk}" selected>South</option>' in page
+
+
+def test_a_lead_has_no_team_choice_and_cannot_look_at_another_team(client, department, deals):
+    client.force_login(department.lead_north)
+    page = client.get(reverse("deals:board"), {"team": department.south.pk}).content.decode()
+    assert 'name="team"' not in page
+    assert "rep-card-rep_south" not in page
+    assert "rep-card-rep_north" in page
+
+
+def test_the_empty_board(client, department, stages):
+    client.force_login(department.lead_without_team)
+    assert "Nobody in your scope holds deals yet." in client.get(reverse("deals:board")).content.decode()
+
+
+def test_the_panel_shows_the_deals_facts_and_a_review_form_for_the_lead(client, department, deals):
+    client.force_login(department.lead_north)
+    response = client.get(reverse("deals:panel", args=[deals["proven"].pk]), **HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Proven one" in page
+    assert "2 facts" in page
+    assert page.count("The director asked whether we can lower the price.") == 2
+    assert f'hx-post="/deals/{deals["proven"].pk}/reviews/"' in page
+    assert '<input type="hidden" name="view" value="panel">' in page
+
+
+@pytest.mark.parametrize("viewer", ["rep_north", "assistant_north", "analyst"])
+def test_the_panel_has_no_review_form_for_those_who_may_not_review(client, department, deals, viewer):
+    client.force_login(getattr(department, viewer))
+    page = client.get(reverse("deals:panel", args=[deals["proven"].pk]), **HTMX).content.decode()
+    assert "Proven one" in page
+    assert "reviews/" not in page
+
+
+def test_a_review_recorded_from_the_panel_refreshes_the_panel_and_the_card(client, department, deals):
+    deal = deals["feeling"]
+    make_deal(department.rep_north, age_days=10, title="Old unreviewed")
+    client.force_login(department.lead_north)
+    before = card(client.get(reverse("deals:board")).content.decode(), "rep_north")
+    assert re.search(r'data-testid="warning-not_reviewed">Unreviewed 7d <b>1</b>', before)
+    response = client.post(
+        reverse("deals:review_add", args=[deal.pk]),
+        {"verdict": "at_risk", "comment": "Feelings only: find the decision maker", "view": "panel"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="review-recorded"' in page
+    assert "Feelings only: find the decision maker" in page
+    assert (
+        'id="rep-card-'
+        + str(department.rep_north.pk)
+        + '" data-testid="rep-card-rep_north" hx-swap-oob="true"'
+        in page
+    )
+    review = Review.objects.get()
+    assert (review.deal, review.reviewer, review.verdict) == (deal, department.lead_north, "at_risk")
+    detail = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    assert "Feelings only: find the decision maker" in detail
+
+
+def test_a_review_from_the_panel_without_a_verdict_keeps_the_panel_with_the_error(client, department, deals):
+    deal = deals["feeling"]
+    before = snapshot(deal)
+    client.force_login(department.lead_north)
+    response = client.post(
+        reverse("deals:review_add", args=[deal.pk]), {"comment": "x", "view": "panel"}, **HTMX
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="board-panel"' in page
+    assert "This field is required." in page
+    assert snapshot(deal) == before
+
+
+def test_a_rep_cannot_review_from_the_panel(client, department, deals):
+    client.force_login(department.rep_north)
+    response = client.post(
+        reverse("deals:review_add", args=[deals["feeling"].pk]),
+        {"verdict": "on_track", "view": "panel"},
+        **HTMX,
+    )
+    assert response.status_code == 403
+    assert Review.objects.count() == 0
+
+
+def test_the_board_runs_a_constant_number_of_queries(client, department, stages, django_assert_num_queries):
+    client.force_login(department.head)
+    make_deal(department.rep_north, facts=1)
+    # session, user, teams, people, figures, plans, top deals, their facts
+    with django_assert_num_queries(8):
+        client.get(reverse("deals:board"))
+    for number in range(8):
+        person = UserFactory(username=f"seller{number}", team=department.south)
+        for stage in ("Lead", "Proposal", "Negotiation", "Contract", "Won"):
+            make_deal(person, stage=stage, facts=number % 3)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("deals:board"))
+    assert response.content.decode().count('class="rep-card') == 14
+
+
+def test_the_panel_runs_a_constant_number_of_queries(client, department, deals):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(department.lead_north)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("deals:panel", args=[deals["proven"].pk]), **HTMX)
+    for _ in range(5):
+        make_deal(department.rep_north, facts=0)
+    from tests.factories import FactFactory
+
+    for _ in range(6):
+        FactFactory(deal=deals["proven"])
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("deals:panel", args=[deals["proven"].pk]), **HTMX)
+    assert len(many) == len(few)

@@ -5,7 +5,8 @@ Serializers validate the shape of the input; services decide and write; selector
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -22,6 +23,7 @@ from deals.selectors import Clock, board, deal_list, deal_warnings, pipeline_sum
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A reference to a record the requesting user may see; anything else is 'does not exist'."""
 

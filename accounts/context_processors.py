@@ -17,20 +17,36 @@ SECTIONS = [
 ]
 
 
+def _current_section(request) -> str | None:
+    """The section a page belongs to: its own URL name when it is a section, otherwise the
+    first section of its app (a client's page sits under Clients)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return None
+    names = [url_name for url_name, *_ in SECTIONS]
+    if match.view_name in names:
+        return match.view_name
+    if match.namespace:
+        return next((name for name in names if name.startswith(match.namespace + ":")), None)
+    return None
+
+
 def navigation(request):
     """Links to the sections that exist, for the signed-in user. A section whose URL is not
     routed (yet) is simply left out."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
+    current = _current_section(request)
     links = []
     for url_name, label, key, roles in SECTIONS:
         if roles is not None and user.role not in roles:
             continue
         try:
-            links.append({"url": reverse(url_name), "label": label, "key": key})
+            url = reverse(url_name)
         except NoReverseMatch:
             continue
+        links.append({"url": url, "label": label, "key": key, "active": url_name == current})
     if user.is_staff:
-        links.append({"url": reverse("admin:index"), "label": _("Admin"), "key": "admin"})
+        links.append({"url": reverse("admin:index"), "label": _("Admin"), "key": "admin", "active": False})
     return {"nav_links": links}

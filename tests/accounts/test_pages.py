@@ -64,3 +64,15 @@ def test_language_switcher_translates_the_interface(client, department, language
     assert sign_out in page
     assert rep_role in page
     assert f'<html lang="{language}">' in page
+
+
+def test_navigation_marks_the_current_section(client, department):
+    from tests.factories import ClientFactory
+
+    client.force_login(department.rep_north)
+    people = client.get(reverse("accounts:staff")).content.decode()
+    assert '<a href="/accounts/people/" aria-current="page">' in people
+    own_client = ClientFactory(owner=department.rep_north)
+    detail = client.get(f"/clients/{own_client.pk}/").content.decode()
+    assert '<a href="/clients/" aria-current="page">' in detail
+    assert '<a href="/accounts/people/" aria-current="page">' not in detail

@@ -446,6 +446,12 @@ def board(
     return Board(rows=rows, clock=clock)
 
 
+def board_open_deals(*, viewer: User, person: User, clock: Clock | None = None) -> QuerySet[Deal]:
+    """One person's open deals that the viewer sees, most likely to close first."""
+    deals = Deal.objects.visible_to(viewer).filter(OPEN, owner=person).select_related("client", "stage")
+    return with_signals(deals, clock or Clock.current()).annotate(weight=WEIGHT).order_by("-weight", "pk")
+
+
 def _top_deals(visible: QuerySet[Deal]) -> dict[int, list[TopDeal]]:
     """Each person's open deals most likely to close (largest weighted amount first) with
     their latest facts: two queries, window-ranked in the database."""

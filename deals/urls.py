@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.kanban, name="kanban"),
     path("list/", views.deal_list_page, name="list"),
     path("board/", views.board_page, name="board"),
+    path("board/people/<int:pk>/deals/", views.board_person_deals, name="board_person_deals"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -32,6 +32,8 @@ from deals.rules import can_review
 from deals.selectors import (
     DealWarning,
     board,
+    board_open_deals,
+    board_people,
     deal_detail,
     deal_facts,
     deal_list,
@@ -191,30 +193,28 @@ def _redirect_back(request, default: str):
 # --- list -------------------------------------------------------------------------------
 
 EXPORT_HEADERS = [
-    ("id", "ID"),
-    ("title", "Title"),
-    ("client", "Client"),
-    ("stage", "Stage"),
-    ("amount", "Amount"),
-    ("probability", "Probability, %"),
-    ("weighted", "Weighted"),
-    ("type", "Type"),
-    ("owner", "Owner"),
-    ("team", "Team"),
-    ("expected_close", "Expected close"),
-    ("facts", "Facts"),
-    ("next_step", "Next step"),
-    ("next_step_due", "Next step due"),
-    ("closed", "Closed"),
-    ("lost_reason", "Lost reason"),
-    ("created", "Created"),
+    ("id", gettext_lazy("ID")),
+    ("title", gettext_lazy("Title")),
+    ("client", gettext_lazy("Client")),
+    ("stage", gettext_lazy("Stage")),
+    ("amount", gettext_lazy("Amount")),
+    ("probability", gettext_lazy("Probability, %")),
+    ("weighted", gettext_lazy("Weighted")),
+    ("type", gettext_lazy("Type")),
+    ("owner", gettext_lazy("Owner")),
+    ("team", gettext_lazy("Team")),
+    ("expected_close", gettext_lazy("Expected close")),
+    ("facts", gettext_lazy("Facts")),
+    ("next_step", gettext_lazy("Next step")),
+    ("next_step_due", gettext_lazy("Next step due")),
+    ("closed", gettext_lazy("Closed")),
+    ("lost_reason", gettext_lazy("Lost reason")),
+    ("created", gettext_lazy("Created")),
 ]
 
 
 def _export(deals, export_format: str):
-    from django.utils.translation import gettext
-
-    headers = [gettext(label) for _key, label in EXPORT_HEADERS]
+    headers = [str(label) for _key, label in EXPORT_HEADERS]
 
     def rows():
         for deal in deals.iterator(chunk_size=1000):
@@ -505,6 +505,20 @@ def board_page(request):
             "month": data.clock.month_start,
         },
     )
+
+
+BOARD_PERSON_DEALS_LIMIT = 100
+
+
+@login_required
+def board_person_deals(request, pk):
+    """All open deals of one person on the board, most likely to close first, each opening
+    in the panel: every deal can be reviewed without leaving the board."""
+    person = get_object_or_404(board_people(viewer=request.user), pk=pk)
+    deals = board_open_deals(viewer=request.user, person=person)
+    shown = list(deals[:BOARD_PERSON_DEALS_LIMIT])
+    more = deals.count() - len(shown) if len(shown) == BOARD_PERSON_DEALS_LIMIT else 0
+    return render(request, "deals/partials/rep_deals.html", {"person": person, "deals": shown, "more": more})
 
 
 def _render_panel(request, pk, *, review_form=None, status=200):

@@ -221,3 +221,39 @@ def test_the_panel_runs_a_constant_number_of_queries(client, department, deals):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("deals:panel", args=[deals["proven"].pk]), **HTMX)
     assert len(many) == len(few)
+
+
+def test_every_open_deal_of_a_person_can_be_opened_from_the_board(client, department, deals, stages):
+    for number in range(4):
+        make_deal(department.rep_north, stage="Lead", amount=f"{number + 1}.00", title=f"Small {number}")
+    client.force_login(department.lead_north)
+    page = client.get(reverse("deals:board")).content.decode()
+    north = card(page, "rep_north")
+    assert "Review all 6 open deals" in north
+    url = reverse("deals:board_person_deals", args=[department.rep_north.pk])
+    assert f'hx-get="{url}"' in north
+    listed = client.get(url, **HTMX).content.decode()
+    titles = re.findall(r'data-testid="rep-deal-\d+">([^<]+)</a>', listed)
+    assert titles == ["Proven one", "Feeling one", "Small 3", "Small 2", "Small 1", "Small 0"]
+    assert f'hx-get="/deals/{deals["feeling"].pk}/panel/"' in listed
+    assert "No next step" in listed
+
+
+@pytest.mark.parametrize("viewer", ["rep_south", "lead_south", "rep_north_2"])
+def test_a_persons_deals_outside_the_scope_are_not_found(client, department, deals, viewer):
+    client.force_login(getattr(department, viewer))
+    response = client.get(reverse("deals:board_person_deals", args=[department.rep_north.pk]), **HTMX)
+    assert response.status_code == 404
+
+
+def test_a_persons_deal_list_runs_a_constant_number_of_queries(
+    client, department, deals, django_assert_num_queries
+):
+    client.force_login(department.lead_north)
+    url = reverse("deals:board_person_deals", args=[department.rep_north.pk])
+    with django_assert_num_queries(4):  # session, user, person, deals
+        client.get(url, **HTMX)
+    for _ in range(12):
+        make_deal(department.rep_north, facts=1)
+    with django_assert_num_queries(4):
+        client.get(url, **HTMX)

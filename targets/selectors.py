@@ -105,7 +105,7 @@ def rep_month_plans(*, year: int, month: int, rep_ids: Iterable[int]) -> dict[in
         .values("rep_id")
         .annotate(total=Sum("amount"))
     )
-    return {row["rep_id"]: row["total"] for row in rows}
+    return {row["rep_id"]: _cents(row["total"]) for row in rows}
 
 
 # --------------------------------------------------------------------------- plan vs actual
@@ -118,6 +118,11 @@ SCOPES = (SCOPE_DEPARTMENT, SCOPE_TEAM, SCOPE_REP)
 
 def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _cents(value) -> Decimal:
+    """Sums come back from SQLite as 500 or 500.0000000; money is shown and compared in cents."""
+    return (value or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def department_monthly_actuals(*, year: int, metric: str) -> dict[int, Decimal]:
@@ -139,7 +144,7 @@ def department_monthly_actuals(*, year: int, metric: str) -> dict[int, Decimal]:
             .values("month")
             .annotate(total=Sum("amount"))
         )
-    return {row["month"]: row["total"] for row in rows.order_by()}
+    return {row["month"]: _cents(row["total"]) for row in rows.order_by()}
 
 
 def plan_scopes_for(viewer) -> tuple[str, ...]:
@@ -236,8 +241,8 @@ def plan_vs_actual(
             key = row[key_path] if key_path else None
             value = row["total"] or Decimal("0.00")
             if scale is not None:
-                value = (value / scale).quantize(Decimal("0.01"))
-            figures.setdefault((key, row["month"]), {})[figure] = value
+                value = value / scale
+            figures.setdefault((key, row["month"]), {})[figure] = _cents(value)
 
     allocations = Allocation.objects.visible_to(viewer).filter(plan__year=year)
     if scope == SCOPE_DEPARTMENT:
@@ -257,7 +262,7 @@ def plan_vs_actual(
     for row in plan_rows.annotate(total=Sum("amount")).order_by():
         key = row[allocation_key] if allocation_key else None
         figure = "plan" if row["plan__metric"] == PlanMetric.BOOKED else "plan_collected"
-        figures.setdefault((key, row["month"]), {})[figure] = row["total"]
+        figures.setdefault((key, row["month"]), {})[figure] = _cents(row["total"])
 
     deals = narrowed(Deal.objects.visible_to(viewer), "owner")
     booked = deals.filter(stage__kind=StageKind.WON, closed_at__range=(start, end))
@@ -377,18 +382,18 @@ def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:
     zero = Decimal("0.00")
     cells = Allocation.objects.visible_to(viewer).filter(plan=plan)
     year_totals = {
-        (row["team_id"], row["rep_id"]): row["total"]
+        (row["team_id"], row["rep_id"]): _cents(row["total"])
         for row in cells.values("team_id", "rep_id").annotate(total=Sum("amount")).order_by()
     }
     reps_per_team_month = {
-        (row["team_id"], row["month"]): row["total"]
+        (row["team_id"], row["month"]): _cents(row["total"])
         for row in cells.filter(rep__isnull=False)
         .values("team_id", "month")
         .annotate(total=Sum("amount"))
         .order_by()
     }
     teams_per_month = {
-        row["month"]: row["total"]
+        row["month"]: _cents(row["total"])
         for row in cells.filter(team__isnull=False, rep__isnull=True)
         .values("month")
         .annotate(total=Sum("amount"))

@@ -530,7 +530,14 @@ def overdue_list(request):
         line.may_write = line.deal_id in writable
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "sort": sort, "query": query.urlencode()}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "query": query.urlencode(),
+        # Someone who sees only their own records has no team or owner to choose.
+        "people_filters": selectors.plan_scopes_for(request.user) != (selectors.SCOPE_REP,),
+    }
     template = "targets/partials/overdue_results.html" if request.htmx else "targets/overdue_list.html"
     return render(request, template, context)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
-from accounts.visibility import OWN_ROLES, TEAM_ROLES, sees_everything, team_ids_of
+from accounts.visibility import OWN_ROLES, TEAM_ROLES, sees_everything, team_ids_of, writability_q
 
 # Who takes part in the pipeline: the board has a row for each of them in scope.
 SELLING_ROLES = frozenset(OWN_ROLES)
@@ -21,6 +21,14 @@ def _usable(user) -> bool:
 
 def is_manager(user) -> bool:
     return _usable(user) and user.role in MANAGER_ROLES
+
+
+def changes_no_deal(user) -> bool:
+    """True for those who may change no deal at all (read-only roles): pages then leave out
+    the move controls instead of offering actions that would be refused."""
+    from deals.models import Deal
+
+    return writability_q(user, Deal.visibility_owner_path, Deal.assistant_may_write) == Q(pk__in=[])
 
 
 def can_reopen(user) -> bool:

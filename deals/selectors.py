@@ -263,12 +263,11 @@ def kanban_columns(
         partition_by=[F("stage_id")],
         order_by=[F("expected_close").asc(nulls_last=True), F("pk").asc()],
     )
-    cards = (
-        with_signals(deals.filter(OPEN).select_related("client", "owner", "stage"), clock)
-        .annotate(position=position)
-        .filter(position__lte=per_column)
-        .order_by("stage__order", "position")
-    )
+    # Rank first, then annotate only the cards shown: the signals are correlated subqueries.
+    shown = deals.filter(OPEN).annotate(position=position).filter(position__lte=per_column).values("pk")
+    cards = with_signals(
+        Deal.objects.filter(pk__in=shown).select_related("client", "owner", "stage"), clock
+    ).order_by("stage__order", F("expected_close").asc(nulls_last=True), "pk")
     by_stage: dict[int, list[Deal]] = defaultdict(list)
     for deal in cards:
         by_stage[deal.stage_id].append(deal)
@@ -460,13 +459,17 @@ def _top_deals(visible: QuerySet[Deal]) -> dict[int, list[TopDeal]]:
         partition_by=[F("owner_id")],
         order_by=[F("weight").desc(), F("expected_close").asc(nulls_last=True), F("pk").asc()],
     )
-    deals = list(
+    shown = (
         visible.filter(OPEN)
-        .select_related("client", "stage")
-        .annotate(weight=WEIGHT, fact_count=_fact_count())
+        .annotate(weight=WEIGHT)
         .annotate(rank=rank)
         .filter(rank__lte=TOP_DEALS_PER_PERSON)
-        .order_by("owner_id", "rank")
+    )
+    deals = list(
+        Deal.objects.filter(pk__in=shown.values("pk"))
+        .select_related("client", "stage")
+        .annotate(weight=WEIGHT, fact_count=_fact_count())
+        .order_by("owner_id", F("weight").desc(), F("expected_close").asc(nulls_last=True), "pk")
     )
     if not deals:
         return {}

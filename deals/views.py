@@ -28,7 +28,7 @@ from deals import services
 from deals.filters import DealFilter, PipelineFilter, sort_deals
 from deals.forms import DealForm, FactForm, MoveForm, ReviewForm, add_service_errors
 from deals.models import Deal, Stage, StageKind
-from deals.rules import can_review
+from deals.rules import can_review, changes_no_deal
 from deals.selectors import (
     DealWarning,
     board,
@@ -113,6 +113,7 @@ def _kanban_context(request, data: QueryDict, **extra) -> dict:
         "filters": query.urlencode(),
         "kanban_vals": json.dumps({"view": "kanban", "filters": query.urlencode()}),
         "list_query": query.urlencode(),
+        "can_move": not changes_no_deal(request.user),
         **extra,
     }
 
@@ -267,6 +268,7 @@ def deal_list_page(request):
             "total_amount": money(totals["amount"]),
             "total_count": totals["count"],
             "sort_columns": _sort_columns(sort),
+            "can_move": not changes_no_deal(request.user),
             "active_warning": dict(DealWarning.choices).get(
                 filterset.form.cleaned_data.get("warning") if filterset.is_valid() else None
             ),

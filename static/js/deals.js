@@ -83,6 +83,8 @@
     if (zone.dataset.dropStage === card.dataset.stage) return;
     if (zone.dataset.kind === "lost") {
       askLostReason(card);
+    } else if (zone.dataset.confirm && !window.confirm(zone.dataset.confirm + "\n" + card.dataset.title)) {
+      return;
     } else {
       move(card, zone.dataset.dropStage);
     }

@@ -218,3 +218,22 @@ def test_kanban_runs_a_constant_number_of_queries(client, department, stages, dj
     with django_assert_num_queries(7):
         response = client.get(reverse("deals:kanban"))
     assert response.content.decode().count('class="deal-card') == 31
+
+
+@pytest.mark.parametrize(
+    ("viewer", "moves"),
+    [
+        ("rep_north", True),
+        ("lead_north", True),
+        ("head", True),
+        ("analyst", False),
+        ("assistant_north", False),
+    ],
+)
+def test_read_only_roles_get_no_move_controls(client, department, board_deals, viewer, moves):
+    client.force_login(getattr(department, viewer))
+    page = client.get(reverse("deals:kanban")).content.decode()
+    card = re.search(rf'data-testid="deal-card-{board_deals["north"].pk}".*?</article>', page, re.S).group(0)
+    assert ('draggable="true"' in page) == moves
+    assert ("card-actions" in card) == moves
+    assert ('href="/deals/new/"' in page) == moves

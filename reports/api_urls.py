@@ -2,6 +2,16 @@
 
 from rest_framework.routers import SimpleRouter
 
+from reports import api
+
 router = SimpleRouter()
+router.register("reports/conversion", api.ConversionReportViewSet, basename="report-conversion")
+router.register("reports/renewal", api.RenewalReportViewSet, basename="report-renewal")
+router.register("reports/activity", api.ActivityStatViewSet, basename="report-activity")
+router.register("reports/fulfilment", api.PlanFulfilmentViewSet, basename="report-fulfilment")
+router.register("reports/coverage", api.CoverageReportViewSet, basename="report-coverage")
+router.register("alerts", api.OverdueAlertViewSet, basename="alert")
+router.register("notifications", api.NotificationViewSet, basename="notification")
+router.register("report-runs", api.ReportRunViewSet, basename="report-run")
 
 urlpatterns: list = [*router.urls]

@@ -6,3 +6,12 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from reports.services.notifications import unread_count_warm
+
+        # The navigation shows the unread-notification count on every page; looking it up
+        # when someone signs in keeps page views free of that query until it changes.
+        user_logged_in.connect(unread_count_warm, dispatch_uid="reports-unread-count-warm")

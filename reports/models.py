@@ -245,6 +245,13 @@ class PlanFulfilment(ReportRow):
     def __str__(self) -> str:
         return self.describe()
 
+    @property
+    def gap(self):
+        """What is still missing to the booked plan (never negative); None without a plan."""
+        if self.plan_booked is None:
+            return None
+        return max(self.plan_booked - self.booked, 0)
+
 
 class CoverageReport(ReportRow):
     """Market coverage for a month: won amount and clients by industry and by segment, and

@@ -3,10 +3,22 @@ Every read is scoped by ``visible_to``; summaries come from the precomputed rows
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+import datetime
 
-from accounts.models import User
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
+
+from accounts.models import Team, User
+from accounts.visibility import TEAM_ROLES, sees_everything, team_ids_of
 from deals.models import Deal, StageKind
+from reports.models import (
+    AlertLevel,
+    AlertStatus,
+    Notification,
+    OverdueAlert,
+    ReportRow,
+    ReportRun,
+    Scope,
+)
 from reports.services.common import Month
 from reports.services.renewal import renewals_due, won_renewals_of
 
@@ -23,3 +35,88 @@ def not_renewed_deals(*, viewer: User, month: Month) -> QuerySet[Deal]:
         .select_related("client", "owner", "stage")
         .order_by("service_end", "pk")
     )
+
+
+SCOPE_ORDER = Case(
+    When(scope=Scope.DEPARTMENT, then=Value(0)),
+    When(scope=Scope.TEAM, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def report_rows(model: type[ReportRow], *, viewer: User) -> QuerySet:
+    """A report table as the viewer may see it: department first, then teams, then people."""
+    return (
+        model.objects.visible_to(viewer)
+        .select_related("team", "rep", "rep__team")
+        .annotate(scope_order=SCOPE_ORDER)
+        .order_by("-period", "scope_order", "team__name", "rep__last_name", "rep__first_name", "pk")
+    )
+
+
+def latest_period(model: type[ReportRow], *, viewer: User, **filters) -> datetime.date | None:
+    return model.objects.visible_to(viewer).filter(**filters).aggregate(latest=Max("period"))["latest"]
+
+
+def headline_scope(viewer: User, *, team: Team | None = None, person: User | None = None) -> dict:
+    """Which row sums up a page for the viewer: the chosen person's or team's, else the
+    department's for those who see everything, their team's for a lead or assistant, and
+    their own for everyone else."""
+    if person is not None:
+        return {"scope": Scope.REP, "rep": person}
+    if team is not None:
+        return {"scope": Scope.TEAM, "team": team}
+    if sees_everything(viewer):
+        return {"scope": Scope.DEPARTMENT}
+    if viewer.role in TEAM_ROLES:
+        team_id = team_ids_of(viewer).order_by("pk").values_list("pk", flat=True).first()
+        if team_id is not None:
+            return {"scope": Scope.TEAM, "team_id": team_id}
+    return {"scope": Scope.REP, "rep": viewer}
+
+
+def months_back(month: datetime.date, count: int) -> list[datetime.date]:
+    """``count`` first-of-month dates ending with ``month``, oldest first."""
+    months = [month]
+    for _index in range(count - 1):
+        months.append((months[-1] - datetime.timedelta(days=1)).replace(day=1))
+    return months[::-1]
+
+
+def trend(
+    model: type[ReportRow], *, viewer: User, scope: dict, month: datetime.date, count: int = 12, **filters
+):
+    """The headline scope's rows for the ``count`` months up to ``month``, by month."""
+    months = months_back(month, count)
+    rows = model.objects.visible_to(viewer).filter(
+        period__gte=months[0], period__lte=month, **scope, **filters
+    )
+    by_month = {row.period: row for row in rows}
+    return [(start, by_month.get(start)) for start in months]
+
+
+def alert_list(*, viewer: User) -> QuerySet[OverdueAlert]:
+    return OverdueAlert.objects.visible_to(viewer).select_related(
+        "installment__deal__client", "installment__deal__owner__team", "acknowledged_by"
+    )
+
+
+def alert_summary(*, viewer: User) -> dict:
+    return OverdueAlert.objects.visible_to(viewer).aggregate(
+        open=Count("pk", filter=Q(status=AlertStatus.OPEN)),
+        escalated=Count("pk", filter=Q(status=AlertStatus.OPEN, level=AlertLevel.ESCALATED)),
+        unacknowledged=Count("pk", filter=Q(status=AlertStatus.OPEN, acknowledged_at__isnull=True)),
+        outstanding=Sum("outstanding", filter=Q(status=AlertStatus.OPEN)),
+        checked_on=Max("checked_on"),
+    )
+
+
+def notification_list(*, viewer: User) -> QuerySet[Notification]:
+    return Notification.objects.visible_to(viewer).select_related(
+        "alert__installment__deal__client", "alert__installment__deal__owner"
+    )
+
+
+def run_list(*, viewer: User) -> QuerySet[ReportRun]:
+    return ReportRun.objects.visible_to(viewer).select_related("triggered_by")

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.visibility import ensure_can_write, get_visible_or_404
 from reports.models import AlertLevel, AlertStatus, Notification, NotificationPreference, OverdueAlert
 from reports.services.common import RunResult
 from reports.services.notifications import notifications_send_pending, unread_count_forget
@@ -198,5 +201,30 @@ def _notify(*, overdue: dict[int, dict], send_email: bool) -> int:
     ]
     Notification.objects.bulk_create(notifications, batch_size=500)
     people = {notification.recipient_id for notification in notifications}
-    transaction.on_commit(lambda: unread_count_forget(people))
+    unread_count_forget(people)
     return len(notifications)
+
+
+@transaction.atomic
+def alert_acknowledge(*, by: User, alert_id: int, comment: str) -> OverdueAlert:
+    """Record that somebody who may act on the installment has seen the alert and what is
+    being done. Those who cannot see it get 404, read-only roles 403."""
+    alert = get_visible_or_404(OverdueAlert.objects.all(), by, pk=alert_id)
+    ensure_can_write(by, alert)
+    comment = (comment or "").strip()
+    errors = {}
+    if not comment:
+        errors["comment"] = _("Say what is being done about it.")
+    elif len(comment) > 2000:
+        errors["comment"] = _("Keep the comment under 2000 characters.")
+    alert = OverdueAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status != AlertStatus.OPEN:
+        errors[NON_FIELD_ERRORS] = _("This alert is already resolved.")
+    if errors:
+        raise ValidationError(errors)
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = by
+    alert.acknowledgement = comment
+    alert.updated_at = alert.acknowledged_at
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement", "updated_at"])
+    return alert

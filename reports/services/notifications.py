@@ -25,7 +25,9 @@ from reports.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
-UNREAD_CACHE_SECONDS = 60
+# Forgotten whenever the count changes; the timeout only bounds how stale a count can get
+# when a change happens in a process that does not share the cache (a local-memory cache).
+UNREAD_CACHE_SECONDS = 300
 
 
 def _unread_cache_key(user_id: int) -> str:
@@ -33,7 +35,16 @@ def _unread_cache_key(user_id: int) -> str:
 
 
 def unread_count_forget(user_ids: Iterable[int]) -> None:
-    cache.delete_many([_unread_cache_key(user_id) for user_id in user_ids])
+    """Forget the cached counts now and again once the change commits (a page rendered in
+    between may have cached the old count)."""
+    keys = [_unread_cache_key(user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def unread_count_warm(sender=None, *, user: User, **kwargs) -> None:
+    """Look the count up at sign-in (connected to ``user_logged_in``)."""
+    unread_notification_count(user)
 
 
 def unread_notification_count(user: User) -> int:
@@ -107,7 +118,7 @@ def notification_mark_read(*, by: User, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
-        transaction.on_commit(lambda: unread_count_forget([by.pk]))
+        unread_count_forget([by.pk])
     return notification
 
 
@@ -116,7 +127,7 @@ def notifications_mark_all_read(*, by: User) -> int:
     count = (
         Notification.objects.visible_to(by).unread().update(read_at=timezone.now(), updated_at=timezone.now())
     )
-    transaction.on_commit(lambda: unread_count_forget([by.pk]))
+    unread_count_forget([by.pk])
     return count
 
 

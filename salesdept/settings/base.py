@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "reports.context_processors.notifications",
             ],
         },
     },
@@ -169,7 +171,16 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The nightly report run, at REPORTS_NIGHTLY_AT (HH:MM) in the department's time zone.
+REPORTS_NIGHTLY_HOUR, REPORTS_NIGHTLY_MINUTE = (
+    int(part) for part in os.environ.get("REPORTS_NIGHTLY_AT", "01:30").split(":")
+)
+CELERY_BEAT_SCHEDULE: dict = {
+    "reports-nightly": {
+        "task": "reports.run_nightly",
+        "schedule": crontab(hour=REPORTS_NIGHTLY_HOUR, minute=REPORTS_NIGHTLY_MINUTE),
+    },
+}
 
 # --- REST API
 REST_FRAMEWORK = {

@@ -87,3 +87,28 @@ def comparable_rows(model) -> list[tuple]:
     """Every row with every column, to compare two runs."""
     fields = [field.attname for field in model._meta.concrete_fields]
     return sorted(tuple(str(getattr(row, name)) for name in fields) for row in model.objects.all())
+
+
+AS_OF = datetime.date(2026, 3, 18)
+MARCH = datetime.date(2026, 3, 1)
+
+
+@pytest.fixture
+def reporting(department, east):
+    """A small department with figures in March 2026, every report computed for the 18th
+    and overdue alerts (one for North, one for South) with their notifications."""
+    from reports.services.runs import REPORT_KINDS, report_run_execute
+    from tests.factories import InstallmentFactory
+
+    d = department
+    norm(role="rep", calls_per_day=10, meetings_per_week=5)
+    north_deal = make_deal(d.rep_north, stage_name="Won", amount="2000.00", closed=datetime.date(2026, 3, 5))
+    south_deal = make_deal(d.rep_south, stage_name="Won", amount="1000.00", closed=datetime.date(2026, 3, 9))
+    make_deal(d.rep_north_2, stage_name="Lost", closed=datetime.date(2026, 3, 10))
+    make_deal(d.rep_south, stage_name="Won", amount="700.00", service_end=datetime.date(2026, 3, 25))
+    log(d.rep_north, "call", local(2026, 3, 16), 4)
+    InstallmentFactory(deal=north_deal, due_date=datetime.date(2026, 3, 10), amount=Decimal("800.00"))
+    InstallmentFactory(deal=south_deal, due_date=datetime.date(2026, 2, 10), amount=Decimal("600.00"))
+    for kind in REPORT_KINDS:
+        report_run_execute(kind=kind, run_date=AS_OF)
+    return d

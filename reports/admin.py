@@ -1,0 +1,81 @@
+from django.contrib import admin
+
+from reports.models import (
+    ActivityStat,
+    ConversionReport,
+    CoverageReport,
+    Notification,
+    NotificationPreference,
+    OverdueAlert,
+    PlanFulfilment,
+    RenewalReport,
+    ReportRun,
+)
+
+
+class ReportRowAdmin(admin.ModelAdmin):
+    """Report rows are computed: readable here, never edited by hand."""
+
+    list_display = ["period", "scope", "team", "rep", "as_of", "updated_at"]
+    list_filter = ["scope", "period"]
+    list_select_related = ["team", "rep"]
+    search_fields = ["team__name", "rep__username", "rep__last_name"]
+    date_hierarchy = "period"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for model in (ConversionReport, RenewalReport, PlanFulfilment, CoverageReport):
+    admin.site.register(model, ReportRowAdmin)
+
+
+@admin.register(ActivityStat)
+class ActivityStatAdmin(ReportRowAdmin):
+    list_display = ["period_kind", "period", "scope", "team", "rep", "calls", "calls_norm", "below_norm"]
+    list_filter = ["period_kind", "scope", "below_norm"]
+
+
+@admin.register(OverdueAlert)
+class OverdueAlertAdmin(admin.ModelAdmin):
+    list_display = ["installment", "status", "level", "days_overdue", "bucket", "outstanding", "checked_on"]
+    list_filter = ["status", "level", "bucket"]
+    list_select_related = ["installment__deal"]
+    search_fields = ["installment__deal__title", "installment__deal__client__name"]
+    raw_id_fields = ["installment", "acknowledged_by"]
+    readonly_fields = [field.name for field in OverdueAlert._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "alert", "level", "created_at", "read_at", "emailed_at", "email_pending"]
+    list_filter = ["level", "email_pending"]
+    list_select_related = ["recipient", "alert__installment__deal"]
+    raw_id_fields = ["recipient", "alert"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language", "email_enabled"]
+    list_filter = ["language", "email_enabled"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(admin.ModelAdmin):
+    list_display = ["kind", "run_date", "status", "started_at", "finished_at", "rows_written", "triggered_by"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["triggered_by"]
+    readonly_fields = [field.name for field in ReportRun._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,355 @@
+"""The reports API: the precomputed report tables (read-only, scoped by visibility),
+overdue alerts (list, acknowledge), one's own notifications (list, mark read) and report
+runs (list; head and analyst start one)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api import TeamBriefSerializer
+from accounts.models import User
+from deals.models import Deal
+from reports.filters import (
+    ActivityStatFilter,
+    ConversionFilter,
+    CoverageFilter,
+    FulfilmentFilter,
+    NotificationFilter,
+    OverdueAlertFilter,
+    RenewalFilter,
+    ReportRunFilter,
+)
+from reports.models import (
+    ActivityStat,
+    ConversionReport,
+    CoverageReport,
+    Notification,
+    OverdueAlert,
+    PlanFulfilment,
+    RenewalReport,
+    ReportKind,
+    ReportRun,
+)
+from reports.selectors import alert_list, not_renewed_deals, notification_list, report_rows, run_list
+from reports.services.alerts import alert_acknowledge
+from reports.services.common import Month
+from reports.services.notifications import notification_mark_read, notifications_mark_all_read
+from reports.services.runs import may_trigger_runs, report_runs_trigger
+
+
+class ReportPersonSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name"]
+
+
+SCOPE_FIELDS = ["id", "period", "scope", "team", "rep", "as_of", "updated_at"]
+
+
+class ReportRowSerializer(serializers.ModelSerializer):
+    team = TeamBriefSerializer(read_only=True)
+    rep = ReportPersonSerializer(read_only=True)
+
+
+class ConversionReportSerializer(ReportRowSerializer):
+    class Meta:
+        model = ConversionReport
+        fields = [*SCOPE_FIELDS, *ConversionReport.FIGURES]
+
+
+class RenewalReportSerializer(ReportRowSerializer):
+    class Meta:
+        model = RenewalReport
+        fields = [*SCOPE_FIELDS, *RenewalReport.FIGURES]
+
+
+class ActivityStatSerializer(ReportRowSerializer):
+    class Meta:
+        model = ActivityStat
+        fields = [*SCOPE_FIELDS, "period_kind", *ActivityStat.FIGURES]
+
+
+class PlanFulfilmentSerializer(ReportRowSerializer):
+    class Meta:
+        model = PlanFulfilment
+        fields = [*SCOPE_FIELDS, *PlanFulfilment.FIGURES]
+
+
+class CoverageReportSerializer(ReportRowSerializer):
+    class Meta:
+        model = CoverageReport
+        fields = [*SCOPE_FIELDS, *CoverageReport.FIGURES]
+
+
+REPORT_SEARCH = ["team__name", "rep__username", "rep__first_name", "rep__last_name"]
+
+
+class ReportRowViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rows of one report table the caller may see: a person their own, a lead their team's
+    and their people's, head and analyst every row. Filter by ``month`` (YYYY-MM) or
+    ``period_from``/``period_to``, ``scope``, ``team``, ``owner`` and ``updated_since``."""
+
+    model: type = ConversionReport
+    search_fields = REPORT_SEARCH
+    ordering_fields = ["period", "scope", "updated_at"]
+
+    def get_queryset(self):
+        return report_rows(self.model, viewer=self.request.user)
+
+
+class ConversionReportViewSet(ReportRowViewSet):
+    model = ConversionReport
+    serializer_class = ConversionReportSerializer
+    filterset_class = ConversionFilter
+    ordering_fields = [*ReportRowViewSet.ordering_fields, "won", "lost", "win_rate", "leads_created"]
+
+
+class NotRenewedDealSerializer(serializers.ModelSerializer):
+    client = serializers.SerializerMethodField()
+    owner = ReportPersonSerializer(read_only=True)
+    renewal_in_progress = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Deal
+        fields = ["id", "title", "client", "owner", "amount", "service_end", "renewal_in_progress"]
+
+    def get_client(self, deal) -> dict:
+        return {"id": deal.client_id, "name": deal.client.name}
+
+
+class RenewalReportViewSet(ReportRowViewSet):
+    model = RenewalReport
+    serializer_class = RenewalReportSerializer
+    filterset_class = RenewalFilter
+    ordering_fields = [*ReportRowViewSet.ordering_fields, "due", "renewed", "rate_by_count", "rate_by_amount"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("month", str, description="YYYY-MM (default: this month)"),
+            OpenApiParameter("team", int),
+            OpenApiParameter("owner", int),
+        ],
+        responses=NotRenewedDealSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="not-renewed", filterset_class=None)
+    def not_renewed(self, request):
+        """The caller's deals due for renewal in the month that nobody has renewed yet."""
+        filterset = RenewalFilter(
+            request.query_params, queryset=RenewalReport.objects.none(), request=request
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        cleaned = filterset.form.cleaned_data
+        start = cleaned.get("month") or timezone.localdate().replace(day=1)
+        whole = Month.of(start)
+        month = Month(start=whole.start, end=whole.end, as_of=min(whole.end, timezone.localdate()))
+        deals = not_renewed_deals(viewer=request.user, month=month)
+        if cleaned.get("owner"):
+            deals = deals.filter(owner=cleaned["owner"])
+        elif cleaned.get("team"):
+            deals = deals.filter(owner__team=cleaned["team"])
+        page = self.paginate_queryset(deals)
+        return self.get_paginated_response(NotRenewedDealSerializer(page, many=True).data)
+
+
+class ActivityStatViewSet(ReportRowViewSet):
+    model = ActivityStat
+    serializer_class = ActivityStatSerializer
+    filterset_class = ActivityStatFilter
+    ordering_fields = [*ReportRowViewSet.ordering_fields, "period_kind", "calls", "meetings", "below_norm"]
+
+
+class PlanFulfilmentViewSet(ReportRowViewSet):
+    model = PlanFulfilment
+    serializer_class = PlanFulfilmentSerializer
+    filterset_class = FulfilmentFilter
+    ordering_fields = [*ReportRowViewSet.ordering_fields, "booked", "fulfilment_pct", "forecast"]
+
+
+class CoverageReportViewSet(ReportRowViewSet):
+    model = CoverageReport
+    serializer_class = CoverageReportSerializer
+    filterset_class = CoverageFilter
+    ordering_fields = [*ReportRowViewSet.ordering_fields, "won_amount", "clients", "top_share"]
+
+
+# --- alerts -----------------------------------------------------------------------------------
+
+
+class OverdueAlertSerializer(serializers.ModelSerializer):
+    client = serializers.SerializerMethodField()
+    deal = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
+    acknowledged_by = ReportPersonSerializer(read_only=True)
+
+    class Meta:
+        model = OverdueAlert
+        fields = [
+            "id",
+            "installment",
+            "client",
+            "deal",
+            "owner",
+            "status",
+            "level",
+            "due_date",
+            "days_overdue",
+            "bucket",
+            "outstanding",
+            "reason",
+            "promised_date",
+            "opened_on",
+            "escalated_on",
+            "resolved_on",
+            "checked_on",
+            "acknowledged_at",
+            "acknowledged_by",
+            "acknowledgement",
+            "updated_at",
+        ]
+
+    def get_client(self, alert) -> dict:
+        client = alert.installment.deal.client
+        return {"id": client.pk, "name": client.name}
+
+    def get_deal(self, alert) -> dict:
+        deal = alert.installment.deal
+        return {"id": deal.pk, "title": deal.title}
+
+    def get_owner(self, alert) -> dict:
+        owner = alert.installment.deal.owner
+        return {"id": owner.pk, "username": owner.username, "full_name": owner.full_name}
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000)
+
+
+class OverdueAlertViewSet(viewsets.ReadOnlyModelViewSet):
+    """One alert per overdue installment the caller may see, kept current every night."""
+
+    serializer_class = OverdueAlertSerializer
+    filterset_class = OverdueAlertFilter
+    search_fields = ["installment__deal__client__name", "installment__deal__title"]
+    ordering_fields = ["days_overdue", "outstanding", "due_date", "updated_at"]
+    ordering = ["-days_overdue", "pk"]
+
+    def get_queryset(self):
+        return alert_list(viewer=self.request.user)
+
+    @extend_schema(request=AcknowledgeSerializer, responses=OverdueAlertSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """Say what is being done about it (owner, their lead, the head or an assistant of the team)."""
+        serializer = AcknowledgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        alert = alert_acknowledge(by=request.user, alert_id=pk, comment=serializer.validated_data["comment"])
+        return Response(OverdueAlertSerializer(self.get_queryset().get(pk=alert.pk)).data)
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    alert = OverdueAlertSerializer(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "level", "alert", "read_at", "emailed_at", "created_at", "updated_at"]
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's own notifications (nobody sees anybody else's)."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    ordering_fields = ["created_at", "updated_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return notification_list(viewer=self.request.user).select_related(
+            "alert__installment__deal__owner", "alert__acknowledged_by"
+        )
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = notification_mark_read(by=request.user, notification_id=pk)
+        return Response(NotificationSerializer(self.get_queryset().get(pk=notification.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("NotificationsRead", fields={"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": notifications_mark_all_read(by=request.user)})
+
+
+# --- report runs ------------------------------------------------------------------------------------
+
+
+class ReportRunSerializer(serializers.ModelSerializer):
+    triggered_by = ReportPersonSerializer(read_only=True)
+
+    class Meta:
+        model = ReportRun
+        fields = [
+            "id",
+            "run_date",
+            "kind",
+            "status",
+            "started_at",
+            "finished_at",
+            "rows_written",
+            "rows_total",
+            "attempts",
+            "error",
+            "triggered_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ReportRunRequestSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, help_text="Default: today in the department's time zone.")
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=ReportKind.choices),
+        required=False,
+        help_text="Default: every report.",
+    )
+
+
+class ReportRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Every report run and how it went. POST queues a run (head and analyst only)."""
+
+    serializer_class = ReportRunSerializer
+    filterset_class = ReportRunFilter
+    ordering_fields = ["created_at", "run_date", "kind", "status"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return run_list(viewer=self.request.user)
+
+    @extend_schema(request=ReportRunRequestSerializer, responses={202: ReportRunSerializer(many=True)})
+    def create(self, request, *args, **kwargs):
+        if not may_trigger_runs(request.user):
+            raise PermissionDenied(_("Only the head of sales and the analyst may start report runs."))
+        serializer = ReportRunRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        runs = report_runs_trigger(
+            by=request.user,
+            run_date=serializer.validated_data.get("date") or timezone.localdate(),
+            kinds=serializer.validated_data.get("kinds") or list(ReportKind.values),
+        )
+        # Without a broker the runs have already finished by now: answer with their state.
+        runs = self.get_queryset().filter(pk__in=[run.pk for run in runs]).order_by("pk")
+        return Response(ReportRunSerializer(runs, many=True).data, status=status.HTTP_202_ACCEPTED)

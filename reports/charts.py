@@ -1,0 +1,310 @@
+"""Charts as inline SVG, laid out here and drawn by templates/reports/charts/*.html — no
+chart library and nothing loaded from elsewhere. Every chart is also given as a table on
+its page, so the SVG is a picture of figures the reader can find in text."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+Number = int | float | Decimal
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``value`` (an axis top)."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _ratio(value: Number | None, top: Number) -> float:
+    if value is None or not top:
+        return 0.0
+    return max(0.0, min(1.0, float(value) / float(top)))
+
+
+@dataclass
+class BarRow:
+    label: str
+    value: Number | None
+    display: str
+    y: float
+    width: float
+    css: str = ""
+    marker_x: float | None = None
+    marker_display: str = ""
+    href: str = ""
+    text_y: float = 0
+    value_x: float = 0
+
+
+@dataclass
+class BarChart:
+    rows: list[BarRow]
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bar_height: int
+    title: str
+
+
+def bar_chart(
+    items: Sequence[dict],
+    *,
+    title: str,
+    width: int = 640,
+    label_width: int = 170,
+    bar_height: int = 20,
+    gap: int = 8,
+) -> BarChart:
+    """Horizontal bars. Each item: label, value, display, and optionally marker (a norm or
+    plan drawn as a tick), marker_display, css and href."""
+    plot_width = width - label_width - 120
+    top = max([float(i["value"] or 0) for i in items] + [float(i.get("marker") or 0) for i in items] + [0])
+    rows = []
+    for index, item in enumerate(items):
+        marker = item.get("marker")
+        rows.append(
+            BarRow(
+                label=item["label"],
+                value=item["value"],
+                display=item["display"],
+                y=index * (bar_height + gap),
+                width=round(_ratio(item["value"], top) * plot_width, 1),
+                css=item.get("css", ""),
+                marker_x=None if marker is None else round(label_width + _ratio(marker, top) * plot_width, 1),
+                marker_display=item.get("marker_display", ""),
+                href=item.get("href", ""),
+                text_y=index * (bar_height + gap) + bar_height * 0.7,
+                value_x=label_width + plot_width + 10,
+            )
+        )
+    height = max(len(items) * (bar_height + gap), bar_height)
+    return BarChart(
+        rows=rows,
+        width=width,
+        height=height,
+        label_width=label_width,
+        plot_width=plot_width,
+        bar_height=bar_height,
+        title=title,
+    )
+
+
+@dataclass
+class FunnelStep:
+    label: str
+    count: int
+    rate: str | None
+    x: float
+    y: float
+    width: float
+    text_y: float = 0
+
+
+@dataclass
+class Funnel:
+    steps: list[FunnelStep]
+    width: int
+    height: int
+    step_height: int
+    center: float
+    title: str
+
+
+def funnel_chart(stages: Sequence[dict], *, title: str, width: int = 640, step_height: int = 34) -> Funnel:
+    """The conversion funnel: one centred bar per stage, as wide as the deals that reached it."""
+    top = max([s["reached"] for s in stages] + [0])
+    plot = width - 20
+    steps = []
+    for index, stage in enumerate(stages):
+        bar = max(_ratio(stage["reached"], top) * plot, 2.0)
+        steps.append(
+            FunnelStep(
+                label=stage["name"],
+                count=stage["reached"],
+                rate=stage.get("rate"),
+                x=round((width - bar) / 2, 1),
+                y=index * (step_height + 6),
+                width=round(bar, 1),
+                text_y=index * (step_height + 6) + step_height * 0.64,
+            )
+        )
+    return Funnel(
+        steps=steps,
+        width=width,
+        height=max(len(steps) * (step_height + 6), step_height),
+        step_height=step_height,
+        center=width / 2,
+        title=title,
+    )
+
+
+@dataclass
+class LinePoint:
+    label: str
+    value: Number | None
+    display: str
+    x: float
+    y: float | None
+
+
+@dataclass
+class LineSeries:
+    name: str
+    css: str
+    points: list[LinePoint]
+    path: str
+
+
+@dataclass
+class LineChart:
+    series: list[LineSeries]
+    labels: list[LinePoint]
+    width: int
+    height: int
+    plot_top: int
+    plot_bottom: int
+    plot_left: int
+    grid: list[dict] = field(default_factory=list)
+    title: str = ""
+    axis_y: float = 0
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[dict],
+    *,
+    title: str,
+    top: Number | None = None,
+    suffix: str = "",
+    width: int = 640,
+    height: int = 220,
+) -> LineChart:
+    """Lines over periods. Each series: name, css, values (None = no figure: a gap)."""
+    left, right, plot_top, bottom = 44, 16, 12, height - 28
+    values = [float(v) for s in series for v in s["values"] if v is not None]
+    top = float(top) if top is not None else max(values + [1.0])
+    top = nice_ceiling(max(top, max(values + [0.0])))
+    step = (width - left - right) / max(len(labels) - 1, 1)
+    built = []
+    for item in series:
+        points, path, pen_down = [], [], False
+        for index, (label, value) in enumerate(zip(labels, item["values"], strict=True)):
+            x = round(left + index * step, 1)
+            y = None if value is None else round(bottom - _ratio(value, top) * (bottom - plot_top), 1)
+            display = "—" if value is None else f"{value}{suffix}"
+            points.append(LinePoint(label=label, value=value, display=display, x=x, y=y))
+            if y is None:
+                pen_down = False
+                continue
+            path.append(f"{'L' if pen_down else 'M'}{x},{y}")
+            pen_down = True
+        built.append(
+            LineSeries(name=item["name"], css=item.get("css", ""), points=points, path=" ".join(path))
+        )
+    grid = [
+        {
+            "y": round(bottom - fraction * (bottom - plot_top), 1),
+            "text_y": round(bottom - fraction * (bottom - plot_top) + 4, 1),
+            "label": f"{round(top * fraction):g}{suffix}",
+        }
+        for fraction in (0, 0.5, 1)
+    ]
+    axis = [
+        LinePoint(label=label, value=None, display=label, x=round(left + i * step, 1), y=None)
+        for i, label in enumerate(labels)
+    ]
+    return LineChart(
+        series=built,
+        labels=axis,
+        width=width,
+        height=height,
+        plot_top=plot_top,
+        plot_bottom=bottom,
+        plot_left=left,
+        grid=grid,
+        title=title,
+        axis_y=height - 8,
+    )
+
+
+@dataclass
+class Column:
+    name: str
+    css: str
+    value: Number | None
+    display: str
+    x: float
+    y: float
+    height: float
+
+
+@dataclass
+class ColumnGroup:
+    label: str
+    x: float
+    columns: list[Column]
+
+
+@dataclass
+class ColumnChart:
+    groups: list[ColumnGroup]
+    legend: list[dict]
+    width: int
+    height: int
+    bottom: int
+    column_width: float
+    title: str
+    axis_y: float = 0
+
+
+def column_chart(
+    labels: Sequence[str], series: Sequence[dict], *, title: str, width: int = 640, height: int = 220
+) -> ColumnChart:
+    """Grouped columns (e.g. plan, booked and forecast per month)."""
+    bottom, plot_top, left = height - 28, 10, 8
+    top = max([float(v) for s in series for v in s["values"] if v is not None] + [1.0])
+    group_width = (width - left) / max(len(labels), 1)
+    column_width = max(min(group_width * 0.8 / max(len(series), 1), 22), 3)
+    groups = []
+    for index, label in enumerate(labels):
+        start = left + index * group_width + (group_width - column_width * len(series)) / 2
+        columns = []
+        for position, item in enumerate(series):
+            value = item["values"][index]
+            bar = _ratio(value, top) * (bottom - plot_top)
+            columns.append(
+                Column(
+                    name=item["name"],
+                    css=item.get("css", ""),
+                    value=value,
+                    display="—" if value is None else item["format"](value),
+                    x=round(start + position * column_width, 1),
+                    y=round(bottom - bar, 1),
+                    height=round(bar, 1),
+                )
+            )
+        groups.append(
+            ColumnGroup(
+                label=label, x=round(left + index * group_width + group_width / 2, 1), columns=columns
+            )
+        )
+    legend = [{"name": item["name"], "css": item.get("css", "")} for item in series]
+    return ColumnChart(
+        groups=groups,
+        legend=legend,
+        width=width,
+        height=height,
+        bottom=bottom,
+        column_width=round(column_width - 1, 1),
+        title=title,
+        axis_y=height - 8,
+    )

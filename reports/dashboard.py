@@ -1,0 +1,290 @@
+"""The role-aware home page (selectors): a person's own month, a lead's (or assistant's)
+team, the head's (or analyst's) department — each through ``visible_to``.
+
+Every figure is aggregated in the database, in a fixed number of queries whatever the
+size of the team or the department; overdue clients come from the nightly alerts."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Team, User
+from accounts.visibility import TEAM_ROLES, sees_everything, team_ids_of
+from clients.models import Activity, ActivityKind
+from clients.selectors import next_step_counts, next_step_list
+from deals.models import Deal, StageKind
+from deals.selectors import OPEN, WARNING_SHORT_LABELS, Clock, DealWarning, warning_q
+from reports.models import AlertStatus, OverdueAlert
+from reports.selectors import alert_summary
+from reports.services.common import SELLING_ROLES, day_start, is_workday, money
+from targets.models import Allocation, PlanMetric
+from targets.selectors import effective_norms, rep_month_plans
+
+LIST_LENGTH = 8
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass
+class DashboardLine:
+    """One person of a lead's team, or one team of the department."""
+
+    label: str
+    plan: Decimal | None
+    won: Decimal
+    calls_today: int
+    calls_norm: int
+    href: str | None = None
+
+    @property
+    def gap(self) -> Decimal | None:
+        return None if self.plan is None else max(self.plan - self.won, Decimal("0.00"))
+
+    @property
+    def plan_percent(self) -> int | None:
+        return int(self.won * 100 / self.plan) if self.plan else None
+
+    @property
+    def below_norm(self) -> bool:
+        return self.calls_today < self.calls_norm
+
+
+@dataclass
+class Dashboard:
+    kind: str  # "person", "team" or "department"
+    title: str
+    today: datetime.date
+    plan: Decimal | None
+    won: Decimal
+    won_count: int
+    calls_today: int
+    calls_norm: int
+    next_steps: list[Activity]
+    next_step_total: int
+    next_step_overdue: int
+    deal_steps: list[Deal]
+    overdue_clients: list[dict]
+    alerts: dict
+    warnings: list[tuple[str, str, int]] | None = None
+    open_deals: int = 0
+    lines: list[DashboardLine] = field(default_factory=list)
+    links: dict = field(default_factory=dict)
+
+    @property
+    def gap(self) -> Decimal | None:
+        return None if self.plan is None else max(self.plan - self.won, Decimal("0.00"))
+
+    @property
+    def plan_percent(self) -> int | None:
+        return int(self.won * 100 / self.plan) if self.plan else None
+
+    @property
+    def plan_bar_percent(self) -> int:
+        return min(self.plan_percent or 0, 100)
+
+    @property
+    def below_norm(self) -> bool:
+        return self.calls_today < self.calls_norm
+
+
+def _scope(viewer: User) -> tuple[str, list[int]]:
+    if sees_everything(viewer):
+        return "department", []
+    if viewer.role in TEAM_ROLES:
+        team_ids = list(team_ids_of(viewer).values_list("pk", flat=True))
+        if team_ids:
+            return "team", team_ids
+    return "person", []
+
+
+def _plan(kind: str, viewer: User, team_ids: list[int], today: datetime.date) -> Decimal | None:
+    cells = Allocation.objects.filter(
+        plan__year=today.year, plan__metric=PlanMetric.BOOKED, month=today.month
+    )
+    if kind == "person":
+        plans = rep_month_plans(year=today.year, month=today.month, rep_ids=[viewer.pk])
+        return money(plans[viewer.pk]) if viewer.pk in plans else None
+    if kind == "team":
+        cells = cells.filter(team_id__in=team_ids, rep__isnull=True)
+    else:
+        cells = cells.filter(team__isnull=True, rep__isnull=True)
+    total = cells.aggregate(total=Sum("amount"))["total"]
+    return None if total is None else money(total)
+
+
+def _people(kind: str, viewer: User):
+    if kind == "person":
+        return User.objects.filter(pk=viewer.pk)
+    return User.objects.visible_to(viewer).filter(is_active=True, role__in=SELLING_ROLES)
+
+
+def _today_calls(people_ids, clock: Clock):
+    since = day_start(clock.today)
+    return Activity.objects.filter(
+        owner_id__in=people_ids,
+        kind=ActivityKind.CALL,
+        occurred_at__gte=since,
+        occurred_at__lt=since + datetime.timedelta(days=1),
+    )
+
+
+def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
+    clock = clock or Clock.current()
+    today = clock.today
+    kind, team_ids = _scope(viewer)
+    workday = is_workday(today)
+
+    won_this_month = Q(
+        stage__kind=StageKind.WON, closed_at__gte=clock.month_start, closed_at__lte=clock.month_end
+    )
+    deals = Deal.objects.visible_to(viewer)
+    if kind == "person":
+        deals = deals.filter(owner=viewer)
+    totals = deals.filter(OPEN | won_this_month).aggregate(
+        won=Sum("amount", filter=won_this_month),
+        won_count=Count("pk", filter=won_this_month),
+        open_deals=Count("pk", filter=OPEN),
+        **{f"warn_{key}": Count("pk", filter=warning_q(key, clock)) for key in DealWarning.values},
+    )
+
+    people = list(effective_norms(viewer=viewer, people=_people(kind, viewer)).select_related("team"))
+    people_ids = [person.pk for person in people]
+    calls = _today_calls(people_ids, clock)
+
+    steps = next_step_list(viewer=viewer).filter(next_step_due__lte=today)
+    if kind == "person":
+        steps = steps.filter(owner=viewer)
+    step_counts = next_step_counts(steps, today=today)
+    deal_steps = (
+        deals.filter(OPEN, next_step_due__lte=today)
+        .exclude(next_step="")
+        .select_related("client", "owner")
+        .order_by("next_step_due", "pk")
+    )
+
+    alerts = OverdueAlert.objects.visible_to(viewer).filter(status=AlertStatus.OPEN)
+    if kind == "person":
+        alerts = alerts.filter(installment__deal__owner=viewer)
+    overdue_clients = list(
+        alerts.values("installment__deal__client", "installment__deal__client__name")
+        .annotate(outstanding=Sum("outstanding"), days=Max("days_overdue"), installments=Count("pk"))
+        .order_by("-outstanding", "installment__deal__client__name")[:LIST_LENGTH]
+    )
+
+    dashboard = Dashboard(
+        kind=kind,
+        title=_title(kind, viewer, team_ids),
+        today=today,
+        plan=_plan(kind, viewer, team_ids, today),
+        won=money(totals["won"]),
+        won_count=totals["won_count"],
+        calls_today=calls.count(),
+        calls_norm=sum(person.calls_per_day for person in people) if workday else 0,
+        next_steps=list(steps[:LIST_LENGTH]),
+        next_step_total=step_counts.overdue + step_counts.today,
+        next_step_overdue=step_counts.overdue,
+        deal_steps=list(deal_steps[:LIST_LENGTH]),
+        overdue_clients=overdue_clients,
+        alerts=alert_summary(viewer=viewer)
+        if kind != "person"
+        else alerts.aggregate(open=Count("pk"), outstanding=Sum("outstanding"), checked_on=Max("checked_on")),
+        open_deals=totals["open_deals"],
+        links={
+            "next_steps": _url("clients:next_steps"),
+            "board": _url("deals:board"),
+            "alerts": _url("reports:alerts"),
+            "fulfilment": _url("reports:fulfilment"),
+            "activity": _url("reports:activity"),
+        },
+    )
+    if kind != "person":
+        dashboard.warnings = [
+            (key, WARNING_SHORT_LABELS[key], totals[f"warn_{key}"]) for key in DealWarning.values
+        ]
+        dashboard.lines = (
+            _person_lines(people, deals.filter(won_this_month), calls, today, workday)
+            if kind == "team"
+            else _team_lines(viewer, people, deals.filter(won_this_month), calls, today, workday)
+        )
+    return dashboard
+
+
+def _title(kind: str, viewer: User, team_ids: list[int]) -> str:
+    if kind == "department":
+        return _("The department")
+    if kind == "team":
+        names = Team.objects.filter(pk__in=team_ids).order_by("name").values_list("name", flat=True)
+        return ", ".join(names)
+    return _("Your month")
+
+
+def _person_lines(people, won_deals, calls, today, workday) -> list[DashboardLine]:
+    """A lead's team, one line per person: four queries whatever the team's size."""
+    ids = [person.pk for person in people]
+    plans = rep_month_plans(year=today.year, month=today.month, rep_ids=ids)
+    won = dict(
+        won_deals.order_by().values("owner_id").annotate(total=Sum("amount")).values_list("owner_id", "total")
+    )
+    called = dict(calls.order_by().values("owner_id").annotate(n=Count("pk")).values_list("owner_id", "n"))
+    return [
+        DashboardLine(
+            label=person.full_name,
+            plan=money(plans[person.pk]) if person.pk in plans else None,
+            won=money(won.get(person.pk)),
+            calls_today=called.get(person.pk, 0),
+            calls_norm=person.calls_per_day if workday else 0,
+        )
+        for person in people
+    ]
+
+
+def _team_lines(viewer, people, won_deals, calls, today, workday) -> list[DashboardLine]:
+    """The department, one line per team: a fixed number of queries whatever its size."""
+    teams = list(Team.objects.visible_to(viewer).order_by("name"))
+    plans = dict(
+        Allocation.objects.filter(
+            plan__year=today.year,
+            plan__metric=PlanMetric.BOOKED,
+            month=today.month,
+            team__isnull=False,
+            rep__isnull=True,
+        )
+        .order_by()
+        .values("team_id")
+        .annotate(total=Sum("amount"))
+        .values_list("team_id", "total")
+    )
+    won = dict(
+        won_deals.order_by()
+        .values("owner__team_id")
+        .annotate(total=Sum("amount"))
+        .values_list("owner__team_id", "total")
+    )
+    called = dict(
+        calls.order_by().values("owner__team_id").annotate(n=Count("pk")).values_list("owner__team_id", "n")
+    )
+    norms: dict[int, int] = {}
+    for person in people:
+        if person.team_id is not None:
+            norms[person.team_id] = norms.get(person.team_id, 0) + person.calls_per_day
+    return [
+        DashboardLine(
+            label=team.name,
+            plan=money(plans[team.pk]) if team.pk in plans else None,
+            won=money(won.get(team.pk)),
+            calls_today=called.get(team.pk, 0),
+            calls_norm=norms.get(team.pk, 0) if workday else 0,
+        )
+        for team in teams
+    ]

@@ -463,6 +463,7 @@ class DealScheduleView(APIView):
 class PaymentSerializer(serializers.ModelSerializer):
     installment = VisibleRelatedField(Installment)
     deal = serializers.IntegerField(source="installment.deal_id", read_only=True)
+    client = serializers.IntegerField(source="installment.deal.client_id", read_only=True)
     amount = serializers.DecimalField(**MONEY)
     is_overpayment = serializers.BooleanField(
         default=False, help_text=_("Set it to record more than is outstanding.")
@@ -475,6 +476,7 @@ class PaymentSerializer(serializers.ModelSerializer):
             "id",
             "installment",
             "deal",
+            "client",
             "amount",
             "paid_on",
             "is_overpayment",
@@ -498,7 +500,9 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-paid_on", "-pk"]
 
     def get_queryset(self):
-        return Payment.objects.visible_to(self.request.user).select_related("installment", "recorded_by")
+        return Payment.objects.visible_to(self.request.user).select_related(
+            "installment__deal", "recorded_by"
+        )
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -662,3 +662,32 @@ def test_fragments_run_a_constant_number_of_queries(
         client.get(schedule_url, **HTMX)
     with django_assert_num_queries(5):
         client.get(client_url, **HTMX)
+
+
+def test_head_edits_the_target_keeping_the_split(client, department, split_plan):
+    client.force_login(department.head)
+    url = reverse("targets:plan_edit", args=[split_plan.pk])
+    assert client.post(url, {"amount": "-1", "note": ""}).status_code == 200  # the form shows the error
+    split_plan.refresh_from_db()
+    assert split_plan.amount == D("1200000.00")
+    assert client.post(url, {"amount": "1250000.00", "note": "Raised in June"}).status_code == 302
+    html = page_of(client, reverse("targets:plan_grid"), {"year": split_plan.year})
+    assert "Raised in June" in html
+    assert "Not split into months" in html and "50,000.00" in html
+    assert 'data-testid="unallocated-warning"' in html
+
+
+def test_removing_a_personal_norm_asks_first(client, department):
+    norm = ActivityNorm.objects.create(user=department.rep_north, calls_per_day=40)
+    client.force_login(department.lead_north)
+    url = reverse("targets:norm_delete", args=[norm.pk])
+    assert "Remove the norm" in page_of(client, url)
+    client.force_login(department.rep_north)
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    client.force_login(department.lead_south)
+    assert client.get(url).status_code == 404
+    assert ActivityNorm.objects.filter(pk=norm.pk).exists()
+    client.force_login(department.lead_north)
+    assert client.post(url).status_code == 302
+    assert not ActivityNorm.objects.exists()

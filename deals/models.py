@@ -121,6 +121,8 @@ class Deal(models.Model):
             models.Index(fields=["stage", "expected_close"], name="deal_stage_close_idx"),
             models.Index(fields=["closed_at"], name="deal_closed_idx"),
             models.Index(fields=["service_end"], name="deal_service_end_idx"),
+            # The lists' default order (newest first) reads a page without sorting every deal.
+            models.Index(fields=["created_at", "id"], name="deal_created_idx"),
         ]
 
     def __str__(self) -> str:

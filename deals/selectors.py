@@ -109,26 +109,27 @@ class Clock:
         return self.today.replace(day=calendar.monthrange(self.today.year, self.today.month)[1])
 
 
-def warning_q(warning: str, clock: Clock) -> Q:
+def warning_q(warning: str, clock: Clock, *, is_open: Q = OPEN) -> Q:
     """Which open deals carry a warning. The clock of "no activity" and "not reviewed"
-    starts when the deal was created: a two-day-old deal has not been silent for 14 days."""
+    starts when the deal was created: a two-day-old deal has not been silent for 14 days.
+    ``is_open`` may name the open stages by id, which lets the database estimate rows."""
     if warning == DealWarning.NO_ACTIVITY:
         recent = Activity.objects.filter(deal=OuterRef("pk"), occurred_at__gte=clock.activity_cutoff)
-        return OPEN & Q(created_at__lt=clock.activity_cutoff) & Q(~Exists(recent))
+        return is_open & Q(created_at__lt=clock.activity_cutoff) & Q(~Exists(recent))
     if warning == DealWarning.PAST_CLOSE:
-        return OPEN & Q(expected_close__lt=clock.today)
+        return is_open & Q(expected_close__lt=clock.today)
     if warning == DealWarning.NO_NEXT_STEP:
-        return OPEN & Q(next_step="")
+        return is_open & Q(next_step="")
     if warning == DealWarning.NOT_REVIEWED:
         recent = Review.objects.filter(deal=OuterRef("pk"), reviewed_at__gte=clock.review_cutoff)
-        return OPEN & Q(created_at__lt=clock.review_cutoff) & Q(~Exists(recent))
+        return is_open & Q(created_at__lt=clock.review_cutoff) & Q(~Exists(recent))
     raise ValueError(f"unknown warning {warning!r}")
 
 
-def any_warning_q(clock: Clock) -> Q:
+def any_warning_q(clock: Clock, *, is_open: Q = OPEN) -> Q:
     condition = Q(pk__in=[])
     for warning in DealWarning.values:
-        condition |= warning_q(warning, clock)
+        condition |= warning_q(warning, clock, is_open=is_open)
     return condition
 
 
@@ -254,8 +255,8 @@ def kanban_columns(
     per_column: int = KANBAN_CARDS_PER_COLUMN,
 ) -> tuple[list[KanbanColumn], PipelineSummary]:
     """The kanban: a column per open stage with its totals and its first ``per_column``
-    cards (soonest expected close first). Three queries whatever the number of deals
-    (two when the caller already has the stages)."""
+    cards (soonest expected close first). Four queries whatever the number of deals
+    (three when the caller already has the stages)."""
     clock = clock or Clock.current()
     summary = pipeline_summary(deals=deals, stages=stages)
     position = Window(
@@ -264,7 +265,15 @@ def kanban_columns(
         order_by=[F("expected_close").asc(nulls_last=True), F("pk").asc()],
     )
     # Rank first, then annotate only the cards shown: the signals are correlated subqueries.
-    shown = deals.filter(OPEN).annotate(position=position).filter(position__lte=per_column).values("pk")
+    # Rank first and fetch the signals (correlated subqueries) only for the cards shown; the
+    # ids travel as a list so that the database plans the second query for a few rows.
+    open_ids = [row.stage.pk for row in summary.stages]
+    shown = list(
+        deals.filter(stage_id__in=open_ids)
+        .annotate(position=position)
+        .filter(position__lte=per_column)
+        .values_list("pk", flat=True)
+    )
     cards = with_signals(
         Deal.objects.filter(pk__in=shown).select_related("client", "owner", "stage"), clock
     ).order_by("stage__order", F("expected_close").asc(nulls_last=True), "pk")
@@ -386,7 +395,7 @@ def board(
 ) -> Board:
     """One row per person in scope with their open deals, intent proven vs feelings only,
     weighted pipeline, this month's won / plan / gap, warnings and their three deals most
-    likely to close with the latest facts. Five queries whatever the number of people
+    likely to close with the latest facts. Seven queries whatever the number of people
     and deals; people who need attention first."""
     from targets.selectors import rep_month_plans
 
@@ -399,29 +408,34 @@ def board(
         return Board(rows=[], clock=clock)
     ids = [person.pk for person in people]
     visible = Deal.objects.visible_to(viewer).filter(owner_id__in=ids)
-
+    # Stages by id rather than through a join on their kind: the database then estimates
+    # the rows from the deal table's statistics and plans the aggregate accordingly.
+    kinds = dict(Stage.objects.values_list("pk", "kind"))
+    is_open = Q(stage_id__in=[pk for pk, kind in kinds.items() if kind == StageKind.OPEN])
     won_this_month = Q(
-        stage__kind=StageKind.WON, closed_at__gte=clock.month_start, closed_at__lte=clock.month_end
+        stage_id__in=[pk for pk, kind in kinds.items() if kind == StageKind.WON],
+        closed_at__gte=clock.month_start,
+        closed_at__lte=clock.month_end,
     )
-    warnings = {warning: warning_q(warning, clock) for warning in DealWarning.values}
+    warnings = {warning: warning_q(warning, clock, is_open=is_open) for warning in DealWarning.values}
     figures = (
-        visible.filter(OPEN | won_this_month)
+        visible.filter(is_open | won_this_month)
         .order_by()
         .values("owner_id")
         .annotate(
-            open_count=Count("pk", filter=OPEN),
-            open_total=Sum("amount", filter=OPEN),
-            proven_count=Count("pk", filter=OPEN & has_facts_q()),
-            open_weight=Sum(WEIGHT, filter=OPEN),
+            open_count=Count("pk", filter=is_open),
+            open_total=Sum("amount", filter=is_open),
+            proven_count=Count("pk", filter=is_open & has_facts_q()),
+            open_weight=Sum(WEIGHT, filter=is_open),
             won_count=Count("pk", filter=won_this_month),
             won_total=Sum("amount", filter=won_this_month),
-            attention=Count("pk", filter=OPEN & (any_warning_q(clock) | ~has_facts_q())),
+            attention=Count("pk", filter=is_open & (any_warning_q(clock, is_open=is_open) | ~has_facts_q())),
             **{f"warn_{key}": Count("pk", filter=condition) for key, condition in warnings.items()},
         )
     )
     by_person = {row["owner_id"]: row for row in figures}
     plans = rep_month_plans(year=clock.today.year, month=clock.today.month, rep_ids=ids)
-    top = _top_deals(visible)
+    top = _top_deals(visible.filter(is_open))
 
     rows = []
     for person in people:
@@ -451,22 +465,24 @@ def board_open_deals(*, viewer: User, person: User, clock: Clock | None = None) 
     return with_signals(deals, clock or Clock.current()).annotate(weight=WEIGHT).order_by("-weight", "pk")
 
 
-def _top_deals(visible: QuerySet[Deal]) -> dict[int, list[TopDeal]]:
+def _top_deals(open_deals: QuerySet[Deal]) -> dict[int, list[TopDeal]]:
     """Each person's open deals most likely to close (largest weighted amount first) with
-    their latest facts: two queries, window-ranked in the database."""
+    their latest facts: three queries, window-ranked in the database."""
     rank = Window(
         RowNumber(),
         partition_by=[F("owner_id")],
         order_by=[F("weight").desc(), F("expected_close").asc(nulls_last=True), F("pk").asc()],
     )
-    shown = (
-        visible.filter(OPEN)
-        .annotate(weight=WEIGHT)
+    shown = list(
+        open_deals.annotate(weight=WEIGHT)
         .annotate(rank=rank)
         .filter(rank__lte=TOP_DEALS_PER_PERSON)
+        .values_list("pk", flat=True)
     )
+    if not shown:
+        return {}
     deals = list(
-        Deal.objects.filter(pk__in=shown.values("pk"))
+        Deal.objects.filter(pk__in=shown)
         .select_related("client", "stage")
         .annotate(weight=WEIGHT, fact_count=_fact_count())
         .order_by("owner_id", F("weight").desc(), F("expected_close").asc(nulls_last=True), "pk")

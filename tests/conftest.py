@@ -88,3 +88,51 @@ def api_as(api_client):
         return api_client
 
     return login
+
+
+# --- Browser tests: Playwright for Python driving Debian's Chromium (no browser download).
+# One Playwright instance for the whole session, shared by every app's browser tests: its
+# sync API owns the thread's event loop, so a second instance cannot start beside it.
+# Without Chromium the tests skip with a message saying how to install it; under CI
+# (CI=true) a missing browser is a failure, not a skip.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    from tests.browser.support import CHROMIUM, LAUNCH_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        message = (
+            f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` "
+            "(or set CHROMIUM_PATH) to run the browser tests."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls the
+    # tests make around it (creating users) are still plain synchronous code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    new_page = context.new_page()
+    new_page.set_default_timeout(15_000)
+    yield new_page
+    context.close()

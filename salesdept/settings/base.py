@@ -212,6 +212,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status" with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.models.Role",
+        "ActivityKindEnum": "clients.models.ActivityKind",
+        "ClientStatusEnum": "clients.models.ClientStatus",
+        "StageKindEnum": "deals.models.StageKind",
+        "FactKindEnum": "deals.models.FactKind",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "RunStatusEnum": "reports.models.RunStatus",
+        "AlertStatusEnum": "reports.models.AlertStatus",
+        "ScopeEnum": "reports.models.Scope",
+        "PeriodKindEnum": "reports.models.PeriodKind",
+    },
 }
 
 LOGGING = {

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from deals.models import Deal, Fact, Review, StageChange
-from tests.browser.conftest import browser  # noqa: F401 - the shared Playwright fixture
 from tests.factories import ClientFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -41,7 +41,8 @@ def in_browser(monkeypatch):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    # The ORM is used from the Playwright thread too (its sync API runs an event loop there).
+    # Only the browser runs on that thread and the test checks the database from its own,
+    # which may still hold another module's Playwright loop: the ORM calls stay synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     def run(steps):
@@ -139,7 +140,6 @@ def test_assistant_schedules_a_won_deal_and_records_a_partial_payment(
         page.locator(".installment-form input[name=amount]").fill("-5")
         page.locator(".installment-form button[type=submit]").first.click()
         page.wait_for_selector("text=The amount cannot be negative.")
-        seen["payments_after_refusal"] = Payment.objects.count()
         page.locator(".installment-form input[name=amount]").fill("100.00")
         page.locator(".installment-form button[type=submit]").first.click()
         page.wait_for_selector("text=Payment recorded.")
@@ -158,10 +158,9 @@ def test_assistant_schedules_a_won_deal_and_records_a_partial_payment(
     in_browser(steps)
     assert seen == {
         "amounts": ["333.33", "333.33", "333.34"],
-        "payments_after_refusal": 0,
         "schedule": ("100.00", "900.00"),
         "page": ("900.00", "233.33", "233.33"),
         "api": ("900.00", "233.33", "233.33"),
     }
-    payment = Payment.objects.get()
+    payment = Payment.objects.get()  # the refused -5 left nothing behind
     assert (payment.amount, payment.recorded_by) == (Decimal("100.00"), department.assistant_north)

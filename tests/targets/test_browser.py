@@ -4,17 +4,13 @@ place; the aging page and the API agree."""
 
 import datetime
 import importlib
-import os
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 from django.utils import timezone
 
 from targets.models import Allocation, Payment, Plan
-from tests.browser.support import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,51 +27,6 @@ def default_stages(transactional_db):
     migration.create_default_stages(apps, None)
 
 
-@pytest.fixture
-def in_browser(monkeypatch):
-    """``in_browser(steps)`` runs ``steps(page)`` in headless Chromium on a thread of its own:
-    another module's session-wide Playwright may already own this thread's event loop,
-    and a second one cannot start beside it."""
-    if not os.path.exists(CHROMIUM):
-        message = f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium`."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    # Only the browser runs on that thread and the test checks the database from its own,
-    # which may still hold another module's Playwright loop: the ORM calls stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    def run(steps):
-        outcome = {}
-
-        def target():
-            from playwright.sync_api import sync_playwright
-
-            try:
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(
-                        executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-                    )
-                    try:
-                        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                        page.set_default_timeout(15_000)
-                        steps(page)
-                    finally:
-                        browser.close()
-            except BaseException as error:  # handed to the test's thread below
-                outcome["error"] = error
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=target)
-        thread.start()
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-
-    return run
-
-
 def sign_in(page, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", user.username)
@@ -84,25 +35,23 @@ def sign_in(page, live_server, user):
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_head_sets_and_splits_next_years_plan(live_server, in_browser, department, won_deal):
+def test_head_sets_and_splits_next_years_plan(live_server, page, department, won_deal):
     next_year = timezone.localdate().year + 1
     won_deal(department.rep_north, "3000.00", datetime.date(next_year - 1, 3, 3))
     won_deal(department.rep_south, "1000.00", datetime.date(next_year - 1, 9, 9))
     seen = {}
 
-    def steps(page):
-        sign_in(page, live_server, department.head)
-        page.goto(f"{live_server.url}/targets/plans/?year={next_year}")
-        page.fill("input[name=amount]", "12000000.00")
-        page.click("text=Create plan")
-        page.wait_for_selector("[data-testid=decompose-form]")
-        seen["last_year_preselected"] = page.is_checked("input[name=month_method][value=last_year]")
-        page.click("[data-testid=decompose-submit]")
-        page.wait_for_selector("[data-testid=plan-grid]")
-        seen["department_total"] = page.inner_text("[data-testid=department-total]")
-        seen["team_totals"] = page.locator("[data-testid=team-total]").all_inner_texts()
+    sign_in(page, live_server, department.head)
+    page.goto(f"{live_server.url}/targets/plans/?year={next_year}")
+    page.fill("input[name=amount]", "12000000.00")
+    page.click("text=Create plan")
+    page.wait_for_selector("[data-testid=decompose-form]")
+    seen["last_year_preselected"] = page.is_checked("input[name=month_method][value=last_year]")
+    page.click("[data-testid=decompose-submit]")
+    page.wait_for_selector("[data-testid=plan-grid]")
+    seen["department_total"] = page.inner_text("[data-testid=department-total]")
+    seen["team_totals"] = page.locator("[data-testid=team-total]").all_inner_texts()
 
-    in_browser(steps)
     assert seen == {
         "last_year_preselected": True,
         "department_total": "12,000,000.00",
@@ -119,43 +68,41 @@ def test_head_sets_and_splits_next_years_plan(live_server, in_browser, departmen
 
 
 def test_assistant_schedules_a_won_deal_and_records_a_partial_payment(
-    live_server, in_browser, department, won_deal
+    live_server, page, department, won_deal
 ):
     deal = won_deal(department.rep_north, "1000.00")
     first_due = timezone.localdate() - datetime.timedelta(days=10)
     seen = {}
 
-    def steps(page):
-        sign_in(page, live_server, department.assistant_north)
-        page.goto(f"{live_server.url}/targets/deals/{deal.pk}/schedule/")
-        form = page.locator("[data-testid=schedule-form]")
-        form.locator("input[name=installments]").fill("3")
-        form.locator("input[name=first_due]").fill(first_due.isoformat())
-        form.locator("button[type=submit]").click()
-        page.wait_for_selector("text=Payment schedule saved.")
-        lines = page.locator("[data-testid=schedule-line]")
-        seen["amounts"] = [lines.nth(i).locator("[data-testid=line-amount]").inner_text() for i in range(3)]
+    sign_in(page, live_server, department.assistant_north)
+    page.goto(f"{live_server.url}/targets/deals/{deal.pk}/schedule/")
+    form = page.locator("[data-testid=schedule-form]")
+    form.locator("input[name=installments]").fill("3")
+    form.locator("input[name=first_due]").fill(first_due.isoformat())
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("text=Payment schedule saved.")
+    lines = page.locator("[data-testid=schedule-line]")
+    seen["amounts"] = [lines.nth(i).locator("[data-testid=line-amount]").inner_text() for i in range(3)]
 
-        lines.nth(0).locator("text=Record payment").click()
-        page.locator(".installment-form input[name=amount]").fill("-5")
-        page.locator(".installment-form button[type=submit]").first.click()
-        page.wait_for_selector("text=The amount cannot be negative.")
-        page.locator(".installment-form input[name=amount]").fill("100.00")
-        page.locator(".installment-form button[type=submit]").first.click()
-        page.wait_for_selector("text=Payment recorded.")
-        seen["schedule"] = (
-            page.inner_text("[data-testid=schedule-paid]"),
-            page.inner_text("[data-testid=schedule-outstanding]"),
-        )
+    lines.nth(0).locator("text=Record payment").click()
+    page.locator(".installment-form input[name=amount]").fill("-5")
+    page.locator(".installment-form button[type=submit]").first.click()
+    page.wait_for_selector("text=The amount cannot be negative.")
+    page.locator(".installment-form input[name=amount]").fill("100.00")
+    page.locator(".installment-form button[type=submit]").first.click()
+    page.wait_for_selector("text=Payment recorded.")
+    seen["schedule"] = (
+        page.inner_text("[data-testid=schedule-paid]"),
+        page.inner_text("[data-testid=schedule-outstanding]"),
+    )
 
-        page.goto(f"{live_server.url}/targets/receivables/")
-        seen["page"] = tuple(
-            page.inner_text(f"[data-testid=total-{name}]") for name in ("outstanding", "overdue", "days_1_30")
-        )
-        api = page.request.get(f"{live_server.url}/api/v1/receivables/aging/").json()["totals"]
-        seen["api"] = (api["outstanding_total"], api["overdue_total"], api["days_1_30"])
+    page.goto(f"{live_server.url}/targets/receivables/")
+    seen["page"] = tuple(
+        page.inner_text(f"[data-testid=total-{name}]") for name in ("outstanding", "overdue", "days_1_30")
+    )
+    api = page.request.get(f"{live_server.url}/api/v1/receivables/aging/").json()["totals"]
+    seen["api"] = (api["outstanding_total"], api["overdue_total"], api["days_1_30"])
 
-    in_browser(steps)
     assert seen == {
         "amounts": ["333.33", "333.33", "333.34"],
         "schedule": ("100.00", "900.00"),

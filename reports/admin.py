@@ -44,7 +44,7 @@ class OverdueAlertAdmin(admin.ModelAdmin):
     list_display = ["installment", "status", "level", "days_overdue", "bucket", "outstanding", "checked_on"]
     list_filter = ["status", "level", "bucket"]
     list_select_related = ["installment__deal"]
-    search_fields = ["installment__deal__title", "installment__deal__client__name"]
+    search_fields = ["installment__deal__title", "client__name"]
     raw_id_fields = ["installment", "acknowledged_by"]
     readonly_fields = [field.name for field in OverdueAlert._meta.fields if field.name != "id"]
 

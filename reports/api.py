@@ -217,7 +217,7 @@ class OverdueAlertSerializer(serializers.ModelSerializer):
         ]
 
     def get_client(self, alert) -> dict:
-        client = alert.installment.deal.client
+        client = alert.client
         return {"id": client.pk, "name": client.name}
 
     def get_deal(self, alert) -> dict:
@@ -238,7 +238,7 @@ class OverdueAlertViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OverdueAlertSerializer
     filterset_class = OverdueAlertFilter
-    search_fields = ["installment__deal__client__name", "installment__deal__title"]
+    search_fields = ["client__name", "installment__deal__title"]
     ordering_fields = ["days_overdue", "outstanding", "due_date", "updated_at"]
     ordering = ["-days_overdue", "pk"]
 

@@ -18,8 +18,8 @@ from accounts.models import Team, User
 from accounts.visibility import TEAM_ROLES, sees_everything, team_ids_of
 from clients.models import Activity, ActivityKind
 from clients.selectors import next_step_counts, next_step_list
-from deals.models import Deal, StageKind
-from deals.selectors import OPEN, WARNING_SHORT_LABELS, Clock, DealWarning, warning_q
+from deals.models import Deal, Stage, StageKind
+from deals.selectors import WARNING_SHORT_LABELS, Clock, DealWarning, warning_q
 from reports.models import AlertStatus, OverdueAlert
 from reports.selectors import alert_summary
 from reports.services.common import SELLING_ROLES, day_start, is_workday, money
@@ -145,18 +145,21 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
     kind, team_ids = _scope(viewer)
     workday = is_workday(today)
 
-    won_this_month = Q(
-        stage__kind=StageKind.WON, closed_at__gte=clock.month_start, closed_at__lte=clock.month_end
-    )
+    # Stages by id rather than by joining on their kind: the planner then estimates the
+    # open deals from the stage column's statistics instead of assuming most deals are open.
+    stages = dict(Stage.objects.values_list("pk", "kind"))
+    open_ids = [pk for pk, stage_kind in stages.items() if stage_kind == StageKind.OPEN]
+    won_ids = [pk for pk, stage_kind in stages.items() if stage_kind == StageKind.WON]
+    won_this_month = Q(stage_id__in=won_ids, closed_at__gte=clock.month_start, closed_at__lte=clock.month_end)
     deals = Deal.objects.visible_to(viewer)
     if kind == "person":
         deals = deals.filter(owner=viewer)
-    totals = deals.filter(OPEN | won_this_month).aggregate(
-        won=Sum("amount", filter=won_this_month),
-        won_count=Count("pk", filter=won_this_month),
-        open_deals=Count("pk", filter=OPEN),
+    open_totals = deals.filter(stage_id__in=open_ids).aggregate(
+        open_deals=Count("pk"),
         **{f"warn_{key}": Count("pk", filter=warning_q(key, clock)) for key in DealWarning.values},
     )
+    won_totals = deals.filter(won_this_month).aggregate(won=Sum("amount"), won_count=Count("pk"))
+    totals = {**open_totals, **won_totals}
 
     people = list(effective_norms(viewer=viewer, people=_people(kind, viewer)).select_related("team"))
     people_ids = [person.pk for person in people]
@@ -167,7 +170,7 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
         steps = steps.filter(owner=viewer)
     step_counts = next_step_counts(steps, today=today)
     deal_steps = (
-        deals.filter(OPEN, next_step_due__lte=today)
+        deals.filter(stage_id__in=open_ids, next_step_due__lte=today)
         .exclude(next_step="")
         .select_related("client", "owner")
         .order_by("next_step_due", "pk")
@@ -177,9 +180,9 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
     if kind == "person":
         alerts = alerts.filter(installment__deal__owner=viewer)
     overdue_clients = list(
-        alerts.values("installment__deal__client", "installment__deal__client__name")
+        alerts.values("client", "client__name")
         .annotate(outstanding=Sum("outstanding"), days=Max("days_overdue"), installments=Count("pk"))
-        .order_by("-outstanding", "installment__deal__client__name")[:LIST_LENGTH]
+        .order_by("-outstanding", "client__name")[:LIST_LENGTH]
     )
 
     dashboard = Dashboard(

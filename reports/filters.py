@@ -166,7 +166,7 @@ class OverdueAlertFilter(UpdatedSinceFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(installment__deal__client__name__icontains=value) | Q(installment__deal__title__icontains=value)
+            Q(client__name__icontains=value) | Q(installment__deal__title__icontains=value)
         )
 
 

@@ -318,6 +318,11 @@ class OverdueAlert(models.Model):
         on_delete=models.CASCADE,
         related_name="overdue_alert",
     )
+    # The installment's client, copied so department-wide summaries group alerts by client
+    # without joining installments and deals (a deal never changes client).
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="overdue_alerts"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN
     )
@@ -364,7 +369,13 @@ class OverdueAlert(models.Model):
             ),
             models.CheckConstraint(condition=Q(level__in=AlertLevel.values), name="overduealert_level_valid"),
         ]
-        indexes = [models.Index(fields=["status", "-days_overdue"], name="overduealert_status_days_idx")]
+        indexes = [
+            # The alert list: open alerts, most overdue first (pk breaks ties, as the list does).
+            models.Index(fields=["status", "-days_overdue", "id"], name="overduealert_list_idx"),
+            models.Index(fields=["status", "client"], name="overduealert_status_client_idx"),
+            # The nightly run moves open alerts on by due date.
+            models.Index(fields=["status", "due_date"], name="overduealert_status_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.installment} · {self.days_overdue}"

@@ -98,7 +98,7 @@ def trend(
 
 def alert_list(*, viewer: User) -> QuerySet[OverdueAlert]:
     return OverdueAlert.objects.visible_to(viewer).select_related(
-        "installment__deal__client", "installment__deal__owner__team", "acknowledged_by"
+        "client", "installment__deal__owner__team", "acknowledged_by"
     )
 
 
@@ -114,7 +114,7 @@ def alert_summary(*, viewer: User) -> dict:
 
 def notification_list(*, viewer: User) -> QuerySet[Notification]:
     return Notification.objects.visible_to(viewer).select_related(
-        "alert__installment__deal__client", "alert__installment__deal__owner"
+        "alert__client", "alert__installment__deal__owner"
     )
 
 

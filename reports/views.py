@@ -546,9 +546,14 @@ def coverage(request):
 # --- overview and runs ---------------------------------------------------------------------------
 
 
-def _latest_headline(model: type[ReportRow], viewer, **filters):
-    scope = headline_scope(viewer)
-    return model.objects.visible_to(viewer).filter(**scope, **filters).order_by("-period").first()
+def _latest_headline(model: type[ReportRow], viewer, scope: dict, **filters):
+    return (
+        model.objects.visible_to(viewer)
+        .filter(**scope, **filters)
+        .select_related("team", "rep")
+        .order_by("-period")
+        .first()
+    )
 
 
 def _runs_context(request) -> dict:
@@ -563,12 +568,13 @@ def _runs_context(request) -> dict:
 @login_required
 def index(request, trigger_form: RunTriggerForm | None = None):
     viewer = request.user
+    scope = headline_scope(viewer)
     context = {
-        "conversion": _latest_headline(ConversionReport, viewer),
-        "renewal": _latest_headline(RenewalReport, viewer),
-        "activity": _latest_headline(ActivityStat, viewer, period_kind=PeriodKind.MONTH),
-        "fulfilment": _latest_headline(PlanFulfilment, viewer),
-        "coverage": _latest_headline(CoverageReport, viewer),
+        "conversion": _latest_headline(ConversionReport, viewer, scope),
+        "renewal": _latest_headline(RenewalReport, viewer, scope),
+        "activity": _latest_headline(ActivityStat, viewer, scope, period_kind=PeriodKind.MONTH),
+        "fulfilment": _latest_headline(PlanFulfilment, viewer, scope),
+        "coverage": _latest_headline(CoverageReport, viewer, scope),
         "alerts": alert_summary(viewer=viewer),
         "trigger_form": trigger_form or RunTriggerForm(),
         **_runs_context(request),
@@ -616,7 +622,7 @@ ALERT_SORTS = {
     "days": "days_overdue",
     "outstanding": "outstanding",
     "due": "due_date",
-    "client": "installment__deal__client__name",
+    "client": "client__name",
 }
 
 
@@ -657,7 +663,7 @@ def alerts(request):
             ],
             rows=(
                 [
-                    a.installment.deal.client.name,
+                    a.client.name,
                     a.installment.deal.title,
                     a.installment.deal.owner.full_name,
                     a.due_date,

@@ -9,7 +9,7 @@ per five working days. A team's and the department's norm is the sum of their pe
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -24,12 +24,10 @@ from reports.services.common import (
     Month,
     RunResult,
     ScopeKey,
-    groups_by_scope,
     is_workday,
     key_of,
     people_in,
     scope_universe,
-    totals_by_scope,
     upsert_report_rows,
 )
 from targets.models import ActivityNorm
@@ -79,14 +77,37 @@ def _counts(figures: dict) -> dict:
     return {name: figures.get(name) or 0 for name in COUNTS}
 
 
+def person_day_counts(activities) -> tuple[dict, dict]:
+    """The counts by scope for the month and by (scope, day).
+
+    Activities are by far the largest table, so it is read once: the database groups it
+    by person and day, and the month, team and department figures are sums of those
+    groups (a few thousand rows a month, never one row per activity)."""
+    month_totals: dict[ScopeKey, Counter] = defaultdict(Counter)
+    day_totals: dict[tuple[ScopeKey, datetime.date], Counter] = defaultdict(Counter)
+    groups = (
+        activities.annotate(day=TruncDate("occurred_at"))
+        .order_by()
+        .values("owner", "owner__team", "day")
+        .annotate(**COUNTS)
+    )
+    for group in groups:
+        scopes = [DEPARTMENT, (Scope.REP, None, group["owner"])]
+        if group["owner__team"] is not None:
+            scopes.append((Scope.TEAM, group["owner__team"], None))
+        for scope in scopes:
+            for name in COUNTS:
+                month_totals[scope][name] += group[name]
+                day_totals[(scope, group["day"])][name] += group[name]
+    return month_totals, day_totals
+
+
 @transaction.atomic
 def activity_compute(*, as_of: datetime.date) -> RunResult:
     month = Month.of(as_of)
     since, until = month.datetime_bounds()
-    activities = Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
-    month_totals = totals_by_scope(activities, person="owner", aggregates=COUNTS)
-    day_groups = groups_by_scope(
-        activities.annotate(day=TruncDate("occurred_at")), person="owner", group=["day"], aggregates=COUNTS
+    month_totals, day_totals = person_day_counts(
+        Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
     )
     universe = scope_universe(people=people_in(month_totals))
     norms = scope_norms(universe)
@@ -107,9 +128,8 @@ def activity_compute(*, as_of: datetime.date) -> RunResult:
             "meetings_norm": meetings_norm,
             "below_norm": counts["calls"] < calls_norm or face_to_face < meetings_norm,
         }
-        by_day = {row["day"]: row for row in day_groups.get(scope, [])}
         for day in days:
-            counts = _counts(by_day.get(day, {}))
+            counts = _counts(day_totals.get((scope, day), {}))
             working = is_workday(day)
             calls_norm = calls_per_day if working else 0
             rows[key_of(scope, PeriodKind.DAY, day)] = {

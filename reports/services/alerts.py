@@ -12,10 +12,12 @@ constraint keeps a re-run from notifying twice."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,21 +27,12 @@ from reports.models import AlertLevel, AlertStatus, Notification, NotificationPr
 from reports.services.common import RunResult
 from reports.services.notifications import notifications_send_pending, unread_count_forget
 from targets.models import Installment, OverdueReason
-from targets.selectors import installments_with_balance
+from targets.selectors import aging_bucket_expression, installments_with_balance
 
-ALERT_FIELDS = (
-    "status",
-    "level",
-    "due_date",
-    "days_overdue",
-    "bucket",
-    "outstanding",
-    "reason",
-    "promised_date",
-    "escalated_on",
-    "resolved_on",
-    "checked_on",
-)
+SLOW_FIELDS = ("client_id", "status", "due_date", "outstanding", "reason", "promised_date", "resolved_on")
+CALENDAR_FIELDS = ("days_overdue", "bucket", "checked_on", "level", "escalated_on")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
 
 def overdue_installments(*, today: datetime.date):
@@ -74,6 +67,17 @@ def alerts_refresh(*, today: datetime.date, send_email: bool = True) -> RunResul
 
 @transaction.atomic
 def _alerts_refresh(*, today: datetime.date, send_email: bool) -> RunResult:
+    result = _refresh(today=today)
+    if result.skipped:
+        return result
+    notified = _notify(send_email=send_email)
+    return RunResult(
+        rows_written=result.rows_written + notified,
+        rows_total=OverdueAlert.objects.filter(status=AlertStatus.OPEN).count(),
+    )
+
+
+def _refresh(*, today: datetime.date) -> RunResult:
     latest = OverdueAlert.objects.aggregate(latest=Max("checked_on"))["latest"]
     if latest is not None and latest > today:
         return RunResult(
@@ -92,6 +96,7 @@ def _alerts_refresh(*, today: datetime.date, send_email: bool) -> RunResult:
             "bucket",
             "latest_reason",
             "latest_promised_date",
+            "deal__client_id",
             "deal__owner_id",
             "deal__owner__team__lead_id",
         )
@@ -105,67 +110,98 @@ def _alerts_refresh(*, today: datetime.date, send_email: bool) -> RunResult:
 
     to_create, to_update = [], []
     for installment_id, row in overdue.items():
-        days = (today - row["due_date"]).days
         alert = existing.pop(installment_id, None)
-        level = max(_level_for(days), alert.level if alert else AlertLevel.OVERDUE)
+        # What only changes when somebody acts (a payment, a reason, a new due date) is
+        # compared row by row; what changes with the calendar is updated below in bulk.
         values = {
+            "client_id": row["deal__client_id"],
             "status": AlertStatus.OPEN,
-            "level": level,
             "due_date": row["due_date"],
-            "days_overdue": days,
-            "bucket": row["bucket"],
             "outstanding": row["outstanding"],
             "reason": row["latest_reason"] or "",
             "promised_date": row["latest_promised_date"],
-            "escalated_on": (alert.escalated_on if alert and alert.escalated_on else None)
-            or (today if level == AlertLevel.ESCALATED else None),
             "resolved_on": None,
-            "checked_on": today,
         }
         if alert is None:
+            days = (today - row["due_date"]).days
+            level = _level_for(days)
             to_create.append(
-                OverdueAlert(installment_id=installment_id, opened_on=today, updated_at=now, **values)
+                OverdueAlert(
+                    installment_id=installment_id,
+                    opened_on=today,
+                    checked_on=today,
+                    days_overdue=days,
+                    bucket=row["bucket"],
+                    level=level,
+                    escalated_on=today if level == AlertLevel.ESCALATED else None,
+                    updated_at=now,
+                    **values,
+                )
             )
         elif _changed(alert, values):
+            if alert.status != AlertStatus.OPEN:
+                # Overdue again after it was resolved: it is checked afresh today.
+                days = (today - row["due_date"]).days
+                alert.days_overdue, alert.bucket, alert.checked_on = days, row["bucket"], today
+                if alert.level < _level_for(days):
+                    alert.level, alert.escalated_on = _level_for(days), today
             for name, value in values.items():
                 setattr(alert, name, value)
             alert.updated_at = now
             to_update.append(alert)
+    OverdueAlert.objects.bulk_create(to_create, batch_size=500)
+    OverdueAlert.objects.bulk_update(
+        to_update, fields=[*SLOW_FIELDS, *CALENDAR_FIELDS, "updated_at"], batch_size=500
+    )
 
     # What is left was open but is no longer overdue: paid, or its due date moved.
-    no_longer_overdue = list(existing.values())
-    balances = dict(
-        installments_with_balance(
-            Installment.objects.filter(pk__in=[a.installment_id for a in no_longer_overdue])
-        ).values_list("pk", "outstanding")
+    balance = installments_with_balance(Installment.objects.filter(pk=OuterRef("installment_id"))).values(
+        "outstanding"
+    )[:1]
+    resolved = OverdueAlert.objects.filter(pk__in=[alert.pk for alert in existing.values()]).update(
+        status=AlertStatus.RESOLVED,
+        resolved_on=today,
+        checked_on=today,
+        outstanding=Greatest(Coalesce(Subquery(balance, output_field=MONEY), ZERO), ZERO),
+        updated_at=now,
     )
-    for alert in no_longer_overdue:
-        alert.status = AlertStatus.RESOLVED
-        alert.resolved_on = today
-        alert.checked_on = today
-        alert.outstanding = max(balances.get(alert.installment_id, alert.outstanding), 0)
-        alert.updated_at = now
-        to_update.append(alert)
-
-    OverdueAlert.objects.bulk_create(to_create, batch_size=500)
-    OverdueAlert.objects.bulk_update(to_update, fields=[*ALERT_FIELDS, "updated_at"], batch_size=500)
-    notified = _notify(overdue=overdue, send_email=send_email)
     return RunResult(
-        rows_written=len(to_create) + len(to_update) + notified,
-        rows_total=OverdueAlert.objects.filter(status=AlertStatus.OPEN).count(),
+        rows_written=len(to_create) + len(to_update) + resolved + _follow_the_calendar(today, now),
+        rows_total=0,
     )
 
 
-def _notify(*, overdue: dict[int, dict], send_email: bool) -> int:
-    """Create the notifications each open alert's levels call for and nobody has had yet."""
-    alerts = OverdueAlert.objects.filter(
-        status=AlertStatus.OPEN, installment_id__in=list(overdue)
-    ).values_list("pk", "installment_id", "level")
+def _follow_the_calendar(today: datetime.date, now: datetime.datetime) -> int:
+    """Days overdue and aging bucket of every open alert not yet checked today, one UPDATE
+    per due date (days are a date difference, which databases spell differently), and the
+    escalation of those past ``ESCALATE_AFTER_DAYS``."""
+    open_alerts = OverdueAlert.objects.filter(status=AlertStatus.OPEN)
+    stale = open_alerts.exclude(checked_on=today)
+    written = 0
+    for due_date in stale.order_by().values_list("due_date", flat=True).distinct():
+        written += stale.filter(due_date=due_date).update(
+            days_overdue=(today - due_date).days,
+            bucket=aging_bucket_expression(today),
+            checked_on=today,
+            updated_at=now,
+        )
+    limit = today - datetime.timedelta(days=OverdueAlert.ESCALATE_AFTER_DAYS)
+    open_alerts.filter(level=AlertLevel.OVERDUE, due_date__lt=limit).update(
+        level=AlertLevel.ESCALATED, escalated_on=today, updated_at=now
+    )
+    return written
+
+
+def _notify(*, send_email: bool) -> int:
+    """Create the notifications each open alert's levels call for and nobody has had yet:
+    the owner and their team lead when it opens, the head(s) once it escalates."""
+    alerts = OverdueAlert.objects.filter(status=AlertStatus.OPEN).values_list(
+        "pk", "level", "installment__deal__owner_id", "installment__deal__owner__team__lead_id"
+    )
     heads = list(User.objects.filter(role=Role.HEAD, is_active=True).values_list("pk", flat=True))
     wanted: set[tuple[int, int, int]] = set()
-    for alert_id, installment_id, level in alerts:
-        row = overdue[installment_id]
-        for recipient in (row["deal__owner_id"], row["deal__owner__team__lead_id"]):
+    for alert_id, level, owner_id, lead_id in alerts:
+        for recipient in (owner_id, lead_id):
             if recipient is not None:
                 wanted.add((alert_id, AlertLevel.OVERDUE, recipient))
         if level >= AlertLevel.ESCALATED:
@@ -173,9 +209,9 @@ def _notify(*, overdue: dict[int, dict], send_email: bool) -> int:
     if not wanted:
         return 0
     already = set(
-        Notification.objects.filter(
-            alert_id__in={alert_id for alert_id, _level, _user in wanted}
-        ).values_list("alert_id", "level", "recipient_id")
+        Notification.objects.filter(alert__status=AlertStatus.OPEN).values_list(
+            "alert_id", "level", "recipient_id"
+        )
     )
     missing = wanted - already
     recipients = {

@@ -67,7 +67,7 @@ def _render_email(notification: Notification, language: str) -> EmailMultiAltern
         "alert": alert,
         "installment": installment,
         "deal": installment.deal,
-        "client": installment.deal.client,
+        "client": alert.client,
         "owner": installment.deal.owner,
         "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
     }
@@ -87,7 +87,7 @@ def notifications_send_pending() -> int:
     """E-mail every notification still waiting for its e-mail; returns how many went out."""
     sent = 0
     pending = Notification.objects.filter(email_pending=True).select_related(
-        "recipient", "alert__installment__deal__client", "alert__installment__deal__owner"
+        "recipient", "alert__client", "alert__installment__deal__owner"
     )
     languages = dict(
         NotificationPreference.objects.filter(user_id__in=pending.values("recipient_id")).values_list(

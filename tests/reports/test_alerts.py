@@ -177,3 +177,23 @@ def test_a_failed_e_mail_is_retried_on_the_next_run(department, installment, mon
     alerts_refresh(today=day(1))
     assert len(mail.outbox) == 2
     assert not Notification.objects.filter(email_pending=True).exists()
+
+
+def test_an_alert_reopens_when_the_installment_falls_overdue_again(department, installment):
+    alerts_refresh(today=day(1))
+    payment = PaymentFactory(installment=installment, amount=Decimal("1000.00"), paid_on=day(2))
+    alerts_refresh(today=day(3))
+    payment.delete()  # the payment bounced
+    alerts_refresh(today=day(3))
+    alert = OverdueAlert.objects.get()
+    assert (alert.status, alert.resolved_on, alert.days_overdue, alert.outstanding) == (
+        AlertStatus.OPEN,
+        None,
+        3,
+        Decimal("1000.00"),
+    )
+    # Owner and lead were told when it first opened; nobody is told twice.
+    assert Notification.objects.count() == 2
+    alerts_refresh(today=day(32))
+    alert.refresh_from_db()
+    assert (alert.level, alert.days_overdue, alert.escalated_on) == (AlertLevel.ESCALATED, 32, day(32))

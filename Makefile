@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py run_reports --months 12 --if-missing --no-email
 	@echo ""
 	@echo "  salesdept is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: demo): head, lead1..lead3, rep1..rep12, sdr1, am1, assistant1, analyst1"

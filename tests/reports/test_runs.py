@@ -208,3 +208,12 @@ def test_a_real_worker_runs_the_nightly_task_end_to_end(department):
         "lead_north",
         "rep_north",
     ]
+
+
+def test_beat_schedules_the_nightly_run_at_half_past_one():
+    from celery.schedules import crontab
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-nightly"]
+    assert entry["task"] == "reports.run_nightly" == run_nightly.name
+    assert entry["schedule"] == crontab(hour=1, minute=30)
+    assert "reports.run_nightly" in app.tasks and "reports.run_report" in app.tasks

@@ -15,7 +15,7 @@ from tests.reports.conftest import ensure_default_stages, make_deal
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server, username):  # noqa: F811
+def sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "demo")
@@ -23,7 +23,7 @@ def sign_in(page, live_server, username):  # noqa: F811
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_the_head_runs_reports_acknowledges_an_alert_and_reads_the_notice(live_server, page):  # noqa: F811
+def test_the_head_runs_reports_acknowledges_an_alert_and_reads_the_notice(live_server, page):
     ensure_default_stages()
     team = TeamFactory(name="Team North")
     UserFactory(username="head", first_name="Viktor", role="head", password="demo")

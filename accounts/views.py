@@ -25,11 +25,6 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 @login_required
-def home(request):
-    return render(request, "core/home.html", {})
-
-
-@login_required
 def staff_list(request):
     """The people the viewer may see, with filters shared with the API."""
     filterset = UserFilter(request.GET, queryset=user_list(viewer=request.user), request=request)

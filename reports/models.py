@@ -221,8 +221,11 @@ class PlanFulfilment(ReportRow):
     collected = models.DecimalField(_("collected"), default=0, **MONEY)
     pipeline_weighted = models.DecimalField(_("weighted pipeline"), default=0, **MONEY)
     forecast = models.DecimalField(_("forecast"), default=0, **MONEY)
+    # xgettext:no-python-format
     fulfilment_pct = models.DecimalField(_("booked, % of plan"), null=True, blank=True, **PERCENT)
+    # xgettext:no-python-format
     collected_pct = models.DecimalField(_("collected, % of plan"), null=True, blank=True, **PERCENT)
+    # xgettext:no-python-format
     forecast_pct = models.DecimalField(_("forecast, % of plan"), null=True, blank=True, **PERCENT)
 
     FIGURES = (
@@ -260,8 +263,11 @@ class CoverageReport(ReportRow):
     won_amount = models.DecimalField(_("won amount"), default=0, **MONEY)
     won_deals = models.PositiveIntegerField(_("won deals"), default=0)
     clients = models.PositiveIntegerField(_("clients"), default=0)
+    # xgettext:no-python-format
     top_clients = models.PositiveIntegerField(_("top 20% clients"), default=0)
+    # xgettext:no-python-format
     top_clients_amount = models.DecimalField(_("top 20% clients' amount"), default=0, **MONEY)
+    # xgettext:no-python-format
     top_share = models.DecimalField(_("top 20% share, %"), null=True, blank=True, **PERCENT)
     by_industry = models.JSONField(_("by industry"), default=list, blank=True)
     by_segment = models.JSONField(_("by segment"), default=list, blank=True)

@@ -229,6 +229,7 @@ def conversion(request):
             (gettext_lazy("Leads created"), lambda r: r.leads_created),
             (gettext_lazy("Won"), lambda r: r.won),
             (gettext_lazy("Lost"), lambda r: r.lost),
+            # xgettext:no-python-format
             (gettext_lazy("Win rate, %"), lambda r: r.win_rate),
             (gettext_lazy("Won amount"), lambda r: r.won_amount),
             (gettext_lazy("Average cycle, days"), lambda r: r.avg_cycle_days),
@@ -316,7 +317,9 @@ def renewal(request):
             (gettext_lazy("Due amount"), lambda r: r.due_amount),
             (gettext_lazy("Renewed"), lambda r: r.renewed),
             (gettext_lazy("Renewed amount"), lambda r: r.renewed_amount),
+            # xgettext:no-python-format
             (gettext_lazy("Rate by count, %"), lambda r: r.rate_by_count),
+            # xgettext:no-python-format
             (gettext_lazy("Rate by amount, %"), lambda r: r.rate_by_amount),
         ],
         extra=_renewal_extra,
@@ -451,12 +454,15 @@ def fulfilment(request):
         export_columns=[
             (gettext_lazy("Booked plan"), lambda r: r.plan_booked),
             (gettext_lazy("Booked"), lambda r: r.booked),
+            # xgettext:no-python-format
             (gettext_lazy("Booked, % of plan"), lambda r: r.fulfilment_pct),
             (gettext_lazy("Collected plan"), lambda r: r.plan_collected),
             (gettext_lazy("Collected"), lambda r: r.collected),
+            # xgettext:no-python-format
             (gettext_lazy("Collected, % of plan"), lambda r: r.collected_pct),
             (gettext_lazy("Weighted pipeline"), lambda r: r.pipeline_weighted),
             (gettext_lazy("Forecast"), lambda r: r.forecast),
+            # xgettext:no-python-format
             (gettext_lazy("Forecast, % of plan"), lambda r: r.forecast_pct),
         ],
         extra=_fulfilment_extra,
@@ -509,11 +515,13 @@ def _coverage_extra(*, request, month, scope, headline, **_unused) -> dict:
             [_month_label(start) for start, _row in history],
             [
                 {
+                    # xgettext:no-python-format
                     "name": _("Top 20% clients' share"),
                     "css": "rp-a",
                     "values": [row.top_share if row else None for _s, row in history],
                 }
             ],
+            # xgettext:no-python-format
             title=_("Share of the top 20% of clients by month"),
             top=100,
             suffix="%",
@@ -535,8 +543,11 @@ def coverage(request):
             (gettext_lazy("Won amount"), lambda r: r.won_amount),
             (gettext_lazy("Won deals"), lambda r: r.won_deals),
             (gettext_lazy("Clients"), lambda r: r.clients),
+            # xgettext:no-python-format
             (gettext_lazy("Top 20% clients"), lambda r: r.top_clients),
+            # xgettext:no-python-format
             (gettext_lazy("Top 20% clients' amount"), lambda r: r.top_clients_amount),
+            # xgettext:no-python-format
             (gettext_lazy("Top 20% share, %"), lambda r: r.top_share),
         ],
         extra=_coverage_extra,

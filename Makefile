@@ -52,3 +52,12 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The performance benchmark: `make bench` (small, the demo data) or `make bench SIZE=large`
+# (PostgreSQL only: DATABASE_URL=postgres://...). Seeds the chosen size when the database is empty.
+SIZE ?= small
+bench: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo --size $(SIZE) --if-empty
+	$(BIN)/python manage.py run_reports --months 12 --if-missing --no-email > /dev/null
+	DEBUG=false $(BIN)/python manage.py bench --size $(SIZE)

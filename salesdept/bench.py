@@ -1,0 +1,312 @@
+"""The performance benchmark behind ``make bench`` (issue: department-scale data).
+
+Every figure is measured, not asserted: requests go through Django's full stack
+in-process (middleware, views, serializers, templates) against the configured database;
+each is run once to warm up, then ``runs`` times, and the median and maximum wall time are
+reported with the number of queries. The nightly report run and the 36-month backfill run
+in a child process so their peak memory is their own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+@dataclass
+class Figure:
+    name: str
+    kind: str  # "api", "page", "job", "floor", "ratio"
+    median_ms: float | None = None
+    max_ms: float | None = None
+    queries: int | None = None
+    peak_mb: float | None = None
+    value: float | None = None
+    budget: str = ""
+    holds: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    size: str
+    database: str
+    runs: int
+    started: str
+    figures: list[Figure] = field(default_factory=list)
+
+
+def _timed(call: Callable[[], object], runs: int) -> tuple[float, float]:
+    call()  # warm-up
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), max(samples)
+
+
+def _request(client: Client, path: str) -> Callable[[], object]:
+    def call():
+        response = client.get(path, HTTP_HOST="localhost")
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        return response
+
+    return call
+
+
+def _count_queries(call: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+def _client_for(username: str) -> Client:
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _measure_requests(report: Report, runs: int) -> dict[str, Figure]:
+    from accounts.models import Team, User
+
+    head = _client_for("head")
+    lead = _client_for("lead1")
+    rep_username = (
+        User.objects.filter(role="rep", is_active=True).order_by("pk").values_list("username", flat=True)[0]
+    )
+    rep = _client_for(rep_username)
+    team_size = User.objects.filter(team=Team.objects.get(lead__username="lead1")).count()
+
+    requests = [
+        ("API deals list, page of 10", "api", head, "/api/v1/deals/?page_size=10", ""),
+        (
+            "API deals list, page of 100",
+            "api",
+            head,
+            "/api/v1/deals/?page_size=100",
+            "<= 60 ms; <= 2x page of 10",
+        ),
+        ("API clients list", "api", head, "/api/v1/clients/", ""),
+        ("API pipeline summary", "api", head, "/api/v1/pipeline/", "<= 150 ms"),
+        ("API board as head (all reps)", "api", head, "/api/v1/board/", "<= 300 ms"),
+        (f"API board as lead ({team_size} people)", "api", lead, "/api/v1/board/", ""),
+        ("API receivables aging", "api", head, "/api/v1/receivables/aging/", "<= 200 ms"),
+        ("API conversion report", "api", head, "/api/v1/reports/conversion/", ""),
+        ("Page kanban", "page", head, reverse("deals:kanban"), "<= 300 ms"),
+        ("Page board", "page", head, reverse("deals:board"), "<= 400 ms"),
+        ("Page client list", "page", head, reverse("clients:list"), "<= 200 ms"),
+        ("Page receivables overview", "page", head, reverse("targets:receivables"), "<= 200 ms"),
+        ("Page reports", "page", head, reverse("reports:index"), "<= 200 ms"),
+        ("Page home (head)", "page", head, reverse("home"), "<= 200 ms"),
+        ("Page home (rep)", "page", rep, reverse("home"), "<= 200 ms"),
+    ]
+    figures = {}
+    for name, kind, client, path, budget in requests:
+        call = _request(client, path)
+        median, worst = _timed(call, runs)
+        figure = Figure(
+            name=name,
+            kind=kind,
+            median_ms=round(median, 1),
+            max_ms=round(worst, 1),
+            queries=_count_queries(call),
+            budget=budget,
+            note=path,
+        )
+        figure.holds = _holds(figure)
+        figures[name] = figure
+        report.figures.append(figure)
+    small, large = figures["API deals list, page of 10"], figures["API deals list, page of 100"]
+    ratio = Figure(
+        name="API deals page of 100 / page of 10",
+        kind="ratio",
+        value=round(large.median_ms / small.median_ms, 2),
+        budget="<= 2x",
+    )
+    ratio.holds = ratio.value <= 2
+    report.figures.append(ratio)
+    large.holds = large.median_ms <= 60
+    return figures
+
+
+def _holds(figure: Figure) -> bool | None:
+    budget = figure.budget.split(";")[0].strip()
+    if not budget.startswith("<=") or not budget.endswith("ms"):
+        return None
+    return figure.median_ms <= float(budget[2:-2])
+
+
+def _child_run(commands: list[list[str]]) -> tuple[float, float, str]:
+    """Run management commands one after another in a child process; its wall time and
+    peak memory (the child's own maximum resident set)."""
+    code = (
+        "import resource, sys, django, os;"
+        "django.setup();"
+        "from django.core.management import call_command;"
+        f"[call_command(*args) for args in {commands!r}];"
+        "sys.stderr.write('PEAK_KB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=settings.BASE_DIR,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{commands[0]} ... failed:\n{result.stderr[-2000:]}")
+    peak_kb = next(
+        int(line.split("=")[1]) for line in result.stderr.splitlines() if line.startswith("PEAK_KB=")
+    )
+    return elapsed, peak_kb / 1024, result.stdout
+
+
+FLOOR_QUERIES = {
+    "activities by owner and month": (
+        "SELECT owner_id, {month}(occurred_at) AS month, kind, COUNT(*) "
+        "FROM clients_activity GROUP BY 1, 2, 3"
+    ),
+    "stage changes by deal and stage": (
+        "SELECT deal_id, to_stage_id, MIN(changed_at), COUNT(*) FROM deals_stagechange GROUP BY 1, 2"
+    ),
+    "installments with their payments": (
+        "SELECT i.id, i.amount, i.due_date, COALESCE(SUM(p.amount), 0) FROM targets_installment i "
+        "LEFT JOIN targets_payment p ON p.installment_id = i.id GROUP BY i.id, i.amount, i.due_date"
+    ),
+}
+
+
+def _measure_floor(report: Report, runs: int) -> float:
+    month = "date_trunc('month', %s)" if connection.vendor == "postgresql" else "strftime('%%Y-%%m', %s)"
+    total = 0.0
+    for name, sql in FLOOR_QUERIES.items():
+        query = sql.replace("{month}(occurred_at)", month % "occurred_at")
+
+        def call(query=query):
+            with connection.cursor() as cursor:
+                cursor.execute(query)
+                cursor.fetchall()
+
+        median, worst = _timed(call, runs)
+        total += median
+        report.figures.append(
+            Figure(
+                name=f"SQL floor: {name}",
+                kind="floor",
+                median_ms=round(median, 1),
+                max_ms=round(worst, 1),
+                queries=1,
+            )
+        )
+    report.figures.append(Figure(name="SQL floor: total", kind="floor", median_ms=round(total, 1)))
+    return total
+
+
+def _measure_jobs(report: Report, floor_ms: float, today: datetime.date, backfill_months: int) -> None:
+    elapsed, peak, _ = _child_run([["run_reports", "--date", today.isoformat()]])
+    nightly = Figure(
+        name="Nightly report run (one date)",
+        kind="job",
+        median_ms=round(elapsed * 1000),
+        peak_mb=round(peak, 1),
+        budget="<= 20 s; <= 5x SQL floor; <= 300 MB",
+    )
+    nightly.holds = elapsed <= 20 and peak <= 300 and elapsed * 1000 <= 5 * floor_ms
+    report.figures.append(nightly)
+    report.figures.append(
+        Figure(
+            name="Nightly run / SQL floor",
+            kind="ratio",
+            value=round(elapsed * 1000 / floor_ms, 2) if floor_ms else None,
+            budget="<= 5x",
+            holds=bool(floor_ms) and elapsed * 1000 <= 5 * floor_ms,
+        )
+    )
+    elapsed, peak, _ = _child_run(
+        [["run_reports", "--date", today.isoformat(), "--months", str(backfill_months), "--no-email"]]
+    )
+    backfill = Figure(
+        name=f"Backfill of {backfill_months} months",
+        kind="job",
+        median_ms=round(elapsed * 1000),
+        peak_mb=round(peak, 1),
+        budget="<= 180 s",
+    )
+    backfill.holds = elapsed <= 180
+    report.figures.append(backfill)
+
+
+def run_benchmark(*, size: str, runs: int, output: Path, jobs: bool = True, out=print) -> Report:
+    report = Report(
+        size=size,
+        database=connection.vendor,
+        runs=runs,
+        started=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    )
+    _measure_requests(report, runs)
+    floor = _measure_floor(report, runs)
+    if jobs:
+        from django.utils import timezone
+
+        _measure_jobs(report, floor, timezone.localdate(), 36)
+    _compare_query_counts(report, output)
+    output.write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False))
+    _print_table(report, out)
+    out(f"\nFigures written to {output}")
+    return report
+
+
+def _compare_query_counts(report: Report, output: Path) -> None:
+    """Query counts must not depend on the data size: compare with the other size's run."""
+    other = output.with_name(output.name.replace(report.size, "large" if report.size == "small" else "small"))
+    if other == output or not other.exists():
+        return
+    previous = {row["name"]: row.get("queries") for row in json.loads(other.read_text())["figures"]}
+    for figure in report.figures:
+        if figure.kind in ("api", "page") and figure.name in previous and previous[figure.name] is not None:
+            same = previous[figure.name] == figure.queries
+            figure.note = (figure.note + f"; queries at other size: {previous[figure.name]}").lstrip("; ")
+            if not same:
+                figure.holds = False
+
+
+def _print_table(report: Report, out) -> None:
+    out(
+        f"\nsalesdept benchmark — size {report.size}, {report.database}, {report.runs} runs after a warm-up\n"
+    )
+    header = f"{'measure':<44} {'median':>10} {'max':>10} {'queries':>8} {'peak MB':>8}  {'budget':<32} holds"
+    out(header)
+    out("-" * len(header))
+    for f in report.figures:
+
+        def ms(value):
+            return "" if value is None else f"{value:,.1f} ms"
+
+        median = ms(f.median_ms) if f.value is None else f"{f.value:.2f}x"
+        holds = {True: "yes", False: "NO", None: ""}[f.holds]
+        out(
+            f"{f.name:<44} {median:>10} {ms(f.max_ms):>10} {'' if f.queries is None else f.queries:>8} "
+            f"{'' if f.peak_mb is None else f.peak_mb:>8}  {f.budget:<32} {holds}"
+        )

@@ -1,7 +1,7 @@
 import django_filters
 
 from accounts.models import Role, Team, User
-from salesdept.filters import UpdatedSinceFilterSet
+from salesdept.filters import ModelChoiceFilter, UpdatedSinceFilterSet
 
 
 def visible_teams(request):
@@ -13,7 +13,7 @@ def visible_teams(request):
 
 class UserFilter(UpdatedSinceFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
-    team = django_filters.ModelChoiceFilter(queryset=visible_teams)
+    team = ModelChoiceFilter(queryset=visible_teams)
 
     class Meta:
         model = User

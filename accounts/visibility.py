@@ -10,6 +10,7 @@ rows reach an owner::
     class Contact(models.Model):
         visibility_owner_path = "client__owner"  # reaches its owner through the client
         assistant_may_write = True
+        sdr_writable = Q(client__status="lead")  # SDRs work leads only; None: no SDR writes
 
 Pages, API endpoints, exports and reports then call ``Model.objects.visible_to(user)``
 and ``writable_by(user)`` / ``ensure_can_write(user, obj)`` and never repeat the rules.
@@ -66,8 +67,13 @@ def visibility_q(user, owner_path: str = "owner") -> Q | None:
     return _own(owner_path, user)
 
 
-def writability_q(user, owner_path: str = "owner", assistant_may_write: bool = False) -> Q | None:
-    """A filter selecting what ``user`` may change; None means everything."""
+def writability_q(
+    user, owner_path: str = "owner", assistant_may_write: bool = False, sdr_writable: Q | None = None
+) -> Q | None:
+    """A filter selecting what ``user`` may change; None means everything.
+
+    An SDR changes only their own records that are still leads (``sdr_writable``, declared
+    by the model); models that declare none (deals, payments) are read-only to SDRs."""
     if not _is_usable(user) or user.role == "analyst":
         return Q(pk__in=[])
     if user.role == "head":
@@ -76,6 +82,8 @@ def writability_q(user, owner_path: str = "owner", assistant_may_write: bool = F
         return _team(owner_path, user)
     if user.role == "assistant":
         return _team(owner_path, user) if assistant_may_write else Q(pk__in=[])
+    if user.role == "sdr":
+        return _own(owner_path, user) & sdr_writable if sdr_writable is not None else Q(pk__in=[])
     return _own(owner_path, user)
 
 
@@ -88,7 +96,12 @@ class VisibleQuerySet(models.QuerySet):
         return self if condition is None else self.filter(condition)
 
     def writable_by(self, user):
-        condition = writability_q(user, self._owner_path(), getattr(self.model, "assistant_may_write", False))
+        condition = writability_q(
+            user,
+            self._owner_path(),
+            getattr(self.model, "assistant_may_write", False),
+            getattr(self.model, "sdr_writable", None),
+        )
         return self if condition is None else self.filter(condition)
 
 
@@ -115,9 +128,14 @@ def ensure_can_write(user, instance: models.Model) -> None:
         raise PermissionDenied(_("You may not change this record."))
 
 
-def may_own(user, owner, *, assistant_may_write: bool = False) -> bool:
-    """May ``user`` create or hand over a record owned by ``owner``?"""
+def may_own(user, owner, *, assistant_may_write: bool | None = None, model=None) -> bool:
+    """May ``user`` create or hand over a record owned by ``owner``? Pass the ``model`` so its
+    declarations apply (assistants and SDRs write only what the model allows)."""
+    if assistant_may_write is None:
+        assistant_may_write = bool(getattr(model, "assistant_may_write", False))
     if not _is_usable(user) or owner is None or not owner.is_active:
+        return False
+    if user.role == "sdr" and model is not None and getattr(model, "sdr_writable", None) is None:
         return False
     if user.role == "head":
         return True

@@ -110,6 +110,7 @@ class ClientQuerySet(VisibleQuerySet):
 class Client(models.Model):
     visibility_owner_path = "owner"
     assistant_may_write = False
+    sdr_writable = Q(status="lead")
 
     name = models.CharField(_("name"), max_length=200)
     normalized_name = models.CharField(_("normalised name"), max_length=200, db_index=True, editable=False)
@@ -190,6 +191,7 @@ class ContactQuerySet(VisibleQuerySet):
 class Contact(models.Model):
     visibility_owner_path = "client__owner"
     assistant_may_write = True
+    sdr_writable = Q(client__status="lead")
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts"
@@ -234,6 +236,7 @@ class ActivityQuerySet(VisibleQuerySet):
 class Activity(models.Model):
     visibility_owner_path = "client__owner"
     assistant_may_write = True
+    sdr_writable = Q(client__status="lead")
 
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.CALL)
     direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices, blank=True)

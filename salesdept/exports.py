@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -23,6 +24,22 @@ class _Echo:
         return value
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_LIKE = re.compile(r"^\+[\d\s()\-]*$")
+
+
+def _text(value, *, for_csv: bool = True) -> str:
+    """Text as a spreadsheet must show it: a cell that would start a formula (a client
+    named "=HYPERLINK(...)") is prefixed with an apostrophe so it stays plain text. A phone
+    number such as "+7 495 123-45-67" is left alone. In XLSX only "=" starts a formula."""
+    text = str(value)
+    if for_csv:
+        dangerous = text.startswith(FORMULA_TRIGGERS) and not PHONE_LIKE.match(text)
+    else:
+        dangerous = text.startswith("=")
+    return "'" + text if dangerous else text
+
+
 def _cell(value):
     if value is None:
         return ""
@@ -30,7 +47,15 @@ def _cell(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, Decimal | int | float | datetime.date):
         return value
-    return str(value)
+    return _text(value, for_csv=False)
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | int | float):
+        return str(value)  # a negative number is a number, not a formula
+    return _text(value)
 
 
 def export_response(
@@ -60,7 +85,7 @@ def export_response(
         yield "\ufeff"  # a BOM, so that spreadsheet programs read UTF-8 names correctly
         yield writer.writerow([str(h) for h in headers])
         for row in rows:
-            yield writer.writerow(["" if value is None else str(value) for value in row])
+            yield writer.writerow([_csv_cell(value) for value in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

@@ -1,12 +1,127 @@
+"""Filter building blocks shared by every app's FilterSets (pages and API alike).
+
+Bad filter values must give a form error / 400, never a 500: ids beyond what a database
+integer holds and dates outside a sane range are rejected before they reach the query."""
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
+
+MAX_ID = 2**63 - 1
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 9998
+
+
+def _check_id(value) -> None:
+    if value in (None, ""):
+        return
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        raise ValidationError(
+            _("Select a valid choice. That choice is not one of the available choices."),
+            code="invalid_choice",
+        )
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that rejects non-numeric and out-of-range ids before querying."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _check_id(value)
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            _check_id(item)
+        return super()._check_values(value)
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = BoundedModelChoiceField
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BoundedModelMultipleChoiceField
+
+
+def check_date_in_range(value) -> None:
+    """Reject dates and datetimes whose arithmetic or time-zone shift would overflow."""
+    if value is None:
+        return
+    year = value.year
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            code="out_of_range",
+        )
+
+
+class BoundedIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        try:
+            result = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(_("Enter a valid date/time."), code="invalid") from None
+        check_date_in_range(result)
+        return result
+
+
+class BoundedDateField(forms.DateField):
+    def to_python(self, value):
+        result = super().to_python(value)
+        check_date_in_range(result)
+        return result
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
+class DateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField
+
+
+def _bounded_defaults() -> dict:
+    from copy import deepcopy
+
+    from django.db import models
+    from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+
+    defaults = deepcopy(FILTER_FOR_DBFIELD_DEFAULTS)
+    for field_class in (models.ForeignKey, models.OneToOneField, models.OneToOneRel):
+        if field_class in defaults:
+            defaults[field_class]["filter_class"] = ModelChoiceFilter
+    for field_class in (models.ManyToManyField, models.ManyToOneRel, models.ManyToManyRel):
+        if field_class in defaults:
+            defaults[field_class]["filter_class"] = ModelMultipleChoiceFilter
+    defaults[models.DateField] = {"filter_class": DateFilter}
+    defaults[models.DateTimeField] = {"filter_class": IsoDateTimeFilter}
+    return defaults
 
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
     """Every list filters on ``updated_since`` (ISO datetime) so a client can sync incrementally."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Updated since (ISO 8601 datetime)"),
     )
+
+    # Filters generated from Meta.fields get the bounded versions too.
+    FILTER_DEFAULTS = _bounded_defaults()
+
+
+__all__ = [
+    "DateFilter",
+    "IsoDateTimeFilter",
+    "ModelChoiceFilter",
+    "ModelMultipleChoiceFilter",
+    "UpdatedSinceFilterSet",
+    "check_date_in_range",
+]

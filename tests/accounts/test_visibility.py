@@ -161,3 +161,26 @@ def test_who_may_give_a_record_to_which_owner(department, actor, owner, assistan
         )
         is allowed
     )
+
+
+def test_an_sdr_changes_only_own_records_that_are_still_leads(department):
+    sdr = department.sdr_north
+    lead_client = ClientFactory(owner=sdr, status="lead")
+    handed_over = ClientFactory(owner=sdr, status="prospect")
+    ContactFactory(client=lead_client, name="on the lead")
+    ContactFactory(client=handed_over, name="on the prospect")
+    assert set(Client.objects.visible_to(sdr)) == {lead_client, handed_over}
+    assert list(Client.objects.writable_by(sdr)) == [lead_client]
+    assert list(Contact.objects.writable_by(sdr).values_list("name", flat=True)) == ["on the lead"]
+
+
+def test_models_without_an_sdr_rule_are_read_only_to_sdrs(department):
+    from deals.models import Deal
+    from tests.factories import DealFactory
+
+    sdr = department.sdr_north
+    deal = DealFactory(client=ClientFactory(owner=sdr), owner=sdr)
+    assert list(Deal.objects.visible_to(sdr)) == [deal]
+    assert Deal.objects.writable_by(sdr).count() == 0
+    assert may_own(sdr, sdr, model=Deal) is False
+    assert may_own(sdr, sdr, model=Client) is True

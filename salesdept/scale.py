@@ -596,6 +596,9 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
     installment_writer.write(installments)
     payment_writer.write(payments)
     _reset_sequences(Installment, Payment)
+    from targets.services import installment_paid_refresh
+
+    installment_paid_refresh()
     _say(out, started, f"installments: {installment_writer.count:,}, payments: {payment_writer.count:,}")
 
     # Plans ----------------------------------------------------------------------------------

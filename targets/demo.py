@@ -18,6 +18,7 @@ from accounts.models import Role
 from deals.models import Deal, StageKind
 from targets import services
 from targets.models import Installment, OverdueReason, Payment, PlanMetric, SplitMethod
+from targets.services import installment_paid_refresh
 
 DEFAULT_BOOKED = Decimal("12000000.00")
 
@@ -181,6 +182,7 @@ def _seed_receivables(staff, rng: random.Random) -> None:
     bulk_create_with_history(
         payments, Payment, batch_size=1000, default_user=staff.head, default_change_reason="Demo data"
     )
+    installment_paid_refresh()
     OverdueReason.objects.bulk_create(reasons, batch_size=1000)
 
 

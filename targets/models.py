@@ -209,6 +209,10 @@ class Installment(models.Model):
     )
     due_date = models.DateField(_("due date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # The sum of this installment's payments, kept by the payment services
+    # (targets.services.installment_paid_refresh) so receivables and aging read a column
+    # instead of re-summing payments for every installment on every request.
+    paid_amount = models.DecimalField(_("paid"), max_digits=14, decimal_places=2, default=0, editable=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)

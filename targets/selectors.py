@@ -70,20 +70,14 @@ def installments_with_balance(
     queryset: QuerySet[Installment] | None = None, *, today: datetime.date | None = None
 ):
     """Installments annotated in the database with ``paid``, ``outstanding``, ``is_overdue``
-    and (when ``today`` is given) ``bucket``. Paid is a correlated subquery so the
-    annotation composes with any other aggregate or filter."""
+    and (when ``today`` is given) ``bucket``. Paid is the installment's kept sum of payments
+    (``paid_amount``), so the annotations are plain column arithmetic that compose with any
+    aggregate or filter at department scale."""
     queryset = Installment.objects.all() if queryset is None else queryset
-    paid = (
-        Payment.objects.filter(installment=OuterRef("pk"))
-        .order_by()
-        .values("installment")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     # Rounded in SQL: SQLite does decimal arithmetic in floating point, and a balance of
     # 5.7e-14 must not count as outstanding (nor make a paid installment overdue).
-    queryset = queryset.annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), ZERO)).annotate(
-        outstanding=Round(F("amount") - F("paid"), 2, output_field=MONEY)
+    queryset = queryset.annotate(paid=F("paid_amount")).annotate(
+        outstanding=Round(F("amount") - F("paid_amount"), 2, output_field=MONEY)
     )
     if today is not None:
         queryset = queryset.annotate(

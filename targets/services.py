@@ -16,7 +16,8 @@ from fractions import Fraction
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -595,6 +596,26 @@ def _outstanding(installment: Installment) -> Decimal:
     return installment.amount - paid
 
 
+def installment_paid_refresh(*, installment_ids=None) -> int:
+    """Recompute the kept sum of payments of the given installments (all when None) from
+    the payments themselves, in one UPDATE. Every code path that writes payments calls it."""
+    paid = (
+        Payment.objects.filter(installment=OuterRef("pk"))
+        .order_by()
+        .values("installment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    queryset = Installment.objects.all()
+    if installment_ids is not None:
+        queryset = queryset.filter(pk__in=list(installment_ids))
+    return queryset.update(
+        paid_amount=Coalesce(
+            Subquery(paid, output_field=Installment._meta.get_field("paid_amount")), Decimal("0")
+        )
+    )
+
+
 @transaction.atomic
 def installment_schedule_create(
     *,
@@ -722,7 +743,20 @@ def payment_record(
     payment._history_user = actor
     payment.save()
     installment.save(update_fields=["updated_at"])
+    installment_paid_refresh(installment_ids=[installment.pk])
     return payment
+
+
+@transaction.atomic
+def payment_delete(*, actor: User, payment: Payment) -> None:
+    """Take back a payment that was recorded by mistake or bounced; the installment's
+    balance (and with it any overdue alert) follows on the next read."""
+    rules.ensure_can_keep_receivables(actor, payment.installment.deal)
+    installment = Installment.objects.select_for_update().get(pk=payment.installment_id)
+    payment._history_user = actor
+    payment.delete()
+    installment.save(update_fields=["updated_at"])
+    installment_paid_refresh(installment_ids=[installment.pk])
 
 
 @transaction.atomic

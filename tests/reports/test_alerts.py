@@ -9,6 +9,7 @@ from django.core import mail
 
 from reports.models import AlertLevel, AlertStatus, Notification, NotificationPreference, OverdueAlert
 from reports.services.alerts import alerts_refresh
+from targets.services import payment_delete
 from tests.factories import InstallmentFactory, OverdueReasonFactory, PaymentFactory
 from tests.reports.conftest import comparable_rows, local, make_deal
 
@@ -183,7 +184,7 @@ def test_an_alert_reopens_when_the_installment_falls_overdue_again(department, i
     alerts_refresh(today=day(1))
     payment = PaymentFactory(installment=installment, amount=Decimal("1000.00"), paid_on=day(2))
     alerts_refresh(today=day(3))
-    payment.delete()  # the payment bounced
+    payment_delete(actor=department.head, payment=payment)  # the payment bounced
     alerts_refresh(today=day(3))
     alert = OverdueAlert.objects.get()
     assert (alert.status, alert.resolved_on, alert.days_overdue, alert.outstanding) == (

@@ -27,7 +27,7 @@ from reports.models import (
     RunStatus,
     Scope,
 )
-from salesdept.filters import UpdatedSinceFilterSet
+from salesdept.filters import DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from targets.selectors import AgingBucket
 
 
@@ -48,6 +48,12 @@ def visible_people(request):
     return User.objects.visible_to(request.user).order_by("last_name", "first_name", "username")
 
 
+# The report pages count months back and forth from the chosen one (a year of trend, the
+# month's end): far-off years would overflow the date arithmetic, and no report has rows there.
+EARLIEST_MONTH_YEAR = 2000
+LATEST_MONTH_YEAR = 2100
+
+
 class MonthField(forms.CharField):
     """A month as YYYY-MM (what <input type="month"> sends), cleaned to its first day."""
 
@@ -58,9 +64,16 @@ class MonthField(forms.CharField):
         if not value:
             return None
         try:
-            return datetime.datetime.strptime(value, "%Y-%m").date()
+            month = datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
-            raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+            raise forms.ValidationError(_("Give the month as YYYY-MM."), code="invalid") from None
+        if not EARLIEST_MONTH_YEAR <= month.year <= LATEST_MONTH_YEAR:
+            raise forms.ValidationError(
+                _("Give a month between %(first)s-01 and %(last)s-12.")
+                % {"first": EARLIEST_MONTH_YEAR, "last": LATEST_MONTH_YEAR},
+                code="out_of_range",
+            )
+        return month
 
 
 class MonthFilter(django_filters.Filter):
@@ -75,13 +88,13 @@ class ReportRowFilter(UpdatedSinceFilterSet):
     (its own row and its people's) and a person."""
 
     month = MonthFilter(field_name="period", label=_("Month"))
-    period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", label=_("Period from"))
-    period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", label=_("Period to"))
+    period_from = DateFilter(field_name="period", lookup_expr="gte", label=_("Period from"))
+    period_to = DateFilter(field_name="period", lookup_expr="lte", label=_("Period to"))
     scope = django_filters.ChoiceFilter(choices=Scope.choices, label=_("Scope"), empty_label=_("All"))
-    team = django_filters.ModelChoiceFilter(
+    team = ModelChoiceFilter(
         queryset=visible_teams, method="filter_team", label=_("Team"), empty_label=_("All teams")
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(
         queryset=visible_people, field_name="rep", label=_("Person"), empty_label=_("Everyone")
     )
 
@@ -117,7 +130,7 @@ class ActivityStatFilter(ReportRowFilter):
     period_kind = django_filters.ChoiceFilter(
         choices=PeriodKind.choices, label=_("Per"), empty_label=_("Days and months")
     )
-    day = django_filters.DateFilter(field_name="period", label=_("Day"))
+    day = DateFilter(field_name="period", label=_("Day"))
     below_norm = django_filters.BooleanFilter(label=_("Below norm"), widget=AnyYesNo)
 
     class Meta:
@@ -134,13 +147,13 @@ class OverdueAlertFilter(UpdatedSinceFilterSet):
         label=_("Days overdue"),
         empty_label=_("Any"),
     )
-    team = django_filters.ModelChoiceFilter(
+    team = ModelChoiceFilter(
         queryset=visible_teams,
         field_name="installment__deal__owner__team",
         label=_("Team"),
         empty_label=_("All"),
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(
         queryset=visible_people,
         field_name="installment__deal__owner",
         label=_("Owner"),
@@ -183,8 +196,8 @@ class NotificationFilter(UpdatedSinceFilterSet):
 class ReportRunFilter(UpdatedSinceFilterSet):
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, label=_("Report"), empty_label=_("Any"))
     status = django_filters.ChoiceFilter(choices=RunStatus.choices, label=_("Status"), empty_label=_("Any"))
-    date_from = django_filters.DateFilter(field_name="run_date", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="run_date", lookup_expr="lte", label=_("To"))
+    date_from = DateFilter(field_name="run_date", lookup_expr="gte", label=_("From"))
+    date_to = DateFilter(field_name="run_date", lookup_expr="lte", label=_("To"))
 
     class Meta:
         model = ReportRun

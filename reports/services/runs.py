@@ -84,13 +84,40 @@ def report_run_execute(
     return run
 
 
+# No figures exist before the department's records begin, and the date arithmetic of the
+# services (a year of months back, the month's end) overflows near year 1.
+EARLIEST_RUN_DATE = datetime.date(2000, 1, 1)
+MAX_YEARS_BACK = 10
+
+
+def earliest_run_date(today: datetime.date | None = None) -> datetime.date:
+    """The earliest date a run may be started for: ten years back, and never before 2000."""
+    today = today or timezone.localdate()
+    try:
+        ten_years_back = today.replace(year=today.year - MAX_YEARS_BACK)
+    except ValueError:  # 29 February
+        ten_years_back = today.replace(year=today.year - MAX_YEARS_BACK, day=28)
+    return max(EARLIEST_RUN_DATE, ten_years_back)
+
+
+def run_date_error(run_date: datetime.date) -> str | None:
+    """Why reports cannot be computed for ``run_date``, or None when they can."""
+    today = timezone.localdate()
+    if run_date > today:
+        return _("Reports cannot be computed for a date in the future.")
+    earliest = earliest_run_date(today)
+    if run_date < earliest:
+        return _("Reports can be computed for %(date)s or later.") % {"date": earliest.isoformat()}
+    return None
+
+
 def _validate(run_date, kinds: Iterable[str]) -> list[str]:
     kinds = list(dict.fromkeys(kinds))
     errors = {}
     if not isinstance(run_date, datetime.date):
         errors["run_date"] = _("Give the date as YYYY-MM-DD.")
-    elif run_date > timezone.localdate():
-        errors["run_date"] = _("Reports cannot be computed for a date in the future.")
+    elif error := run_date_error(run_date):
+        errors["run_date"] = error
     if not kinds:
         errors["kinds"] = _("Choose at least one report.")
     elif any(kind not in REPORT_KINDS for kind in kinds):

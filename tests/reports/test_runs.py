@@ -217,3 +217,102 @@ def test_beat_schedules_the_nightly_run_at_half_past_one():
     assert entry["task"] == "reports.run_nightly" == run_nightly.name
     assert entry["schedule"] == crontab(hour=1, minute=30)
     assert "reports.run_nightly" in app.tasks and "reports.run_report" in app.tasks
+
+
+def _everything_written():
+    from reports.models import ActivityStat, CoverageReport, PlanFulfilment, RenewalReport
+
+    return [
+        list(model.objects.order_by("pk").values_list("pk", "updated_at"))
+        for model in (
+            ReportRun,
+            ConversionReport,
+            RenewalReport,
+            ActivityStat,
+            PlanFulfilment,
+            CoverageReport,
+            OverdueAlert,
+            Notification,
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_a_run_for_the_distant_past_is_refused_with_the_earliest_date(department):
+    from django.core.exceptions import ValidationError
+
+    today = timezone.localdate()
+    earliest = run_services.earliest_run_date(today)
+    assert earliest == max(datetime.date(2000, 1, 1), today.replace(year=today.year - 10))
+    message = f"Reports can be computed for {earliest.isoformat()} or later."
+    for run_date in (
+        datetime.date(1, 1, 1),
+        datetime.date(1999, 12, 31),
+        earliest - datetime.timedelta(days=1),
+    ):
+        with pytest.raises(ValidationError) as error:
+            report_runs_trigger(by=department.head, run_date=run_date, kinds=REPORT_KINDS)
+        assert error.value.message_dict == {"run_date": [message]}
+    assert not ReportRun.objects.exists()
+    [run] = report_runs_trigger(by=department.head, run_date=earliest, kinds=["renewal"])
+    assert run.run_date == earliest
+
+
+def test_the_earliest_run_date_is_ten_years_back_but_never_before_2000():
+    assert run_services.earliest_run_date(datetime.date(2026, 11, 23)) == datetime.date(2016, 11, 23)
+    assert run_services.earliest_run_date(datetime.date(2028, 2, 29)) == datetime.date(2018, 2, 28)
+    assert run_services.earliest_run_date(datetime.date(2005, 6, 1)) == datetime.date(2000, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_a_run_for_year_one_and_writes_nothing(
+    client, reporting, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    client.force_login(reporting.head)
+    before = _everything_written()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("reports:run_trigger"), {"run_date": "0001-01-01", "kinds": REPORT_KINDS}
+        )
+    assert response.status_code == 400
+    earliest = run_services.earliest_run_date().isoformat()
+    assert f"Reports can be computed for {earliest} or later." in response.content.decode()
+    assert callbacks == []
+    assert _everything_written() == before
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_run_for_year_one_and_writes_nothing(
+    reporting, api_as, django_capture_on_commit_callbacks
+):
+    before = _everything_written()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api_as(reporting.analyst).post(
+            "/api/v1/report-runs/", {"date": "0001-01-01", "kinds": ["renewal"]}, format="json"
+        )
+    assert response.status_code == 400
+    earliest = run_services.earliest_run_date().isoformat()
+    assert response.json() == {"run_date": [f"Reports can be computed for {earliest} or later."]}
+    assert callbacks == []
+    assert _everything_written() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--date", "0001-01-01"],
+        ["--date", "1999-12-31"],
+        ["--date", "2001-01-31", "--months", "120"],
+        ["--date", "2026-03-18", "--months", "100000"],
+    ],
+)
+def test_the_command_refuses_the_distant_past_and_writes_nothing(department, arguments):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("run_reports", *arguments)
+    assert not ReportRun.objects.exists()
+    assert not ConversionReport.objects.exists()

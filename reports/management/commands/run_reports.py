@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reports.models import ReportKind, ReportRun, RunStatus
-from reports.services.runs import REPORT_KINDS, report_run_execute
+from reports.services.runs import MAX_YEARS_BACK, REPORT_KINDS, earliest_run_date, report_run_execute
 
 
 def _month_ends(last: datetime.date, months: int) -> list[datetime.date]:
@@ -53,11 +53,17 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError as error:
             raise CommandError("--date must be YYYY-MM-DD.") from error
-        if options["months"] < 1:
-            raise CommandError("--months must be at least 1.")
+        if not 1 <= options["months"] <= 12 * MAX_YEARS_BACK:
+            raise CommandError(f"--months must be between 1 and {12 * MAX_YEARS_BACK}.")
+        # The future stays allowed here (a test data set may live there); the distant past,
+        # where the services' date arithmetic overflows, does not.
+        earliest = earliest_run_date()
+        run_dates = _month_ends(day, options["months"]) if day >= earliest else [day]
+        if run_dates[0] < earliest:
+            raise CommandError(f"The dates must be {earliest.isoformat()} or later.")
         kinds = options["kind"] or REPORT_KINDS
         failed = 0
-        for run_date in _month_ends(day, options["months"]):
+        for run_date in run_dates:
             for kind in kinds:
                 # Alerts describe the present; only the latest date brings them up to date.
                 if kind == ReportKind.ALERTS and run_date != day:

@@ -28,7 +28,13 @@ from clients.models import (
     normalize_name,
     normalize_tax_id,
 )
-from salesdept.filters import UpdatedSinceFilterSet
+from salesdept.filters import (
+    MAX_ID,
+    DateFilter,
+    IsoDateTimeFilter,
+    ModelChoiceFilter,
+    UpdatedSinceFilterSet,
+)
 
 PHONE_SEPARATORS = " -()+./"
 ANY = _("Any")
@@ -82,6 +88,18 @@ def client_search_q(term: str) -> Q:
     return condition | Q(Exists(contacts.filter(contact_condition)))
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a whole number a database integer holds (a huge or fractional one is a
+    400 / form error, not an overflow in the database)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorting that keeps empty values last in both directions and breaks ties by id, so
     paging through a sorted list never repeats or skips a row."""
@@ -105,19 +123,15 @@ class ClientFilter(UpdatedSinceFilterSet):
         method="filter_search",
         help_text=_("Name, tax id, phone, or a contact's name, phone or e-mail."),
     )
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), empty_label=ANY, queryset=visible_people)
-    team = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(label=_("Owner"), empty_label=ANY, queryset=visible_people)
+    team = ModelChoiceFilter(
         label=_("Team"), empty_label=ANY, field_name="owner__team", queryset=visible_teams
     )
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ANY, choices=ClientStatus.choices)
     tier = django_filters.ChoiceFilter(label=_("Tier"), empty_label=ANY, choices=Tier.choices)
-    industry = django_filters.ModelChoiceFilter(
-        label=_("Industry"), empty_label=ANY, queryset=Industry.objects.all()
-    )
+    industry = ModelChoiceFilter(label=_("Industry"), empty_label=ANY, queryset=Industry.objects.all())
     segment = django_filters.ChoiceFilter(label=_("Segment"), empty_label=ANY, choices=Segment.choices)
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Territory"), empty_label=ANY, queryset=Territory.objects.all()
-    )
+    territory = ModelChoiceFilter(label=_("Territory"), empty_label=ANY, queryset=Territory.objects.all())
     source = django_filters.ChoiceFilter(label=_("Source"), empty_label=ANY, choices=Source.choices)
     ordering = NullsLastOrderingFilter(
         label=_("Sort by"),
@@ -159,13 +173,9 @@ class ContactFilter(UpdatedSinceFilterSet):
     search = django_filters.CharFilter(
         label=_("Search"), method="filter_search", help_text=_("Name, position, phone, e-mail or client.")
     )
-    client = django_filters.NumberFilter(label=_("Client id"), field_name="client_id")
-    owner = django_filters.ModelChoiceFilter(
-        label=_("Client owner"), field_name="client__owner", queryset=visible_people
-    )
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"), field_name="client__owner__team", queryset=visible_teams
-    )
+    client = IdFilter(label=_("Client id"), field_name="client_id")
+    owner = ModelChoiceFilter(label=_("Client owner"), field_name="client__owner", queryset=visible_people)
+    team = ModelChoiceFilter(label=_("Team"), field_name="client__owner__team", queryset=visible_teams)
     is_decision_maker = django_filters.BooleanFilter(label=_("Decision maker"))
     ordering = NullsLastOrderingFilter(
         label=_("Sort by"),
@@ -198,21 +208,21 @@ class ActivityFilter(UpdatedSinceFilterSet):
     search = django_filters.CharFilter(
         label=_("Search"), method="filter_search", help_text=_("Outcome, next step or client name.")
     )
-    client = django_filters.NumberFilter(label=_("Client id"), field_name="client_id")
-    contact = django_filters.NumberFilter(label=_("Contact id"), field_name="contact_id")
-    deal = django_filters.NumberFilter(label=_("Deal id"), field_name="deal_id")
-    owner = django_filters.ModelChoiceFilter(label=_("Logged by"), queryset=visible_people)
-    team = django_filters.ModelChoiceFilter(label=_("Team"), field_name="owner__team", queryset=visible_teams)
+    client = IdFilter(label=_("Client id"), field_name="client_id")
+    contact = IdFilter(label=_("Contact id"), field_name="contact_id")
+    deal = IdFilter(label=_("Deal id"), field_name="deal_id")
+    owner = ModelChoiceFilter(label=_("Logged by"), queryset=visible_people)
+    team = ModelChoiceFilter(label=_("Team"), field_name="owner__team", queryset=visible_teams)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
     direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
-    occurred_after = django_filters.IsoDateTimeFilter(
+    occurred_after = IsoDateTimeFilter(
         label=_("Happened at or after"), field_name="occurred_at", lookup_expr="gte"
     )
-    occurred_before = django_filters.IsoDateTimeFilter(
+    occurred_before = IsoDateTimeFilter(
         label=_("Happened before"), field_name="occurred_at", lookup_expr="lt"
     )
     next_step_open = django_filters.BooleanFilter(label=_("Has an open next step"), method="filter_open")
-    next_step_due_before = django_filters.DateFilter(
+    next_step_due_before = DateFilter(
         label=_("Next step due on or before"), field_name="next_step_due", lookup_expr="lte"
     )
     ordering = NullsLastOrderingFilter(
@@ -255,7 +265,7 @@ class NextStepFilter(django_filters.FilterSet):
         ("later", _("Later or undated")),
     )
 
-    person = django_filters.ModelChoiceFilter(
+    person = ModelChoiceFilter(
         label=_("Whose"),
         queryset=visible_people,
         method="filter_person",

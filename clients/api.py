@@ -4,12 +4,15 @@ Serializers check types and references; the services decide and write."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import asdict
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -21,6 +24,7 @@ from accounts.visibility import can_write
 from clients import selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
+from salesdept.filters import check_date_in_range
 
 
 class MayChangeObject(BasePermission):
@@ -56,9 +60,33 @@ class ContactBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "position", "phone", "email", "is_decision_maker", "notes", "updated_at"]
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A datetime in the years the database and time-zone arithmetic handle (1900–9998):
+    year 1 is a 400, not an OverflowError."""
+
+    def to_internal_value(self, value):
+        try:
+            result = super().to_internal_value(value)
+        except OverflowError:  # parsed, but too early or late to shift into a time zone
+            result = datetime.datetime.min
+        try:
+            check_date_in_range(result)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return result
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleStaffField(serializers.PrimaryKeyRelatedField):
+    """An active member of staff the requesting user sees; anyone else reads as "does not
+    exist", exactly like a made-up id (no name of a hidden person comes back)."""
+
+    def get_queryset(self):
+        return User.objects.visible_to(self.context["request"].user).filter(is_active=True)
+
+
 class ClientSerializer(serializers.ModelSerializer):
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
+    owner = VisibleStaffField(
         required=False,
         help_text=_("Defaults to you. Only a lead (own team) or the head may set someone else."),
     )
@@ -149,7 +177,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     deal = VisibleRelatedField("deals.Deal", required=False, allow_null=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Who logged it."))
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
-    occurred_at = serializers.DateTimeField(required=False, help_text=_("Defaults to now."))
+    occurred_at = BoundedDateTimeField(required=False, help_text=_("Defaults to now."))
 
     class Meta:
         model = Activity
@@ -173,6 +201,19 @@ class ActivitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["next_step_done_at", "created_at", "updated_at"]
+
+
+class HandOverSerializer(serializers.Serializer):
+    to = VisibleStaffField(help_text=_("An active rep or account manager of the lead's team."))
+
+
+class HandOverResultSerializer(serializers.ModelSerializer):
+    """What changed. Not the whole client: an SDR no longer sees a lead they handed over."""
+
+    class Meta:
+        model = Client
+        fields = ["id", "status", "owner", "owner_assigned_at", "owner_assigned_by"]
+        read_only_fields = fields
 
 
 def _reject_move(serializer, instance, field: str, message) -> None:
@@ -225,6 +266,25 @@ class ClientViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         services.client_delete(by=request.user, client=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=HandOverSerializer, responses={200: HandOverResultSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="hand-over",
+        url_name="hand-over",
+        permission_classes=[IsAuthenticated],
+        filter_backends=[],
+    )
+    def hand_over(self, request, pk=None):
+        """An SDR hands a qualified lead over to a rep or account manager of the team
+        (`{"to": user_id}`): the rep owns it from now on, as a prospect."""
+        client = self.get_object()
+        services.ensure_can_hand_over(request.user, client)
+        serializer = HandOverSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        client = services.client_hand_over(client=client, to=serializer.validated_data["to"], by=request.user)
+        return Response(HandOverResultSerializer(client).data)
 
     @extend_schema(
         request={

@@ -15,6 +15,7 @@ from clients.models import (
     Source,
     Tier,
 )
+from salesdept.filters import check_date_in_range
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -138,6 +139,15 @@ class ReassignForm(forms.Form):
         self.fields["owner"].label_from_instance = _owner_label
 
 
+class HandOverForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=None)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = candidates
+        self.fields["to"].label_from_instance = _owner_label
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=ClientStatus.choices)
 
@@ -193,7 +203,7 @@ class ActivityLogForm(forms.Form):
         label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, client: Client, deal=None, user=None, instance=None, **kwargs):
+    def __init__(self, *args, client: Client, user, deal=None, instance=None, **kwargs):
         if instance is not None:
             kwargs.setdefault(
                 "initial",
@@ -220,8 +230,10 @@ class ActivityLogForm(forms.Form):
         self.fields["contact"].choices = [("", "---------"), *((c.pk, str(c)) for c in client_contacts)]
         if len(client_contacts) == 1 and not self.is_bound and instance is None:
             self.fields["contact"].initial = client_contacts[0].pk
-        deals = Deal.objects.visible_to(user) if user is not None else Deal.objects.all()
-        self.fields["deal"].queryset = deals.filter(client=client).select_related("stage")
+        # Only the deals the user sees: a hidden deal is neither listed nor accepted.
+        self.fields["deal"].queryset = (
+            Deal.objects.visible_to(user).filter(client=client).select_related("stage")
+        )
         # Read the deals once: the template asks whether there are any and then lists them.
         client_deals = list(self.fields["deal"].queryset)
         self.fields["deal"].choices = [("", "---------"), *((deal.pk, str(deal)) for deal in client_deals)]
@@ -230,6 +242,16 @@ class ActivityLogForm(forms.Form):
             self.fields["deal"].initial = deal.pk
         if not self.is_bound and instance is None:
             self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data.get("occurred_at")
+        check_date_in_range(value)
+        return value
+
+    def clean_next_step_due(self):
+        value = self.cleaned_data.get("next_step_due")
+        check_date_in_range(value)
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.visibility import OWN_ROLES, can_write, get_visible_or_404, team_ids_of, writability_q
-from clients.models import OWNER_ROLES, Activity, Client, Contact, Industry
-from clients.services import may_reassign
+from accounts.visibility import OWN_ROLES, can_write, get_visible_or_404, team_ids_of
+from clients.models import OWNER_ROLES, Activity, Client, ClientStatus, Contact, Industry
+from clients.services import client_records_writability_q, may_hand_over, may_reassign
 
 OPEN_NEXT_STEP = Q(next_step_done_at__isnull=True) & ~Q(next_step="")
 
@@ -43,11 +43,16 @@ def client_contacts(*, client: Client) -> QuerySet[Contact]:
     return client.contacts.order_by("-is_decision_maker", "name", "pk")
 
 
-def client_timeline(*, client: Client) -> QuerySet[Activity]:
-    """Everything done with the client, newest first."""
+def client_timeline(*, viewer: User, client: Client) -> QuerySet[Activity]:
+    """Everything done with the client, newest first. ``deal_visible`` says whether the
+    viewer may see the activity's deal (a subquery, so the page stays one query): a deal
+    of a former owner is neither linked nor named."""
+    from deals.models import Deal
+
     return (
         Activity.objects.filter(client=client)
         .select_related("owner", "contact", "deal")
+        .annotate(deal_visible=Exists(Deal.objects.visible_to(viewer).filter(pk=OuterRef("deal_id"))))
         .order_by("-occurred_at", "-pk")
     )
 
@@ -74,19 +79,30 @@ def client_deals(*, viewer: User, client: Client):
 
 @dataclass
 class ClientPermissions:
-    change: bool  # details, status, deletion
+    change: bool  # details, deletion
     records: bool  # contacts and activities
     reassign: bool
+    move_status: bool = False  # lead → prospect → customer → former
+    hand_over: bool = False  # a qualified lead to a rep (SDRs, and their lead or the head)
 
 
 def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
     change = can_write(viewer, client)
-    condition = writability_q(viewer, "owner", assistant_may_write=True)
+    condition = client_records_writability_q(viewer)
     records = change or (condition is not None and Client.objects.filter(condition, pk=client.pk).exists())
+    # An SDR moves a lead on by handing it over; a status move would take it out of their hands.
+    sdr = viewer.role == "sdr"
     return ClientPermissions(
         change=change,
         records=records,
         reassign=change and may_reassign(viewer),
+        move_status=change and not sdr,
+        hand_over=(
+            change
+            and client.status == ClientStatus.LEAD
+            and may_hand_over(viewer)
+            and (sdr or client.owner.role == "sdr")
+        ),
     )
 
 

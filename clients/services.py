@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
-from accounts.visibility import ensure_can_write, get_visible_or_404, may_own, writability_q
+from accounts.visibility import can_write, ensure_can_write, get_visible_or_404, may_own, writability_q
 from clients.imports import IMPORT_KEYS, ImportFileError, ImportRow, read_import_file
 from clients.models import (
     OWNER_ROLES,
@@ -36,6 +36,7 @@ from clients.models import (
     normalize_name,
     normalize_tax_id,
 )
+from salesdept.filters import check_date_in_range
 
 CLIENT_DETAIL_FIELDS = (
     "name",
@@ -111,13 +112,14 @@ def client_duplicate_of(*, tax_id: str | None, normalized_name: str, exclude_pk:
 def duplicate_message(
     *, viewer: User, duplicate: Client, by_tax_id: bool, visible: bool | None = None
 ) -> str:
-    """Name the twin when the viewer may see it; otherwise only say that it exists."""
+    """Name the twin when the viewer may see it; otherwise only say that it exists (not
+    who owns it, nor that it is someone else's)."""
     if visible is None:
         visible = Client.objects.visible_to(viewer).filter(pk=duplicate.pk).exists()
     if not visible:
         if by_tax_id:
-            return _("A client with this tax id already exists (owned by someone else).")
-        return _("A client with this name already exists (owned by someone else).")
+            return _("A client with this tax id already exists.")
+        return _("A client with this name already exists.")
     if by_tax_id:
         return _("A client with this tax id already exists: %(name)s.") % {"name": duplicate.name}
     return _("A client with this name already exists: %(name)s.") % {"name": duplicate.name}
@@ -125,17 +127,20 @@ def duplicate_message(
 
 def ensure_can_add_clients(user: User) -> None:
     """Assistants and analysts see clients but never create them."""
-    if not may_own(user, user):
+    if not may_own(user, user, model=Client):
         raise PermissionDenied(_("You may not create clients."))
 
 
 def assignable_owner_check(*, by: User, owner: User | None) -> None:
-    """ValidationError on ``owner`` unless ``by`` may give a client to ``owner``."""
+    """ValidationError on ``owner`` unless ``by`` may give a client to ``owner``. Names the
+    person only when ``by`` may see them: a hidden colleague reads like nobody at all."""
+    if owner is not None and not User.objects.visible_to(by).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("Choose someone you may assign clients to.")})
     if owner is None or not owner.is_active:
         raise ValidationError({"owner": _("Choose an active member of staff.")})
     if owner.role not in OWNER_ROLES:
         raise ValidationError({"owner": _("%(name)s cannot own clients.") % {"name": owner.full_name}})
-    if not may_own(by, owner):
+    if not may_own(by, owner, model=Client):
         raise ValidationError(
             {"owner": _("You may not assign clients to %(name)s.") % {"name": owner.full_name}}
         )
@@ -157,13 +162,25 @@ def ensure_can_write_client_records(user: User, client: Client) -> Client:
     """Contacts and activities follow their client, and assistants may keep them for their
     team: 404 when the client is hidden from ``user``, PermissionDenied when read-only."""
     client = get_visible_or_404(Client.objects.all(), user, pk=client.pk)
-    condition = writability_q(user, "owner", assistant_may_write=True)
+    condition = client_records_writability_q(user)
     writable = Client.objects.filter(pk=client.pk)
     if condition is not None:
         writable = writable.filter(condition)
     if not writable.exists():
         raise PermissionDenied(_("You may not change this client's contacts and activities."))
     return client
+
+
+def client_records_writability_q(user: User):
+    """The clients whose contacts and activities ``user`` may keep, as a filter on Client
+    (None: all). Contacts and activities declare who writes them; this reads their rule
+    from the client's side."""
+    return writability_q(
+        user,
+        "owner",
+        assistant_may_write=Activity.assistant_may_write,
+        sdr_writable=Client.sdr_writable,
+    )
 
 
 def _choice(errors: dict, field: str, value: str, choices) -> None:
@@ -304,6 +321,10 @@ def client_create(
     )
     client.full_clean(exclude=["normalized_name"], validate_constraints=False)
     _save_client(client, by=by)
+    if not can_write(by, client):
+        # An SDR works leads only (Client.sdr_writable): what they could not change they may
+        # not create either. Raising here rolls the insert back.
+        raise ValidationError({"status": _("You may not create a client with this status.")})
     for contact in contacts:
         Contact.objects.create(client=client, **_clean_contact(contact))
     return client
@@ -383,6 +404,56 @@ def client_status_move(*, by: User, client: Client, status: str) -> Client:
         )
     client.status = status
     _save_client(client, by=by, reason=_("Status changed"))
+    if not can_write(by, client):
+        # An SDR would lose the client they just moved: a qualified lead is handed over.
+        raise ValidationError(
+            {"status": _("You may not move this client on; hand the lead over to a rep instead.")}
+        )
+    return client
+
+
+HAND_OVER_ROLES = (Role.REP, Role.ACCOUNT_MANAGER)
+
+
+def may_hand_over(user: User) -> bool:
+    """An SDR hands their own qualified leads over; their team lead and the head may too."""
+    return user.role == Role.SDR or may_reassign(user)
+
+
+def hand_over_candidates(*, by: User, client: Client):
+    """Whom ``by`` may hand ``client`` (a lead) over to: the active reps and account managers
+    of its owner's team, among the people ``by`` sees. A lead owned by someone without a
+    team goes to any rep or account manager, and only the head decides that."""
+    people = User.objects.visible_to(by).filter(is_active=True, role__in=HAND_OVER_ROLES)
+    people = people.exclude(pk=client.owner_id).select_related("team")
+    if client.owner.team_id is not None:
+        return people.filter(team_id=client.owner.team_id)
+    return people if by.role == Role.HEAD else people.none()
+
+
+def ensure_can_hand_over(user: User, client: Client) -> None:
+    """404 when the client is hidden, PermissionDenied unless ``user`` may hand it over."""
+    ensure_can_write(user, client)
+    if not may_hand_over(user):
+        raise PermissionDenied(_("Only an SDR, their team lead or the head hands a lead over."))
+
+
+@transaction.atomic
+def client_hand_over(*, client: Client, to: User, by: User) -> Client:
+    """An SDR hands a qualified lead over to a rep or account manager of their team: the
+    rep owns it from now on, as a prospect. Records who did it and when."""
+    ensure_can_hand_over(by, client)
+    client = Client.objects.select_for_update().select_related("owner").get(pk=client.pk)
+    if client.status != ClientStatus.LEAD:
+        raise ValidationError({"status": _("Only a lead is handed over; this client is no longer one.")})
+    if to is None or not hand_over_candidates(by=by, client=client).filter(pk=to.pk).exists():
+        # One message for everyone not eligible, so it says nothing about hidden people.
+        raise ValidationError({"to": _("Choose an active rep or account manager of the team.")})
+    client.owner = to
+    client.status = ClientStatus.PROSPECT
+    client.owner_assigned_at = timezone.now()
+    client.owner_assigned_by = by
+    _save_client(client, by=by, reason=_("Handed over"))
     return client
 
 
@@ -463,6 +534,11 @@ def contact_delete(*, by: User, contact: Contact) -> None:
 # --------------------------------------------------------------------------- activities
 
 
+MAX_ACTIVITY_MINUTES = 24 * 60
+MAX_OUTCOME_LENGTH = 5000
+MAX_NEXT_STEP_LENGTH = Activity._meta.get_field("next_step").max_length
+
+
 def _activity_errors(
     *,
     by: User,
@@ -474,6 +550,8 @@ def _activity_errors(
     next_step: str,
     next_step_due: datetime.date | None,
     direction: str,
+    occurred_at: datetime.datetime | None,
+    outcome: str,
 ) -> dict[str, str]:
     from deals.models import Deal
 
@@ -485,14 +563,28 @@ def _activity_errors(
     if contact is not None and contact.client_id != client.pk:
         errors["contact"] = _("This contact belongs to another client.")
     if deal is not None:
-        if deal.client_id != client.pk:
+        if not Deal.objects.visible_to(by).filter(pk=deal.pk).exists():
+            # Worded like the form's answer to a made-up id: a hidden deal does not exist.
+            errors["deal"] = _("Select a valid choice. That choice is not one of the available choices.")
+        elif deal.client_id != client.pk:
             errors["deal"] = _("This deal belongs to another client.")
-        elif not Deal.objects.visible_to(by).filter(pk=deal.pk).exists():
-            errors["deal"] = _("Choose a deal you can see.")
     if next_step_due is not None and not (next_step or "").strip():
         errors["next_step"] = _("Describe the next step that is due on that date.")
     if duration_minutes is None or duration_minutes < 0:
         errors["duration_minutes"] = _("Duration cannot be negative.")
+    elif duration_minutes > MAX_ACTIVITY_MINUTES:
+        errors["duration_minutes"] = _("An activity lasts at most %(limit)d minutes (a day).") % {
+            "limit": MAX_ACTIVITY_MINUTES
+        }
+    if len(outcome or "") > MAX_OUTCOME_LENGTH:
+        errors["outcome"] = _("Longer than %(limit)d characters.") % {"limit": MAX_OUTCOME_LENGTH}
+    if len(next_step or "") > MAX_NEXT_STEP_LENGTH:
+        errors["next_step"] = _("Longer than %(limit)d characters.") % {"limit": MAX_NEXT_STEP_LENGTH}
+    for field, value in (("occurred_at", occurred_at), ("next_step_due", next_step_due)):
+        try:
+            check_date_in_range(value)
+        except ValidationError as error:
+            errors[field] = error.messages[0]
     return errors
 
 
@@ -524,6 +616,8 @@ def activity_log(
         next_step=next_step,
         next_step_due=next_step_due,
         direction=direction,
+        occurred_at=occurred_at,
+        outcome=outcome,
     )
     if errors:
         raise ValidationError(errors)
@@ -583,6 +677,8 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
         next_step=data["next_step"],
         next_step_due=data["next_step_due"],
         direction=data["direction"],
+        occurred_at=data["occurred_at"],
+        outcome=data["outcome"],
     )
     if data["occurred_at"] is None:
         errors["occurred_at"] = _("Say when it happened.")
@@ -685,19 +781,36 @@ def _import_prepare(*, by: User, rows: list[ImportRow]) -> tuple[list[dict], lis
 
     industries = {industry.name.casefold(): industry for industry in Industry.objects.all()}
     territories = {territory.name.casefold(): territory for territory in Territory.objects.all()}
-    usernames = {row.values["owner"] for row in rows if row.values["owner"]}
-    owners = {user.username.casefold(): user for user in User.objects.filter(username__in=usernames)}
+    usernames = {
+        row.values["owner"] for row in rows if row.values["owner"] and "\x00" not in row.values["owner"]
+    }
+    # Only people the importer sees: a hidden username reads "unknown", like a made-up one.
+    people = User.objects.visible_to(by)
+    owners = {user.username.casefold(): user for user in people.filter(username__in=usernames)}
     if len(owners) < len({name.casefold() for name in usernames}):
         lowered = Q()
         for name in usernames:
             lowered |= Q(username__iexact=name)
-        owners.update({user.username.casefold(): user for user in User.objects.filter(lowered)})
+        owners.update({user.username.casefold(): user for user in people.filter(lowered)})
 
     issues: list[ImportIssue] = []
     prepared: list[dict] = []
     keys: list[tuple[int, str | None, str]] = []  # (row, tax id, normalised name) of good rows so far
     for row in rows:
         values = row.values
+        damaged = [column for column, value in values.items() if "\x00" in value]
+        if damaged:
+            # PostgreSQL can neither store nor look up text with NUL, and nobody types it: the
+            # file is damaged there. Report those cells and check the row no further.
+            for column in damaged:
+                issues.append(
+                    ImportIssue(
+                        row=row.number,
+                        field=column,
+                        message=_("Contains a NUL character (a damaged cell); remove it."),
+                    )
+                )
+            continue
         errors: dict[str, str] = {}
         name = values["name"]
         if not name:

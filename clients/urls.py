@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/reassign/", views.client_reassign, name="reassign"),
+    path("<int:pk>/hand-over/", views.client_hand_over, name="hand_over"),
     path("<int:pk>/status/", views.client_status, name="status"),
     path("<int:pk>/delete/", views.client_delete, name="delete"),
     path("<int:pk>/activities/", views.activity_log, name="log_activity"),

@@ -21,6 +21,7 @@ from clients.forms import (
     ActivityLogForm,
     ClientForm,
     ContactForm,
+    HandOverForm,
     ImportForm,
     ReassignForm,
     StatusForm,
@@ -91,7 +92,7 @@ def client_list(request):
         "export_query": _query_without(request, "page"),
         "sort": _sort_links(request, SORTABLE_COLUMNS),
         "filters_people": request.user.role not in OWN_ROLES,
-        "may_add": may_own(request.user, request.user),
+        "may_add": may_own(request.user, request.user, model=Client),
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
     }
     if request.htmx and request.htmx.target == "client-results":
@@ -157,7 +158,9 @@ def client_export(request, export_format: str):
 
 def _activity_panel_context(request, client, *, form=None, permissions=None):
     permissions = permissions or selectors.client_permissions(viewer=request.user, client=client)
-    timeline = Paginator(selectors.client_timeline(client=client), TIMELINE_PER_PAGE).get_page(1)
+    timeline = Paginator(
+        selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
+    ).get_page(1)
     if form is None and permissions.records:
         form = ActivityLogForm(client=client, user=request.user)
     return {
@@ -194,9 +197,9 @@ def client_timeline(request, pk: int):
     """Older entries of the timeline, a page at a time (the "show older" button)."""
     client = selectors.client_get(viewer=request.user, pk=pk)
     permissions = selectors.client_permissions(viewer=request.user, client=client)
-    timeline = Paginator(selectors.client_timeline(client=client), TIMELINE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    timeline = Paginator(
+        selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "clients/partials/timeline_page.html",
@@ -247,7 +250,7 @@ def activity_log(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_create(request):
-    if not may_own(request.user, request.user):
+    if not may_own(request.user, request.user, model=Client):
         raise PermissionDenied(_("You may not create clients."))
     owners = selectors.assignable_owners(viewer=request.user)
     form = ClientForm(_posted(request), owners=owners, initial={"owner": request.user.pk})
@@ -311,6 +314,36 @@ def client_reassign(request, pk: int):
     return render(
         request,
         "clients/client_reassign.html",
+        {"form": form, "client": client},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_hand_over(request, pk: int):
+    """An SDR hands a qualified lead over to a rep of the team."""
+    client = get_visible_or_404(Client.objects.select_related("owner"), request.user, pk=pk)
+    services.ensure_can_hand_over(request.user, client)
+    form = HandOverForm(
+        _posted(request), candidates=services.hand_over_candidates(by=request.user, client=client)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_hand_over(client=client, to=form.cleaned_data["to"], by=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(client)s handed over to %(owner)s.") % {"client": client, "owner": client.owner},
+            )
+            if Client.objects.visible_to(request.user).filter(pk=client.pk).exists():
+                return redirect("clients:detail", pk=client.pk)
+            return redirect("clients:list")
+    return render(
+        request,
+        "clients/client_hand_over.html",
         {"form": form, "client": client},
         status=400 if form.errors else 200,
     )
@@ -537,7 +570,7 @@ def next_steps(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_import(request):
-    if not may_own(request.user, request.user):
+    if not may_own(request.user, request.user, model=Client):
         raise PermissionDenied(_("You may not create clients."))
     form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     result = None

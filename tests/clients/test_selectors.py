@@ -76,7 +76,11 @@ def test_client_deals_only_those_the_viewer_sees(department, book):
 def test_client_timeline_is_newest_first(department, book):
     older = ActivityFactory(client=book.north, occurred_at=timezone.now() - datetime.timedelta(days=10))
     newer = ActivityFactory(client=book.north, occurred_at=timezone.now())
-    assert list(selectors.client_timeline(client=book.north)) == [newer, book.north_activity, older]
+    assert list(selectors.client_timeline(viewer=department.rep_north, client=book.north)) == [
+        newer,
+        book.north_activity,
+        older,
+    ]
 
 
 @pytest.mark.parametrize(

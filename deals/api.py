@@ -13,11 +13,12 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Team, User
+from accounts.models import Team
 from clients.models import Activity, Client
 from deals import services
 from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, Verdict
+from deals.rules import scope_people
 from deals.selectors import Clock, board, deal_list, deal_warnings, pipeline_summary
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -33,6 +34,17 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopePersonField(serializers.PrimaryKeyRelatedField):
+    """A person whose deals the requesting user sees (deals.rules.scope_people). Anyone else,
+    like an id that does not exist, is 'does not exist': the answer tells nothing about
+    people outside the user's scope. Whether the person may own the deal is the service's
+    decision."""
+
+    def get_queryset(self):
+        return scope_people(self.context["request"].user)
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -94,7 +106,7 @@ class DealWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200)
     client = VisibleRelatedField(model=Client)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    owner = ScopePersonField(required=False)
     amount = serializers.DecimalField(min_value=0, **MONEY)
     stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all(), required=False)
     probability = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
@@ -105,26 +117,8 @@ class DealWriteSerializer(serializers.Serializer):
     service_end = serializers.DateField(required=False, allow_null=True)
     next_step = serializers.CharField(max_length=300, required=False, allow_blank=True)
     next_step_due = serializers.DateField(required=False, allow_null=True)
-
-    def validate(self, attrs):
-        deal = self.instance
-        if deal is not None:
-            if "stage" in attrs and attrs["stage"].pk != deal.stage_id:
-                raise APIValidationError(
-                    {
-                        "stage": [
-                            _(
-                                "The stage is read-only here: move the deal with "
-                                "POST /api/v1/deals/{id}/move/."
-                            )
-                        ]
-                    }
-                )
-            attrs.pop("stage", None)
-            if "client" in attrs and attrs["client"].pk != deal.client_id:
-                raise APIValidationError({"client": [_("The client of a deal cannot change.")]})
-            attrs.pop("client", None)
-        return attrs
+    # On update the stage and client are passed to deal_update as given: it refuses a
+    # different stage or client, so that rule lives in the service only.
 
 
 class MoveSerializer(serializers.Serializer):

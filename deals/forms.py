@@ -2,15 +2,16 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from clients.models import Activity, Client
 from deals.models import Deal, DealType, FactKind, Stage, StageKind, Verdict
-from deals.rules import SELLING_ROLES, can_reassign, scope_people
+from deals.rules import DEAL_OWNER_ROLES, can_reassign, scope_people
 from deals.selectors import renewable_deals
+from deals.services import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
+from salesdept.filters import MAX_ID
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -107,7 +108,7 @@ class DealForm(forms.Form):
             self.fields["owner"].queryset = (
                 scope_people(viewer)
                 .filter(is_active=True)
-                .filter(Q(role__in=SELLING_ROLES) | Q(role__in=[Role.LEAD, Role.HEAD]))
+                .filter(role__in=DEAL_OWNER_ROLES)
                 .select_related("team")
                 .order_by("last_name", "first_name")
             )
@@ -116,12 +117,16 @@ class DealForm(forms.Form):
         else:
             del self.fields["owner"]
 
-    def _client_id(self):
+    def _client_id(self) -> int | None:
+        """The chosen client's id, or None when there is none or it is no id at all
+        (``?client=abc``, ``-1``, beyond what the database holds)."""
         raw = self.data.get("client") if self.is_bound else self.initial.get("client")
-        try:
-            return int(raw.pk if isinstance(raw, Client) else raw)
-        except (TypeError, ValueError):
+        raw = raw.pk if isinstance(raw, Client) else raw
+        text = str(raw if raw is not None else "").strip()
+        if not (text.isascii() and text.isdigit()):
             return None
+        value = int(text)
+        return value if 0 < value <= MAX_ID else None
 
     def clean(self):
         cleaned = super().clean()
@@ -157,7 +162,7 @@ class FactForm(forms.Form):
     kind = forms.ChoiceField(label=_("Fact"), choices=FactKind.choices)
     text = forms.CharField(
         label=_("What did the client do or ask?"),
-        max_length=2000,
+        max_length=FACT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(
             attrs={"rows": 2, "placeholder": _("e.g. their buyer asked for a contract draft")}
         ),
@@ -179,7 +184,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=5000,
+        max_length=REVIEW_COMMENT_MAX_LENGTH,
         widget=forms.Textarea(
             attrs={"rows": 2, "placeholder": _("Which fact proves the intent? What is missing?")}
         ),

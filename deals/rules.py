@@ -13,6 +13,10 @@ from accounts.visibility import OWN_ROLES, TEAM_ROLES, sees_everything, team_ids
 SELLING_ROLES = frozenset(OWN_ROLES)
 # Managers: they review deals, reopen closed ones and reassign deals.
 MANAGER_ROLES = frozenset({Role.HEAD, Role.LEAD})
+# Who may own a deal: the people who sell and close. SDRs qualify leads and hand them over
+# to a rep, who opens the deal; assistants and analysts never own deals. Enforced by
+# deals.services (the owner choices of the forms only mirror it).
+DEAL_OWNER_ROLES = frozenset({Role.REP, Role.ACCOUNT_MANAGER, Role.LEAD, Role.HEAD})
 
 
 def _usable(user) -> bool:
@@ -28,7 +32,18 @@ def changes_no_deal(user) -> bool:
     the move controls instead of offering actions that would be refused."""
     from deals.models import Deal
 
-    return writability_q(user, Deal.visibility_owner_path, Deal.assistant_may_write) == Q(pk__in=[])
+    condition = writability_q(
+        user,
+        Deal.visibility_owner_path,
+        Deal.assistant_may_write,
+        getattr(Deal, "sdr_writable", None),
+    )
+    return condition == Q(pk__in=[])
+
+
+def may_own_deals(user) -> bool:
+    """Whether ``user``'s role may hold deals (see DEAL_OWNER_ROLES)."""
+    return user is not None and getattr(user, "role", None) in DEAL_OWNER_ROLES
 
 
 def can_reopen(user) -> bool:

@@ -2,7 +2,11 @@
 
 ``deal_move`` is the only code that changes a deal's stage: conversion rates and sales
 velocity are computed from StageChange rows, so nothing may change a stage behind the
-history's back (``deal_update`` refuses a stage)."""
+history's back (``deal_update`` refuses a stage).
+
+Who may own a deal is decided here (deals.rules.DEAL_OWNER_ROLES: reps, account managers,
+team leads and the head); forms and the API only narrow their choices to match. SDRs
+change no deal: they hand a qualified lead over to a rep, who opens the deal."""
 
 from __future__ import annotations
 
@@ -17,11 +21,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
 from clients.models import Activity, Client
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, StageKind, Verdict
-from deals.rules import can_reassign, can_reopen, can_review
+from deals.rules import can_reassign, can_reopen, can_review, changes_no_deal, may_own_deals
+from salesdept.filters import check_date_in_range
+
+# Longest free texts (the forms show the same limits; the API relies on these).
+FACT_TEXT_MAX_LENGTH = 2000
+REVIEW_COMMENT_MAX_LENGTH = 5000
 
 # The fields deal_update may change. Stage goes through deal_move; the client is fixed
 # because activities, facts and payments hang off the deal under that client.
@@ -56,9 +65,50 @@ def _as_amount(value) -> Decimal | None:
         return None
 
 
+DEAL_DATE_FIELDS = ("expected_close", "service_start", "service_end", "next_step_due")
+
+
+def _date_errors(values: Mapping[str, Any], names) -> dict[str, str]:
+    """Dates far outside what a sales department plans (year 1, 9999) would overflow the
+    date arithmetic of the board and the reports: refuse them as field errors."""
+    errors = {}
+    for name in names:
+        try:
+            check_date_in_range(values.get(name))
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
+    return errors
+
+
+def _too_long(text: str, limit: int) -> str:
+    return _("Keep this under %(limit)s characters (it has %(length)s).") % {
+        "limit": limit,
+        "length": len(text),
+    }
+
+
+def read_only_message(user: User) -> str:
+    if getattr(user, "role", None) == Role.SDR:
+        return _(
+            "SDRs do not open or change deals: hand the qualified lead over to a rep, who opens the deal."
+        )
+    return _("You have read-only access to deals.")
+
+
+def _ensure_can_change(by: User, deal: Deal) -> None:
+    """404 when the deal is hidden from ``by``; PermissionDenied (saying why, for an SDR)
+    when it is visible but not theirs to change."""
+    try:
+        ensure_can_write(by, deal)
+    except PermissionDenied:
+        if getattr(by, "role", None) == Role.SDR:
+            raise PermissionDenied(read_only_message(by)) from None
+        raise
+
+
 def _validate_fields(*, by: User, values: dict[str, Any], deal: Deal | None, client: Client) -> dict:
     """Field messages for the rules that model validation does not know."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _date_errors(values, DEAL_DATE_FIELDS)
     if "title" in values and not (values["title"] or "").strip():
         errors["title"] = _("Give the deal a title.")
     if "amount" in values:
@@ -76,7 +126,7 @@ def _validate_fields(*, by: User, values: dict[str, Any], deal: Deal | None, cli
         errors["deal_type"] = _("Choose a valid type of deal.")
     start = values.get("service_start", deal.service_start if deal else None)
     end = values.get("service_end", deal.service_end if deal else None)
-    if start and end and end < start:
+    if start and end and end < start and "service_end" not in errors:
         errors["service_end"] = _("The service period cannot end before it starts.")
     next_step = values.get("next_step", deal.next_step if deal else "")
     next_step_due = values.get("next_step_due", deal.next_step_due if deal else None)
@@ -97,8 +147,13 @@ def _validate_fields(*, by: User, values: dict[str, Any], deal: Deal | None, cli
 
 
 def _check_owner(*, by: User, owner: User) -> None:
-    if not may_own(by, owner):
+    """The owner must be someone ``by`` may give a deal to, in a role that owns deals."""
+    if not may_own(by, owner, model=Deal):
         raise ValidationError({"owner": _("You may not give a deal to this person.")})
+    if not may_own_deals(owner):
+        raise ValidationError(
+            {"owner": _("Deals belong to reps, account managers, team leads and the head of sales.")}
+        )
 
 
 @transaction.atomic
@@ -121,17 +176,18 @@ def deal_create(
 ) -> Deal:
     """Open a deal and record where it entered the pipeline (a StageChange from nowhere)."""
     client = get_visible_or_404(Client.objects.all(), by, pk=client.pk)
+    if changes_no_deal(by):
+        raise PermissionDenied(read_only_message(by))
     owner = owner or by
     if owner.pk != by.pk and not can_reassign(by):
         raise PermissionDenied(_("Only a team lead or the head of sales may open a deal for someone else."))
-    if owner.pk == by.pk and not may_own(by, by):
-        raise PermissionDenied(_("You have read-only access to deals."))
     _check_owner(by=by, owner=owner)
     stage = stage or default_stage()
     values = {
         "title": title,
         "amount": amount,
         "probability": probability,
+        "expected_close": expected_close,
         "deal_type": deal_type,
         "renewal_of": renewal_of,
         "service_start": service_start,
@@ -171,7 +227,7 @@ def deal_create(
 def _lock(deal: Deal, by: User) -> Deal:
     """The deal's current row, locked until the transaction ends: a concurrent move or
     update waits here and then works on what the first one wrote."""
-    ensure_can_write(by, deal)
+    _ensure_can_change(by, deal)
     # No joins in the locking query: after waiting, PostgreSQL re-checks a locked row
     # against the rows it joined before the wait, so a join on the (changed) stage would
     # drop the row. The stage and owner are read after the lock instead.
@@ -181,16 +237,27 @@ def _lock(deal: Deal, by: User) -> Deal:
 @transaction.atomic
 def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
     """Change a deal's details (not its stage). Only the fields in ``data`` are written,
-    on a freshly locked row, so an update never undoes a concurrent move."""
-    if "stage" in data:
-        raise ValidationError({"stage": _("The stage changes only by moving the deal.")})
-    if "client" in data:
-        raise ValidationError({"client": _("The client of a deal cannot change.")})
-    unknown = set(data) - UPDATABLE_FIELDS
+    on a freshly locked row, so an update never undoes a concurrent move.
+
+    ``data`` may repeat the deal's stage and client (a full PUT does); a different stage
+    or client is refused: the stage changes through deal_move, the client never."""
+    unknown = set(data) - UPDATABLE_FIELDS - {"stage", "client"}
     if unknown:
         raise TypeError(f"deal_update does not change {sorted(unknown)}")
     current = _lock(deal, by)
     values = dict(data)
+    fixed = {
+        "stage": (
+            current.stage_id,
+            _("The stage changes only by moving the deal."),
+        ),
+        "client": (current.client_id, _("The client of a deal cannot change.")),
+    }
+    for name, (current_id, message) in fixed.items():
+        if name in values:
+            given = values.pop(name)
+            if getattr(given, "pk", given) != current_id:
+                raise ValidationError({name: message})
     for text_field in ("title", "next_step"):
         if text_field in values:
             values[text_field] = (values[text_field] or "").strip()
@@ -305,7 +372,6 @@ def _link_renewal(deal: Deal) -> list[str]:
 def deal_delete(*, deal: Deal, by: User) -> None:
     """Delete a deal entered by mistake. The owner may delete an open deal; closed deals are
     results, so only a lead or the head removes them; a deal with payments stays."""
-    ensure_can_write(by, deal)
     current = _lock(deal, by)
     if current.stage.is_closed and not can_reopen(by):
         raise PermissionDenied(_("Only a team lead or the head of sales may delete a closed deal."))
@@ -326,14 +392,17 @@ def fact_add(
     activity: Activity | None = None,
 ) -> Fact:
     """Record objective evidence of the client's intent on a deal."""
-    ensure_can_write(by, deal)
+    _ensure_can_change(by, deal)
     today = timezone.localdate()
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _date_errors({"happened_on": happened_on}, ["happened_on"])
+    text = (text or "").strip()
     if kind not in FactKind.values:
         errors["kind"] = _("Choose what kind of fact this is.")
-    if not (text or "").strip():
+    if not text:
         errors["text"] = _("Say what happened — what the client did or asked.")
-    if happened_on and happened_on > today:
+    elif len(text) > FACT_TEXT_MAX_LENGTH:
+        errors["text"] = _too_long(text, FACT_TEXT_MAX_LENGTH)
+    if happened_on and happened_on > today and "happened_on" not in errors:
         errors["happened_on"] = _("A fact is something that already happened.")
     if activity is not None and (
         activity.client_id != deal.client_id or activity.deal_id not in (None, deal.pk)
@@ -344,7 +413,7 @@ def fact_add(
     fact = Fact(
         deal=deal,
         kind=kind,
-        text=text.strip(),
+        text=text,
         happened_on=happened_on or today,
         recorded_by=by,
         activity=activity,
@@ -368,12 +437,19 @@ def review_add(
     deal = get_visible_or_404(Deal.objects.select_related("stage", "owner"), by, pk=deal.pk)
     if not can_review(by, deal.owner):
         raise PermissionDenied(_("Only the owner's team lead or the head of sales reviews a deal."))
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _date_errors({"next_action_due": next_action_due}, ["next_action_due"])
+    comment = (comment or "").strip()
+    next_action = (next_action or "").strip()
     if deal.stage.is_closed:
         errors["__all__"] = _("This deal is closed; only open deals are reviewed.")
     if verdict not in Verdict.values:
         errors["verdict"] = _("Choose a verdict.")
-    if next_action_due and not (next_action or "").strip():
+    if len(comment) > REVIEW_COMMENT_MAX_LENGTH:
+        errors["comment"] = _too_long(comment, REVIEW_COMMENT_MAX_LENGTH)
+    next_action_limit = Review._meta.get_field("next_action").max_length
+    if len(next_action) > next_action_limit:
+        errors["next_action"] = _too_long(next_action, next_action_limit)
+    elif next_action_due and not next_action:
         errors["next_action"] = _("Describe the action that is due on that date.")
     if errors:
         raise ValidationError(errors)
@@ -381,8 +457,8 @@ def review_add(
         deal=deal,
         reviewer=by,
         verdict=verdict,
-        comment=(comment or "").strip(),
-        next_action=(next_action or "").strip(),
+        comment=comment,
+        next_action=next_action,
         next_action_due=next_action_due,
         reviewed_at=timezone.now(),
     )

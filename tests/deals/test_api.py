@@ -191,14 +191,70 @@ def test_read_only_roles_cannot_create(department, stages, api_as, viewer):
     assert Deal.objects.count() == 0
 
 
+def _invalid_pk(pk) -> dict:
+    return {"owner": [f'Invalid pk "{pk}" - object does not exist.']}
+
+
 def test_a_rep_cannot_create_a_deal_for_someone_else(department, stages, api_as):
+    """Someone outside the rep's scope is answered exactly like an id that does not exist."""
     customer = ClientFactory(owner=department.rep_north)
-    response = api_as(department.rep_north).post(
-        "/api/v1/deals/",
-        {"title": "X", "client": customer.pk, "amount": "1", "owner": department.rep_north_2.pk},
-    )
-    assert response.status_code == 403
+    api = api_as(department.rep_north)
+    answers = {}
+    for pk in (department.rep_north_2.pk, department.rep_south.pk, 999999):
+        response = api.post(
+            "/api/v1/deals/", {"title": "X", "client": customer.pk, "amount": "1", "owner": pk}
+        )
+        answers[pk] = (response.status_code, response.json())
+    assert answers == {pk: (400, _invalid_pk(pk)) for pk in answers}
     assert Deal.objects.count() == 0
+
+
+def test_a_lead_gets_the_same_answer_for_hidden_and_missing_owners(department, stages, api_as):
+    customer = ClientFactory(owner=department.rep_north)
+    api = api_as(department.lead_north)
+    answers = {}
+    for pk in (department.rep_south.pk, department.head.pk, 999999):
+        response = api.post(
+            "/api/v1/deals/", {"title": "X", "client": customer.pk, "amount": "1", "owner": pk}
+        )
+        answers[pk] = (response.status_code, response.json())
+    assert answers == {pk: (400, _invalid_pk(pk)) for pk in answers}
+    assert Deal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("viewer", "owner"),
+    [
+        ("lead_north", "assistant_north"),
+        ("lead_north", "sdr_north"),
+        ("head", "analyst"),
+        ("head", "sdr_north"),
+    ],
+)
+def test_deals_go_only_to_people_in_a_deal_owning_role(department, stages, api_as, viewer, owner):
+    customer = ClientFactory(owner=department.rep_north)
+    response = api_as(getattr(department, viewer)).post(
+        "/api/v1/deals/",
+        {"title": "X", "client": customer.pk, "amount": "1", "owner": getattr(department, owner).pk},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "owner": ["Deals belong to reps, account managers, team leads and the head of sales."]
+    }
+    assert Deal.objects.count() == 0
+
+
+def test_a_deal_cannot_be_handed_to_an_assistant_through_the_api(department, deals, api_as):
+    deal = deals["north"]
+    before = snapshot(deal)
+    response = api_as(department.lead_north).patch(
+        f"/api/v1/deals/{deal.pk}/", {"owner": department.assistant_north.pk}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "owner": ["Deals belong to reps, account managers, team leads and the head of sales."]
+    }
+    assert snapshot(deal) == before
 
 
 def test_patch_updates_details(department, deals, api_as):
@@ -219,9 +275,7 @@ def test_the_stage_is_read_only_on_update(department, deals, api_as, stages):
         f"/api/v1/deals/{deal.pk}/", {"stage": stages["Won"].pk, "amount": "1.00"}
     )
     assert response.status_code == 400
-    assert response.json() == {
-        "stage": ["The stage is read-only here: move the deal with POST /api/v1/deals/{id}/move/."]
-    }
+    assert response.json() == {"stage": ["The stage changes only by moving the deal."]}
     assert snapshot(deal) == before
     same = api_as(department.rep_north).patch(f"/api/v1/deals/{deal.pk}/", {"stage": deal.stage_id})
     assert same.status_code == 200
@@ -254,16 +308,24 @@ def test_updates_are_refused_to_read_only_and_outside_users(department, deals, a
 def test_owner_changes_only_by_a_manager(department, deals, api_as):
     deal = deals["north"]
     before = snapshot(deal)
+    # Outside the viewer's scope: answered like an id that does not exist.
     response = api_as(department.rep_north).patch(
         f"/api/v1/deals/{deal.pk}/", {"owner": department.rep_north_2.pk}
     )
-    assert response.status_code == 403
+    assert (response.status_code, response.json()) == (400, _invalid_pk(department.rep_north_2.pk))
     assert snapshot(deal) == before
     response = api_as(department.lead_north).patch(
         f"/api/v1/deals/{deal.pk}/", {"owner": department.rep_south.pk}
     )
+    assert (response.status_code, response.json()) == (400, _invalid_pk(department.rep_south.pk))
+    assert snapshot(deal) == before
+    # In scope but not active any more: the service refuses.
+    response = api_as(department.lead_north).patch(
+        f"/api/v1/deals/{deal.pk}/", {"owner": department.inactive_rep_north.pk}
+    )
     assert response.status_code == 400
     assert response.json() == {"owner": ["You may not give a deal to this person."]}
+    assert snapshot(deal) == before
     response = api_as(department.lead_north).patch(
         f"/api/v1/deals/{deal.pk}/", {"owner": department.rep_north_2.pk}
     )
@@ -564,3 +626,60 @@ def test_board_and_pipeline_run_a_constant_number_of_queries(
         assert len(api.get("/api/v1/board/").json()["results"]) == 16
     with django_assert_num_queries(3):
         api.get("/api/v1/pipeline/")
+
+
+def test_the_client_of_a_deal_cannot_change_through_the_api(department, deals, api_as):
+    deal = deals["north"]
+    other = ClientFactory(owner=department.rep_north)
+    before = snapshot(deal)
+    response = api_as(department.rep_north).patch(
+        f"/api/v1/deals/{deal.pk}/", {"client": other.pk, "title": "Moved"}
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"client": ["The client of a deal cannot change."]},
+    )
+    assert snapshot(deal) == before
+    same = api_as(department.rep_north).put(
+        f"/api/v1/deals/{deal.pk}/",
+        {"title": "Same client", "client": deal.client_id, "amount": "5.00", "stage": deal.stage_id},
+    )
+    assert same.status_code == 200, same.content
+
+
+def test_an_sdr_changes_no_deal_through_the_api(department, stages, api_as):
+    lead = ClientFactory(owner=department.sdr_north, status="lead")
+    deal = make_deal(department.sdr_north, client=lead, title="SDR deal")
+    before = snapshot(deal)
+    api = api_as(department.sdr_north)
+    message = "SDRs do not open or change deals: hand the qualified lead over to a rep, who opens the deal."
+    responses = [
+        api.post("/api/v1/deals/", {"title": "X", "client": lead.pk, "amount": "1"}),
+        api.patch(f"/api/v1/deals/{deal.pk}/", {"title": "Mine"}),
+        api.post(f"/api/v1/deals/{deal.pk}/move/", {"stage": stages["Qualified"].pk}),
+        api.post("/api/v1/facts/", {"deal": deal.pk, "kind": "other", "text": "x"}),
+        api.delete(f"/api/v1/deals/{deal.pk}/"),
+    ]
+    assert [(r.status_code, r.json()) for r in responses] == [(403, {"detail": message})] * 5
+    assert snapshot(deal) == before
+    assert Deal.objects.count() == 1
+
+
+def test_api_texts_are_bounded_like_the_forms(department, deals, api_as):
+    deal = deals["north"]
+    facts, reviews = Fact.objects.count(), Review.objects.count()
+    fact = api_as(department.rep_north).post(
+        "/api/v1/facts/", {"deal": deal.pk, "kind": "other", "text": "x" * 2001}
+    )
+    assert (fact.status_code, fact.json()) == (
+        400,
+        {"text": ["Keep this under 2000 characters (it has 2001)."]},
+    )
+    review = api_as(department.lead_north).post(
+        "/api/v1/reviews/", {"deal": deal.pk, "verdict": "at_risk", "comment": "x" * 5001}
+    )
+    assert (review.status_code, review.json()) == (
+        400,
+        {"comment": ["Keep this under 5000 characters (it has 5001)."]},
+    )
+    assert (Fact.objects.count(), Review.objects.count()) == (facts, reviews)

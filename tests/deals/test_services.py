@@ -575,3 +575,159 @@ def test_a_review_needs_a_verdict_and_an_open_deal(department):
         services.review_add(deal=won, by=department.lead_north, verdict=Verdict.ON_TRACK)
     assert error.value.messages == ["This deal is closed; only open deals are reviewed."]
     assert Review.objects.count() == 0
+
+
+# --- who owns deals; SDRs change none ----------------------------------------------------
+
+OWNER_ROLE_MESSAGE = "Deals belong to reps, account managers, team leads and the head of sales."
+SDR_MESSAGE = "SDRs do not open or change deals: hand the qualified lead over to a rep, who opens the deal."
+
+
+@pytest.mark.parametrize(
+    ("by", "owner"),
+    [
+        ("lead_north", "assistant_north"),
+        ("lead_north", "sdr_north"),
+        ("head", "analyst"),
+        ("head", "assistant_without_team"),
+        ("head", "sdr_north"),
+    ],
+)
+def test_deals_are_opened_only_for_people_in_a_deal_owning_role(department, by, owner):
+    client = ClientFactory(owner=department.rep_north)
+    with pytest.raises(ValidationError) as error:
+        services.deal_create(
+            by=getattr(department, by), client=client, title="X", amount=1, owner=getattr(department, owner)
+        )
+    assert error.value.message_dict == {"owner": [OWNER_ROLE_MESSAGE]}
+    assert (Deal.objects.count(), StageChange.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize(("by", "owner"), [("lead_north", "assistant_north"), ("head", "analyst")])
+def test_deals_are_handed_only_to_people_in_a_deal_owning_role(department, by, owner):
+    deal = make_deal(department.rep_north)
+    before = snapshot(deal)
+    with pytest.raises(ValidationError) as error:
+        services.deal_update(
+            deal=deal, by=getattr(department, by), data={"owner": getattr(department, owner)}
+        )
+    assert error.value.message_dict == {"owner": [OWNER_ROLE_MESSAGE]}
+    assert snapshot(deal) == before
+
+
+@pytest.mark.parametrize("owner", ["rep_north_2", "lead_north"])
+def test_a_lead_hands_a_deal_to_a_seller_of_the_team_or_keeps_it(department, owner):
+    deal = make_deal(department.rep_north)
+    services.deal_update(deal=deal, by=department.lead_north, data={"owner": getattr(department, owner)})
+    assert Deal.objects.get(pk=deal.pk).owner == getattr(department, owner)
+
+
+def test_the_head_gives_a_deal_to_an_account_manager(department):
+    client = ClientFactory(owner=department.account_manager_south)
+    deal = services.deal_create(
+        by=department.head, client=client, title="X", amount=1, owner=department.account_manager_south
+    )
+    assert deal.owner == department.account_manager_south
+
+
+def test_an_sdr_opens_no_deal_even_on_their_own_lead(department):
+    client = ClientFactory(owner=department.sdr_north, status="lead")
+    with pytest.raises(PermissionDenied) as error:
+        services.deal_create(by=department.sdr_north, client=client, title="X", amount=1)
+    assert str(error.value) == SDR_MESSAGE
+    assert (Deal.objects.count(), StageChange.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize("action", ["update", "move", "delete", "fact"])
+def test_an_sdr_changes_no_deal_even_their_own(department, stages, action):
+    deal = make_deal(department.sdr_north, client=ClientFactory(owner=department.sdr_north, status="lead"))
+    before = snapshot(deal)
+    calls = {
+        "update": lambda: services.deal_update(deal=deal, by=department.sdr_north, data={"title": "Mine"}),
+        "move": lambda: services.deal_move(deal=deal, stage=stages["Qualified"], by=department.sdr_north),
+        "delete": lambda: services.deal_delete(deal=deal, by=department.sdr_north),
+        "fact": lambda: services.fact_add(deal=deal, by=department.sdr_north, kind=FactKind.OTHER, text="x"),
+    }
+    with pytest.raises(PermissionDenied) as error:
+        calls[action]()
+    assert str(error.value) == SDR_MESSAGE
+    assert snapshot(deal) == before
+
+
+def test_an_sdr_still_gets_404_for_a_deal_they_cannot_see(department, stages):
+    deal = make_deal(department.rep_north)
+    before = snapshot(deal)
+    with pytest.raises(Http404):
+        services.deal_update(deal=deal, by=department.sdr_north, data={"title": "Mine"})
+    assert snapshot(deal) == before
+
+
+# --- text limits and date ranges (the API has no form in front) --------------------------
+
+
+def test_a_fact_text_is_at_most_2000_characters(department):
+    deal = make_deal(department.rep_north)
+    with pytest.raises(ValidationError) as error:
+        services.fact_add(deal=deal, by=department.rep_north, kind=FactKind.OTHER, text="x" * 2001)
+    assert error.value.message_dict == {"text": ["Keep this under 2000 characters (it has 2001)."]}
+    assert Fact.objects.count() == 0
+    fact = services.fact_add(
+        deal=deal, by=department.rep_north, kind=FactKind.OTHER, text=" " + "x" * 2000 + " "
+    )
+    assert len(fact.text) == 2000
+
+
+def test_a_review_comment_is_at_most_5000_characters_and_the_action_300(department):
+    deal = make_deal(department.rep_north)
+    with pytest.raises(ValidationError) as error:
+        services.review_add(
+            deal=deal,
+            by=department.lead_north,
+            verdict=Verdict.AT_RISK,
+            comment="x" * 5001,
+            next_action="y" * 301,
+        )
+    assert error.value.message_dict == {
+        "comment": ["Keep this under 5000 characters (it has 5001)."],
+        "next_action": ["Keep this under 300 characters (it has 301)."],
+    }
+    assert Review.objects.count() == 0
+    review = services.review_add(
+        deal=deal, by=department.lead_north, verdict=Verdict.AT_RISK, comment="x" * 5000
+    )
+    assert len(review.comment) == 5000
+
+
+def test_deal_dates_must_be_within_1900_to_9998(department):
+    client = ClientFactory(owner=department.rep_north)
+    with pytest.raises(ValidationError) as error:
+        services.deal_create(
+            by=department.rep_north,
+            client=client,
+            title="X",
+            amount=1,
+            expected_close=datetime.date(1, 1, 1),
+            service_start=datetime.date(9999, 1, 1),
+        )
+    assert error.value.message_dict == {
+        "expected_close": ["Enter a date between 1900 and 9998."],
+        "service_start": ["Enter a date between 1900 and 9998."],
+    }
+    assert Deal.objects.count() == 0
+
+
+def test_update_accepts_the_deals_own_stage_and_client(department, stages):
+    """A full PUT repeats the stage and client; only a different one is refused."""
+    deal = make_deal(department.rep_north)
+    services.deal_update(
+        deal=deal, by=department.rep_north, data={"stage": deal.stage, "client": deal.client, "title": "New"}
+    )
+    fresh = Deal.objects.get(pk=deal.pk)
+    assert (fresh.title, fresh.stage_id, fresh.client_id) == ("New", deal.stage_id, deal.client_id)
+    before = snapshot(deal)
+    with pytest.raises(ValidationError) as error:
+        services.deal_update(
+            deal=deal, by=department.rep_north, data={"client": ClientFactory(), "title": "X"}
+        )
+    assert error.value.message_dict == {"client": ["The client of a deal cannot change."]}
+    assert snapshot(deal) == before

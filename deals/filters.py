@@ -9,7 +9,7 @@ from accounts.filters import visible_teams
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageKind, Verdict
 from deals.rules import scope_people
 from deals.selectors import Clock, DealWarning, has_facts_q, warning_q
-from salesdept.filters import UpdatedSinceFilterSet
+from salesdept.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 
 
 def people_in_scope(request):
@@ -22,19 +22,44 @@ def people_in_scope(request):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+class IdField(forms.IntegerField):
+    """A record id: a positive whole number the database can hold. Anything else is a
+    form error / 400, not an overflow in the query."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = IdField
+
+
+class AmountField(forms.DecimalField):
+    """An amount bound: finite and within what a deal amount can be (14 digits)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class AmountFilter(django_filters.NumberFilter):
+    field_class = AmountField
+
+
 class PipelineFilter(UpdatedSinceFilterSet):
     """The kanban's and GET /api/v1/pipeline/'s filters."""
 
-    owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=people_in_scope, empty_label=_("Everyone")
-    )
-    team = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(label=_("Owner"), queryset=people_in_scope, empty_label=_("Everyone"))
+    team = ModelChoiceFilter(
         label=_("Team"), field_name="owner__team", queryset=visible_teams, empty_label=_("All teams")
     )
-    expected_close_from = django_filters.DateFilter(
+    expected_close_from = DateFilter(
         label=_("Expected close from"), field_name="expected_close", lookup_expr="gte", widget=DATE_INPUT
     )
-    expected_close_to = django_filters.DateFilter(
+    expected_close_to = DateFilter(
         label=_("Expected close to"), field_name="expected_close", lookup_expr="lte", widget=DATE_INPUT
     )
 
@@ -47,13 +72,13 @@ class DealFilter(PipelineFilter):
     """The deal list's and GET /api/v1/deals/'s filters, including the board's warnings."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=Stage.objects.all())
+    stage = ModelChoiceFilter(label=_("Stage"), queryset=Stage.objects.all())
     status = django_filters.ChoiceFilter(
         label=_("Status"), field_name="stage__kind", choices=StageKind.choices
     )
     deal_type = django_filters.ChoiceFilter(label=_("Type"), choices=DealType.choices)
-    amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
-    amount_max = django_filters.NumberFilter(label=_("Amount to"), field_name="amount", lookup_expr="lte")
+    amount_min = AmountFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
+    amount_max = AmountFilter(label=_("Amount to"), field_name="amount", lookup_expr="lte")
     has_facts = django_filters.BooleanFilter(
         label=_("Intent proven"),
         method="filter_has_facts",
@@ -64,7 +89,7 @@ class DealFilter(PipelineFilter):
     warning = django_filters.ChoiceFilter(
         label=_("Warning"), choices=DealWarning.choices, method="filter_warning"
     )
-    client = django_filters.NumberFilter(label=_("Client"), field_name="client_id")
+    client = IdFilter(label=_("Client"), field_name="client_id")
 
     class Meta:
         model = Deal
@@ -96,9 +121,9 @@ class StageFilter(UpdatedSinceFilterSet):
 # Deals and people are filtered by plain ids so that an id outside the viewer's scope
 # gives an empty list, exactly like an id that does not exist.
 class FactFilter(UpdatedSinceFilterSet):
-    deal = django_filters.NumberFilter(field_name="deal_id")
+    deal = IdFilter(field_name="deal_id")
     kind = django_filters.ChoiceFilter(choices=FactKind.choices)
-    recorded_by = django_filters.NumberFilter(field_name="recorded_by_id")
+    recorded_by = IdFilter(field_name="recorded_by_id")
 
     class Meta:
         model = Fact
@@ -106,9 +131,9 @@ class FactFilter(UpdatedSinceFilterSet):
 
 
 class ReviewFilter(UpdatedSinceFilterSet):
-    deal = django_filters.NumberFilter(field_name="deal_id")
+    deal = IdFilter(field_name="deal_id")
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
-    reviewer = django_filters.NumberFilter(field_name="reviewer_id")
+    reviewer = IdFilter(field_name="reviewer_id")
 
     class Meta:
         model = Review

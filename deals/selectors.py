@@ -516,21 +516,67 @@ class TimelineEntry:
     item: object
 
 
-def deal_timeline(*, deal: Deal, viewer: User) -> list[TimelineEntry]:
-    """Activities, facts, reviews and stage changes of one deal, newest first."""
+# The deal page shows at most this many timeline entries, newest first; a note says when
+# older ones are left out (each source is read only this far, so a deal with years of
+# history costs the same to show).
+TIMELINE_LIMIT = 200
+
+
+@dataclass
+class Timeline:
+    entries: list[TimelineEntry]
+    truncated: bool  # older entries exist beyond ``limit``
+    limit: int
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+
+def deal_timeline(*, deal: Deal, viewer: User, limit: int | None = None) -> Timeline:
+    """Activities, facts, reviews and stage changes of one deal, newest first: the newest
+    ``limit`` of them. Each source gives its newest ``limit + 1`` rows (one more tells
+    whether anything older is left out), so the merged newest ``limit`` are exact."""
+    limit = limit or TIMELINE_LIMIT
+    sources = [
+        (
+            "activity",
+            Activity.objects.visible_to(viewer)
+            .filter(deal=deal)
+            .select_related("owner", "contact")
+            .order_by("-occurred_at", "-pk"),
+            lambda activity: activity.occurred_at,
+        ),
+        (
+            "fact",
+            Fact.objects.filter(deal=deal)
+            .select_related("recorded_by", "activity")
+            .order_by("-happened_on", "-created_at", "-pk"),
+            _fact_moment,
+        ),
+        (
+            "review",
+            Review.objects.filter(deal=deal).select_related("reviewer").order_by("-reviewed_at", "-pk"),
+            lambda review: review.reviewed_at,
+        ),
+        (
+            "stage",
+            StageChange.objects.filter(deal=deal)
+            .select_related("from_stage", "to_stage", "changed_by")
+            .order_by("-changed_at", "-pk"),
+            lambda change: change.changed_at,
+        ),
+    ]
     entries: list[TimelineEntry] = []
-    for activity in Activity.objects.visible_to(viewer).filter(deal=deal).select_related("owner", "contact"):
-        entries.append(TimelineEntry("activity", activity.occurred_at, activity))
-    for fact in Fact.objects.filter(deal=deal).select_related("recorded_by", "activity"):
-        entries.append(TimelineEntry("fact", _fact_moment(fact), fact))
-    for review in Review.objects.filter(deal=deal).select_related("reviewer"):
-        entries.append(TimelineEntry("review", review.reviewed_at, review))
-    for change in StageChange.objects.filter(deal=deal).select_related(
-        "from_stage", "to_stage", "changed_by"
-    ):
-        entries.append(TimelineEntry("stage", change.changed_at, change))
+    for kind, queryset, moment in sources:
+        entries.extend(TimelineEntry(kind, moment(item), item) for item in queryset[: limit + 1])
     entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries
+    return Timeline(entries=entries[:limit], truncated=len(entries) > limit, limit=limit)
 
 
 def _fact_moment(fact: Fact) -> datetime.datetime:

@@ -302,7 +302,7 @@ def _detail_context(request, deal: Deal, **forms_) -> dict:
         context["review_form"] = forms_.get("review_form") or ReviewForm()
     if logs_activities:
         context["activity_form"] = forms_.get("activity_form") or ActivityLogForm(
-            client=deal.client, deal=deal
+            client=deal.client, deal=deal, user=user
         )
     return context
 
@@ -387,13 +387,12 @@ def review_add(request, pk):
 @require_POST
 def activity_add(request, pk):
     deal = get_visible_or_404(Deal.objects.select_related("client"), request.user, pk=pk)
-    form = ActivityLogForm(request.POST, client=deal.client, deal=deal)
+    # The form preselects this deal (initial); what the user submits is what is logged.
+    form = ActivityLogForm(request.POST, client=deal.client, deal=deal, user=request.user)
     status = 400
     if form.is_valid():
         try:
-            values = form.service_kwargs()
-            values["deal"] = values.get("deal") or deal  # logged from this deal's page: about it
-            activity_log(by=request.user, client=deal.client, **values)
+            activity_log(by=request.user, client=deal.client, **form.service_kwargs())
             status = 200
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -402,7 +401,11 @@ def activity_add(request, pk):
             messages.success(request, _("Activity logged."))
             return redirect("deals:detail", pk=deal.pk)
         return _render_detail(request, deal.pk, activity_form=form, status=status)
-    panel = {"activity_form": ActivityLogForm(client=deal.client, deal=deal) if status == 200 else form}
+    panel = {
+        "activity_form": (
+            ActivityLogForm(client=deal.client, deal=deal, user=request.user) if status == 200 else form
+        )
+    }
     if status == 200:
         panel["notice"] = _("Activity logged.")
     return _fragment_after_write(request, deal.pk, "deals/partials/activity_panel.html", panel, status)
@@ -414,6 +417,9 @@ def activity_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
+    if request.method == "GET" and changes_no_deal(request.user):
+        # Don't offer a form whose every submission would be refused (the service decides).
+        raise PermissionDenied(services.read_only_message(request.user))
     initial = {}
     if request.GET.get("client"):
         initial["client"] = request.GET["client"]

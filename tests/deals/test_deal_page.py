@@ -183,9 +183,17 @@ def test_facts_are_refused_to_read_only_and_outside_users(client, department, de
 
 def test_logging_an_activity_from_the_deal_page_links_it_to_the_deal(client, department, deal):
     client.force_login(department.rep_north)
+    form = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    assert f'<option value="{deal.pk}" selected>' in form  # the form preselects this deal
     response = client.post(
         reverse("deals:activity_add", args=[deal.pk]),
-        {"kind": "call", "direction": "outgoing", "duration_minutes": "7", "outcome": "They want a pilot"},
+        {
+            "kind": "call",
+            "direction": "outgoing",
+            "duration_minutes": "7",
+            "outcome": "They want a pilot",
+            "deal": deal.pk,
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -504,3 +512,156 @@ def test_the_deal_page_query_count_does_not_grow_with_its_history(client, depart
         review(deal, department.lead_north)
         ActivityFactory(client=deal.client, deal=deal, owner=department.rep_north)
     assert count_queries() == small
+
+
+# --- the timeline is capped ----------------------------------------------------------------
+
+
+def test_the_timeline_shows_the_newest_entries_and_says_older_ones_are_left_out(
+    client, department, deal, monkeypatch
+):
+    monkeypatch.setattr("deals.selectors.TIMELINE_LIMIT", 3)
+    now = timezone.now()
+    StageChange.objects.filter(deal=deal).update(changed_at=now - datetime.timedelta(days=30))
+    for day in range(4):
+        ActivityFactory(
+            client=deal.client,
+            deal=deal,
+            owner=department.rep_north,
+            occurred_at=now - datetime.timedelta(days=day + 1),
+            outcome=f"Call {day}",
+        )
+    client.force_login(department.rep_north)
+    page = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    assert page.count('data-testid="timeline-') == 4  # three entries and the note
+    assert ("Call 0" in page, "Call 1" in page, "Call 2" in page, "Call 3" in page) == (
+        True,
+        True,
+        True,
+        False,
+    )
+    assert "Created at Proposal" not in page
+    assert "Showing the newest 3 entries; older ones are left out." in page
+
+
+def test_a_short_timeline_has_no_note(client, department, deal):
+    client.force_login(department.rep_north)
+    page = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    assert "Created at Proposal" in page
+    assert "older ones are left out" not in page
+
+
+def test_the_timeline_reads_a_bounded_number_of_rows(department, deal):
+    from deals.selectors import deal_timeline
+
+    now = timezone.now()
+    StageChange.objects.filter(deal=deal).update(changed_at=now - datetime.timedelta(days=30))
+    for day in range(5):
+        FactFactory(deal=deal, happened_on=timezone.localdate() - datetime.timedelta(days=day + 1))
+        ReviewFactory(
+            deal=deal, reviewer=department.lead_north, reviewed_at=now - datetime.timedelta(hours=day)
+        )
+    timeline = deal_timeline(deal=deal, viewer=department.rep_north, limit=4)
+    assert [entry.kind for entry in timeline] == ["review"] * 4
+    assert (len(timeline), timeline.truncated) == (4, True)
+    everything = deal_timeline(deal=deal, viewer=department.rep_north, limit=11)
+    assert (len(everything), everything.truncated) == (11, False)
+
+
+# --- the quick activity form lists only deals the viewer sees --------------------------------
+
+
+def test_the_activity_form_lists_only_the_deals_the_viewer_sees(client, department, deal):
+    hidden = make_deal(department.rep_south, client=deal.client, title="Hidden South Deal")
+    client.force_login(department.rep_north)
+    page = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    start = page.index('<select name="deal"')
+    choices = page[start : page.index("</select>", start)]
+    assert f'<option value="{deal.pk}" selected>' in choices
+    assert f'<option value="{hidden.pk}"' not in choices
+    assert "Hidden South Deal" not in page
+
+
+def test_an_activity_cannot_be_logged_on_a_hidden_deal(client, department, deal):
+    hidden = make_deal(department.rep_south, client=deal.client, title="Hidden South Deal")
+    client.force_login(department.rep_north)
+    response = client.post(
+        reverse("deals:activity_add", args=[deal.pk]),
+        {"kind": "call", "duration_minutes": "5", "deal": hidden.pk},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Select a valid choice." in page
+    assert "Hidden South Deal" not in page
+    assert Activity.objects.count() == 0
+
+
+def test_an_activity_logged_on_the_deal_page_may_be_about_no_deal(client, department, deal):
+    """The deal is only preselected: clearing it logs the activity on the client alone."""
+    client.force_login(department.rep_north)
+    response = client.post(
+        reverse("deals:activity_add", args=[deal.pk]),
+        {"kind": "call", "duration_minutes": "5", "deal": "", "outcome": "General chat"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    activity = Activity.objects.get()
+    assert (activity.client, activity.deal) == (deal.client, None)
+
+
+# --- SDRs see their deals but change none ---------------------------------------------------
+
+
+@pytest.fixture
+def sdr_deal(department, stages):
+    lead = ClientFactory(owner=department.sdr_north, status="lead", name="Fresh Lead Ltd")
+    return make_deal(department.sdr_north, client=lead, title="Handed-over hope")
+
+
+def test_an_sdr_gets_no_deal_controls(client, department, sdr_deal):
+    client.force_login(department.sdr_north)
+    page = client.get(reverse("deals:detail", args=[sdr_deal.pk])).content.decode()
+    assert "Handed-over hope" in page
+    for action in ("move", "facts", "edit", "delete"):
+        assert f"/deals/{sdr_deal.pk}/{action}/" not in page
+    for url in (reverse("deals:kanban"), reverse("deals:list")):
+        listing = client.get(url).content.decode()
+        assert "Handed-over hope" in listing
+        assert 'href="/deals/new/"' not in listing
+        assert 'draggable="true"' not in listing
+
+
+def test_an_sdr_is_refused_the_deal_forms(client, department, sdr_deal, stages):
+    client.force_login(department.sdr_north)
+    before = snapshot(sdr_deal)
+    new = client.get(reverse("deals:create"))
+    assert new.status_code == 403
+    created = client.post(
+        reverse("deals:create"),
+        {
+            "title": "X",
+            "client": sdr_deal.client_id,
+            "amount": "1",
+            "stage": stages["Lead"].pk,
+            "deal_type": "new",
+        },
+    )
+    assert created.status_code == 403
+    assert client.get(reverse("deals:edit", args=[sdr_deal.pk])).status_code == 403
+    moved = client.post(reverse("deals:move", args=[sdr_deal.pk]), {"stage": stages["Qualified"].pk})
+    assert moved.status_code == 403
+    fact = client.post(reverse("deals:fact_add", args=[sdr_deal.pk]), {"kind": "other", "text": "x"})
+    assert fact.status_code == 403
+    assert snapshot(sdr_deal) == before
+    assert Deal.objects.count() == 1
+
+
+def test_the_owner_choices_are_people_who_own_deals(client, department, stages):
+    client.force_login(department.lead_north)
+    page = client.get(reverse("deals:create")).content.decode()
+    owners = page[page.index('name="owner"') : page.index("</select>", page.index('name="owner"'))]
+    assert department.rep_north.full_name in owners
+    assert department.lead_north.full_name in owners
+    assert department.sdr_north.full_name not in owners
+    assert department.assistant_north.full_name not in owners

@@ -243,6 +243,8 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
 
     plans: list[Plan] = []
     for client in clients:
+        if sdr is not None and client.owner_id == sdr.pk:
+            continue  # SDRs work leads; deals are opened by the rep a lead is handed to
         low, high = DEALS_PER_CLIENT.get(client.status, (0, 1))
         if size != "small":
             high *= 2
@@ -274,8 +276,8 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
             if outcome == "open":  # still open whatever the date: make it recent
                 plan.created = created = max(created, now - datetime.timedelta(days=rng.randint(5, 80)))
                 outcome = "stall"
-            if client.status == ClientStatus.LEAD or (sdr is not None and client.owner_id == sdr.pk):
-                # An SDR's leads go as far as Qualified before a rep takes them over.
+            if client.status == ClientStatus.LEAD:
+                # A lead's deals go no further than Qualified.
                 pipeline.path(plan, outcome=outcome, start_index=0, furthest=1)
             else:
                 pipeline.path(plan, outcome=outcome, start_index=1 if rng.random() < 0.15 else 0)

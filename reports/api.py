@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -259,11 +259,19 @@ class OverdueAlertViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    alert = OverdueAlertSerializer(read_only=True)
+    alert = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
         fields = ["id", "level", "alert", "read_at", "emailed_at", "created_at", "updated_at"]
+
+    @extend_schema_field(OverdueAlertSerializer(allow_null=True))
+    def get_alert(self, notification) -> dict | None:
+        """The alert while the caller may still see it (``alert_visible``, from
+        ``notification_list``); null once it moved to another team or owner."""
+        if not getattr(notification, "alert_visible", False):
+            return None
+        return OverdueAlertSerializer(notification.alert, context=self.context).data
 
 
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -318,6 +326,15 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def to_representation(self, run):
+        data = super().to_representation(run)
+        # A failed run's error is a traceback: only those who start runs need it (and may see
+        # everything it could mention); everyone else sees just the status.
+        request = self.context.get("request")
+        if request is None or not may_trigger_runs(request.user):
+            data["error"] = ""
+        return data
+
 
 class ReportRunRequestSerializer(serializers.Serializer):
     date = serializers.DateField(required=False, help_text="Default: today in the department's time zone.")
@@ -352,4 +369,7 @@ class ReportRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         # Without a broker the runs have already finished by now: answer with their state.
         runs = self.get_queryset().filter(pk__in=[run.pk for run in runs]).order_by("pk")
-        return Response(ReportRunSerializer(runs, many=True).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            ReportRunSerializer(runs, many=True, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
+        )

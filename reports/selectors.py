@@ -96,10 +96,16 @@ def trend(
     return [(start, by_month.get(start)) for start in months]
 
 
-def alert_list(*, viewer: User) -> QuerySet[OverdueAlert]:
-    return OverdueAlert.objects.visible_to(viewer).select_related(
+def alert_list(*, viewer: User, with_may_acknowledge: bool = False) -> QuerySet[OverdueAlert]:
+    """The alerts the viewer sees; ``with_may_acknowledge`` adds whether the viewer may act
+    on each (the visibility rules decide, in the same query)."""
+    alerts = OverdueAlert.objects.visible_to(viewer).select_related(
         "client", "installment__deal__owner__team", "acknowledged_by"
     )
+    if with_may_acknowledge:
+        writable = OverdueAlert.objects.writable_by(viewer).filter(pk=OuterRef("pk"))
+        alerts = alerts.annotate(may_acknowledge=Exists(writable))
+    return alerts
 
 
 def alert_summary(*, viewer: User) -> dict:
@@ -113,8 +119,14 @@ def alert_summary(*, viewer: User) -> dict:
 
 
 def notification_list(*, viewer: User) -> QuerySet[Notification]:
-    return Notification.objects.visible_to(viewer).select_related(
-        "alert__client", "alert__installment__deal__owner"
+    """The viewer's notifications, each with ``alert_visible``: whether the viewer may still
+    see its alert. A notification outlives a change of team or owner; the alert's client,
+    amount and reason are shown only while the alert itself is visible."""
+    visible_alerts = OverdueAlert.objects.visible_to(viewer).filter(pk=OuterRef("alert_id"))
+    return (
+        Notification.objects.visible_to(viewer)
+        .annotate(alert_visible=Exists(visible_alerts))
+        .select_related("alert__client", "alert__installment__deal__owner")
     )
 
 

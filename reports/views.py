@@ -642,7 +642,7 @@ def alerts(request):
     viewer = request.user
     data = request.GET.copy()
     data.setdefault("status", AlertStatus.OPEN)
-    base = alert_list(viewer=viewer)
+    base = alert_list(viewer=viewer, with_may_acknowledge=True)
     filterset = OverdueAlertFilter(data, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     sort = request.GET.get("sort") or "-days"
@@ -699,7 +699,6 @@ def alerts(request):
         "export_query": _query_without(request, "page", "export"),
         "sort": sort,
         "summary": alert_summary(viewer=viewer),
-        "may_acknowledge": viewer.role != "analyst",
         "ack_form": AcknowledgeForm(),
     }
     template = (
@@ -742,20 +741,22 @@ def alert_acknowledge_view(request, pk: int):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         if request.htmx:
-            alert = get_visible_or_404(alert_list(viewer=request.user), request.user, pk=pk)
+            alert = get_visible_or_404(
+                alert_list(viewer=request.user, with_may_acknowledge=True), request.user, pk=pk
+            )
             return render(
                 request,
                 "reports/partials/alert_row.html",
-                {"alert": alert, "ack_form": form, "may_acknowledge": True, "open_form": True},
+                {"alert": alert, "ack_form": form, "open_form": True},
                 status=400,
             )
         return alert_detail(request, pk, form=form)
     if request.htmx:
-        alert = alert_list(viewer=request.user).get(pk=alert.pk)
+        alert = alert_list(viewer=request.user, with_may_acknowledge=True).get(pk=alert.pk)
         return render(
             request,
             "reports/partials/alert_row.html",
-            {"alert": alert, "ack_form": AcknowledgeForm(), "may_acknowledge": True},
+            {"alert": alert, "ack_form": AcknowledgeForm()},
         )
     messages.success(request, _("Alert acknowledged."))
     return redirect("reports:alert", pk=alert.pk)
@@ -797,7 +798,7 @@ def notification_read(request, pk: int):
         notification = notification_list(viewer=request.user).get(pk=notification.pk)
         return render(request, "reports/partials/notification_item.html", {"notification": notification})
     target = request.POST.get("next")
-    if target == "alert":
+    if target == "alert" and alert_list(viewer=request.user).filter(pk=notification.alert_id).exists():
         return redirect("reports:alert", pk=notification.alert_id)
     return redirect("reports:notifications")
 

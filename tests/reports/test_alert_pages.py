@@ -170,3 +170,36 @@ def test_the_export_lists_the_filtered_alerts(client, reporting, alerts):
     assert lines[1].startswith(
         f"{deal.client.name},{deal.title},{deal.owner.full_name},2026-03-10,8,1-30,800.00,"
     )
+
+
+def test_the_list_offers_acknowledging_only_where_the_visibility_rules_allow_it(client, reporting, alerts):
+    """An SDR sees their own alert but may not change it (alerts declare no SDR writes),
+    the analyst changes nothing; the owner and the team's assistant may act."""
+    import datetime
+    from decimal import Decimal
+
+    from reports.services.runs import report_run_execute
+    from tests.factories import InstallmentFactory
+    from tests.reports.conftest import AS_OF, make_deal
+
+    d = reporting
+    deal = make_deal(d.sdr_north, stage_name="Won", amount="500.00", closed=datetime.date(2026, 3, 2))
+    InstallmentFactory(deal=deal, due_date=datetime.date(2026, 3, 3), amount=Decimal("500.00"))
+    report_run_execute(kind="alerts", run_date=AS_OF)
+    sdr_alert = OverdueAlert.objects.get(installment__deal=deal)
+    form = 'class="rp-ack-form"'
+
+    client.force_login(d.sdr_north)
+    results = listed(client)
+    assert f'id="alert-{sdr_alert.pk}"' in results
+    assert form not in results
+    before = _state(sdr_alert.pk)
+    response = client.post(reverse("reports:alert_acknowledge", args=[sdr_alert.pk]), {"comment": "Seen"})
+    assert response.status_code == 403
+    assert _state(sdr_alert.pk) == before
+
+    client.force_login(d.analyst)
+    assert form not in listed(client)
+    for person, expected in ((d.rep_north, 1), (d.assistant_north, 2), (d.lead_north, 2), (d.head, 3)):
+        client.force_login(person)
+        assert listed(client).count(form) == expected

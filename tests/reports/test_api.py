@@ -250,6 +250,28 @@ def test_notifications_are_ones_own(reporting, api_as):
         assert response.json()["count"] == count
 
 
+def test_a_notification_nests_its_alert_only_while_the_alert_is_visible(reporting, api_as):
+    from accounts.models import User
+
+    d = reporting
+    alert = OverdueAlert.objects.get(installment__deal__owner=d.rep_north)
+    [listed] = api_as(d.lead_north).get("/api/v1/notifications/").json()["results"]
+    assert (listed["alert"]["id"], listed["alert"]["client"]["name"], listed["alert"]["outstanding"]) == (
+        alert.pk,
+        alert.client.name,
+        "800.00",
+    )
+
+    User.objects.filter(pk=d.rep_north.pk).update(team=d.south)
+    api = api_as(d.lead_north)
+    assert api.get(f"/api/v1/alerts/{alert.pk}/").status_code == 404
+    [listed] = api.get("/api/v1/notifications/").json()["results"]
+    assert (listed["level"], listed["alert"]) == (1, None)
+    assert api.get(f"/api/v1/notifications/{listed['id']}/").json()["alert"] is None
+    read = api.post(f"/api/v1/notifications/{listed['id']}/read/").json()
+    assert read["alert"] is None and read["read_at"] is not None
+
+
 def test_mark_read_and_read_all(reporting, api_as):
     d = reporting
     mine = Notification.objects.get(recipient=d.rep_north)

@@ -299,3 +299,27 @@ def test_the_not_renewed_list_exports(client, reporting):
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "Client,Deal,Owner,Amount,Service ends"
     assert len(lines) == 2 and lines[1].endswith(",700.00,2026-03-25")
+
+
+def test_a_runs_error_is_shown_only_to_those_who_start_runs(client, reporting, api_as):
+    """A failed run's error is a traceback: head and analyst see it, everyone else the status."""
+    traceback = 'Traceback (most recent call last):\n  File "/srv/app/reports/services/renewal.py"'
+    run = ReportRun.objects.create(run_date=AS_OF, kind="renewal", status="failed", error=traceback)
+    for person, sees in (
+        (reporting.head, True),
+        (reporting.analyst, True),
+        (reporting.lead_north, False),
+        (reporting.rep_north, False),
+        (reporting.assistant_north, False),
+    ):
+        client.force_login(person)
+        for url in (reverse("reports:index"), reverse("reports:runs")):
+            content = client.get(url).content.decode()
+            assert "Failed" in content
+            assert ("/srv/app/reports/services/renewal.py" in content) == sees
+        api = api_as(person)
+        listed = api.get("/api/v1/report-runs/", {"status": "failed"}).json()["results"]
+        assert [(item["id"], item["status"], item["error"]) for item in listed] == [
+            (run.pk, "failed", traceback if sees else "")
+        ]
+        assert api.get(f"/api/v1/report-runs/{run.pk}/").json()["error"] == (traceback if sees else "")

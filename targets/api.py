@@ -19,6 +19,7 @@ from accounts.models import Role, Team, User
 from accounts.visibility import get_visible_or_404
 from deals.models import Deal
 from salesdept.api import Pagination
+from salesdept.filters import MAX_ID
 from targets import selectors, services
 from targets.filters import (
     AllocationFilter,
@@ -27,6 +28,8 @@ from targets.filters import (
     OverdueReasonFilter,
     PaymentFilter,
     PlanFilter,
+    parse_id,
+    parse_year,
 )
 from targets.models import (
     ActivityNorm,
@@ -41,6 +44,7 @@ from targets.models import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+RECORD_ID = {"min_value": 1, "max_value": MAX_ID}
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
@@ -139,12 +143,12 @@ class DecompositionSerializer(serializers.Serializer):
 
 class RepCellSerializer(serializers.Serializer):
     month = serializers.IntegerField(min_value=1, max_value=12)
-    rep = serializers.IntegerField()
+    rep = serializers.IntegerField(**RECORD_ID)
     amount = serializers.DecimalField(**MONEY)
 
 
 class RepSplitSerializer(serializers.Serializer):
-    team = serializers.IntegerField()
+    team = serializers.IntegerField(**RECORD_ID)
     amounts = RepCellSerializer(many=True, allow_empty=False)
 
 
@@ -155,7 +159,7 @@ class MonthCellSerializer(serializers.Serializer):
 
 class TeamMonthCellSerializer(serializers.Serializer):
     month = serializers.IntegerField(min_value=1, max_value=12)
-    team = serializers.IntegerField()
+    team = serializers.IntegerField(**RECORD_ID)
     amount = serializers.DecimalField(**MONEY)
 
 
@@ -605,9 +609,10 @@ class ReceivablesAgingView(APIView):
             value = request.query_params.get(name)
             if value in (None, ""):
                 continue
-            if not value.isdigit():
-                return Response({name: [_("Give a number.")]}, status=400)
-            filters[f"{name}_id"] = int(value)
+            number = parse_id(value)
+            if number is None:
+                return Response({name: [_("Give a record id (a whole number).")]}, status=400)
+            filters[f"{name}_id"] = number
         today = timezone.localdate()
         rows = selectors.receivables_aging(viewer=request.user, today=today, group_by=group, **filters)
         paginator = Pagination()
@@ -647,8 +652,8 @@ class PlanVsActualView(APIView):
         allowed = selectors.plan_scopes_for(request.user)
         scope = params.get("scope") or allowed[0]
         errors = {}
-        year = params.get("year") or str(timezone.localdate().year)
-        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        year = parse_year(params["year"]) if params.get("year") else timezone.localdate().year
+        if year is None:
             errors["year"] = [_("Give a year between 2000 and 2100.")]
         if scope not in selectors.SCOPES:
             errors["scope"] = [_("Choose department, team or rep.")]
@@ -659,10 +664,11 @@ class PlanVsActualView(APIView):
             value = params.get(name)
             if value in (None, ""):
                 continue
-            if not value.isdigit():
-                errors[name] = [_("Give a number.")]
+            number = parse_id(value)
+            if number is None:
+                errors[name] = [_("Give a record id (a whole number).")]
             else:
-                ids[name] = int(value)
+                ids[name] = number
         if errors:
             return Response(errors, status=400)
         if "team" in ids:
@@ -670,9 +676,9 @@ class PlanVsActualView(APIView):
         if "rep" in ids:
             get_object_or_404(User.objects.visible_to(request.user), pk=ids["rep"])
         lines = selectors.plan_vs_actual(
-            viewer=request.user, year=int(year), scope=scope, team_id=ids.get("team"), rep_id=ids.get("rep")
+            viewer=request.user, year=year, scope=scope, team_id=ids.get("team"), rep_id=ids.get("rep")
         )
-        return Response({"year": int(year), "scope": scope, "lines": [_line_data(line) for line in lines]})
+        return Response({"year": year, "scope": scope, "lines": [_line_data(line) for line in lines]})
 
 
 def _figures_data(figures) -> dict:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from accounts.models import Role, User
-from salesdept.filters import UpdatedSinceFilterSet
+from salesdept.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, Plan, PlanMetric
 from targets.selectors import AgingBucket
 
@@ -18,6 +18,52 @@ BUCKET_CHOICES = [
     (AgingBucket.DAYS_61_90, _("61–90 days")),
     (AgingBucket.DAYS_90_PLUS, _("Over 90 days")),
 ]
+
+
+class IdField(forms.IntegerField):
+    """A record id: a whole number that a database integer holds, so a huge or odd value
+    is a form error / 400 rather than an overflow in the query."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Filters on a related record's id (no lookup of the record itself)."""
+
+    field_class = IdField
+
+
+FIRST_PLAN_YEAR = 2000
+LAST_PLAN_YEAR = 2100
+
+
+def parse_id(value) -> int | None:
+    """A query parameter as a record id, or None when it is not one (not ASCII digits, zero,
+    or more than a database integer holds). ``"²".isdigit()`` is True, hence the ASCII test."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def parse_year(value) -> int | None:
+    """A query parameter as a plan year (2000–2100), or None."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
+        return None
+    year = int(text)
+    return year if FIRST_PLAN_YEAR <= year <= LAST_PLAN_YEAR else None
+
 
 LEVEL_CHOICES = [("month", _("Month totals")), ("team", _("Team-months")), ("rep", _("Rep-months"))]
 
@@ -39,12 +85,12 @@ class PlanFilter(UpdatedSinceFilterSet):
 
 
 class AllocationFilter(UpdatedSinceFilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
     year = django_filters.NumberFilter(field_name="plan__year")
     metric = django_filters.ChoiceFilter(field_name="plan__metric", choices=PlanMetric.choices)
     month = django_filters.NumberFilter()
-    team = django_filters.ModelChoiceFilter(queryset=visible_teams)
-    rep = django_filters.ModelChoiceFilter(queryset=visible_people)
+    team = ModelChoiceFilter(queryset=visible_teams)
+    rep = ModelChoiceFilter(queryset=visible_people)
     level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, method="filter_level", label=_("Level"))
 
     class Meta:
@@ -61,7 +107,7 @@ class AllocationFilter(UpdatedSinceFilterSet):
 
 class NormFilter(UpdatedSinceFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
-    user = django_filters.ModelChoiceFilter(queryset=visible_people)
+    user = ModelChoiceFilter(queryset=visible_people)
 
     class Meta:
         model = ActivityNorm
@@ -71,16 +117,12 @@ class NormFilter(UpdatedSinceFilterSet):
 class InstallmentFilter(UpdatedSinceFilterSet):
     """Works on :func:`targets.selectors.receivable_installments` (bucket and balance annotated)."""
 
-    deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal"))
-    client = django_filters.NumberFilter(field_name="deal__client_id", label=_("Client"))
-    owner = django_filters.ModelChoiceFilter(
-        field_name="deal__owner", queryset=visible_people, label=_("Owner")
-    )
-    team = django_filters.ModelChoiceFilter(
-        field_name="deal__owner__team", queryset=visible_teams, label=_("Team")
-    )
-    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due from"))
-    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due to"))
+    deal = IdFilter(field_name="deal_id", label=_("Deal"))
+    client = IdFilter(field_name="deal__client_id", label=_("Client"))
+    owner = ModelChoiceFilter(field_name="deal__owner", queryset=visible_people, label=_("Owner"))
+    team = ModelChoiceFilter(field_name="deal__owner__team", queryset=visible_teams, label=_("Team"))
+    due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due from"))
+    due_to = DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due to"))
     bucket = django_filters.ChoiceFilter(choices=BUCKET_CHOICES, label=_("Age"))
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
 
@@ -93,13 +135,13 @@ class OverdueFilter(UpdatedSinceFilterSet):
     """The overdue list's filters (on :func:`targets.selectors.overdue_installments`)."""
 
     q = django_filters.CharFilter(method="filter_search", label=_("Client or deal"))
-    team = django_filters.ModelChoiceFilter(
+    team = ModelChoiceFilter(
         field_name="deal__owner__team", queryset=visible_teams, label=_("Team"), empty_label=_("All teams")
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(
         field_name="deal__owner", queryset=visible_people, label=_("Owner"), empty_label=_("Everyone")
     )
-    client = django_filters.NumberFilter(field_name="deal__client_id", widget=forms.HiddenInput)
+    client = IdFilter(field_name="deal__client_id", widget=forms.HiddenInput)
     bucket = django_filters.ChoiceFilter(
         choices=BUCKET_CHOICES[1:], label=_("Overdue by"), empty_label=_("Any")
     )
@@ -125,11 +167,11 @@ class OverdueFilter(UpdatedSinceFilterSet):
 
 
 class PaymentFilter(UpdatedSinceFilterSet):
-    installment = django_filters.NumberFilter(field_name="installment_id")
-    deal = django_filters.NumberFilter(field_name="installment__deal_id")
-    client = django_filters.NumberFilter(field_name="installment__deal__client_id")
-    paid_from = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte")
-    paid_to = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte")
+    installment = IdFilter(field_name="installment_id")
+    deal = IdFilter(field_name="installment__deal_id")
+    client = IdFilter(field_name="installment__deal__client_id")
+    paid_from = DateFilter(field_name="paid_on", lookup_expr="gte")
+    paid_to = DateFilter(field_name="paid_on", lookup_expr="lte")
     is_overpayment = django_filters.BooleanFilter()
 
     class Meta:
@@ -138,8 +180,8 @@ class PaymentFilter(UpdatedSinceFilterSet):
 
 
 class OverdueReasonFilter(UpdatedSinceFilterSet):
-    installment = django_filters.NumberFilter(field_name="installment_id")
-    deal = django_filters.NumberFilter(field_name="installment__deal_id")
+    installment = IdFilter(field_name="installment_id")
+    deal = IdFilter(field_name="installment__deal_id")
 
     class Meta:
         model = OverdueReason

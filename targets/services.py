@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Role, Team, User
 from deals.models import Deal, StageKind
+from salesdept.filters import check_date_in_range
 from targets import rules
 from targets.models import (
     ActivityNorm,
@@ -78,6 +79,15 @@ def _money(value, *, field_name: str, allow_zero: bool = True) -> Decimal:
     if amount > MAX_MONEY:
         raise ValidationError({field_name: _("The amount is too large.")})
     return amount.quantize(CENT)
+
+
+def _date_in_range(value, *, field_name: str) -> None:
+    """Dates far outside any real schedule (year 1, year 9999) are refused on ``field_name``:
+    date arithmetic on them overflows."""
+    try:
+        check_date_in_range(value)
+    except ValidationError as error:
+        raise ValidationError({field_name: error.messages}) from None
 
 
 # --------------------------------------------------------------------------- exact split
@@ -648,6 +658,20 @@ def installment_schedule_create(
         errors["first_due"] = _("Give the first due date.")
     if errors:
         raise ValidationError(errors)
+    _date_in_range(first_due, field_name="first_due")
+    try:
+        last_due = first_due + relativedelta(months=(installments - 1) * interval_months)
+        check_date_in_range(last_due)
+    except (ValueError, OverflowError, ValidationError):
+        raise ValidationError(
+            {
+                "first_due": _(
+                    "The last of %(count)d installments would fall due beyond the dates the "
+                    "system keeps; choose an earlier first due date."
+                )
+                % {"count": installments}
+            }
+        ) from None
     existing = list(Installment.objects.filter(deal=deal).select_for_update().order_by("pk"))
     paid_ids = set(Payment.objects.filter(installment__deal=deal).values_list("installment_id", flat=True))
     kept = [line for line in existing if line.pk in paid_ids]
@@ -690,6 +714,7 @@ def installment_update(
     rules.ensure_can_keep_receivables(actor, installment.deal)
     installment = Installment.objects.select_for_update().get(pk=installment.pk)
     if due_date is not None:
+        _date_in_range(due_date, field_name="due_date")
         installment.due_date = due_date
     if note is not None:
         installment.note = note
@@ -716,6 +741,7 @@ def payment_record(
     today = timezone.localdate()
     if not isinstance(paid_on, datetime.date):
         raise ValidationError({"paid_on": _("Give the date of the payment.")})
+    _date_in_range(paid_on, field_name="paid_on")
     if paid_on > today:
         raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
     outstanding = _outstanding(installment)
@@ -775,6 +801,11 @@ def overdue_reason_add(
         errors["reason"] = _("Keep the reason under 2,000 characters.")
     if promised_date is not None and promised_date < timezone.localdate():
         errors["promised_date"] = _("The promised date cannot be in the past.")
+    elif promised_date is not None:
+        try:
+            check_date_in_range(promised_date)
+        except ValidationError as error:
+            errors["promised_date"] = error.messages[0]
     if _outstanding(installment) <= 0:
         errors["installment"] = _("This installment is paid in full; there is nothing to explain.")
     if errors:

@@ -55,19 +55,30 @@ def ensure_can_adjust_team(user, team: Team) -> None:
         raise PermissionDenied(_("You may not change this team's plan."))
 
 
-def may_set_norm_for(user, person: User) -> bool:
-    """The head sets anybody's personal norm; a lead the people of their team."""
+def norm_people_for(user):
+    """The people whose personal norm ``user`` may set: anybody for the head, the other
+    people of their teams for a lead, nobody for anybody else."""
     if may_set_plans(user):
-        return True
-    if not _usable(user) or user.role != Role.LEAD or person.pk == user.pk or person.team_id is None:
-        return False
-    return team_ids_of(user).filter(pk=person.team_id).exists()
+        return User.objects.all()
+    if _usable(user) and user.role == Role.LEAD:
+        return User.objects.filter(team_id__in=team_ids_of(user)).exclude(pk=user.pk)
+    return User.objects.none()
+
+
+def may_set_norm_for(user, person: User) -> bool:
+    return norm_people_for(user).filter(pk=person.pk).exists()
 
 
 def receivable_deals_writable_by(user):
     """Deals whose payment schedule, payments and overdue reasons ``user`` may keep: the
-    installment rules (assistants of the team included), applied to the deal's owner."""
-    condition = writability_q(user, "owner", assistant_may_write=Installment.assistant_may_write)
+    installment rules (assistants of the team included; SDRs none, as installments declare
+    no ``sdr_writable``), applied to the deal's owner."""
+    condition = writability_q(
+        user,
+        "owner",
+        assistant_may_write=Installment.assistant_may_write,
+        sdr_writable=getattr(Installment, "sdr_writable", None),
+    )
     return Deal.objects.all() if condition is None else Deal.objects.filter(condition)
 
 

@@ -26,7 +26,7 @@ from deals.models import Deal, StageKind
 from salesdept.exports import EXPORT_FORMATS, export_response
 from targets import rules, selectors, services
 from targets.charts import plan_chart
-from targets.filters import OverdueFilter
+from targets.filters import OverdueFilter, parse_id, parse_year
 from targets.forms import (
     DecomposeForm,
     DepartmentSplitForm,
@@ -55,8 +55,13 @@ def _short_months():
 
 
 def _int_param(request, name: str):
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    """An id from the query string; anything else (letters, "²", beyond a database integer)
+    is ignored rather than reaching the database."""
+    return parse_id(request.GET.get(name))
+
+
+def _year_param(request, default: int) -> int:
+    return parse_year(request.GET.get("year")) or default
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -77,7 +82,7 @@ def _grid_url(plan: Plan) -> str:
 def plan_grid(request):
     """Reps × months for one plan, grouped by team, with totals and what is unallocated."""
     today = timezone.localdate()
-    year = _int_param(request, "year") or today.year
+    year = _year_param(request, today.year)
     metric = (
         request.GET.get("metric") if request.GET.get("metric") in PlanMetric.values else PlanMetric.BOOKED
     )
@@ -276,9 +281,7 @@ def plan_vs_actual(request):
     department (head, analyst), a team, or a rep (a rep sees their own line)."""
     viewer = request.user
     today = timezone.localdate()
-    year = _int_param(request, "year") or today.year
-    if not 2000 <= year <= 2100:
-        year = today.year
+    year = _year_param(request, today.year)
     scopes = selectors.plan_scopes_for(viewer)
     teams = list(Team.objects.visible_to(viewer).order_by("name"))
     team_id = _int_param(request, "team")
@@ -346,13 +349,10 @@ def norms(request):
     viewer = request.user
     may_set_roles = rules.may_set_plans(viewer)
     people_for_norms = (
-        User.objects.visible_to(viewer).filter(is_active=True).order_by("last_name", "first_name")
+        rules.norm_people_for(viewer)
+        .filter(pk__in=User.objects.visible_to(viewer).values("pk"), is_active=True)
+        .order_by("last_name", "first_name")
     )
-    if not may_set_roles:
-        people_for_norms = people_for_norms.filter(
-            team_id__in=rules.plan_teams_adjustable_by(viewer).values("pk")
-        )
-        people_for_norms = people_for_norms.exclude(pk=viewer.pk)
     role_form = NormRoleForm(prefix="role") if may_set_roles else None
     person_form = NormPersonForm(prefix="person", people=people_for_norms)
     if request.method == "POST":
@@ -386,7 +386,12 @@ def norms(request):
         .order_by(F("team__name").asc(nulls_last=True), "last_name", "first_name")
     )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    adjustable = set(rules.plan_teams_adjustable_by(viewer).values_list("pk", flat=True))
+    # Whose personal norm the viewer may remove: the same rule that lists the people above.
+    editable_ids = set(
+        rules.norm_people_for(viewer)
+        .filter(pk__in=[person.pk for person in page.object_list])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "targets/norms.html",
@@ -394,9 +399,9 @@ def norms(request):
             "role_norms": [(role_labels.get(norm.role, norm.role), norm) for norm in role_norms],
             "page": page,
             "role_form": role_form,
-            "person_form": person_form if (may_set_roles or adjustable) else None,
+            "person_form": person_form if (may_set_roles or people_for_norms.exists()) else None,
             "may_set_roles": may_set_roles,
-            "adjustable_team_ids": adjustable,
+            "norm_editable_ids": editable_ids,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -11,6 +11,18 @@ from tests.factories import TeamFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _fresh_query_log():
+    """Query-count assertions read the connection's query log, which keeps only the last
+    9,000 entries; start every test with an empty one so counts are never truncated."""
+    from django.db import connections, reset_queries
+
+    reset_queries()
+    for connection in connections.all(initialized_only=True):
+        connection.queries_log.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Login throttling lives in the cache; tests must not inherit each other's failures."""
     cache.clear()

@@ -580,6 +580,40 @@ def receivables_aging(
     )
 
 
+AGING_SUM_FIELDS = [*BUCKET_FIELDS.values(), "outstanding_total", "overdue_total", "installment_count"]
+
+
+def receivables_rollup(*, viewer, today: datetime.date, team_id=None):
+    """The receivables overview in one aggregate query: the rows per owner (as
+    :func:`receivables_aging` gives them, plus the owner's team), and the rows per team and
+    the totals rolled up from those owner rows — a sum over at most one row per person,
+    never over installments. Returns ``(totals, by_team, by_owner)``."""
+    key, names = AGING_GROUPS["owner"]
+    team_key, team_names = AGING_GROUPS["team"]
+    by_owner = list(
+        _receivables_base(viewer=viewer, today=today, team_id=team_id)
+        .values(key, *names, team_key, *team_names)
+        .annotate(key=F(key), **_bucket_sums())
+        .order_by("-outstanding_total", *names)
+    )
+
+    def zeros() -> dict:
+        return {name: 0 if name == "installment_count" else Decimal("0.00") for name in AGING_SUM_FIELDS}
+
+    totals = zeros()
+    teams: dict = {}
+    for row in by_owner:
+        team = teams.setdefault(
+            row[team_key],
+            {"key": row[team_key], team_key: row[team_key], team_names[0]: row[team_names[0]], **zeros()},
+        )
+        for name in AGING_SUM_FIELDS:
+            team[name] += row[name]
+            totals[name] += row[name]
+    by_team = sorted(teams.values(), key=lambda row: (-row["outstanding_total"], row[team_names[0]] or ""))
+    return totals, by_team, by_owner
+
+
 def receivables_totals(*, viewer, today: datetime.date, team_id=None, owner_id=None, client_id=None) -> dict:
     """The same sums as :func:`receivables_aging` over everything ``viewer`` sees."""
     queryset = _receivables_base(

@@ -459,17 +459,9 @@ def receivables(request):
     if team_id and team_id not in {team.pk for team in teams}:
         team_id = None
     filters = {"team_id": team_id}
-    totals = selectors.receivables_totals(viewer=viewer, today=today, **filters)
-    by_team = list(
-        _aging_rows(
-            selectors.receivables_aging(viewer=viewer, today=today, group_by="team", **filters), "team"
-        )
-    )
-    by_owner = list(
-        _aging_rows(
-            selectors.receivables_aging(viewer=viewer, today=today, group_by="owner", **filters), "owner"
-        )
-    )
+    totals, team_rows, owner_rows = selectors.receivables_rollup(viewer=viewer, today=today, **filters)
+    by_team = list(_aging_rows(team_rows, "team"))
+    by_owner = list(_aging_rows(owner_rows, "owner"))
     client_page = Paginator(
         selectors.receivables_aging(viewer=viewer, today=today, group_by="client", **filters), 25
     ).get_page(request.GET.get("page"))

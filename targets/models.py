@@ -228,6 +228,11 @@ class Installment(models.Model):
         indexes = [
             models.Index(fields=["deal", "due_date"], name="installment_deal_due_idx"),
             models.Index(fields=["due_date"], name="installment_due_idx"),
+            models.Index(
+                fields=["deal"],
+                condition=Q(paid_amount__lt=models.F("amount")),
+                name="installment_outstanding_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -549,16 +549,32 @@ def _bucket_sums() -> dict:
     return sums
 
 
-def _receivables_base(*, viewer, today, team_id=None, owner_id=None, client_id=None):
-    queryset = installments_with_balance(Installment.objects.visible_to(viewer), today=today).filter(
-        outstanding__gt=0
-    )
+def _outstanding_installments(*, viewer, team_id=None, owner_id=None, client_id=None):
+    """Installments with something still to pay, in ``viewer``'s scope. "Paid less than the
+    amount" is the column comparison a partial index (installment_outstanding_idx) serves."""
+    queryset = Installment.objects.visible_to(viewer).filter(paid_amount__lt=F("amount"))
     if team_id is not None:
         queryset = queryset.filter(deal__owner__team_id=team_id)
     if owner_id is not None:
         queryset = queryset.filter(deal__owner_id=owner_id)
     if client_id is not None:
         queryset = queryset.filter(deal__client_id=client_id)
+    return queryset
+
+
+def receivables_client_count(*, viewer, team_id=None) -> int:
+    """How many clients owe something: the receivables page's client list length, counted
+    without summing every client's buckets."""
+    return (
+        _outstanding_installments(viewer=viewer, team_id=team_id).values("deal__client_id").distinct().count()
+    )
+
+
+def _receivables_base(*, viewer, today, team_id=None, owner_id=None, client_id=None):
+    queryset = installments_with_balance(
+        _outstanding_installments(viewer=viewer, team_id=team_id, owner_id=owner_id, client_id=client_id),
+        today=today,
+    )
     return queryset
 
 

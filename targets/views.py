@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -436,6 +437,18 @@ AGING_COLUMNS = [
 ]
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its length by a cheaper query than COUNT over the grouped rows."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def _aging_rows(rows, group: str):
     for row in rows:
         if group == "owner":
@@ -462,8 +475,10 @@ def receivables(request):
     totals, team_rows, owner_rows = selectors.receivables_rollup(viewer=viewer, today=today, **filters)
     by_team = list(_aging_rows(team_rows, "team"))
     by_owner = list(_aging_rows(owner_rows, "owner"))
-    client_page = Paginator(
-        selectors.receivables_aging(viewer=viewer, today=today, group_by="client", **filters), 25
+    client_page = CountedPaginator(
+        selectors.receivables_aging(viewer=viewer, today=today, group_by="client", **filters),
+        25,
+        count=selectors.receivables_client_count(viewer=viewer, **filters),
     ).get_page(request.GET.get("page"))
     client_rows = list(_aging_rows(client_page.object_list, "client"))
     query = request.GET.copy()

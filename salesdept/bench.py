@@ -89,10 +89,9 @@ def _client_for(username: str) -> Client:
 def measured_requests() -> list[tuple[str, str, str, str, str]]:
     """Every request the benchmark measures: (name, kind, username, path, budget). The
     test suite replays the same list to check that query counts do not grow with data."""
-    from accounts.models import Team, User
+    from accounts.models import User
 
     rep = User.objects.filter(role="rep", is_active=True).order_by("pk").values_list("username", flat=True)[0]
-    team_size = User.objects.filter(team=Team.objects.get(lead__username="lead1")).count()
     return [
         ("API deals list, page of 10", "api", "head", "/api/v1/deals/?page_size=10", ""),
         (
@@ -105,7 +104,7 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
         ("API clients list", "api", "head", "/api/v1/clients/", ""),
         ("API pipeline summary", "api", "head", "/api/v1/pipeline/", "<= 150 ms"),
         ("API board as head (all reps)", "api", "head", "/api/v1/board/", "<= 300 ms"),
-        (f"API board as lead ({team_size} people)", "api", "lead1", "/api/v1/board/", ""),
+        ("API board as lead (one team)", "api", "lead1", "/api/v1/board/", ""),
         ("API receivables aging", "api", "head", "/api/v1/receivables/aging/", "<= 200 ms"),
         ("API conversion report", "api", "head", "/api/v1/reports/conversion/", ""),
         ("Page kanban", "page", "head", reverse("deals:kanban"), "<= 300 ms"),
@@ -272,6 +271,11 @@ def run_benchmark(*, size: str, runs: int, output: Path, jobs: bool = True, out=
         from django.utils import timezone
 
         _measure_jobs(report, floor, timezone.localdate(), 36)
+    if size != "large":
+        # The budget is set for the large size on PostgreSQL; at other sizes the figures are
+        # reported for comparison (query counts above all), not judged.
+        for figure in report.figures:
+            figure.holds = None
     _compare_query_counts(report, output)
     output.write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False))
     _print_table(report, out)
@@ -294,9 +298,10 @@ def _compare_query_counts(report: Report, output: Path) -> None:
 
 
 def _print_table(report: Report, out) -> None:
-    out(
-        f"\nsalesdept benchmark — size {report.size}, {report.database}, {report.runs} runs after a warm-up\n"
-    )
+    out(f"\nsalesdept benchmark — size {report.size}, {report.database}, {report.runs} runs after a warm-up")
+    if report.size != "large":
+        out("(the budget is set for the large size on PostgreSQL: shown here for reference, not judged)")
+    out("")
     header = f"{'measure':<44} {'median':>10} {'max':>10} {'queries':>8} {'peak MB':>8}  {'budget':<32} holds"
     out(header)
     out("-" * len(header))

@@ -37,6 +37,11 @@ def sees_everything(user) -> bool:
     return _is_usable(user) and user.role in EVERYTHING_ROLES
 
 
+def sees_only_own(user) -> bool:
+    """True for roles whose scope is their own records (no one else's to filter by)."""
+    return not _is_usable(user) or user.role in OWN_ROLES
+
+
 def team_ids_of(user) -> models.QuerySet:
     """The teams a lead or assistant works for: the team they belong to and, for a
     lead, the teams they lead. Returned lazily so it becomes a subquery, not a query."""

@@ -15,6 +15,7 @@ from clients.models import (
     Source,
     Tier,
 )
+from clients.services import CLIENT_DETAIL_FIELDS
 from salesdept.filters import check_date_in_range
 
 
@@ -64,20 +65,7 @@ class ClientForm(forms.Form):
     )
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
 
-    DETAIL_FIELDS = (
-        "name",
-        "legal_name",
-        "tax_id",
-        "industry",
-        "segment",
-        "territory",
-        "tier",
-        "source",
-        "phone",
-        "website",
-        "address",
-        "notes",
-    )
+    DETAIL_FIELDS = CLIENT_DETAIL_FIELDS
     CONTACT_FIELDS = ("contact_name", "contact_position", "contact_phone", "contact_email")
 
     def __init__(self, *args, owners=None, instance: Client | None = None, **kwargs):

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.visibility import OWN_ROLES, ensure_can_write, get_visible_or_404, may_own
+from accounts.visibility import ensure_can_write, get_visible_or_404, may_own, sees_only_own
 from clients import selectors, services
 from clients.filters import ClientFilter, NextStepFilter
 from clients.forms import (
@@ -91,7 +91,7 @@ def client_list(request):
         "query": _query_without(request, "page"),
         "export_query": _query_without(request, "page"),
         "sort": _sort_links(request, SORTABLE_COLUMNS),
-        "filters_people": request.user.role not in OWN_ROLES,
+        "filters_people": not sees_only_own(request.user),
         "may_add": may_own(request.user, request.user, model=Client),
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
     }
@@ -557,7 +557,7 @@ def next_steps(request):
             "page": page,
             "query": _query_without(request, "page"),
             "counts": counts,
-            "filters_people": request.user.role not in OWN_ROLES,
+            "filters_people": not sees_only_own(request.user),
             "today": timezone.localdate(),
             "writable_ids": writable_ids,
         },

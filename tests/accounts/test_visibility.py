@@ -184,3 +184,22 @@ def test_models_without_an_sdr_rule_are_read_only_to_sdrs(department):
     assert Deal.objects.writable_by(sdr).count() == 0
     assert may_own(sdr, sdr, model=Deal) is False
     assert may_own(sdr, sdr, model=Client) is True
+
+
+@pytest.mark.parametrize(
+    ("viewer", "only_own"),
+    [
+        ("head", False),
+        ("analyst", False),
+        ("lead_north", False),
+        ("assistant_north", False),
+        ("rep_north", True),
+        ("sdr_north", True),
+        ("account_manager_south", True),
+        ("inactive_rep_north", True),
+    ],
+)
+def test_who_sees_only_their_own_records(department, viewer, only_own):
+    from accounts.visibility import sees_only_own
+
+    assert sees_only_own(getattr(department, viewer)) is only_own

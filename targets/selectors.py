@@ -368,6 +368,21 @@ class PlanGrid:
         )
 
 
+def department_split(*, plan) -> tuple[list, dict]:
+    """What the head's month-and-team form edits: the plan's teams and its month and
+    team-month amounts keyed by (month, team id or None), in two queries."""
+    from accounts.models import Team
+
+    teams = list(
+        Team.objects.filter(pk__in=Allocation.objects.filter(plan=plan, team__isnull=False).values("team_id"))
+    )
+    amounts = {
+        (row["month"], row["team_id"]): row["amount"]
+        for row in Allocation.objects.filter(plan=plan, rep__isnull=True).values("month", "team_id", "amount")
+    }
+    return teams, amounts
+
+
 def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:
     """The reps × months grid of ``plan`` as ``viewer`` may see it, with row, column and team
     totals and what is left unallocated at each level — all sums come from the database."""

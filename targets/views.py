@@ -240,13 +240,7 @@ def plan_split_edit(request, pk: int):
     """The head's month totals and team-month totals, all on one form."""
     rules.ensure_can_set_plans(request.user)
     plan = get_object_or_404(Plan, pk=pk)
-    teams = list(
-        Team.objects.filter(pk__in=Allocation.objects.filter(plan=plan, team__isnull=False).values("team_id"))
-    )
-    amounts = {
-        (row["month"], row["team_id"]): row["amount"]
-        for row in Allocation.objects.filter(plan=plan, rep__isnull=True).values("month", "team_id", "amount")
-    }
+    teams, amounts = selectors.department_split(plan=plan)
     form = DepartmentSplitForm(request.POST or None, teams=teams, amounts=amounts)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,7 +1,7 @@
 import django_filters
 
 from accounts.models import Role, Team, User
-from salesdept.filters import ModelChoiceFilter, UpdatedSinceFilterSet
+from core.filters import ModelChoiceFilter, UpdatedSinceFilterSet
 
 
 def visible_teams(request):

@@ -24,7 +24,7 @@ from accounts.visibility import can_write
 from clients import selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
-from salesdept.filters import check_date_in_range
+from core.filters import check_date_in_range
 
 
 class MayChangeObject(BasePermission):

@@ -28,7 +28,7 @@ from clients.models import (
     normalize_name,
     normalize_tax_id,
 )
-from salesdept.filters import (
+from core.filters import (
     MAX_ID,
     DateFilter,
     IsoDateTimeFilter,

@@ -16,7 +16,7 @@ from clients.models import (
     Tier,
 )
 from clients.services import CLIENT_DETAIL_FIELDS
-from salesdept.filters import check_date_in_range
+from core.filters import check_date_in_range
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -36,7 +36,7 @@ from clients.models import (
     normalize_name,
     normalize_tax_id,
 )
-from salesdept.filters import check_date_in_range
+from core.filters import check_date_in_range
 
 CLIENT_DETAIL_FIELDS = (
     "name",

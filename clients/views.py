@@ -29,7 +29,7 @@ from clients.forms import (
 )
 from clients.imports import IMPORT_COLUMNS, template_headers, template_help_rows
 from clients.models import Activity, Client, Contact
-from salesdept.exports import EXPORT_FORMATS, export_response
+from core.exports import EXPORT_FORMATS, export_response
 
 CLIENTS_PER_PAGE = 50
 NEXT_STEPS_PER_PAGE = 50

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
+from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageKind, Verdict
 from deals.rules import scope_people
 from deals.selectors import Clock, DealWarning, has_facts_q, warning_q
-from salesdept.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 
 
 def people_in_scope(request):

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Activity, Client
+from core.filters import MAX_ID
 from deals.models import Deal, DealType, FactKind, Stage, StageKind, Verdict
 from deals.rules import DEAL_OWNER_ROLES, can_reassign, scope_people
 from deals.selectors import renewable_deals
 from deals.services import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
-from salesdept.filters import MAX_ID
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}

@@ -38,11 +38,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from accounts.visibility import get_visible_or_404
 from clients.models import Activity
+from core.money import CENT, ZERO, money
 from deals.models import Deal, Fact, Review, Stage, StageChange, StageKind
 from deals.rules import SELLING_ROLES, scope_people
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 NO_ACTIVITY_DAYS = 14
 REVIEW_CADENCE_DAYS = 7
 TOP_DEALS_PER_PERSON = 3
@@ -70,10 +69,6 @@ WARNING_SHORT_LABELS = {
     DealWarning.NO_NEXT_STEP: _("No next step"),
     DealWarning.NOT_REVIEWED: _("Unreviewed 7d"),
 }
-
-
-def money(value) -> Decimal:
-    return ZERO if value is None else Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
 
 def weighted_from_weight(value) -> Decimal:

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
 from clients.models import Activity, Client
+from core.filters import check_date_in_range
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, StageKind, Verdict
 from deals.rules import can_reassign, can_reopen, can_review, changes_no_deal, may_own_deals
-from salesdept.filters import check_date_in_range
 
 # Longest free texts (the forms show the same limits; the API relies on these).
 FACT_TEXT_MAX_LENGTH = 2000

@@ -24,6 +24,7 @@ from accounts.models import Team
 from accounts.visibility import can_write, get_visible_or_404
 from clients.forms import ActivityLogForm
 from clients.services import activity_log, ensure_can_write_client_records
+from core.exports import EXPORT_FORMATS, export_response
 from deals import services
 from deals.filters import DealFilter, PipelineFilter, sort_deals
 from deals.forms import DealForm, FactForm, MoveForm, ReviewForm, add_service_errors
@@ -43,7 +44,6 @@ from deals.selectors import (
     kanban_columns,
     money,
 )
-from salesdept.exports import EXPORT_FORMATS, export_response
 
 LIST_PAGE_SIZE = 50
 

@@ -18,11 +18,12 @@ from accounts.models import Team, User
 from accounts.visibility import TEAM_ROLES, sees_everything, team_ids_of
 from clients.models import Activity, ActivityKind
 from clients.selectors import next_step_counts, next_step_list
+from core.money import money
 from deals.models import Deal, Stage, StageKind
 from deals.selectors import WARNING_SHORT_LABELS, Clock, DealWarning, warning_q
 from reports.models import AlertStatus, OverdueAlert
 from reports.selectors import alert_summary
-from reports.services.common import SELLING_ROLES, day_start, is_workday, money
+from reports.services.common import SELLING_ROLES, day_start, is_workday
 from targets.models import Allocation, PlanMetric
 from targets.selectors import effective_norms, rep_month_plans
 

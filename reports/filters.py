@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from accounts.models import User
+from core.filters import DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from reports.models import (
     ActivityStat,
     AlertLevel,
@@ -27,7 +28,6 @@ from reports.models import (
     RunStatus,
     Scope,
 )
-from salesdept.filters import DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from targets.selectors import AgingBucket
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.visibility import can_write, get_visible_or_404
 from clients.models import Segment
+from core.exports import EXPORT_FORMATS, export_response
 from reports import charts
 from reports.dashboard import dashboard_for
 from reports.filters import (
@@ -67,7 +68,6 @@ from reports.services.notifications import (
     notifications_mark_all_read,
 )
 from reports.services.runs import may_trigger_runs, report_runs_trigger
-from salesdept.exports import EXPORT_FORMATS, export_response
 from targets.models import OverdueReason, Payment
 
 PAGE_SIZE = 50

@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, Team, User
 from accounts.visibility import get_visible_or_404
+from core.api import Pagination
+from core.filters import MAX_ID
 from deals.models import Deal
-from salesdept.api import Pagination
-from salesdept.filters import MAX_ID
 from targets import selectors, services
 from targets.filters import (
     AllocationFilter,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from accounts.models import Role, User
-from salesdept.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
+from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, Plan, PlanMetric
 from targets.selectors import AgingBucket
 

@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role, Team, User
+from core.filters import check_date_in_range
+from core.money import CENT, MAX_MONEY, money_text
 from deals.models import Deal, StageKind
-from salesdept.filters import check_date_in_range
 from targets import rules
 from targets.models import (
     ActivityNorm,
@@ -39,17 +40,10 @@ from targets.models import (
     SplitMethod,
 )
 
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("999999999999.99")
 MAX_INSTALLMENTS = 60
 MAX_INTERVAL_MONTHS = 12
 MAX_CALLS_PER_DAY = 1000
 MAX_MEETINGS_PER_WEEK = 200
-
-
-def money_text(value: Decimal) -> str:
-    """A money amount for a message: grouped, two decimals, in the user's locale."""
-    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def month_name(month: int) -> str:

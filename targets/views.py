@@ -23,8 +23,8 @@ from django_htmx.http import reswap, retarget
 from accounts.models import Role, Team, User
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
+from core.exports import EXPORT_FORMATS, export_response
 from deals.models import Deal, StageKind
-from salesdept.exports import EXPORT_FORMATS, export_response
 from targets import rules, selectors, services
 from targets.charts import plan_chart
 from targets.filters import OverdueFilter, parse_id, parse_year

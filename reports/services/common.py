@@ -14,9 +14,9 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
+from core.money import CENT
 from reports.models import Scope
 
-CENTS = Decimal("0.01")
 # Who takes part in the pipeline and its statistics: every one of them gets a row even in
 # a month without any figures, so "nothing happened" is visible.
 SELLING_ROLES = (Role.REP, Role.SDR, Role.ACCOUNT_MANAGER, Role.LEAD)
@@ -67,15 +67,7 @@ def percent(part, whole) -> Decimal | None:
     """part / whole in per cent, to the cent; None when there is nothing to divide by."""
     if not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(CENTS, rounding=ROUND_HALF_UP)
-
-
-def money(value) -> Decimal:
-    """A database sum as money: NULL is zero, and SQLite's floating sums are rounded back
-    to cents."""
-    if value is None:
-        return Decimal("0.00")
-    return Decimal(str(value)).quantize(CENTS, rounding=ROUND_HALF_UP)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def days_of(duration: datetime.timedelta | None, count: int) -> Decimal | None:

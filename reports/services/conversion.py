@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
+from core.money import money
 from deals.models import Deal, Stage, StageChange, StageKind
 from reports.models import ConversionReport
 from reports.services.common import (
@@ -39,7 +40,6 @@ from reports.services.common import (
     days_of,
     groups_by_scope,
     key_of,
-    money,
     people_in,
     percent,
     scope_universe,

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet, Sum, Window
 from django.db.models.functions import Ntile
 
+from core.money import money
 from deals.models import Deal, StageKind
 from reports.models import CoverageReport, Scope
 from reports.services.common import (
@@ -19,7 +20,6 @@ from reports.services.common import (
     ScopeKey,
     groups_by_scope,
     key_of,
-    money,
     people_in,
     percent,
     scope_universe,

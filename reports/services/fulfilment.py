@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.money import money
 from deals.models import Deal, StageKind
 from reports.models import PlanFulfilment, Scope
 from reports.services.common import (
@@ -23,7 +24,6 @@ from reports.services.common import (
     RunResult,
     ScopeKey,
     key_of,
-    money,
     people_in,
     percent,
     scope_universe,

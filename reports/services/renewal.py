@@ -12,13 +12,13 @@ import datetime
 from django.db import transaction
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
+from core.money import money
 from deals.models import Deal, StageKind
 from reports.models import RenewalReport
 from reports.services.common import (
     Month,
     RunResult,
     key_of,
-    money,
     people_in,
     percent,
     scope_universe,

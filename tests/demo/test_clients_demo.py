@@ -8,9 +8,9 @@ import pytest
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from accounts.demo import seed_staff
-from clients import demo
 from clients.models import Activity, Client, Contact, Industry
+from demo import clients as demo
+from demo.accounts import seed_staff
 
 pytestmark = pytest.mark.django_db
 

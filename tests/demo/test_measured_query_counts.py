@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from salesdept.bench import measured_requests
+from demo.bench import measured_requests
 from tests.factories import (
     ActivityFactory,
     ClientFactory,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from salesdept.exports import export_response
+from core.exports import export_response
 
 HEADERS = ["Name", "Amount", "Phone", "Note"]
 ROWS = [

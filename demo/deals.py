@@ -2,7 +2,7 @@
 facts on the advanced deals, leads' reviews, renewals of earlier won deals with service
 periods, and some deals stalled, silent or past their expected close.
 
-Runs after clients.demo and works on the clients it created (none: nothing to do).
+Runs after demo.clients and works on the clients it created (none: nothing to do).
 Deterministic: every random choice comes from ``rng``; dates are relative to today."""
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""``python manage.py bench`` — measure the performance budget (see salesdept/bench.py)."""
+"""``python manage.py bench`` — measure the performance budget (see demo/bench.py)."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from accounts.models import User
+from demo.bench import run_benchmark
 
 
 class Command(BaseCommand):
@@ -19,9 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-jobs", action="store_true", help="Skip the report run and backfill.")
 
     def handle(self, *args, **options):
-        from accounts.models import User
-        from salesdept.bench import run_benchmark
-
         size = options["size"]
         if size == "large" and connection.vendor != "postgresql":
             raise CommandError("The large benchmark runs on PostgreSQL only: set DATABASE_URL=postgres://...")

@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from accounts.demo import seed_staff
 from clients.models import Activity, ClientStatus, Segment
-from deals import demo
 from deals.models import Deal, DealType, Fact, Review, StageChange, StageKind
+from demo import deals as demo
+from demo.accounts import seed_staff
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def staff(db):
 
 @pytest.fixture
 def demo_clients(staff):
-    """A client base like clients.demo leaves behind: clients of every status for every
+    """A client base like demo.clients leaves behind: clients of every status for every
     seller, created over the last two years."""
     now = timezone.now()
     clients = []

@@ -2,15 +2,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role, is_lead, is_usable, sees_everything
 
-class Role(models.TextChoices):
-    HEAD = "head", _("Head of sales")
-    LEAD = "lead", _("Team lead")
-    REP = "rep", _("Sales rep")
-    SDR = "sdr", _("Sales development rep")
-    ACCOUNT_MANAGER = "account_manager", _("Key-account manager")
-    ASSISTANT = "assistant", _("Sales assistant")
-    ANALYST = "analyst", _("Sales analyst")
+__all__ = ["Role", "Team", "Territory", "User", "team_ids_of"]
 
 
 class Territory(models.Model):
@@ -29,9 +23,7 @@ class Territory(models.Model):
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TeamQuerySet":
         """Head and analyst see every team; everybody else the team(s) they belong to or lead."""
-        from accounts.visibility import sees_everything, team_ids_of
-
-        if not user.is_authenticated or not user.is_active:
+        if not is_usable(user):
             return self.none()
         if sees_everything(user):
             return self
@@ -62,12 +54,19 @@ class Team(models.Model):
         return self.name
 
 
+def team_ids_of(user) -> models.QuerySet:
+    """The teams a lead or assistant works for: the team they belong to and, for a
+    lead, the teams they lead. Returned lazily so it becomes a subquery, not a query."""
+    condition = models.Q(pk=user.team_id) if user.team_id else models.Q(pk__in=[])
+    if is_lead(user):
+        condition |= models.Q(lead_id=user.pk)
+    return Team.objects.filter(condition).values("pk")
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UserQuerySet":
         """Head and analyst see all staff; others see their own team's people and themselves."""
-        from accounts.visibility import sees_everything, team_ids_of
-
-        if not user.is_authenticated or not user.is_active:
+        if not is_usable(user):
             return self.none()
         if sees_everything(user):
             return self

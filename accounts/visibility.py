@@ -24,33 +24,32 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-EVERYTHING_ROLES = frozenset({"head", "analyst"})
-TEAM_ROLES = frozenset({"lead", "assistant"})
-OWN_ROLES = frozenset({"rep", "sdr", "account_manager"})
+from accounts.models import team_ids_of
+from accounts.roles import (
+    OWN_SCOPE_ROLES,
+    is_analyst,
+    is_assistant,
+    is_head,
+    is_lead,
+    is_sdr,
+    is_usable,
+    sees_everything,
+    sees_only_own,
+    sees_team,
+)
 
-
-def _is_usable(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def sees_everything(user) -> bool:
-    return _is_usable(user) and user.role in EVERYTHING_ROLES
-
-
-def sees_only_own(user) -> bool:
-    """True for roles whose scope is their own records (no one else's to filter by)."""
-    return not _is_usable(user) or user.role in OWN_ROLES
-
-
-def team_ids_of(user) -> models.QuerySet:
-    """The teams a lead or assistant works for: the team they belong to and, for a
-    lead, the teams they lead. Returned lazily so it becomes a subquery, not a query."""
-    from accounts.models import Team
-
-    condition = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
-    if user.role == "lead":
-        condition |= Q(lead_id=user.pk)
-    return Team.objects.filter(condition).values("pk")
+__all__ = [
+    "VisibleQuerySet",
+    "can_write",
+    "ensure_can_write",
+    "get_visible_or_404",
+    "may_own",
+    "sees_everything",
+    "sees_only_own",
+    "team_ids_of",
+    "visibility_q",
+    "writability_q",
+]
 
 
 def _own(owner_path: str, user) -> Q:
@@ -63,11 +62,11 @@ def _team(owner_path: str, user) -> Q:
 
 def visibility_q(user, owner_path: str = "owner") -> Q | None:
     """A filter selecting what ``user`` may see; None means everything."""
-    if not _is_usable(user):
+    if not is_usable(user):
         return Q(pk__in=[])
-    if user.role in EVERYTHING_ROLES:
+    if sees_everything(user):
         return None
-    if user.role in TEAM_ROLES:
+    if sees_team(user):
         return _team(owner_path, user)
     return _own(owner_path, user)
 
@@ -79,15 +78,15 @@ def writability_q(
 
     An SDR changes only their own records that are still leads (``sdr_writable``, declared
     by the model); models that declare none (deals, payments) are read-only to SDRs."""
-    if not _is_usable(user) or user.role == "analyst":
+    if not is_usable(user) or is_analyst(user):
         return Q(pk__in=[])
-    if user.role == "head":
+    if is_head(user):
         return None
-    if user.role == "lead":
+    if is_lead(user):
         return _team(owner_path, user)
-    if user.role == "assistant":
+    if sees_team(user):  # an assistant
         return _team(owner_path, user) if assistant_may_write else Q(pk__in=[])
-    if user.role == "sdr":
+    if is_sdr(user):
         return _own(owner_path, user) & sdr_writable if sdr_writable is not None else Q(pk__in=[])
     return _own(owner_path, user)
 
@@ -138,14 +137,14 @@ def may_own(user, owner, *, assistant_may_write: bool | None = None, model=None)
     declarations apply (assistants and SDRs write only what the model allows)."""
     if assistant_may_write is None:
         assistant_may_write = bool(getattr(model, "assistant_may_write", False))
-    if not _is_usable(user) or owner is None or not owner.is_active:
+    if not is_usable(user) or owner is None or not owner.is_active:
         return False
-    if user.role == "sdr" and model is not None and getattr(model, "sdr_writable", None) is None:
+    if is_sdr(user) and model is not None and getattr(model, "sdr_writable", None) is None:
         return False
-    if user.role == "head":
+    if is_head(user):
         return True
     if owner.pk == user.pk:
-        return user.role in OWN_ROLES or user.role == "lead" or assistant_may_write
-    if user.role == "lead" or (user.role == "assistant" and assistant_may_write):
+        return user.role in OWN_SCOPE_ROLES or is_lead(user) or assistant_may_write
+    if is_lead(user) or (is_assistant(user) and assistant_may_write):
         return owner.team_id is not None and team_ids_of(user).filter(pk=owner.team_id).exists()
     return False

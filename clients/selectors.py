@@ -9,7 +9,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.visibility import OWN_ROLES, can_write, get_visible_or_404, team_ids_of
+from accounts.roles import OWN_SCOPE_ROLES
+from accounts.visibility import can_write, get_visible_or_404, team_ids_of
 from clients.models import OWNER_ROLES, Activity, Client, ClientStatus, Contact, Industry
 from clients.services import client_records_writability_q, may_hand_over, may_reassign
 
@@ -194,7 +195,7 @@ def assignable_owners(*, viewer: User) -> QuerySet[User]:
         return people
     if viewer.role == "lead":
         return people.filter(Q(pk=viewer.pk) | Q(team_id__in=team_ids_of(viewer)))
-    if viewer.role in OWN_ROLES:
+    if viewer.role in OWN_SCOPE_ROLES:
         return people.filter(pk=viewer.pk)
     return people.none()
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
-from accounts.visibility import OWN_ROLES, TEAM_ROLES, sees_everything, team_ids_of, writability_q
+from accounts.roles import OWN_SCOPE_ROLES, TEAM_SCOPE_ROLES
+from accounts.visibility import sees_everything, team_ids_of, writability_q
 
 # Who takes part in the pipeline: the board has a row for each of them in scope.
-SELLING_ROLES = frozenset(OWN_ROLES)
+SELLING_ROLES = frozenset(OWN_SCOPE_ROLES)
 # Managers: they review deals, reopen closed ones and reassign deals.
 MANAGER_ROLES = frozenset({Role.HEAD, Role.LEAD})
 # Who may own a deal: the people who sell and close. SDRs qualify leads and hand them over
@@ -76,6 +77,6 @@ def scope_people(viewer) -> QuerySet[User]:
         return User.objects.none()
     if sees_everything(viewer):
         return User.objects.all()
-    if viewer.role in TEAM_ROLES:
+    if viewer.role in TEAM_SCOPE_ROLES:
         return User.objects.filter(Q(pk=viewer.pk) | Q(team_id__in=team_ids_of(viewer)))
     return User.objects.filter(pk=viewer.pk)

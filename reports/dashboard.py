@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
-from accounts.visibility import TEAM_ROLES, sees_everything, team_ids_of
+from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.visibility import sees_everything, team_ids_of
 from clients.models import Activity, ActivityKind
 from clients.selectors import next_step_counts, next_step_list
 from core.money import money
@@ -102,7 +103,7 @@ class Dashboard:
 def _scope(viewer: User) -> tuple[str, list[int]]:
     if sees_everything(viewer):
         return "department", []
-    if viewer.role in TEAM_ROLES:
+    if viewer.role in TEAM_SCOPE_ROLES:
         team_ids = list(team_ids_of(viewer).values_list("pk", flat=True))
         if team_ids:
             return "team", team_ids

@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.visibility import TEAM_ROLES, VisibleQuerySet, team_ids_of, visibility_q
+from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.visibility import VisibleQuerySet, team_ids_of, visibility_q
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 7, "decimal_places": 2}
@@ -37,7 +38,7 @@ class ReportRowQuerySet(models.QuerySet):
         condition = visibility_q(user, "rep")
         if condition is None:
             return self
-        if user.is_authenticated and user.is_active and user.role in TEAM_ROLES:
+        if user.is_authenticated and user.is_active and user.role in TEAM_SCOPE_ROLES:
             condition |= Q(scope=Scope.TEAM, team_id__in=team_ids_of(user))
         return self.filter(condition)
 

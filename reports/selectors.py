@@ -8,7 +8,8 @@ import datetime
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
 
 from accounts.models import Team, User
-from accounts.visibility import TEAM_ROLES, sees_everything, team_ids_of
+from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.visibility import sees_everything, team_ids_of
 from deals.models import Deal, StageKind
 from reports.models import (
     AlertLevel,
@@ -69,7 +70,7 @@ def headline_scope(viewer: User, *, team: Team | None = None, person: User | Non
         return {"scope": Scope.TEAM, "team": team}
     if sees_everything(viewer):
         return {"scope": Scope.DEPARTMENT}
-    if viewer.role in TEAM_ROLES:
+    if viewer.role in TEAM_SCOPE_ROLES:
         team_id = team_ids_of(viewer).order_by("pk").values_list("pk", flat=True).first()
         if team_id is not None:
             return {"scope": Scope.TEAM, "team_id": team_id}

@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.visibility import TEAM_ROLES, VisibleQuerySet, team_ids_of, visibility_q
+from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.visibility import VisibleQuerySet, team_ids_of, visibility_q
 
 
 class PlanMetric(models.TextChoices):
@@ -80,7 +81,7 @@ class AllocationQuerySet(models.QuerySet):
         condition = visibility_q(user, "rep")
         if condition is None:
             return self
-        if user.is_authenticated and user.is_active and user.role in TEAM_ROLES:
+        if user.is_authenticated and user.is_active and user.role in TEAM_SCOPE_ROLES:
             # By the team the cell was allocated to, so a lead keeps seeing the plan of a
             # rep who has since moved on.
             condition |= Q(team_id__in=team_ids_of(user))

@@ -30,7 +30,8 @@ from django.db.models.functions import Coalesce, ExtractMonth, Round
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from accounts.visibility import TEAM_ROLES, sees_everything
+from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.visibility import sees_everything
 from deals.models import Deal, StageKind
 from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, PlanMetric
 
@@ -146,7 +147,7 @@ def plan_scopes_for(viewer) -> tuple[str, ...]:
     or assistant their team(s) and its reps, everybody else their own line."""
     if sees_everything(viewer):
         return SCOPES
-    if viewer.is_authenticated and viewer.is_active and viewer.role in TEAM_ROLES:
+    if viewer.is_authenticated and viewer.is_active and viewer.role in TEAM_SCOPE_ROLES:
         return (SCOPE_TEAM, SCOPE_REP)
     return (SCOPE_REP,)
 
@@ -419,7 +420,7 @@ def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:
             team_objects[cell.team_id] = cell.team
     # People who carry a quota but joined after the split still get an (empty) row.
     members = User.objects.visible_to(viewer).filter(is_active=True, role__in=PLAN_ROLES, team__isnull=False)
-    if viewer.role not in TEAM_ROLES and not sees_everything(viewer):
+    if viewer.role not in TEAM_SCOPE_ROLES and not sees_everything(viewer):
         members = members.filter(pk=viewer.pk)
     rep_team: dict[int, int] = {}
     for (_month, team_id, rep_id), _amount in amounts.items():

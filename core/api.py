@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,3 +35,23 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a record the requesting user may see: anything else reads as "does
+    not exist", exactly like a missing id, so an answer never tells that a hidden record
+    exists. ``model`` is a model class with a ``visible_to`` manager, or its
+    "app_label.Model" label (for a model of an app this one may not import)."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        model = self.model
+        if isinstance(model, str):
+            from django.apps import apps
+
+            model = apps.get_model(model)
+        return model.objects.visible_to(self.context["request"].user)

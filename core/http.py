@@ -1,0 +1,24 @@
+"""Small request helpers every app's pages share."""
+
+from __future__ import annotations
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request, fallback: str) -> str:
+    """The ``next`` the form or link carries when it points back into this site, else
+    ``fallback`` (never an open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def query_without(request, *names: str) -> str:
+    """The current query string less ``names`` (e.g. the page, to build export links)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("people/", views.staff_list, name="staff"),
+    path("people/export.<str:export_format>", views.staff_export, name="staff_export"),
 ]

@@ -1,0 +1,124 @@
+"""One table definition per list: the page and its export share columns, sorting is the
+API's ``?ordering=`` and is strict, pages and exports run a constant number of queries.
+Exercised through the people list, the first list built on core.tables."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from accounts.tables import StaffTable
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _names_in_order(page: str, names: list[str]) -> list[str]:
+    return sorted(names, key=page.index)
+
+
+@pytest.fixture
+def people(department):
+    return [
+        UserFactory(username=f"p{n}", first_name=first, last_name=last, role=Role.REP, team=department.north)
+        for n, (first, last) in enumerate([("Ann", "Zeta"), ("Bob", "Alpha"), ("Cid", "Mu")])
+    ]
+
+
+def test_the_list_sorts_by_the_apis_ordering_parameter_both_ways(client, department, people):
+    client.force_login(department.head)
+    names = [person.get_full_name() for person in people]
+    ascending = client.get(reverse("accounts:staff"), {"team": department.north.pk, "ordering": "name"})
+    descending = client.get(reverse("accounts:staff"), {"team": department.north.pk, "ordering": "-name"})
+    assert ascending.status_code == descending.status_code == 200
+    shown = list(names)
+    assert _names_in_order(ascending.content.decode(), shown) == ["Bob Alpha", "Cid Mu", "Ann Zeta"]
+    assert _names_in_order(descending.content.decode(), shown) == ["Ann Zeta", "Cid Mu", "Bob Alpha"]
+    assert 'aria-sort="descending"' in descending.content.decode()
+
+
+@pytest.mark.parametrize("ordering", [",", ",,name", "-", "nonexistent", "-password", "team__lead__password"])
+def test_a_bad_ordering_is_ignored_not_a_server_error(client, department, people, ordering):
+    client.force_login(department.head)
+    response = client.get(reverse("accounts:staff"), {"team": department.north.pk, "ordering": ordering})
+    assert response.status_code == 200
+    # the default order (by name) is used
+    page = response.content.decode()
+    assert _names_in_order(page, ["Ann Zeta", "Bob Alpha", "Cid Mu"]) == ["Bob Alpha", "Cid Mu", "Ann Zeta"]
+
+
+def test_the_csv_export_has_exactly_the_tables_columns_in_the_pages_order(client, department, people):
+    client.force_login(department.head)
+    response = client.get(
+        reverse("accounts:staff_export", args=["csv"]), {"team": department.north.pk, "ordering": "-name"}
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    table = StaffTable([])
+    assert rows[0] == [str(column.header) for column in table.columns.iterall()]
+    assert rows[0] == ["Name", "Username", "Role", "Team", "Territory", "E-mail", "Phone"]
+    north = {department.lead_north, department.rep_north, department.rep_north_2, department.sdr_north}
+    north |= {department.assistant_north, *people}  # the inactive rep is not listed
+    assert len(rows) - 1 == len(north)
+    by_username = {row[1]: row for row in rows[1:]}
+    assert by_username["p1"] == [
+        "Bob Alpha",
+        "p1",
+        "Sales rep",
+        "North",
+        "",
+        people[1].email,
+        people[1].phone,
+    ]
+
+
+def test_the_xlsx_export_holds_the_same_rows(client, department, people):
+    client.force_login(department.head)
+    response = client.get(reverse("accounts:staff_export", args=["xlsx"]), {"role": "analyst"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Name", "Username", "Role", "Team", "Territory", "E-mail", "Phone"]
+    assert [row[1] for row in values[1:]] == ["analyst"]
+
+
+def test_an_unknown_export_format_is_not_found(client, department):
+    client.force_login(department.head)
+    assert client.get(reverse("accounts:staff_export", args=["pdf"])).status_code == 404
+
+
+def test_the_export_shows_only_what_the_viewer_may_see(client, department):
+    client.force_login(department.rep_south)
+    response = client.get(reverse("accounts:staff_export", args=["csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert department.rep_south.username in text
+    assert department.rep_north.username not in text
+    assert department.head.username not in text
+
+
+def test_page_and_export_run_a_constant_number_of_queries(client, department, django_assert_num_queries):
+    client.force_login(department.head)
+
+    def rows_on_page() -> int:
+        response = client.get(reverse("accounts:staff"), {"ordering": "-name"})
+        assert response.status_code == 200
+        return response.content.decode().count("data-row=")
+
+    def exported_rows() -> int:
+        response = client.get(reverse("accounts:staff_export", args=["csv"]))
+        assert response.status_code == 200
+        return len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) - 1
+
+    # 13 active people in the department fixture
+    with django_assert_num_queries(5):  # session, user, team choices of the filter, count, page
+        assert rows_on_page() == 13
+    with django_assert_num_queries(3):  # session, user, the rows
+        assert exported_rows() == 13
+    UserFactory.create_batch(60, team=department.north)
+    with django_assert_num_queries(5):
+        assert rows_on_page() == 50  # one page
+    with django_assert_num_queries(3):
+        assert exported_rows() == 73

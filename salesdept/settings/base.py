@@ -107,6 +107,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several people at once: write-ahead logging lets readers
+    # go on while one writes, IMMEDIATE transactions take the write lock up front (no
+    # deadlock between two readers upgrading), and a writer waits up to 20 s for the lock
+    # instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The CRM's queries are short; PostgreSQL's JIT compilation cost more than it saved on
     # the board and warning queries at department scale (measured with EXPLAIN ANALYZE).

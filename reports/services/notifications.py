@@ -69,7 +69,7 @@ def _render_email(notification: Notification, language: str) -> EmailMultiAltern
         "deal": installment.deal,
         "client": alert.client,
         "owner": installment.deal.owner,
-        "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
+        "site_url": settings.SITE_URL,
     }
     with translation.override(language):
         subject = " ".join(render_to_string("reports/email/alert_subject.txt", context).split())

@@ -176,6 +176,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "salesdept <noreply@localhost>")
+# Where people reach the site: links in e-mails are absolute from here. Production must set
+# it (a deploy check says so); a laptop uses the address `make run` serves.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery: a real broker when CELERY_BROKER_URL is set, otherwise in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -198,3 +198,10 @@ def test_an_alert_reopens_when_the_installment_falls_overdue_again(department, i
     alerts_refresh(today=day(32))
     alert.refresh_from_db()
     assert (alert.level, alert.days_overdue, alert.escalated_on) == (AlertLevel.ESCALATED, 32, day(32))
+
+
+def test_alert_e_mails_link_to_the_alert_with_an_absolute_address(department, installment, settings):
+    settings.SITE_URL = "https://crm.example.com"
+    alerts_refresh(today=day(1))
+    alert = OverdueAlert.objects.get()
+    assert f"https://crm.example.com/reports/alerts/{alert.pk}/" in mail.outbox[0].body

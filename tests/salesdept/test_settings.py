@@ -58,7 +58,14 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_check_deploy_is_clean_with_real_values():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=REAL_KEY)
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=REAL_KEY,
+        SITE_URL="https://crm.example.com",
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -128,3 +135,10 @@ def test_celery_is_configured_for_json_and_time_limits():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_time_limit > app.conf.task_soft_time_limit > 0
+
+
+def test_check_deploy_refuses_a_missing_or_relative_site_url():
+    for value in ("", "/crm", "crm.example.com"):
+        result = run_manage("check", "--deploy", SECRET_KEY=REAL_KEY, SITE_URL=value)
+        assert result.returncode != 0
+        assert "core.E001" in result.stderr + result.stdout

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.filters import UserFilter
 from accounts.forms import ApiTokenForm, LockoutAuthenticationForm
 from accounts.selectors import api_token_list, user_list
-from accounts.services import LoginLocked, sign_in_lock_seconds_left, api_token_create, api_token_revoke
+from accounts.services import LoginLocked, api_token_create, api_token_revoke, sign_in_lock_seconds_left
 
 
 class LoginView(auth_views.LoginView):

@@ -1,4 +1,4 @@
-from accounts.models import Team, User
+from accounts.models import ApiToken, Team, User
 
 
 def user_list(*, viewer: User):
@@ -7,3 +7,8 @@ def user_list(*, viewer: User):
 
 def team_list(*, viewer: User):
     return Team.objects.visible_to(viewer).select_related("lead")
+
+
+def api_token_list(*, user: User):
+    """The user's own API tokens, newest first (revoked and expired ones included, marked)."""
+    return ApiToken.objects.filter(user=user)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import math
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, Team, Territory, User
+from accounts.models import ApiToken, Role, Team, Territory, User
 
 
 @dataclass(frozen=True)
 class LoginLocked(Exception):
     seconds_left: int
+    # True when the wrong password just given is the one that set the lock.
+    set_by_this_attempt: bool = False
 
     def message(self) -> str:
         minutes = max(1, (self.seconds_left + 59) // 60)
@@ -26,60 +33,100 @@ class LoginLocked(Exception):
         ) % {"minutes": minutes}
 
 
-def _keys(username: str, address: str | None) -> list[str]:
-    keys = ["login-fail:user:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()]
-    if address:
-        keys.append("login-fail:addr:" + address)
-    return keys
+def sign_in_failure_limit(request, credentials) -> int:
+    """AXES_FAILURE_LIMIT: read LOGIN_FAILURE_LIMIT when asked, so it stays the one setting."""
+    return settings.LOGIN_FAILURE_LIMIT
 
 
-def _lock_key(key: str) -> str:
-    return key.replace("login-fail:", "login-lock:", 1)
+def sign_in_cool_off(request) -> timedelta:
+    """AXES_COOLOFF_TIME: read LOGIN_LOCKOUT_SECONDS when asked, so it stays the one setting."""
+    return timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
 
 
-def login_lock_check(*, username: str, address: str | None) -> None:
-    """Raise LoginLocked while the username or the address is locked out."""
-    import time
+def sign_in_lock_seconds_left(*, request, username: str) -> int:
+    """Seconds until the lock on this username and client address ends: it runs for
+    AXES_COOLOFF_TIME from the failure that set it (failures during a lock are not recorded)."""
+    from axes.helpers import get_client_parameters, get_cool_off
+    from axes.models import AccessAttempt
 
-    now = time.time()
-    for key in _keys(username, address):
-        locked_until = cache.get(_lock_key(key))
-        if locked_until and locked_until > now:
-            raise LoginLocked(seconds_left=int(locked_until - now))
-
-
-def login_failure_record(*, username: str, address: str | None) -> None:
-    import time
-
-    limit = settings.LOGIN_FAILURE_LIMIT
-    window = settings.LOGIN_LOCKOUT_SECONDS
-    for key in _keys(username, address):
-        cache.add(key, 0, timeout=window)
-        try:
-            failures = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window)
-            failures = 1
-        # An address is shared by a whole office, so it gets more room than one username.
-        key_limit = limit if ":user:" in key else limit * 4
-        if failures >= key_limit:
-            cache.set(_lock_key(key), time.time() + window, timeout=window)
-            cache.delete(key)
+    cool_off = get_cool_off(request)
+    if cool_off is None:
+        return 0
+    attempts = AccessAttempt.objects.none()
+    for condition in get_client_parameters(
+        username, request.axes_ip_address, request.axes_user_agent, request, {"username": username}
+    ):
+        attempts |= AccessAttempt.objects.filter(**condition)
+    last_failure = attempts.aggregate(last=Max("attempt_time"))["last"]
+    if last_failure is None:
+        return int(cool_off.total_seconds())
+    return max(1, math.ceil((last_failure + cool_off - timezone.now()).total_seconds()))
 
 
-def login_success_record(*, username: str, address: str | None) -> None:
-    cache.delete(_keys(username, None)[0])
+def sign_in_authenticate(*, request: HttpRequest, username: str, password: str) -> User | None:
+    """authenticate() under the sign-in lockout (django-axes, see the settings block): raises
+    LoginLocked when this username is locked from this client address, including when this
+    very failure set the lock. The caller renders LoginLocked itself; the request is marked so
+    that axes' middleware leaves that response alone (accounts.views.sign_in_locked_response).
+    Expects the Django HttpRequest (a DRF view passes request._request)."""
+    # AxesStandaloneBackend puts an "error" into response_context when the pair was already
+    # locked before this attempt (the password was then not even checked).
+    locked_before: dict = {}
+    user = authenticate(request, username=username, password=password, response_context=locked_before)
+    if getattr(request, "axes_locked_out", False):
+        request.sign_in_lock_answered = True
+        raise LoginLocked(
+            seconds_left=sign_in_lock_seconds_left(request=request, username=username),
+            set_by_this_attempt="error" not in locked_before,
+        )
+    return user
 
 
-def throttled_authenticate(*, request, username: str, password: str) -> User | None:
-    """authenticate() guarded by the login throttle; raises LoginLocked when locked."""
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
-    login_lock_check(username=username, address=address)
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        login_failure_record(username=username, address=address)
-    else:
-        login_success_record(username=username, address=address)
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedApiToken:
+    token: ApiToken
+    key: str
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> IssuedApiToken:
+    """A new token for the user; the key is returned here once and only its hash is kept."""
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=api_token_hash(key),
+        key_prefix=key[:8],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return IssuedApiToken(token=token, key=key)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke one token (its owner asked); revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+@transaction.atomic
+def api_tokens_revoke_for_user(*, user: User) -> int:
+    """Revoke every live token of the user: their password changed or they were deactivated."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate a user: they can no longer sign in, and their API tokens stop working."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active", "updated_at"])
+    api_tokens_revoke_for_user(user=user)
     return user
 
 

@@ -1,11 +1,17 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.filters import UserFilter
-from accounts.forms import ThrottledAuthenticationForm
-from accounts.selectors import user_list
+from accounts.forms import ApiTokenForm, LockoutAuthenticationForm
+from accounts.selectors import api_token_list, user_list
+from accounts.services import LoginLocked, api_token_create, api_token_revoke, sign_in_lock_seconds_left
 from accounts.tables import StaffTable
 from core.http import query_without
 from core.tables import export_table, table_for_request
@@ -13,7 +19,7 @@ from core.tables import export_table, table_for_request
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = LockoutAuthenticationForm
     redirect_authenticated_user = True
 
 
@@ -52,3 +58,57 @@ def staff_export(request, export_format: str):
     filterset = _staff_filter(request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return export_table(StaffTable, request, queryset, export_format)
+
+
+def sign_in_locked_response(request, original_response, credentials):
+    """AXES_LOCKOUT_CALLABLE: what a locked sign-in answers. The login page and the token
+    endpoint already answered with their own message (the form error; 429 JSON), so theirs
+    stands; anything else that signs in (the admin's login page) gets the same message on a
+    page of its own, 429 with Retry-After."""
+    if getattr(request, "sign_in_lock_answered", False):
+        return original_response
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    locked = LoginLocked(seconds_left=sign_in_lock_seconds_left(request=request, username=username))
+    response = render(
+        request,
+        "registration/locked.html",
+        {"message": locked.message(), "login_url": reverse("accounts:login")},
+        status=429,
+    )
+    response["Retry-After"] = str(locked.seconds_left)
+    return response
+
+
+@login_required
+def api_token_list_page(request):
+    """The user's own API tokens: create one (its key shown once), see and revoke them."""
+    issued_key = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            issued = api_token_create(user=request.user, name=form.cleaned_data["name"])
+            issued_key = issued.key
+            form = ApiTokenForm()
+    else:
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "tokens": api_token_list(user=request.user),
+            "issued_key": issued_key,
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, pk: int):
+    token = api_token_list(user=request.user).filter(pk=pk).first()
+    if token is None:
+        raise Http404(_("No such token."))
+    api_token_revoke(token=token)
+    return redirect("accounts:api_tokens")

@@ -24,7 +24,7 @@ def _fresh_query_log():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Login throttling lives in the cache; tests must not inherit each other's failures."""
+    """Tests must not inherit each other's cached values (sign-in lockout lives in the database)."""
     cache.clear()
     yield
     cache.clear()
@@ -92,11 +92,17 @@ def api_client() -> APIClient:
 @pytest.fixture
 def api_as(api_client):
     """An API client authenticated as the given user (token auth, as REST clients use it)."""
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
+    from accounts.services import api_token_create
 
     def login(user: User) -> APIClient:
-        token, _ = Token.objects.get_or_create(user=user)
-        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        issued = api_token_create(user=user, name="tests")
+        # A token in steady use: its last_used_at is recent, so requests do not write it (it
+        # is written at most every few minutes); query counts then measure the request alone.
+        ApiToken.objects.filter(pk=issued.token.pk).update(last_used_at=timezone.now())
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
         return api_client
 
     return login

@@ -53,3 +53,14 @@ X_FRAME_OPTIONS = "DENY"
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("CELERY_BROKER_URL", "")
 if CACHE_URL.startswith("redis"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+
+# The sign-in lockout (django-axes) keeps its failure counts in the database, which every
+# worker and machine shares, so it does not need a shared cache. Were it switched to a
+# cache-based handler, a per-process cache would count per worker: refuse that.
+if AXES_HANDLER != "axes.handlers.database.AxesDatabaseHandler" and (  # noqa: F405
+    CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"  # noqa: F405
+):
+    raise ImproperlyConfigured(
+        "The sign-in lockout needs a cache shared by all workers (set CACHE_URL to Redis) "
+        "or axes' database handler."
+    )

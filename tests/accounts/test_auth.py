@@ -1,10 +1,11 @@
-"""Sign-in pages, login throttling and API token auth."""
+"""Sign-in pages, the sign-in lockout and API token auth."""
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.services import api_token_hash
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,18 +134,23 @@ def test_token_endpoint_issues_a_token_that_authenticates(api_client):
         "/api/v1/auth/token/", {"username": "rep1", "password": PASSWORD}, format="json"
     )
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    token = ApiToken.objects.get(user=user)
+    assert response.json() == {"token": response.json()["token"], "expires": response.json()["expires"]}
+    assert token.key_hash == api_token_hash(response.json()["token"])
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     me = api_client.get("/api/v1/users/")
     assert me.status_code == 200
     assert [row["username"] for row in me.json()["results"]] == ["rep1"]
 
 
-def test_token_endpoint_returns_the_same_token_twice(api_client):
+def test_token_endpoint_issues_a_new_token_each_time_and_both_work(api_client):
     UserFactory(username="rep1")
     first = api_client.post("/api/v1/auth/token/", {"username": "rep1", "password": PASSWORD}, format="json")
     second = api_client.post("/api/v1/auth/token/", {"username": "rep1", "password": PASSWORD}, format="json")
-    assert first.json()["token"] == second.json()["token"]
+    assert first.json()["token"] != second.json()["token"]
+    for key in (first.json()["token"], second.json()["token"]):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api_client.get("/api/v1/users/").status_code == 200
 
 
 def test_token_endpoint_rejects_wrong_credentials_with_400(api_client):
@@ -152,7 +158,7 @@ def test_token_endpoint_rejects_wrong_credentials_with_400(api_client):
     response = api_client.post("/api/v1/auth/token/", {"username": "rep1", "password": "bad"}, format="json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Wrong username or password."]}
-    assert Token.objects.count() == 0
+    assert ApiToken.objects.count() == 0
 
 
 def test_token_endpoint_reports_missing_fields(api_client):
@@ -172,7 +178,7 @@ def test_token_endpoint_is_throttled_like_the_login_page(api_client):
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.json()["non_field_errors"][0]
     assert int(response["Retry-After"]) > 0
-    assert Token.objects.count() == 0
+    assert ApiToken.objects.count() == 0
 
 
 @pytest.mark.parametrize("path", ["/api/v1/users/", "/api/v1/teams/", "/api/v1/users/1/"])

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from accounts.models import Territory, User
 from accounts.visibility import can_write
-from clients import selectors, services
+from clients import rules, selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
 from core.filters import check_date_in_range
@@ -250,7 +250,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         return ClientDetailSerializer(fresh, context=self.get_serializer_context()).data
 
     def create(self, request, *args, **kwargs):
-        services.ensure_can_add_clients(request.user)
+        rules.ensure_can_add_clients(request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         client = services.client_create(by=request.user, **serializer.validated_data)
@@ -280,7 +280,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         """An SDR hands a qualified lead over to a rep or account manager of the team
         (`{"to": user_id}`): the rep owns it from now on, as a prospect."""
         client = self.get_object()
-        services.ensure_can_hand_over(request.user, client)
+        rules.ensure_can_hand_over(request.user, client)
         serializer = HandOverSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         client = services.client_hand_over(client=client, to=serializer.validated_data["to"], by=request.user)
@@ -324,7 +324,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         """Import clients from a CSV or XLSX file (multipart field `file`; columns as in the
         page's template). All rows or nothing: 201 with the number created, or 400 listing
         every bad row."""
-        services.ensure_can_add_clients(request.user)
+        rules.ensure_can_add_clients(request.user)
         upload = request.FILES.get("file")
         if upload is None:
             return Response(

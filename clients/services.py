@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -17,11 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import Role, User
-from accounts.visibility import can_write, ensure_can_write, get_visible_or_404, may_own, writability_q
+from accounts.models import User
+from accounts.roles import QUOTA_CARRYING_ROLES
+from accounts.visibility import can_write, ensure_can_write
 from clients.imports import IMPORT_KEYS, ImportFileError, ImportRow, read_import_file
 from clients.models import (
-    OWNER_ROLES,
     STATUS_MOVES,
     Activity,
     ActivityKind,
@@ -35,6 +35,14 @@ from clients.models import (
     Tier,
     normalize_name,
     normalize_tax_id,
+)
+from clients.rules import (
+    assignable_owner_check,
+    ensure_can_add_clients,
+    ensure_can_hand_over,
+    ensure_can_reassign,
+    ensure_can_write_client_records,
+    may_hand_over_outside_teams,
 )
 from core.filters import check_date_in_range
 
@@ -123,64 +131,6 @@ def duplicate_message(
     if by_tax_id:
         return _("A client with this tax id already exists: %(name)s.") % {"name": duplicate.name}
     return _("A client with this name already exists: %(name)s.") % {"name": duplicate.name}
-
-
-def ensure_can_add_clients(user: User) -> None:
-    """Assistants and analysts see clients but never create them."""
-    if not may_own(user, user, model=Client):
-        raise PermissionDenied(_("You may not create clients."))
-
-
-def assignable_owner_check(*, by: User, owner: User | None) -> None:
-    """ValidationError on ``owner`` unless ``by`` may give a client to ``owner``. Names the
-    person only when ``by`` may see them: a hidden colleague reads like nobody at all."""
-    if owner is not None and not User.objects.visible_to(by).filter(pk=owner.pk).exists():
-        raise ValidationError({"owner": _("Choose someone you may assign clients to.")})
-    if owner is None or not owner.is_active:
-        raise ValidationError({"owner": _("Choose an active member of staff.")})
-    if owner.role not in OWNER_ROLES:
-        raise ValidationError({"owner": _("%(name)s cannot own clients.") % {"name": owner.full_name}})
-    if not may_own(by, owner, model=Client):
-        raise ValidationError(
-            {"owner": _("You may not assign clients to %(name)s.") % {"name": owner.full_name}}
-        )
-
-
-def may_reassign(user: User) -> bool:
-    """Handing clients over is a manager's decision: a lead (within the team) or the head."""
-    return user.role in (Role.HEAD, Role.LEAD)
-
-
-def ensure_can_reassign(user: User, client: Client) -> None:
-    """404 when the client is hidden, PermissionDenied unless ``user`` may hand it over."""
-    ensure_can_write(user, client)
-    if not may_reassign(user):
-        raise PermissionDenied(_("Only a team lead or the head of sales may reassign clients."))
-
-
-def ensure_can_write_client_records(user: User, client: Client) -> Client:
-    """Contacts and activities follow their client, and assistants may keep them for their
-    team: 404 when the client is hidden from ``user``, PermissionDenied when read-only."""
-    client = get_visible_or_404(Client.objects.all(), user, pk=client.pk)
-    condition = client_records_writability_q(user)
-    writable = Client.objects.filter(pk=client.pk)
-    if condition is not None:
-        writable = writable.filter(condition)
-    if not writable.exists():
-        raise PermissionDenied(_("You may not change this client's contacts and activities."))
-    return client
-
-
-def client_records_writability_q(user: User):
-    """The clients whose contacts and activities ``user`` may keep, as a filter on Client
-    (None: all). Contacts and activities declare who writes them; this reads their rule
-    from the client's side."""
-    return writability_q(
-        user,
-        "owner",
-        assistant_may_write=Activity.assistant_may_write,
-        sdr_writable=Client.sdr_writable,
-    )
 
 
 def _choice(errors: dict, field: str, value: str, choices) -> None:
@@ -412,30 +362,15 @@ def client_status_move(*, by: User, client: Client, status: str) -> Client:
     return client
 
 
-HAND_OVER_ROLES = (Role.REP, Role.ACCOUNT_MANAGER)
-
-
-def may_hand_over(user: User) -> bool:
-    """An SDR hands their own qualified leads over; their team lead and the head may too."""
-    return user.role == Role.SDR or may_reassign(user)
-
-
 def hand_over_candidates(*, by: User, client: Client):
     """Whom ``by`` may hand ``client`` (a lead) over to: the active reps and account managers
     of its owner's team, among the people ``by`` sees. A lead owned by someone without a
     team goes to any rep or account manager, and only the head decides that."""
-    people = User.objects.visible_to(by).filter(is_active=True, role__in=HAND_OVER_ROLES)
+    people = User.objects.visible_to(by).filter(is_active=True, role__in=QUOTA_CARRYING_ROLES)
     people = people.exclude(pk=client.owner_id).select_related("team")
     if client.owner.team_id is not None:
         return people.filter(team_id=client.owner.team_id)
-    return people if by.role == Role.HEAD else people.none()
-
-
-def ensure_can_hand_over(user: User, client: Client) -> None:
-    """404 when the client is hidden, PermissionDenied unless ``user`` may hand it over."""
-    ensure_can_write(user, client)
-    if not may_hand_over(user):
-        raise PermissionDenied(_("Only an SDR, their team lead or the head hands a lead over."))
+    return people if may_hand_over_outside_teams(by) else people.none()
 
 
 @transaction.atomic

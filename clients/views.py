@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.visibility import ensure_can_write, get_visible_or_404, may_own, sees_only_own
-from clients import selectors, services
+from clients import rules, selectors, services
 from clients.filters import ClientFilter, NextStepFilter
 from clients.forms import (
     ActivityLogForm,
@@ -157,7 +157,7 @@ def client_export(request, export_format: str):
 
 
 def _activity_panel_context(request, client, *, form=None, permissions=None):
-    permissions = permissions or selectors.client_permissions(viewer=request.user, client=client)
+    permissions = permissions or rules.client_permissions(viewer=request.user, client=client)
     timeline = Paginator(
         selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
     ).get_page(1)
@@ -178,7 +178,7 @@ def _activity_panel_context(request, client, *, form=None, permissions=None):
 @require_GET
 def client_detail(request, pk: int):
     client = selectors.client_get(viewer=request.user, pk=pk)
-    permissions = selectors.client_permissions(viewer=request.user, client=client)
+    permissions = rules.client_permissions(viewer=request.user, client=client)
     context = _activity_panel_context(request, client, permissions=permissions)
     context.update(
         {
@@ -196,7 +196,7 @@ def client_detail(request, pk: int):
 def client_timeline(request, pk: int):
     """Older entries of the timeline, a page at a time (the "show older" button)."""
     client = selectors.client_get(viewer=request.user, pk=pk)
-    permissions = selectors.client_permissions(viewer=request.user, client=client)
+    permissions = rules.client_permissions(viewer=request.user, client=client)
     timeline = Paginator(
         selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
     ).get_page(request.GET.get("page"))
@@ -252,7 +252,7 @@ def activity_log(request, pk: int):
 def client_create(request):
     if not may_own(request.user, request.user, model=Client):
         raise PermissionDenied(_("You may not create clients."))
-    owners = selectors.assignable_owners(viewer=request.user)
+    owners = rules.assignable_owners(viewer=request.user)
     form = ClientForm(_posted(request), owners=owners, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -296,8 +296,8 @@ def client_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def client_reassign(request, pk: int):
     client = get_visible_or_404(Client.objects.select_related("owner"), request.user, pk=pk)
-    services.ensure_can_reassign(request.user, client)
-    owners = selectors.assignable_owners(viewer=request.user).exclude(pk=client.owner_id)
+    rules.ensure_can_reassign(request.user, client)
+    owners = rules.assignable_owners(viewer=request.user).exclude(pk=client.owner_id)
     form = ReassignForm(_posted(request), owners=owners)
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,7 +324,7 @@ def client_reassign(request, pk: int):
 def client_hand_over(request, pk: int):
     """An SDR hands a qualified lead over to a rep of the team."""
     client = get_visible_or_404(Client.objects.select_related("owner"), request.user, pk=pk)
-    services.ensure_can_hand_over(request.user, client)
+    rules.ensure_can_hand_over(request.user, client)
     form = HandOverForm(
         _posted(request), candidates=services.hand_over_candidates(by=request.user, client=client)
     )
@@ -405,7 +405,7 @@ def client_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk: int):
     client = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
-    services.ensure_can_write_client_records(request.user, client)
+    rules.ensure_can_write_client_records(request.user, client)
     form = ContactForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

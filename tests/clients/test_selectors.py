@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from clients import selectors, services
+from clients import rules, selectors, services
 from clients.filters import ClientFilter, ContactFilter
 from clients.models import Client
 from tests.clients.conftest import CLIENTS_SEEN
@@ -94,7 +94,7 @@ def test_client_timeline_is_newest_first(department, book):
     ],
 )
 def test_client_permissions(department, book, viewer, change, records, reassign):
-    permissions = selectors.client_permissions(viewer=getattr(department, viewer), client=book.north)
+    permissions = rules.client_permissions(viewer=getattr(department, viewer), client=book.north)
     assert (permissions.change, permissions.records, permissions.reassign) == (change, records, reassign)
 
 
@@ -110,7 +110,7 @@ def test_client_permissions(department, book, viewer, change, records, reassign)
     ],
 )  # fmt: skip
 def test_assignable_owners(department, viewer, expected):
-    people = selectors.assignable_owners(viewer=getattr(department, viewer))
+    people = rules.assignable_owners(viewer=getattr(department, viewer))
     assert {person.username for person in people} == expected
 
 

@@ -15,7 +15,7 @@ from clients.models import (
     Source,
     Tier,
 )
-from clients.services import CLIENT_DETAIL_FIELDS
+from clients.services.clients import CLIENT_DETAIL_FIELDS
 from core.filters import check_date_in_range
 
 

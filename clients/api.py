@@ -24,6 +24,7 @@ from accounts.visibility import can_write
 from clients import rules, selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
+from core.api import VisibleRelatedField
 from core.filters import check_date_in_range
 
 
@@ -35,20 +36,6 @@ class MayChangeObject(BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return request.method in SAFE_METHODS or can_write(request.user, obj)
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference to a record the requesting user may see: anything else reads as
-    "does not exist", exactly like a missing id."""
-
-    def __init__(self, model_label: str, **kwargs):
-        self.model_label = model_label
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        from django.apps import apps
-
-        return apps.get_model(self.model_label).objects.visible_to(self.context["request"].user)
 
 
 # --------------------------------------------------------------------------- serializers
@@ -149,7 +136,7 @@ class ClientDetailSerializer(ClientSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
-    client = VisibleRelatedField("clients.Client", help_text=_("Set on creation; a contact does not move."))
+    client = VisibleRelatedField(Client, help_text=_("Set on creation; a contact does not move."))
     client_name = serializers.CharField(source="client.name", read_only=True)
 
     class Meta:
@@ -171,9 +158,9 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    client = VisibleRelatedField("clients.Client", help_text=_("Set on creation; an activity does not move."))
+    client = VisibleRelatedField(Client, help_text=_("Set on creation; an activity does not move."))
     client_name = serializers.CharField(source="client.name", read_only=True)
-    contact = VisibleRelatedField("clients.Contact", required=False, allow_null=True)
+    contact = VisibleRelatedField(Contact, required=False, allow_null=True)
     deal = VisibleRelatedField("deals.Deal", required=False, allow_null=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Who logged it."))
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)

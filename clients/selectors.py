@@ -42,16 +42,31 @@ def client_contacts(*, client: Client) -> QuerySet[Contact]:
     return client.contacts.order_by("-is_decision_maker", "name", "pk")
 
 
+def linked_deals(*, viewer: User) -> QuerySet:
+    """The deals ``viewer`` sees, as candidates for an activity's deal link.
+
+    Activity.deal is the one edge from clients up to deals: a lazy "deals.Deal" foreign key
+    the data needs (an activity may be about a deal). Python code in clients never imports
+    deals (apps import one way, core ← accounts ← clients ← deals ...), so the deal model is
+    reached through that relation, and its own ``visible_to`` decides what the viewer sees:
+    the same rule as everywhere, without clients knowing anything else about deals."""
+    deal_model = Activity._meta.get_field("deal").related_model
+    return deal_model.objects.visible_to(viewer)
+
+
+def client_linked_deals(*, viewer: User, client: Client) -> QuerySet:
+    """The client's deals ``viewer`` sees: the choices of an activity's deal link."""
+    return linked_deals(viewer=viewer).filter(client=client)
+
+
 def client_timeline(*, viewer: User, client: Client) -> QuerySet[Activity]:
     """Everything done with the client, newest first. ``deal_visible`` says whether the
     viewer may see the activity's deal (a subquery, so the page stays one query): a deal
     of a former owner is neither linked nor named."""
-    from deals.models import Deal
-
     return (
         Activity.objects.filter(client=client)
         .select_related("owner", "contact", "deal")
-        .annotate(deal_visible=Exists(Deal.objects.visible_to(viewer).filter(pk=OuterRef("deal_id"))))
+        .annotate(deal_visible=Exists(linked_deals(viewer=viewer).filter(pk=OuterRef("deal_id"))))
         .order_by("-occurred_at", "-pk")
     )
 
@@ -61,18 +76,6 @@ def client_open_next_steps(*, client: Client) -> QuerySet[Activity]:
         Activity.objects.filter(OPEN_NEXT_STEP, client=client)
         .select_related("owner", "contact")
         .order_by("next_step_due", "occurred_at", "pk")
-    )
-
-
-def client_deals(*, viewer: User, client: Client):
-    """The client's deals the viewer may see, open ones first; renewal date = service end."""
-    from deals.models import Deal
-
-    return (
-        Deal.objects.visible_to(viewer)
-        .filter(client=client)
-        .select_related("stage", "owner")
-        .order_by("stage__kind", "-created_at", "-pk")
     )
 
 

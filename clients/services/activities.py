@@ -12,16 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.visibility import ensure_can_write
-from clients.models import (
-    Activity,
-    ActivityKind,
-    Client,
-    Contact,
-    Direction,
-)
-from clients.rules import (
-    ensure_can_write_client_records,
-)
+from clients.models import Activity, ActivityKind, Client, Contact, Direction
+from clients.rules import ensure_can_write_client_records
+from clients.selectors import linked_deals
 from core.filters import check_date_in_range
 
 MAX_ACTIVITY_MINUTES = 24 * 60
@@ -43,8 +36,6 @@ def _activity_errors(
     occurred_at: datetime.datetime | None,
     outcome: str,
 ) -> dict[str, str]:
-    from deals.models import Deal
-
     errors: dict[str, str] = {}
     if kind not in ActivityKind.values:
         errors["kind"] = _("Choose a valid kind of activity.")
@@ -53,7 +44,8 @@ def _activity_errors(
     if contact is not None and contact.client_id != client.pk:
         errors["contact"] = _("This contact belongs to another client.")
     if deal is not None:
-        if not Deal.objects.visible_to(by).filter(pk=deal.pk).exists():
+        # Through the Activity.deal relation, not an import of deals (see linked_deals).
+        if not linked_deals(viewer=by).filter(pk=deal.pk).exists():
             # Worded like the form's answer to a made-up id: a hidden deal does not exist.
             errors["deal"] = _("Select a valid choice. That choice is not one of the available choices.")
         elif deal.client_id != client.pk:

@@ -10,11 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clients.models import (
-    Client,
-    normalize_name,
-    normalize_tax_id,
-)
+from clients.models import Client, normalize_name, normalize_tax_id
 
 _TAX_ID_ALLOWED = re.compile(r"^[0-9A-Za-z\s./-]+$")
 

@@ -14,16 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import QUOTA_CARRYING_ROLES
 from accounts.visibility import can_write, ensure_can_write
-from clients.models import (
-    STATUS_MOVES,
-    Client,
-    ClientStatus,
-    Contact,
-    Industry,
-    Segment,
-    Source,
-    Tier,
-)
+from clients.models import STATUS_MOVES, Client, ClientStatus, Contact, Industry, Segment, Source, Tier
 from clients.rules import (
     assignable_owner_check,
     ensure_can_add_clients,

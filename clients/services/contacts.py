@@ -12,13 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.visibility import ensure_can_write
-from clients.models import (
-    Client,
-    Contact,
-)
-from clients.rules import (
-    ensure_can_write_client_records,
-)
+from clients.models import Client, Contact
+from clients.rules import ensure_can_write_client_records
 
 CONTACT_FIELDS = ("name", "position", "phone", "email", "is_decision_maker", "notes")
 

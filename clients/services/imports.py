@@ -16,19 +16,8 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Territory, User
 from clients.imports import IMPORT_KEYS, ImportFileError, ImportRow, read_import_file
-from clients.models import (
-    Client,
-    ClientStatus,
-    Contact,
-    Industry,
-    Segment,
-    Source,
-    Tier,
-)
-from clients.rules import (
-    assignable_owner_check,
-    ensure_can_add_clients,
-)
+from clients.models import Client, ClientStatus, Contact, Industry, Segment, Source, Tier
+from clients.rules import assignable_owner_check, ensure_can_add_clients
 from clients.services.checks import duplicate_message, name_key, same_company, tax_id_clean
 from clients.services.contacts import contact_cleaned, contact_errors
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from clients import rules, selectors, services
 from clients.filters import ClientFilter, ContactFilter
 from clients.models import Client
+from deals.panels import client_deals
 from tests.clients.conftest import CLIENTS_SEEN
 from tests.factories import ActivityFactory, ClientFactory, ContactFactory, DealFactory, IndustryFactory
 
@@ -64,10 +65,8 @@ def test_client_get_gives_404_outside_the_scope(department, book):
 def test_client_deals_only_those_the_viewer_sees(department, book):
     own = DealFactory(client=book.north, owner=department.rep_north, title="Own deal")
     DealFactory(client=book.north, owner=department.rep_north_2, title="Colleague's deal")
-    assert list(selectors.client_deals(viewer=department.rep_north, client=book.north)) == [own]
-    assert {
-        deal.title for deal in selectors.client_deals(viewer=department.lead_north, client=book.north)
-    } == {
+    assert list(client_deals(viewer=department.rep_north, client=book.north)) == [own]
+    assert {deal.title for deal in client_deals(viewer=department.lead_north, client=book.north)} == {
         "Own deal",
         "Colleague's deal",
     }

@@ -21,9 +21,10 @@ from rest_framework.response import Response
 
 from accounts.models import Territory, User
 from accounts.visibility import can_write
-from clients import selectors, services
+from clients import rules, selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
+from core.api import VisibleRelatedField
 from core.filters import check_date_in_range
 
 
@@ -35,20 +36,6 @@ class MayChangeObject(BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return request.method in SAFE_METHODS or can_write(request.user, obj)
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference to a record the requesting user may see: anything else reads as
-    "does not exist", exactly like a missing id."""
-
-    def __init__(self, model_label: str, **kwargs):
-        self.model_label = model_label
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        from django.apps import apps
-
-        return apps.get_model(self.model_label).objects.visible_to(self.context["request"].user)
 
 
 # --------------------------------------------------------------------------- serializers
@@ -149,7 +136,7 @@ class ClientDetailSerializer(ClientSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
-    client = VisibleRelatedField("clients.Client", help_text=_("Set on creation; a contact does not move."))
+    client = VisibleRelatedField(Client, help_text=_("Set on creation; a contact does not move."))
     client_name = serializers.CharField(source="client.name", read_only=True)
 
     class Meta:
@@ -171,9 +158,9 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    client = VisibleRelatedField("clients.Client", help_text=_("Set on creation; an activity does not move."))
+    client = VisibleRelatedField(Client, help_text=_("Set on creation; an activity does not move."))
     client_name = serializers.CharField(source="client.name", read_only=True)
-    contact = VisibleRelatedField("clients.Contact", required=False, allow_null=True)
+    contact = VisibleRelatedField(Contact, required=False, allow_null=True)
     deal = VisibleRelatedField("deals.Deal", required=False, allow_null=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Who logged it."))
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
@@ -250,7 +237,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         return ClientDetailSerializer(fresh, context=self.get_serializer_context()).data
 
     def create(self, request, *args, **kwargs):
-        services.ensure_can_add_clients(request.user)
+        rules.ensure_can_add_clients(request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         client = services.client_create(by=request.user, **serializer.validated_data)
@@ -280,7 +267,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         """An SDR hands a qualified lead over to a rep or account manager of the team
         (`{"to": user_id}`): the rep owns it from now on, as a prospect."""
         client = self.get_object()
-        services.ensure_can_hand_over(request.user, client)
+        rules.ensure_can_hand_over(request.user, client)
         serializer = HandOverSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         client = services.client_hand_over(client=client, to=serializer.validated_data["to"], by=request.user)
@@ -324,7 +311,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         """Import clients from a CSV or XLSX file (multipart field `file`; columns as in the
         page's template). All rows or nothing: 201 with the number created, or 400 listing
         every bad row."""
-        services.ensure_can_add_clients(request.user)
+        rules.ensure_can_add_clients(request.user)
         upload = request.FILES.get("file")
         if upload is None:
             return Response(

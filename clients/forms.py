@@ -15,7 +15,8 @@ from clients.models import (
     Source,
     Tier,
 )
-from clients.services import CLIENT_DETAIL_FIELDS
+from clients.selectors import client_linked_deals
+from clients.services.clients import CLIENT_DETAIL_FIELDS
 from core.filters import check_date_in_range
 
 
@@ -208,8 +209,6 @@ class ActivityLogForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        from deals.models import Deal
-
         self.client = client
         self.instance = instance
         self.fields["contact"].queryset = client.contacts.all()
@@ -219,9 +218,7 @@ class ActivityLogForm(forms.Form):
         if len(client_contacts) == 1 and not self.is_bound and instance is None:
             self.fields["contact"].initial = client_contacts[0].pk
         # Only the deals the user sees: a hidden deal is neither listed nor accepted.
-        self.fields["deal"].queryset = (
-            Deal.objects.visible_to(user).filter(client=client).select_related("stage")
-        )
+        self.fields["deal"].queryset = client_linked_deals(viewer=user, client=client)
         # Read the deals once: the template asks whether there are any and then lists them.
         client_deals = list(self.fields["deal"].queryset)
         self.fields["deal"].choices = [("", "---------"), *((deal.pk, str(deal)) for deal in client_deals)]

@@ -81,7 +81,7 @@ class ClientStatus(models.TextChoices):
 
 # Who may own a client: the people who sell (and the managers, who may keep a key account
 # themselves). Assistants and analysts never own clients.
-OWNER_ROLES = frozenset({"head", "lead", "rep", "sdr", "account_manager"})
+
 
 # The lifecycle (SPEC §2): lead → prospect → customer → former customer. A lead may sign
 # at once, and a former customer who comes back is a customer again.

@@ -9,10 +9,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import OWN_SCOPE_ROLES
-from accounts.visibility import can_write, get_visible_or_404, team_ids_of
-from clients.models import OWNER_ROLES, Activity, Client, ClientStatus, Contact, Industry
-from clients.services import client_records_writability_q, may_hand_over, may_reassign
+from accounts.visibility import get_visible_or_404
+from clients.models import Activity, Client, Contact, Industry
 
 OPEN_NEXT_STEP = Q(next_step_done_at__isnull=True) & ~Q(next_step="")
 
@@ -44,16 +42,31 @@ def client_contacts(*, client: Client) -> QuerySet[Contact]:
     return client.contacts.order_by("-is_decision_maker", "name", "pk")
 
 
+def linked_deals(*, viewer: User) -> QuerySet:
+    """The deals ``viewer`` sees, as candidates for an activity's deal link.
+
+    Activity.deal is the one edge from clients up to deals: a lazy "deals.Deal" foreign key
+    the data needs (an activity may be about a deal). Python code in clients never imports
+    deals (apps import one way, core ← accounts ← clients ← deals ...), so the deal model is
+    reached through that relation, and its own ``visible_to`` decides what the viewer sees:
+    the same rule as everywhere, without clients knowing anything else about deals."""
+    deal_model = Activity._meta.get_field("deal").related_model
+    return deal_model.objects.visible_to(viewer)
+
+
+def client_linked_deals(*, viewer: User, client: Client) -> QuerySet:
+    """The client's deals ``viewer`` sees: the choices of an activity's deal link."""
+    return linked_deals(viewer=viewer).filter(client=client)
+
+
 def client_timeline(*, viewer: User, client: Client) -> QuerySet[Activity]:
     """Everything done with the client, newest first. ``deal_visible`` says whether the
     viewer may see the activity's deal (a subquery, so the page stays one query): a deal
     of a former owner is neither linked nor named."""
-    from deals.models import Deal
-
     return (
         Activity.objects.filter(client=client)
         .select_related("owner", "contact", "deal")
-        .annotate(deal_visible=Exists(Deal.objects.visible_to(viewer).filter(pk=OuterRef("deal_id"))))
+        .annotate(deal_visible=Exists(linked_deals(viewer=viewer).filter(pk=OuterRef("deal_id"))))
         .order_by("-occurred_at", "-pk")
     )
 
@@ -63,47 +76,6 @@ def client_open_next_steps(*, client: Client) -> QuerySet[Activity]:
         Activity.objects.filter(OPEN_NEXT_STEP, client=client)
         .select_related("owner", "contact")
         .order_by("next_step_due", "occurred_at", "pk")
-    )
-
-
-def client_deals(*, viewer: User, client: Client):
-    """The client's deals the viewer may see, open ones first; renewal date = service end."""
-    from deals.models import Deal
-
-    return (
-        Deal.objects.visible_to(viewer)
-        .filter(client=client)
-        .select_related("stage", "owner")
-        .order_by("stage__kind", "-created_at", "-pk")
-    )
-
-
-@dataclass
-class ClientPermissions:
-    change: bool  # details, deletion
-    records: bool  # contacts and activities
-    reassign: bool
-    move_status: bool = False  # lead → prospect → customer → former
-    hand_over: bool = False  # a qualified lead to a rep (SDRs, and their lead or the head)
-
-
-def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
-    change = can_write(viewer, client)
-    condition = client_records_writability_q(viewer)
-    records = change or (condition is not None and Client.objects.filter(condition, pk=client.pk).exists())
-    # An SDR moves a lead on by handing it over; a status move would take it out of their hands.
-    sdr = viewer.role == "sdr"
-    return ClientPermissions(
-        change=change,
-        records=records,
-        reassign=change and may_reassign(viewer),
-        move_status=change and not sdr,
-        hand_over=(
-            change
-            and client.status == ClientStatus.LEAD
-            and may_hand_over(viewer)
-            and (sdr or client.owner.role == "sdr")
-        ),
     )
 
 
@@ -185,19 +157,6 @@ def client_history(*, client: Client, limit: int = 30) -> list[HistoryEntry]:
             )
         )
     return entries
-
-
-def assignable_owners(*, viewer: User) -> QuerySet[User]:
-    """The people ``viewer`` may give a client to: the head anyone who sells, a lead their
-    team's sellers (and themselves), everybody else only themselves."""
-    people = User.objects.filter(is_active=True, role__in=OWNER_ROLES).select_related("team")
-    if viewer.role == "head":
-        return people
-    if viewer.role == "lead":
-        return people.filter(Q(pk=viewer.pk) | Q(team_id__in=team_ids_of(viewer)))
-    if viewer.role in OWN_SCOPE_ROLES:
-        return people.filter(pk=viewer.pk)
-    return people.none()
 
 
 def contact_list(*, viewer: User) -> QuerySet[Contact]:

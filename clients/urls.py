@@ -1,28 +1,28 @@
 from django.urls import path
 
-from clients import views
+from clients.views import activities, clients, contacts, imports, lists
 
 app_name = "clients"
 
 urlpatterns = [
-    path("", views.client_list, name="list"),
-    path("new/", views.client_create, name="create"),
-    path("export.<str:export_format>", views.client_export, name="export"),
-    path("import/", views.client_import, name="import"),
-    path("import/template.<str:export_format>", views.import_template, name="import_template"),
-    path("next-steps/", views.next_steps, name="next_steps"),
-    path("<int:pk>/", views.client_detail, name="detail"),
-    path("<int:pk>/edit/", views.client_edit, name="edit"),
-    path("<int:pk>/reassign/", views.client_reassign, name="reassign"),
-    path("<int:pk>/hand-over/", views.client_hand_over, name="hand_over"),
-    path("<int:pk>/status/", views.client_status, name="status"),
-    path("<int:pk>/delete/", views.client_delete, name="delete"),
-    path("<int:pk>/activities/", views.activity_log, name="log_activity"),
-    path("<int:pk>/timeline/", views.client_timeline, name="timeline"),
-    path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
-    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
-    path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
-    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
-    path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
-    path("activities/<int:pk>/complete/", views.next_step_complete, name="next_step_complete"),
+    path("", lists.client_list, name="list"),
+    path("new/", clients.client_create, name="create"),
+    path("export.<str:export_format>", lists.client_export, name="export"),
+    path("import/", imports.client_import, name="import"),
+    path("import/template.<str:export_format>", imports.import_template, name="import_template"),
+    path("next-steps/", lists.next_steps, name="next_steps"),
+    path("<int:pk>/", clients.client_detail, name="detail"),
+    path("<int:pk>/edit/", clients.client_edit, name="edit"),
+    path("<int:pk>/reassign/", clients.client_reassign, name="reassign"),
+    path("<int:pk>/hand-over/", clients.client_hand_over, name="hand_over"),
+    path("<int:pk>/status/", clients.client_status, name="status"),
+    path("<int:pk>/delete/", clients.client_delete, name="delete"),
+    path("<int:pk>/activities/", activities.activity_log, name="log_activity"),
+    path("<int:pk>/timeline/", activities.client_timeline, name="timeline"),
+    path("<int:pk>/contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
+    path("activities/<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/delete/", activities.activity_delete, name="activity_delete"),
+    path("activities/<int:pk>/complete/", activities.next_step_complete, name="next_step_complete"),
 ]

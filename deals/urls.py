@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deals import views
+from deals import panels, views
 
 app_name = "deals"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/reviews/", views.review_add, name="review_add"),
     path("<int:pk>/activities/", views.activity_add, name="activity_add"),
     path("<int:pk>/panel/", views.panel, name="panel"),
+    path("clients/<int:client_id>/", panels.client_deals_panel, name="client_deals"),
 ]

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from clients import selectors, services
+from clients import rules, services
 from clients.models import Activity, Client, ClientStatus, Contact
 from tests.factories import ClientFactory, UserFactory
 
@@ -75,7 +75,7 @@ def test_sdr_moves_a_lead_on_only_by_handing_it_over(department, own_lead):
 
 
 def test_sdr_permissions_on_the_client_page(department, own_lead, own_prospect):
-    lead = selectors.client_permissions(viewer=department.sdr_north, client=own_lead)
+    lead = rules.client_permissions(viewer=department.sdr_north, client=own_lead)
     assert (lead.change, lead.records, lead.move_status, lead.hand_over, lead.reassign) == (
         True,
         True,
@@ -83,7 +83,7 @@ def test_sdr_permissions_on_the_client_page(department, own_lead, own_prospect):
         True,
         False,
     )
-    prospect = selectors.client_permissions(viewer=department.sdr_north, client=own_prospect)
+    prospect = rules.client_permissions(viewer=department.sdr_north, client=own_prospect)
     assert (prospect.change, prospect.records, prospect.hand_over) == (False, False, False)
 
 

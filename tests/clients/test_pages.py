@@ -142,6 +142,7 @@ def test_client_page_is_404_for_everyone_else(client, department, book, viewer):
     assert client.get(reverse("clients:detail", args=[book.north.pk])).status_code == 404
     assert client.get(reverse("clients:edit", args=[book.north.pk])).status_code == 404
     assert client.get(reverse("clients:timeline", args=[book.north.pk])).status_code == 404
+    assert client.get(reverse("deals:client_deals", args=[book.north.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, book):
@@ -168,9 +169,15 @@ def test_client_page_shows_deals_timeline_next_steps_history_and_receivables(cli
     )
     client.force_login(department.rep_north)
     page = page_of(client, reverse("clients:detail", args=[book.north.pk]))
-    assert f'<a href="/deals/{deal.pk}/">Annual licence</a>' in page
-    assert "125,000.50" in page
-    assert "renewal due 03/31/2027" in page
+    # The Deals card is loaded from the deals app, as the receivables are from targets.
+    assert (
+        f'<section id="client-deals" hx-get="/deals/clients/{book.north.pk}/" '
+        'hx-trigger="load" hx-swap="innerHTML"></section>'
+    ) in page
+    deals_panel = page_of(client, reverse("deals:client_deals", args=[book.north.pk]))
+    assert f'<a href="/deals/{deal.pk}/">Annual licence</a>' in deals_panel
+    assert "125,000.50" in deals_panel
+    assert "renewal due 03/31/2027" in deals_panel
     assert page.index("Newest meeting.") < page.index("Asked for a price list.")
     assert "Send the contract draft" in page and "overdue" in page
     assert (

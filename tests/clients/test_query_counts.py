@@ -83,7 +83,19 @@ def test_client_page(client, department, book, django_assert_num_queries):
         response = client.get(reverse("clients:detail", args=[book.north.pk]))
         assert response.status_code == 200
 
-    assert_constant(django_assert_num_queries, department, book, 12, detail)
+    # The Deals card is loaded from the deals app (deals:client_deals), not read here.
+    assert_constant(django_assert_num_queries, department, book, 11, detail)
+
+
+def test_client_deals_panel(client, department, book, django_assert_num_queries):
+    client.force_login(department.rep_north)
+
+    def panel():
+        response = client.get(reverse("deals:client_deals", args=[book.north.pk]))
+        assert response.status_code == 200
+
+    # session, user, the client, its deals (with stage and owner)
+    assert_constant(django_assert_num_queries, department, book, 4, panel)
 
 
 def test_timeline_page(client, department, book, django_assert_num_queries):

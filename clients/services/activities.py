@@ -1,0 +1,197 @@
+"""Activities: calls, meetings, e-mails, visits and notes, and their next steps."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.visibility import ensure_can_write
+from clients.models import Activity, ActivityKind, Client, Contact, Direction
+from clients.rules import ensure_can_write_client_records
+from clients.selectors import linked_deals
+from core.filters import check_date_in_range
+
+MAX_ACTIVITY_MINUTES = 24 * 60
+MAX_OUTCOME_LENGTH = 5000
+MAX_NEXT_STEP_LENGTH = Activity._meta.get_field("next_step").max_length
+
+
+def _activity_errors(
+    *,
+    by: User,
+    client: Client,
+    kind: str,
+    contact: Contact | None,
+    deal,
+    duration_minutes: int,
+    next_step: str,
+    next_step_due: datetime.date | None,
+    direction: str,
+    occurred_at: datetime.datetime | None,
+    outcome: str,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind not in ActivityKind.values:
+        errors["kind"] = _("Choose a valid kind of activity.")
+    if direction and direction not in Direction.values:
+        errors["direction"] = _("Choose a valid direction.")
+    if contact is not None and contact.client_id != client.pk:
+        errors["contact"] = _("This contact belongs to another client.")
+    if deal is not None:
+        # Through the Activity.deal relation, not an import of deals (see linked_deals).
+        if not linked_deals(viewer=by).filter(pk=deal.pk).exists():
+            # Worded like the form's answer to a made-up id: a hidden deal does not exist.
+            errors["deal"] = _("Select a valid choice. That choice is not one of the available choices.")
+        elif deal.client_id != client.pk:
+            errors["deal"] = _("This deal belongs to another client.")
+    if next_step_due is not None and not (next_step or "").strip():
+        errors["next_step"] = _("Describe the next step that is due on that date.")
+    if duration_minutes is None or duration_minutes < 0:
+        errors["duration_minutes"] = _("Duration cannot be negative.")
+    elif duration_minutes > MAX_ACTIVITY_MINUTES:
+        errors["duration_minutes"] = _("An activity lasts at most %(limit)d minutes (a day).") % {
+            "limit": MAX_ACTIVITY_MINUTES
+        }
+    if len(outcome or "") > MAX_OUTCOME_LENGTH:
+        errors["outcome"] = _("Longer than %(limit)d characters.") % {"limit": MAX_OUTCOME_LENGTH}
+    if len(next_step or "") > MAX_NEXT_STEP_LENGTH:
+        errors["next_step"] = _("Longer than %(limit)d characters.") % {"limit": MAX_NEXT_STEP_LENGTH}
+    for field, value in (("occurred_at", occurred_at), ("next_step_due", next_step_due)):
+        try:
+            check_date_in_range(value)
+        except ValidationError as error:
+            errors[field] = error.messages[0]
+    return errors
+
+
+@transaction.atomic
+def activity_log(
+    *,
+    by: User,
+    client: Client,
+    kind: str = ActivityKind.CALL,
+    occurred_at: datetime.datetime | None = None,
+    direction: str = "",
+    contact: Contact | None = None,
+    deal=None,
+    duration_minutes: int = 0,
+    outcome: str = "",
+    next_step: str = "",
+    next_step_due: datetime.date | None = None,
+) -> Activity:
+    """Record a call, meeting, e-mail, visit or note. The one logging it owns it; they must
+    see the client and be allowed to write activities for it (assistants may, for their team)."""
+    client = ensure_can_write_client_records(by, client)
+    errors = _activity_errors(
+        by=by,
+        client=client,
+        kind=kind,
+        contact=contact,
+        deal=deal,
+        duration_minutes=duration_minutes,
+        next_step=next_step,
+        next_step_due=next_step_due,
+        direction=direction,
+        occurred_at=occurred_at,
+        outcome=outcome,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if kind not in (ActivityKind.CALL, ActivityKind.EMAIL):
+        direction = ""
+    activity = Activity(
+        kind=kind,
+        direction=direction,
+        client=client,
+        contact=contact,
+        deal=deal,
+        owner=by,
+        occurred_at=occurred_at or timezone.now(),
+        duration_minutes=duration_minutes,
+        outcome=outcome.strip(),
+        next_step=next_step.strip(),
+        next_step_due=next_step_due,
+    )
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+ACTIVITY_FIELDS = (
+    "kind",
+    "direction",
+    "contact",
+    "deal",
+    "occurred_at",
+    "duration_minutes",
+    "outcome",
+    "next_step",
+    "next_step_due",
+)
+
+
+@transaction.atomic
+def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity:
+    """Correct a logged activity. Who logged it stays its owner; the client does not change."""
+    unknown = set(changes) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
+    ensure_can_write(by, activity)
+    activity = Activity.objects.select_for_update().select_related("client").get(pk=activity.pk)
+    data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
+    data.update(changes)
+    data["next_step"] = (data["next_step"] or "").strip()
+    data["outcome"] = (data["outcome"] or "").strip()
+    data["direction"] = data["direction"] or ""
+    errors = _activity_errors(
+        by=by,
+        client=activity.client,
+        kind=data["kind"],
+        contact=data["contact"],
+        deal=data["deal"],
+        duration_minutes=data["duration_minutes"],
+        next_step=data["next_step"],
+        next_step_due=data["next_step_due"],
+        direction=data["direction"],
+        occurred_at=data["occurred_at"],
+        outcome=data["outcome"],
+    )
+    if data["occurred_at"] is None:
+        errors["occurred_at"] = _("Say when it happened.")
+    if errors:
+        raise ValidationError(errors)
+    if data["kind"] not in (ActivityKind.CALL, ActivityKind.EMAIL):
+        data["direction"] = ""
+    if not data["next_step"]:
+        data["next_step_due"] = None
+    for field, value in data.items():
+        setattr(activity, field, value)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, by: User, activity: Activity) -> None:
+    ensure_can_write(by, activity)
+    activity.delete()
+
+
+@transaction.atomic
+def next_step_complete(*, by: User, activity: Activity) -> Activity:
+    """Mark an activity's next step done. Completing it twice (a double click, two
+    devices) keeps the first completion time."""
+    ensure_can_write(by, activity)
+    if not activity.next_step:
+        raise ValidationError({"next_step": _("This activity has no next step to complete.")})
+    now = timezone.now()
+    Activity.objects.filter(pk=activity.pk, next_step_done_at__isnull=True).update(
+        next_step_done_at=now, updated_at=now
+    )
+    return Activity.objects.get(pk=activity.pk)

@@ -1,0 +1,286 @@
+"""Clients: creating, changing, reassigning, handing over, moving along the lifecycle and
+deleting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import QUOTA_CARRYING_ROLES
+from accounts.visibility import can_write, ensure_can_write
+from clients.models import STATUS_MOVES, Client, ClientStatus, Contact, Industry, Segment, Source, Tier
+from clients.rules import (
+    assignable_owner_check,
+    ensure_can_add_clients,
+    ensure_can_hand_over,
+    ensure_can_reassign,
+    may_hand_over_outside_teams,
+)
+from clients.services.checks import client_duplicate_of, duplicate_message, name_key, tax_id_clean
+from clients.services.contacts import contact_cleaned, contact_errors
+
+CLIENT_DETAIL_FIELDS = (
+    "name",
+    "legal_name",
+    "tax_id",
+    "industry",
+    "segment",
+    "territory",
+    "tier",
+    "source",
+    "phone",
+    "website",
+    "address",
+    "notes",
+)
+
+
+def _choice(errors: dict, field: str, value: str, choices) -> None:
+    if value not in choices.values:
+        errors[field] = _("Choose a valid option.")
+
+
+def _validate_client_details(
+    data: Mapping[str, Any], *, errors: dict, exclude_pk: int | None, viewer: User
+) -> tuple[str | None, str]:
+    """Check name, tax id and choices; return (normalised tax id, normalised name)."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("Give the client a name.")
+    tax_id = None
+    try:
+        tax_id = tax_id_clean(data.get("tax_id"))
+    except ValidationError as error:
+        errors["tax_id"] = error.messages[0]
+    for field, choices in (("segment", Segment), ("tier", Tier), ("source", Source)):
+        if field in data:
+            _choice(errors, field, data[field], choices)
+    normalized = name_key(name) if name else ""
+    if name and "tax_id" not in errors:
+        duplicate = client_duplicate_of(tax_id=tax_id, normalized_name=normalized, exclude_pk=exclude_pk)
+        if duplicate is not None:
+            by_tax_id = bool(tax_id) and duplicate.tax_id == tax_id
+            errors["tax_id" if by_tax_id else "name"] = duplicate_message(
+                viewer=viewer, duplicate=duplicate, by_tax_id=by_tax_id
+            )
+    return tax_id, normalized
+
+
+def _save_client(client: Client, *, by: User, reason: str | None = None) -> None:
+    client._history_user = by
+    if reason:
+        client._change_reason = reason
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError:
+        # Someone saved the same tax id between our check and this write.
+        raise ValidationError({"tax_id": _("A client with this tax id already exists.")}) from None
+
+
+@transaction.atomic
+def client_create(
+    *,
+    by: User,
+    name: str,
+    owner: User | None = None,
+    legal_name: str = "",
+    tax_id: str | None = None,
+    industry: Industry | None = None,
+    segment: str = Segment.SMALL,
+    territory=None,
+    tier: str = Tier.C,
+    status: str = ClientStatus.LEAD,
+    source: str = Source.INBOUND,
+    phone: str = "",
+    website: str = "",
+    address: str = "",
+    notes: str = "",
+    contacts: Iterable[Mapping[str, Any]] = (),
+) -> Client:
+    """A new client owned by ``owner`` (the creator when not given) with its first contacts.
+    A rep owns what they create; a lead may give it to their team, the head to anyone."""
+    ensure_can_add_clients(by)
+    owner = owner or by
+    errors: dict[str, str] = {}
+    try:
+        assignable_owner_check(by=by, owner=owner)
+    except ValidationError as error:
+        errors.update({field: messages[0] for field, messages in error.message_dict.items()})
+    details = {
+        "name": name,
+        "tax_id": tax_id,
+        "segment": segment,
+        "tier": tier,
+        "source": source,
+    }
+    normalized_tax_id, normalized_name = _validate_client_details(
+        details, errors=errors, exclude_pk=None, viewer=by
+    )
+    _choice(errors, "status", status, ClientStatus)
+    contacts = [dict(contact) for contact in contacts]
+    for index, contact in enumerate(contacts):
+        for field, message in contact_errors(contact).items():
+            errors.setdefault(f"contact_{field}" if index == 0 else f"contacts_{index}_{field}", message)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    client = Client(
+        name=name.strip(),
+        normalized_name=normalized_name,
+        legal_name=legal_name.strip(),
+        tax_id=normalized_tax_id,
+        industry=industry,
+        segment=segment,
+        territory=territory,
+        tier=tier,
+        status=status,
+        source=source,
+        owner=owner,
+        owner_assigned_at=now,
+        owner_assigned_by=by,
+        phone=phone.strip(),
+        website=website.strip(),
+        address=address.strip(),
+        notes=notes.strip(),
+    )
+    client.full_clean(exclude=["normalized_name"], validate_constraints=False)
+    _save_client(client, by=by)
+    if not can_write(by, client):
+        # An SDR works leads only (Client.sdr_writable): what they could not change they may
+        # not create either. Raising here rolls the insert back.
+        raise ValidationError({"status": _("You may not create a client with this status.")})
+    for contact in contacts:
+        Contact.objects.create(client=client, **contact_cleaned(contact))
+    return client
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def client_update(
+    *,
+    by: User,
+    client: Client,
+    owner: User | None = _UNSET,
+    status: str = _UNSET,
+    **changes: Any,
+) -> Client:
+    """Change a client's details. The owner and the status only change through
+    ``client_reassign`` and ``client_status_move`` — given here (as the API's PATCH does),
+    they are handed to those, in the same transaction."""
+    unknown = set(changes) - set(CLIENT_DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"client_update() got unexpected fields: {sorted(unknown)}")
+    ensure_can_write(by, client)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if changes:
+        merged = {field: getattr(client, field) for field in ("name", "tax_id", "segment", "tier", "source")}
+        merged.update({field: value for field, value in changes.items() if field in merged})
+        errors: dict[str, str] = {}
+        normalized_tax_id, normalized_name = _validate_client_details(
+            merged, errors=errors, exclude_pk=client.pk, viewer=by
+        )
+        if errors:
+            raise ValidationError(errors)
+        for field, value in changes.items():
+            setattr(client, field, value.strip() if isinstance(value, str) and field != "tax_id" else value)
+        client.tax_id = normalized_tax_id
+        client.normalized_name = normalized_name
+        client.full_clean(exclude=["normalized_name"], validate_constraints=False)
+        _save_client(client, by=by)
+    if owner is not _UNSET and owner != client.owner:
+        client = client_reassign(by=by, client=client, owner=owner)
+    if status is not _UNSET and status != client.status:
+        client = client_status_move(by=by, client=client, status=status)
+    return client
+
+
+@transaction.atomic
+def client_reassign(*, by: User, client: Client, owner: User) -> Client:
+    """Hand a client to another owner: a lead within their own team, the head anywhere.
+    Records who did it and when."""
+    ensure_can_reassign(by, client)
+    assignable_owner_check(by=by, owner=owner)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.owner_id == owner.pk:
+        return client
+    client.owner = owner
+    client.owner_assigned_at = timezone.now()
+    client.owner_assigned_by = by
+    _save_client(client, by=by, reason=_("Reassigned"))
+    return client
+
+
+@transaction.atomic
+def client_status_move(*, by: User, client: Client, status: str) -> Client:
+    """Move a client along its lifecycle (lead → prospect → customer → former customer)."""
+    ensure_can_write(by, client)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if status not in ClientStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    if status not in STATUS_MOVES.get(client.status, ()):
+        raise ValidationError(
+            {
+                "status": _("A client cannot move from “%(current)s” to “%(new)s”.")
+                % {"current": client.get_status_display(), "new": ClientStatus(status).label}
+            }
+        )
+    client.status = status
+    _save_client(client, by=by, reason=_("Status changed"))
+    if not can_write(by, client):
+        # An SDR would lose the client they just moved: a qualified lead is handed over.
+        raise ValidationError(
+            {"status": _("You may not move this client on; hand the lead over to a rep instead.")}
+        )
+    return client
+
+
+def hand_over_candidates(*, by: User, client: Client):
+    """Whom ``by`` may hand ``client`` (a lead) over to: the active reps and account managers
+    of its owner's team, among the people ``by`` sees. A lead owned by someone without a
+    team goes to any rep or account manager, and only the head decides that."""
+    people = User.objects.visible_to(by).filter(is_active=True, role__in=QUOTA_CARRYING_ROLES)
+    people = people.exclude(pk=client.owner_id).select_related("team")
+    if client.owner.team_id is not None:
+        return people.filter(team_id=client.owner.team_id)
+    return people if may_hand_over_outside_teams(by) else people.none()
+
+
+@transaction.atomic
+def client_hand_over(*, client: Client, to: User, by: User) -> Client:
+    """An SDR hands a qualified lead over to a rep or account manager of their team: the
+    rep owns it from now on, as a prospect. Records who did it and when."""
+    ensure_can_hand_over(by, client)
+    client = Client.objects.select_for_update().select_related("owner").get(pk=client.pk)
+    if client.status != ClientStatus.LEAD:
+        raise ValidationError({"status": _("Only a lead is handed over; this client is no longer one.")})
+    if to is None or not hand_over_candidates(by=by, client=client).filter(pk=to.pk).exists():
+        # One message for everyone not eligible, so it says nothing about hidden people.
+        raise ValidationError({"to": _("Choose an active rep or account manager of the team.")})
+    client.owner = to
+    client.status = ClientStatus.PROSPECT
+    client.owner_assigned_at = timezone.now()
+    client.owner_assigned_by = by
+    _save_client(client, by=by, reason=_("Handed over"))
+    return client
+
+
+@transaction.atomic
+def client_delete(*, by: User, client: Client) -> None:
+    """Delete a client with its contacts and activities — only one without deals: a client
+    with history in the pipeline is kept (mark it a former customer instead)."""
+    ensure_can_write(by, client)
+    if client.deals.exists():
+        raise ValidationError(
+            _("This client has deals and cannot be deleted; mark it a former customer instead.")
+        )
+    client._history_user = by
+    client.delete()

@@ -1,0 +1,125 @@
+"""Activities on the client page: the timeline, the quick log, edit, delete, and ticking a
+next step off."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.visibility import ensure_can_write, get_visible_or_404
+from clients import rules, selectors, services
+from clients.forms import ActivityLogForm, apply_service_errors
+from clients.models import Activity
+from clients.views.common import TIMELINE_PER_PAGE, activity_panel_context, client_page_context, posted
+from core.http import safe_next
+
+
+@login_required
+@require_GET
+def client_timeline(request, pk: int):
+    """Older entries of the timeline, a page at a time (the "show older" button)."""
+    client = selectors.client_get(viewer=request.user, pk=pk)
+    permissions = rules.client_permissions(viewer=request.user, client=client)
+    timeline = Paginator(
+        selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clients/partials/timeline_page.html",
+        {"client": client, "timeline": timeline, "permissions": permissions},
+    )
+
+
+@login_required
+@require_POST
+def activity_log(request, pk: int):
+    """The quick log form. With htmx the activity panel is swapped in place (fresh form,
+    the new entry on top, and the open next steps refreshed); without, a redirect."""
+    client = selectors.client_get(viewer=request.user, pk=pk)
+    form = ActivityLogForm(request.POST, client=client, user=request.user)
+    if form.is_valid():
+        try:
+            services.activity_log(by=request.user, client=client, **form.service_kwargs())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Logged."))
+                return redirect("clients:detail", pk=client.pk)
+            context = activity_panel_context(request, client)
+            context["just_logged"] = True
+            return render(request, "clients/partials/activity_panel.html", context)
+    if request.htmx:
+        return render(
+            request,
+            "clients/partials/activity_panel.html",
+            activity_panel_context(request, client, form=form),
+        )
+    context = client_page_context(request, client, form=form)
+    return render(request, "clients/client_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk: int):
+    activity = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
+    ensure_can_write(request.user, activity)
+    form = ActivityLogForm(posted(request), client=activity.client, user=request.user, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(by=request.user, activity=activity, **form.service_kwargs())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("clients:detail", pk=activity.client_id)
+    return render(
+        request,
+        "clients/activity_edit.html",
+        {"form": form, "client": activity.client, "activity": activity},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_delete(request, pk: int):
+    activity = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
+    ensure_can_write(request.user, activity)
+    if request.method == "POST":
+        services.activity_delete(by=request.user, activity=activity)
+        messages.success(request, _("Activity deleted."))
+        return redirect("clients:detail", pk=activity.client_id)
+    return render(
+        request,
+        "clients/confirm_delete.html",
+        {
+            "client": activity.client,
+            "object": activity,
+            "cancel_url": reverse("clients:detail", args=[activity.client_id]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def next_step_complete(request, pk: int):
+    """Tick a next step off. With htmx the row is replaced by its done state."""
+    activity = get_visible_or_404(Activity.objects.all(), request.user, pk=pk)
+    try:
+        activity = services.next_step_complete(by=request.user, activity=activity)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        activity = Activity.objects.select_related("client", "contact", "owner").get(pk=activity.pk)
+        return render(request, "clients/partials/next_step_done.html", {"step": activity})
+    return redirect(safe_next(request, reverse("clients:next_steps")))

@@ -1,0 +1,48 @@
+"""What the client page's views share: its context and the POST-or-None idiom."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from clients import rules, selectors
+from clients.forms import ActivityLogForm, StatusForm
+
+TIMELINE_PER_PAGE = 20
+
+
+def posted(request):
+    """The submitted data of a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def activity_panel_context(request, client, *, form=None, permissions=None):
+    permissions = permissions or rules.client_permissions(viewer=request.user, client=client)
+    timeline = Paginator(
+        selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
+    ).get_page(1)
+    if form is None and permissions.records:
+        form = ActivityLogForm(client=client, user=request.user)
+    return {
+        "client": client,
+        "form": form,
+        "timeline": timeline,
+        "permissions": permissions,
+        "can_complete": permissions.records,
+        "open_next_steps": selectors.client_open_next_steps(client=client),
+        "today": timezone.localdate(),
+    }
+
+
+def client_page_context(request, client, *, permissions=None, form=None) -> dict:
+    """Everything the client's 360 page shows that it does not load by URL (its deals come
+    from the deals app, its receivables from targets)."""
+    context = activity_panel_context(request, client, form=form, permissions=permissions)
+    context.update(
+        {
+            "contacts": selectors.client_contacts(client=client),
+            "history": selectors.client_history(client=client),
+            "status_form": StatusForm(),
+        }
+    )
+    return context

@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "js_lib_htmx",
     "simple_history",
     "accounts",
     "clients",

@@ -231,6 +231,7 @@ def activity_log(request, pk: int):
             request,
             "clients/partials/activity_panel.html",
             _activity_panel_context(request, client, form=form),
+            status=400,
         )
     context = _activity_panel_context(request, client, form=form)
     context.update(

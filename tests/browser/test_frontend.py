@@ -98,7 +98,7 @@ def test_the_api_docs_render_under_the_policy(live_server, page, department):
     refused = watch_for_policy_violations(page)
     sign_in(page, live_server, department.head)
     page.goto(f"{live_server.url}/api/docs/")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("salesdept API")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("salesdept API", timeout=20_000)
     assert refused == []
 
 

@@ -116,3 +116,12 @@ def test_the_api_docs_keep_scripts_strict_and_serve_their_init_script_as_a_file(
     page = response.content.decode()
     assert "<script>" not in page and "<style>" not in page
     assert client.get("/api/docs/?script=").status_code == 200
+
+
+def test_one_class_name_convention_without_app_prefixes_or_page_scopes():
+    """Plain component names (.page-head, .badge, .report-table): no 'rp-' prefix, no .tg or
+    .deals-page wrapper that rules hang from."""
+    prefixed = re.compile(r"(?<![\w-])rp-[a-z]|\.tg\b|\.deals-page\b|class=\"(tg|deals-page)[\" ]")
+    sources = list((STATIC / "css").glob("*.css")) + templates()
+    offenders = [str(path.name) for path in sources if prefixed.search(path.read_text())]
+    assert offenders == []

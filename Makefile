@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrations-check messages bench clean
+.PHONY: run test install install-dev lint format migrations-check messages bench clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Front-end libraries come from npm, pinned in package.json/package-lock.json, and their built
+# files are committed under static/vendor/: only `make vendor` (after changing a pin) needs Node;
+# `make run` and `make test` do not.
+VENDOR := static/vendor
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
 
 # The performance benchmark: `make bench` (small, the demo data) or `make bench SIZE=large`
 # (PostgreSQL only: DATABASE_URL=postgres://...). Seeds the chosen size when the database is empty.

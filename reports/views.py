@@ -204,7 +204,7 @@ def _conversion_extra(*, request, base, month, scope, headline, **_unused) -> di
             [
                 {
                     "name": _("Win rate"),
-                    "css": "rp-a",
+                    "css": "series-a",
                     "values": [row.win_rate if row else None for _s, row in history],
                 }
             ],
@@ -282,12 +282,12 @@ def _renewal_extra(*, request, month, scope, cleaned, **_unused) -> dict:
             [
                 {
                     "name": _("By count"),
-                    "css": "rp-a",
+                    "css": "series-a",
                     "values": [r.rate_by_count if r else None for _s, r in history],
                 },
                 {
                     "name": _("By amount"),
-                    "css": "rp-b",
+                    "css": "series-b",
                     "values": [r.rate_by_amount if r else None for _s, r in history],
                 },
             ],
@@ -370,7 +370,7 @@ def _activity_extra(*, page, **_unused) -> dict:
                     "display": str(row.calls),
                     "marker": row.calls_norm,
                     "marker_display": str(row.calls_norm),
-                    "css": "rp-below" if row.below_norm else "",
+                    "css": "is-below" if row.below_norm else "",
                 }
                 for row in rows
             ],
@@ -431,10 +431,10 @@ def _fulfilment_extra(*, request, month, scope, **_unused) -> dict:
         "plan_chart": charts.column_chart(
             [_month_label(start) for start, _row in history],
             [
-                {"name": _("Plan"), "css": "rp-plan", "values": values("plan_booked"), "format": _money},
-                {"name": _("Booked"), "css": "rp-a", "values": values("booked"), "format": _money},
-                {"name": _("Forecast"), "css": "rp-b", "values": values("forecast"), "format": _money},
-                {"name": _("Collected"), "css": "rp-c", "values": values("collected"), "format": _money},
+                {"name": _("Plan"), "css": "series-base", "values": values("plan_booked"), "format": _money},
+                {"name": _("Booked"), "css": "series-a", "values": values("booked"), "format": _money},
+                {"name": _("Forecast"), "css": "series-b", "values": values("forecast"), "format": _money},
+                {"name": _("Collected"), "css": "series-c", "values": values("collected"), "format": _money},
             ],
             title=_("Plan, booked, forecast and collected by month"),
         ),
@@ -517,7 +517,7 @@ def _coverage_extra(*, request, month, scope, headline, **_unused) -> dict:
                 {
                     # xgettext:no-python-format
                     "name": _("Top 20% clients' share"),
-                    "css": "rp-a",
+                    "css": "series-a",
                     "values": [row.top_share if row else None for _s, row in history],
                 }
             ],

@@ -229,9 +229,10 @@ def plan_team_edit(request, pk: int, team_id: int):
                 request, "targets/partials/grid_team.html", {"team_block": block, "plan": plan, "saved": True}
             )
     context = {"team_block": block, "plan": plan, "form": form, "months": _short_months()}
+    status = 400 if form.errors else 200
     if request.htmx:
-        return render(request, "targets/partials/grid_team_edit.html", context)
-    return render(request, "targets/plan_team_edit.html", context, status=400 if form.errors else 200)
+        return render(request, "targets/partials/grid_team_edit.html", context, status=status)
+    return render(request, "targets/plan_team_edit.html", context, status=status)
 
 
 @login_required
@@ -663,7 +664,7 @@ def _installment_form(request, line, form, kind: str, context_name: str):
     else:
         context["target"] = context["cancel_target"] = f"installment-{line.pk}"
         context["cancel_url"] = reverse("targets:installment_row", args=[line.pk])
-    status = 400 if form.errors and not request.htmx else 200
+    status = 400 if form.errors else 200
     if not request.htmx:
         return render(request, "targets/installment_form_page.html", context, status=status)
     template = (
@@ -735,7 +736,7 @@ def schedule_generate(request, deal_id: int):
                 messages.success(request, _("Payment schedule saved."))
                 return redirect("targets:deal_schedule", deal_id=deal.pk)
             return _schedule_response(request, deal, message=_("Payment schedule saved."))
-    return _schedule_response(request, deal, form=form, status=200 if request.htmx else 400)
+    return _schedule_response(request, deal, form=form, status=400)
 
 
 @login_required

@@ -61,6 +61,7 @@ def activity_log(request, pk: int):
             request,
             "clients/partials/activity_panel.html",
             activity_panel_context(request, client, form=form),
+            status=400,
         )
     context = client_page_context(request, client, form=form)
     return render(request, "clients/client_detail.html", context, status=400)

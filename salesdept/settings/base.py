@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "js_lib_htmx",
     "simple_history",
     "axes",
     "core",
@@ -80,6 +79,25 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp)
+# Scripts and styles come from our own static files only: no inline <script>, no on...=
+# handlers, no style= attributes, no eval (htmx runs with allowEval off). The API docs pages
+# relax it per view (salesdept/urls.py). tests/salesdept/test_frontend.py keeps it strict.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 ROOT_URLCONF = "salesdept.urls"
 WSGI_APPLICATION = "salesdept.wsgi.application"

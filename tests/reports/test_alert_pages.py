@@ -187,7 +187,7 @@ def test_the_list_offers_acknowledging_only_where_the_visibility_rules_allow_it(
     InstallmentFactory(deal=deal, due_date=datetime.date(2026, 3, 3), amount=Decimal("500.00"))
     report_run_execute(kind="alerts", run_date=AS_OF)
     sdr_alert = OverdueAlert.objects.get(installment__deal=deal)
-    form = 'class="rp-ack-form"'
+    form = 'class="ack-form"'
 
     client.force_login(d.sdr_north)
     results = listed(client)

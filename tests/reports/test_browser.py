@@ -42,7 +42,7 @@ def test_the_head_runs_reports_acknowledges_an_alert_and_reads_the_notice(live_s
     page.wait_for_url(f"{live_server.url}/reports/")
     assert "6 report run(s) queued" in page.inner_text(".messages")
     assert page.locator("[data-testid=runs] tbody tr").count() == 6
-    assert page.locator("[data-testid=runs] .rp-run-succeeded").count() == 6
+    assert page.locator("[data-testid=runs] .run-succeeded").count() == 6
     assert page.inner_text("main").count("No figures yet.") == 0
 
     page.goto(f"{live_server.url}/reports/alerts/")
@@ -50,7 +50,7 @@ def test_the_head_runs_reports_acknowledges_an_alert_and_reads_the_notice(live_s
     row.locator("summary").click()
     row.locator("textarea").fill("Their CFO promised Friday")
     row.locator("button[type=submit]").click()
-    page.wait_for_selector(f"#alert-{alert.pk} .rp-ack")
+    page.wait_for_selector(f"#alert-{alert.pk} .ack")
     assert "Their CFO promised Friday" in page.inner_text(f"#alert-{alert.pk}")
     assert page.url == f"{live_server.url}/reports/alerts/"  # swapped in place, no reload
     alert.refresh_from_db()

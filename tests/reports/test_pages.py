@@ -42,7 +42,7 @@ def test_a_lead_sees_their_team_and_its_people_only(client, reporting, page):
     client.force_login(d.lead_north)
     rows = table(client.get(reverse(f"reports:{page}")))
     assert "North <span" in rows and d.rep_north.full_name in rows and d.rep_north_2.full_name in rows
-    assert rows.count("rp-scope-team") == 1 and "rp-scope-department" not in rows
+    assert rows.count("scope-team") == 1 and "scope-department" not in rows
     for hidden in ("South", d.rep_south.full_name, d.rep_without_team.full_name):
         assert hidden not in rows
 
@@ -53,7 +53,7 @@ def test_a_rep_sees_only_their_own_row(client, reporting, page):
     client.force_login(d.rep_north)
     rows = table(client.get(reverse(f"reports:{page}")))
     assert d.rep_north.full_name in rows
-    assert "rp-scope-department" not in rows and "rp-scope-team" not in rows
+    assert "scope-department" not in rows and "scope-team" not in rows
     for hidden in (d.rep_north_2.full_name, d.rep_south.full_name):
         assert hidden not in rows
 
@@ -105,7 +105,7 @@ def test_filters_by_team_and_person(client, reporting):
     client.force_login(d.head)
     rows = table(client.get(reverse("reports:conversion"), {"team": d.south.pk}))
     assert "South <span" in rows and d.rep_south.full_name in rows
-    assert "North" not in rows and "rp-scope-department" not in rows
+    assert "North" not in rows and "scope-department" not in rows
     rows = table(client.get(reverse("reports:conversion"), {"owner": d.rep_north.pk}))
     assert d.rep_north.full_name in rows and rows.count("<tr>") == 2
 
@@ -141,7 +141,7 @@ def test_charts_are_inline_svg(client, reporting):
     assert content.count('<svg viewBox="0 0 640') == 2  # the funnel and the trend
     assert "Lead · 3 → 66.67%" in content
     content = client.get(reverse("reports:fulfilment")).content.decode()
-    assert 'class="rp-column rp-a"' in content
+    assert 'class="chart-column series-a"' in content
 
 
 def test_activity_highlights_who_is_below_norm(client, reporting):
@@ -187,17 +187,17 @@ def test_the_overview_shows_the_viewers_figures_and_the_runs(client, reporting):
     d = reporting
     client.force_login(d.head)
     content = client.get(reverse("reports:index")).content.decode()
-    assert '<p class="rp-big">66.67%</p>' in content  # 2 won, 1 lost in the department
+    assert '<p class="big-figure">66.67%</p>' in content  # 2 won, 1 lost in the department
     assert "March 2026 · Department" in content
-    assert '<p class="rp-big rp-bad-text">2</p>' in content  # two open alerts
+    assert '<p class="big-figure bad-text">2</p>' in content  # two open alerts
     runs = content[content.index('data-testid="runs"') :]
     assert runs.count("Succeeded") == 6
 
     client.force_login(d.rep_north)
     content = client.get(reverse("reports:index")).content.decode()
-    assert '<p class="rp-big">100.00%</p>' in content  # their one won deal
+    assert '<p class="big-figure">100.00%</p>' in content  # their one won deal
     assert f"March 2026 · {d.rep_north.full_name}" in content
-    assert '<p class="rp-big rp-bad-text">1</p>' in content  # their own alert only
+    assert '<p class="big-figure bad-text">1</p>' in content  # their own alert only
 
 
 @pytest.mark.parametrize("role", ["head", "analyst"])

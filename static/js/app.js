@@ -1,0 +1,281 @@
+/* salesdept's one script, loaded by base.html on every page after htmx.
+   Conventions (no inline handlers, no inline <script>: the Content-Security-Policy allows
+   scripts from 'self' only):
+   - data-confirm="question" on a form, a submit button, a link or an htmx element asks first;
+   - data-autosubmit on a form (any field) or on one field submits its form on change;
+   - htmx form errors answer 4xx with the form fragment, which is swapped in on every page.
+   Every page works without it; these are progressive enhancements. */
+(function () {
+  "use strict";
+
+  // --- htmx settings -------------------------------------------------------------------
+  if (window.htmx) {
+    // 4xx answers (bad input 400/422, refusal 403, gone 404, conflict 409) come back as
+    // fragments with the message in them: swap them in instead of dropping them.
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "40[0349]", swap: true, error: false },
+      { code: "422", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+    ];
+    // htmx would otherwise add a <style> element (refused by style-src 'self'); the
+    // indicator rules live in app.css. No eval: the policy forbids it and nothing needs it.
+    htmx.config.includeIndicatorStyles = false;
+    htmx.config.allowEval = false;
+    htmx.config.allowScriptTags = false;
+  }
+
+  function ready(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      callback();
+    }
+  }
+
+  // --- confirm ---------------------------------------------------------------------------
+  // A plain submit or link click asks here; an htmx request asks in htmx:confirm. When the
+  // submit of an htmx form was already confirmed, htmx:confirm lets it through.
+  var confirmedElement = null;
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      var button = event.submitter;
+      var message = (button && button.dataset.confirm) || form.dataset.confirm;
+      if (!message) return;
+      if (!window.confirm(message)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
+      confirmedElement = form;
+    },
+    true
+  );
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target.closest && event.target.closest("a[data-confirm]");
+      if (!link || link.matches("[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete]")) return;
+      if (!window.confirm(link.dataset.confirm)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var element = event.detail.elt;
+    if (confirmedElement === element) {
+      confirmedElement = null;
+      return;
+    }
+    var message = element.dataset && element.dataset.confirm;
+    if (!message) return;
+    event.preventDefault();
+    if (window.confirm(message)) event.detail.issueRequest(true);
+  });
+
+  // --- autosubmit --------------------------------------------------------------------------
+  function submitForm(form) {
+    if (form.requestSubmit) form.requestSubmit();
+    else form.submit();
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target.closest) return;
+    var marked = target.closest("[data-autosubmit]");
+    if (!marked) return;
+    var form = marked.tagName === "FORM" ? marked : target.form;
+    if (form) submitForm(form);
+  });
+
+  // Filter forms send only the filters in use, so the address bar stays readable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get" || !event.detail.elt.closest("form.filters")) return;
+    var formData = event.detail.formData;
+    if (!formData) return;
+    Array.from(formData.keys()).forEach(function (key) {
+      if (formData.getAll(key).every(function (value) { return value === ""; })) formData.delete(key);
+    });
+  });
+
+  // --- show a field only when another has a value -------------------------------------------
+  // The quick activity form: "direction" only for calls and e-mails.
+  var WITH_DIRECTION = ["call", "email"];
+
+  function syncDirection(form) {
+    var kind = form.querySelector("[name=kind]");
+    var direction = form.querySelector("[name=direction]");
+    if (!kind || !direction) return;
+    var label = direction.closest("label") || direction.closest(".field");
+    if (label) label.hidden = WITH_DIRECTION.indexOf(kind.value) === -1;
+  }
+
+  // The deal page: the lost-reason field only matters when moving to a lost stage.
+  function toggleLostReason(select) {
+    var form = select.closest("form");
+    var lostStages = (form.dataset.lostStages || "").split(",");
+    var field = form.querySelector("[data-lost-reason]");
+    if (field) field.hidden = lostStages.indexOf(select.value) === -1;
+  }
+
+  // The decomposition form: the weight inputs only for the levels split "by weights".
+  function syncWeights(form) {
+    form.querySelectorAll("[data-when]").forEach(function (block) {
+      var parts = block.getAttribute("data-when").split("=");
+      var checked = form.querySelector('input[name="' + parts[0] + '"]:checked');
+      block.hidden = !checked || checked.value !== parts[1];
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target.closest) return;
+    if (target.name === "kind") {
+      var activityForm = target.closest("form.activity-form");
+      if (activityForm) syncDirection(activityForm);
+    }
+    if (target.matches("[data-move-stage]")) toggleLostReason(target);
+    var decompose = target.closest("form.decompose-form");
+    if (decompose) syncWeights(decompose);
+  });
+
+  // --- kanban: drag a card to move it, ask for the reason when it is lost -------------------
+  var dragged = null;
+
+  function kanbanValues(extra) {
+    var board = document.getElementById("kanban");
+    var values = { view: "kanban", filters: board ? board.dataset.filters : "" };
+    return Object.assign(values, extra);
+  }
+
+  function move(card, stage, reason) {
+    htmx.ajax("POST", card.dataset.moveUrl, {
+      target: "#kanban",
+      swap: "outerHTML",
+      values: kanbanValues({ stage: stage, lost_reason: reason || "" }),
+    });
+  }
+
+  function askLostReason(card) {
+    var dialog = document.getElementById("lost-dialog");
+    if (!dialog) return;
+    var form = dialog.querySelector("form");
+    form.action = card.dataset.moveUrl;
+    dialog.querySelector("[data-lost-title]").textContent = card.dataset.title;
+    dialog.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+    form.elements.lost_reason.value = "";
+    dialog.showModal();
+    form.elements.lost_reason.focus();
+  }
+
+  function openPendingDialogs(root) {
+    root.querySelectorAll("dialog[data-open]").forEach(function (dialog) {
+      if (!dialog.open) dialog.showModal();
+      var input = dialog.querySelector("input[type=text]");
+      if (input) input.focus();
+    });
+  }
+
+  function clearDropTargets(except) {
+    document.querySelectorAll(".drop-over").forEach(function (el) {
+      if (el !== except) el.classList.remove("drop-over");
+    });
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-deal]");
+    if (!card) return;
+    dragged = card;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.deal);
+    card.classList.add("dragging");
+    document.body.classList.add("is-dragging");
+  });
+
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    document.body.classList.remove("is-dragging");
+    clearDropTargets(null);
+  });
+
+  document.addEventListener("dragover", function (event) {
+    var zone = dragged && event.target.closest && event.target.closest("[data-drop-stage]");
+    if (!zone) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    clearDropTargets(zone);
+    zone.classList.add("drop-over");
+  });
+
+  document.addEventListener("drop", function (event) {
+    var zone = dragged && event.target.closest && event.target.closest("[data-drop-stage]");
+    if (!zone) return;
+    event.preventDefault();
+    var card = dragged;
+    zone.classList.remove("drop-over");
+    if (zone.dataset.dropStage === card.dataset.stage) return;
+    if (zone.dataset.kind === "lost") {
+      askLostReason(card);
+    } else if (zone.dataset.confirm && !window.confirm(zone.dataset.confirm + "\n" + card.dataset.title)) {
+      return;
+    } else {
+      move(card, zone.dataset.dropStage);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) return;
+    var lost = event.target.closest("[data-lost]");
+    if (lost) {
+      event.preventDefault();
+      askLostReason(lost.closest("[data-deal]"));
+      return;
+    }
+    var close = event.target.closest("[data-close-dialog]");
+    if (close) {
+      close.closest("dialog").close();
+      return;
+    }
+    if (event.target.closest("[data-close-panel]")) {
+      document.getElementById("board-panel").innerHTML = "";
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("lost-form") || !form.action) return;
+    event.preventDefault();
+    var card = { dataset: { moveUrl: form.action } };
+    var dialog = form.closest("dialog");
+    var values = { stage: form.elements.stage.value, reason: form.elements.lost_reason.value };
+    dialog.close();
+    move(card, values.stage, values.reason);
+  });
+
+  // The lead's board: Escape closes the deal panel.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var panel = document.getElementById("board-panel");
+    if (panel && panel.innerHTML.trim()) panel.innerHTML = "";
+  });
+
+  // --- on load and after every swap -----------------------------------------------------------
+  function init(root) {
+    root.querySelectorAll("form.activity-form").forEach(syncDirection);
+    root.querySelectorAll("[data-move-stage]").forEach(toggleLostReason);
+    root.querySelectorAll("form.decompose-form").forEach(syncWeights);
+    openPendingDialogs(root);
+  }
+
+  ready(function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function () { init(document); });
+})();

@@ -1,0 +1,127 @@
+"""The front-end conventions: no inline handlers or inline scripts in templates (the policy
+forbids them), one script and one stylesheet set on every page, and a strict
+Content-Security-Policy header on the pages."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+STATIC = Path(settings.BASE_DIR) / "static"
+INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
+
+
+def templates():
+    return sorted(path for path in TEMPLATES.rglob("*.html"))
+
+
+def test_no_template_has_an_inline_event_handler():
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}: {match.group(0)[:80]}"
+        for path in templates()
+        for match in INLINE_HANDLER.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_no_template_has_an_inline_script():
+    offenders = []
+    for path in templates():
+        for match in SCRIPT_TAG.finditer(path.read_text()):
+            attributes = match.group(1)
+            if " src=" in f" {attributes}" or re.search(r"type=[\"']application/json[\"']", attributes):
+                continue
+            offenders.append(f"{path.relative_to(TEMPLATES)}: {match.group(0)}")
+    assert offenders == []
+
+
+def test_no_template_has_an_inline_style_attribute():
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}: {match.group(0)[:80]}"
+        for path in templates()
+        for match in STYLE_ATTRIBUTE.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_base_loads_the_vendored_htmx_and_the_one_app_script():
+    base = (TEMPLATES / "base.html").read_text()
+    assert "{% static 'vendor/htmx.min.js' %}" in base
+    assert "{% static 'js/app.js' %}" in base
+    assert (STATIC / "vendor" / "htmx.min.js").exists()
+    assert sorted(path.name for path in (STATIC / "js").glob("*.js")) == ["app.js"]
+
+
+def test_colours_outside_root_are_tokens():
+    """Every colour in the app's stylesheets is a var(--token) defined once in app.css's :root."""
+    colour = re.compile(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(")
+    offenders = []
+    for path in sorted((STATIC / "css").glob("*.css")):
+        if path.name == "api_docs.css":
+            continue
+        text = path.read_text()
+        if path.name == "app.css":
+            root_start = text.index(":root {")
+            text = text[:root_start] + text[text.index("}", root_start) + 1 :]
+        offenders += [f"{path.name}: {line.strip()}" for line in text.splitlines() if colour.search(line)]
+    assert offenders == []
+
+
+@pytest.fixture
+def head(department, client):
+    client.force_login(department.head)
+    return department.head
+
+
+def policy_of(response) -> dict[str, list[str]]:
+    header = response.headers["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["home", "clients:list", "deals:kanban", "deals:board", "reports:index", "targets:receivables"],
+)
+def test_pages_answer_with_a_strict_content_security_policy(client, head, url_name):
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    policy = policy_of(response)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+
+
+def test_the_login_page_has_the_policy_too(client, db):
+    response = client.get(reverse("accounts:login"))
+    assert "'unsafe-inline'" not in " ".join(policy_of(response)["script-src"])
+
+
+def test_the_api_docs_keep_scripts_strict_and_serve_their_init_script_as_a_file(client, head):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    policy = policy_of(response)
+    assert policy["script-src"] == ["'self'"]
+    page = response.content.decode()
+    assert "<script>" not in page and "<style>" not in page
+    assert client.get("/api/docs/?script=").status_code == 200
+
+
+def test_one_class_name_convention_without_app_prefixes_or_page_scopes():
+    """Plain component names (.page-head, .badge, .report-table): no 'rp-' prefix, no .tg or
+    .deals-page wrapper that rules hang from."""
+    prefixed = re.compile(r"(?<![\w-])rp-[a-z]|\.tg\b|\.deals-page\b|class=\"(tg|deals-page)[\" ]")
+    sources = list((STATIC / "css").glob("*.css")) + templates()
+    offenders = [str(path.name) for path in sources if prefixed.search(path.read_text())]
+    assert offenders == []

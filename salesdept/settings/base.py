@@ -215,6 +215,12 @@ REST_FRAMEWORK = {
 API_MAX_PAGE_SIZE = 200
 # JSON request bodies nested deeper than this are a 400 (Python's parser fails near 1,000).
 API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "64"))
+# Client import bounds (clients/imports.py): data rows, columns read, text per cell, and the
+# bytes an XLSX may unpack to (5 MB of zip can hold gigabytes of XML).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_COLUMNS = 100
+IMPORT_MAX_CELL_LENGTH = 10_000
+IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "salesdept API",

@@ -33,6 +33,7 @@ from core.filters import (
     DateFilter,
     IsoDateTimeFilter,
     ModelChoiceFilter,
+    OrderingFilter,
     UpdatedSinceFilterSet,
 )
 
@@ -100,7 +101,7 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
+class NullsLastOrderingFilter(OrderingFilter):
     """Sorting that keeps empty values last in both directions and breaks ties by id, so
     paging through a sorted list never repeats or skips a row."""
 

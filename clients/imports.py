@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -15,6 +18,22 @@ from django.utils.translation import gettext_lazy
 
 MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# An XLSX is a zip: 5 MB of upload can hold gigabytes of XML. These bound the work a file
+# can cause (settings of the same names override them).
+MAX_IMPORT_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_COLUMNS = 100
+# Every cell, notes included (a text field with no length of its own in the database).
+MAX_IMPORT_CELL_LENGTH = 10_000
+# Empty rows between the data count too, up to this many beyond the row limit.
+EMPTY_ROW_ALLOWANCE = 1000
+
+
+def _limit(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
+def max_rows() -> int:
+    return _limit("IMPORT_MAX_ROWS", MAX_IMPORT_ROWS)
 
 
 @dataclass(frozen=True)
@@ -117,40 +136,153 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1251"):
+class FormulaWithoutValue:
+    """An XLSX cell holding a formula whose result was never saved (a file written by a
+    program that does not calculate): its value is unknown, which is not the same as empty."""
+
+    def __init__(self, coordinate: str):
+        self.coordinate = coordinate
+
+    def __str__(self) -> str:
+        return ""
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _is_cyrillic(letter: str) -> bool:
+    return "\u0400" <= letter <= "\u04ff"
+
+
+def _looks_cyrillic(text: str) -> bool:
+    """Text decoded as Windows-1251 is Russian when it has Cyrillic words and no word mixes
+    Cyrillic with Latin letters (Latin-1 "Café" read as Windows-1251 is "Cafй")."""
+    words = [word for word in _WORD.findall(text) if not word.isascii()]
+    return bool(words) and all(all(_is_cyrillic(letter) for letter in word) for word in words)
+
+
+def _looks_western(text: str) -> bool:
+    """Text decoded as Windows-1252 is Western European when every word with an accented
+    letter also has a plain Latin one ("Müller", "Café"); Russian read as Windows-1252 is
+    words of accented letters only ("Ðîìàøêà")."""
+    words = [word for word in _WORD.findall(text) if not word.isascii()]
+    return bool(words) and all(
+        any(letter.isascii() for letter in word) and not any(_is_cyrillic(letter) for letter in word)
+        for word in words
+    )
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without a byte-order mark); otherwise
+    Windows-1251 or Windows-1252 (Latin-1) when the text reads as Russian or as Western
+    European for sure. Anything else is refused, never imported as garbage."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for encoding, plausible in (("cp1251", _looks_cyrillic), ("cp1252", _looks_western)):
         try:
             text = data.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
-    else:
-        raise ImportFileError(_("The file is neither UTF-8 nor Windows-1251 text."))
+        if plausible(text):
+            candidates.append(text)
+    if len(candidates) == 1:
+        return candidates[0]
+    raise ImportFileError(
+        _(
+            "The file is not UTF-8 text and its encoding cannot be told for sure. Accepted are "
+            "UTF-8, Windows-1251 (Cyrillic) and Windows-1252 (Western European). Save the file "
+            "as “CSV UTF-8” (in Excel: File › Save As › CSV UTF-8) and import it again."
+        )
+    )
+
+
+def _raw_row_limit() -> int:
+    return max_rows() + 1 + EMPTY_ROW_ALLOWANCE
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        _("The file has more than %(limit)d rows; split it into smaller files.") % {"limit": max_rows()}
+    )
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    text = decode_csv(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    rows = []
+    limit = _raw_row_limit()
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) > limit:
+                raise _too_many_rows()
     except csv.Error as error:
         raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
+    return rows
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _check_uncompressed_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit, before parsing any of
+    it (a zip member never unpacks to more than the size its header declares)."""
+    unreadable = ImportFileError(_("The file is not a readable XLSX workbook."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise unreadable from None
+    limit = _limit("IMPORT_MAX_UNCOMPRESSED_BYTES", MAX_IMPORT_UNCOMPRESSED_BYTES)
+    if total > limit:
+        raise ImportFileError(
+            _(
+                "The workbook unpacks to more than %(limit)d MB; import a smaller file "
+                "(only the first sheet, without pictures)."
+            )
+            % {"limit": limit // (1024 * 1024)}
+        )
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    """The first sheet's rows (at most the column limit wide), read twice in step: once for
+    the saved values and once for the formulas, so a formula without a saved value is
+    reported instead of read as an empty cell."""
     from openpyxl import load_workbook
 
+    _check_uncompressed_size(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors for a broken file
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
+    columns = _limit("IMPORT_MAX_COLUMNS", MAX_IMPORT_COLUMNS)
+    limit = _raw_row_limit()
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_text(value) for value in row])
-            if len(rows) > MAX_IMPORT_ROWS + 1:
-                break
+        # The declared dimension may be anything: iterate with explicit bounds, never the
+        # sheet's own (a one-cell file can claim a million rows by 16,384 columns).
+        value_rows = values_book.worksheets[0].iter_rows(max_col=columns, values_only=True)
+        formula_rows = formulas_book.worksheets[0].iter_rows(max_col=columns)
+        rows: list[list] = []
+        for values, cells in zip(value_rows, formula_rows, strict=False):
+            row = []
+            for value, cell in zip(values, cells, strict=False):
+                if value is None and getattr(cell, "data_type", None) == "f":
+                    row.append(FormulaWithoutValue(cell.coordinate))
+                else:
+                    row.append(_text(value))
+            rows.append(row)
+            if len(rows) > limit:
+                raise _too_many_rows()
         return rows
+    except ImportFileError:
+        raise
+    except Exception:  # a damaged sheet fails while it is read, not only when opened
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
     finally:
-        workbook.close()
+        values_book.close()
+        formulas_book.close()
 
 
 def read_import_file(uploaded) -> list[ImportRow]:
@@ -180,19 +312,34 @@ def read_import_file(uploaded) -> list[ImportRow]:
             field="name",
         )
     rows: list[ImportRow] = []
+    cell_length = _limit("IMPORT_MAX_CELL_LENGTH", MAX_IMPORT_CELL_LENGTH)
     for index, cells in enumerate(table[header_row_index + 1 :], start=header_row_index + 2):
         values = dict.fromkeys(IMPORT_KEYS, "")
         for key, cell in zip(header, cells, strict=False):
-            if key is not None:
-                values[key] = _text(cell)
+            if key is None:
+                continue
+            if isinstance(cell, FormulaWithoutValue):
+                raise ImportFileError(
+                    _(
+                        "Cell %(cell)s is a formula without a saved value; open the file in a "
+                        "spreadsheet program, save it with its values and import it again."
+                    )
+                    % {"cell": cell.coordinate},
+                    row=index,
+                    field=key,
+                )
+            values[key] = _text(cell)
+            if len(values[key]) > cell_length:
+                raise ImportFileError(
+                    _("The cell is longer than %(limit)d characters.") % {"limit": cell_length},
+                    row=index,
+                    field=key,
+                )
         if not any(values.values()):
             continue
         rows.append(ImportRow(number=index, values=values))
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(limit)d rows; split it into smaller files.")
-                % {"limit": MAX_IMPORT_ROWS}
-            )
+        if len(rows) > max_rows():
+            raise _too_many_rows()
     if not rows:
         raise ImportFileError(_("The file has no rows of clients under its header."))
     return rows

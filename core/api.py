@@ -1,15 +1,20 @@
-"""API conventions shared by every endpoint: pagination and JSON errors."""
+"""API conventions shared by every endpoint: pagination, strict ordering and JSON errors
+(the bounded JSON parser is core.parsers: DRF's views read the parser setting on import)."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, filters, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.ordering import parse_ordering
 
 
 class Pagination(PageNumberPagination):
@@ -20,8 +25,34 @@ class Pagination(PageNumberPagination):
         return settings.API_MAX_PAGE_SIZE
 
 
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's ordering backend with the shared strict reading of ``ordering``: empty terms
+    (",", "-", "name,,"), malformed ones and unknown fields are dropped, as DRF drops
+    unknown fields; with nothing left the view's default order applies."""
+
+    def get_ordering(self, request, queryset, view):
+        value = request.query_params.get(self.ordering_param)
+        if value:
+            valid_fields = [item[0] for item in self.get_valid_fields(queryset, view, {"request": request})]
+            ordering = parse_ordering(value, valid_fields)
+            if ordering:
+                return ordering
+        return self.get_default_ordering(view)
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError as a 400 with field messages."""
+    """DRF's handler, plus Django's ValidationError as a 400 with field messages, and a
+    body over Django's upload limits as a JSON 413 / 400 (Django alone answers an HTML page)."""
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": _("The request body is larger than %(limit)d bytes.") % {"limit": _upload_limit()}},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return Response(
+            {"detail": _("The request has more fields than the server accepts.")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
@@ -35,6 +66,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+def _upload_limit() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
 
 
 @extend_schema_field(OpenApiTypes.INT)

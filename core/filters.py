@@ -3,15 +3,22 @@
 Bad filter values must give a form error / 400, never a 500: ids beyond what a database
 integer holds and dates outside a sane range are rejected before they reach the query."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import BaseCSVField, IsoDateTimeField
+
+from core.ordering import ordering_terms
 
 MAX_ID = 2**63 - 1
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 9998
+# PostgreSQL takes UTC offsets up to ±15:59 (Python up to ±23:59): a larger one is a
+# DataError in the query, so it is refused where the value is read.
+MAX_UTC_OFFSET = datetime.timedelta(hours=15, minutes=59)
 
 
 def _check_id(value) -> None:
@@ -50,7 +57,8 @@ class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 def check_date_in_range(value) -> None:
-    """Reject dates and datetimes whose arithmetic or time-zone shift would overflow."""
+    """Reject dates and datetimes whose arithmetic or time-zone shift would overflow, and
+    datetimes with a UTC offset the database cannot store."""
     if value is None:
         return
     year = value.year
@@ -58,6 +66,11 @@ def check_date_in_range(value) -> None:
         raise ValidationError(
             _("Enter a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
             code="out_of_range",
+        )
+    offset = value.utcoffset() if isinstance(value, datetime.datetime) else None
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        raise ValidationError(
+            _("Enter a time zone offset between -15:59 and +15:59."), code="offset_out_of_range"
         )
 
 
@@ -84,6 +97,24 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 class DateFilter(django_filters.DateFilter):
     field_class = BoundedDateField
+
+
+class OrderingCSVField(BaseCSVField):
+    """The terms of an ordering filter with empty ones ("", "-", the gaps in ",,name")
+    dropped before each is checked against the choices: an empty term would reach
+    ``order_by`` as an empty field name."""
+
+    def clean(self, value):
+        if value is not None:
+            value = ordering_terms(value)
+        return super().clean(value)
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's OrderingFilter, read strictly: empty terms dropped, an unknown
+    field a form error / 400 naming the value."""
+
+    base_field_class = OrderingCSVField
 
 
 def _bounded_defaults() -> dict:
@@ -122,6 +153,7 @@ __all__ = [
     "IsoDateTimeFilter",
     "ModelChoiceFilter",
     "ModelMultipleChoiceFilter",
+    "OrderingFilter",
     "UpdatedSinceFilterSet",
     "check_date_in_range",
 ]

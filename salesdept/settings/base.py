@@ -278,7 +278,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.OrderingFilter",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -286,6 +291,14 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = 200
+# JSON request bodies nested deeper than this are a 400 (Python's parser fails near 1,000).
+API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "64"))
+# Client import bounds (clients/imports.py): data rows, columns read, text per cell, and the
+# bytes an XLSX may unpack to (5 MB of zip can hold gigabytes of XML).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_COLUMNS = 100
+IMPORT_MAX_CELL_LENGTH = 10_000
+IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "salesdept API",

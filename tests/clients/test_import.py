@@ -410,3 +410,173 @@ def test_api_import_is_forbidden_to_read_only_roles(api_as, department, role):
     )
     assert response.status_code == 403
     assert Client.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def _upload(data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def _xlsx_bytes(rows: list[list]) -> bytes:
+    """A workbook written in streaming mode (as large exports are), rows as given."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite_sheet(data: bytes, change, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The workbook with one part's XML passed through ``change`` (zip tricks)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == part or (part == "*" and "PLACEHOLDER" in content.decode()):
+                content = change(content.decode()).encode()
+            target.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_parsing(department, settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
+    # openpyxl cuts strings at Excel's 32,767 characters: put the long one into the XML.
+    data = _xlsx_bytes([["name", "notes"], ["Bomb", "PLACEHOLDER"]])
+    data = _rewrite_sheet(data, lambda xml: xml.replace("PLACEHOLDER", "x" * 2_000_000), part="*")
+    assert len(data) < 20_000  # 2 MB of text packs into a few KB
+    result = services.client_import(by=department.head, file=_upload(data, "bomb.xlsx"))
+    assert issues(result) == [
+        (
+            None,
+            "file",
+            "The workbook unpacks to more than 1 MB; import a smaller file (only the first sheet, "
+            "without pictures).",
+        )
+    ]
+    assert Client.objects.count() == 0
+
+
+def test_a_cell_longer_than_the_limit_is_refused(department):
+    data = _xlsx_bytes([["name", "notes"], ["Fine", "x" * 10_000], ["Long", "x" * 10_001]])
+    result = services.client_import(by=department.head, file=_upload(data, "long.xlsx"))
+    assert issues(result) == [(3, "notes", "The cell is longer than 10000 characters.")]
+    assert Client.objects.count() == 0
+    result = services.client_import(by=department.head, file=csv_upload("name,notes\nLong," + "y" * 10_001))
+    assert issues(result) == [(2, "notes", "The cell is longer than 10000 characters.")]
+    assert Client.objects.count() == 0
+
+
+def test_too_many_rows_are_refused(department, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    rows = [["name"], *[[f"Client {number}"] for number in range(4)]]
+    result = services.client_import(by=department.head, file=_upload(_xlsx_bytes(rows), "rows.xlsx"))
+    assert issues(result) == [(None, "file", "The file has more than 3 rows; split it into smaller files.")]
+    result = services.client_import(by=department.head, file=csv_upload("name\nA\nB\nC\nD\n"))
+    assert issues(result) == [(None, "file", "The file has more than 3 rows; split it into smaller files.")]
+    assert Client.objects.count() == 0
+
+
+def test_a_sheet_claiming_a_million_rows_by_16384_columns_is_read_within_bounds(department, settings):
+    settings.IMPORT_MAX_ROWS = 10
+    data = _xlsx_bytes([["name"], ["Acme"]])
+
+    def stretch(xml: str) -> str:
+        # Claim the whole sheet and put one more cell in its last row and column.
+        xml = xml.replace("<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>', 1)
+        return xml.replace(
+            "</sheetData>",
+            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+        )
+
+    result = services.client_import(
+        by=department.head, file=_upload(_rewrite_sheet(data, stretch), "wide.xlsx")
+    )
+    assert issues(result) == [(None, "file", "The file has more than 10 rows; split it into smaller files.")]
+    assert Client.objects.count() == 0
+
+
+def test_columns_beyond_the_limit_are_not_read(department):
+    data = _xlsx_bytes([["name", *[f"extra {n}" for n in range(300)]], ["Acme", *["z" * 50] * 300]])
+    result = services.client_import(by=department.head, file=_upload(data, "wide.xlsx"))
+    assert result.ok
+    assert Client.objects.get().name == "Acme"
+
+
+def test_a_formula_without_a_saved_value_is_a_row_error(department):
+    # openpyxl writes formulas without calculating them: no cached value in the file.
+    data = _xlsx_bytes([["name", "tax_id"], ["Acme", "7701234567"], ['="Beta"&" Foods"', "7702000002"]])
+    result = services.client_import(by=department.head, file=_upload(data, "formula.xlsx"))
+    assert issues(result) == [
+        (
+            3,
+            "name",
+            "Cell A3 is a formula without a saved value; open the file in a spreadsheet program, "
+            "save it with its values and import it again.",
+        )
+    ]
+    assert Client.objects.count() == 0
+
+
+def test_a_formula_with_a_saved_value_imports_its_value(department):
+    data = _xlsx_bytes([["name"], ['="Beta"']])
+    data = _rewrite_sheet(
+        data,
+        lambda xml: xml.replace("</f>", "</f><v>Beta Foods</v>").replace('<c r="A2"', '<c r="A2" t="str"'),
+    )
+    result = services.client_import(by=department.head, file=_upload(data, "cached.xlsx"))
+    assert result.ok, issues(result)
+    assert Client.objects.get().name == "Beta Foods"
+
+
+# --------------------------------------------------------------------------- CSV encodings
+
+NOT_SURE = (
+    "The file is not UTF-8 text and its encoding cannot be told for sure. Accepted are UTF-8, "
+    "Windows-1251 (Cyrillic) and Windows-1252 (Western European). Save the file as “CSV UTF-8” "
+    "(in Excel: File › Save As › CSV UTF-8) and import it again."
+)
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_a_latin_1_csv_imports_its_accents(department, encoding):
+    data = "name;address\nCafé Müller;Straße 5, Zürich\n".encode(encoding)
+    result = services.client_import(by=department.head, file=_upload(data, "latin.csv"))
+    assert result.ok, issues(result)
+    assert Client.objects.values_list("name", "address").get() == ("Café Müller", "Straße 5, Zürich")
+
+
+def test_a_windows_1251_csv_with_cyrillic_imports(department):
+    data = "name;address\nКафе Мюллер;ул. Ленина, 5\nЁлка ООО;\n".encode("cp1251")
+    result = services.client_import(by=department.head, file=_upload(data, "cyrillic.csv"))
+    assert result.ok, issues(result)
+    assert sorted(Client.objects.values_list("name", flat=True)) == ["Ёлка ООО", "Кафе Мюллер"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf_8_with_or_without_a_byte_order_mark(department, bom):
+    data = bom + "name\nCafé Ромашка\n".encode()
+    result = services.client_import(by=department.head, file=_upload(data, "utf8.csv"))
+    assert result.ok
+    assert Client.objects.get().name == "Café Ромашка"
+
+
+def test_a_csv_whose_encoding_is_unsure_is_refused_not_imported_as_garbage(department):
+    # Windows-1251 reads it as "Cafй Ром" (mixed scripts), Windows-1252 as "Café Ðîì".
+    data = b"name\nCaf\xe9 \xd0\xee\xec\n"
+    result = services.client_import(by=department.head, file=_upload(data, "unsure.csv"))
+    assert issues(result) == [(None, "file", NOT_SURE)]
+    assert Client.objects.count() == 0

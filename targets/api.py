@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, Team, User
 from accounts.visibility import get_visible_or_404
-from core.api import Pagination
+from core.api import Pagination, VisibleRelatedField
 from core.filters import MAX_ID
 from deals.models import Deal
 from targets import selectors, services
@@ -45,18 +45,6 @@ from targets.models import (
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 RECORD_ID = {"min_value": 1, "max_value": MAX_ID}
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference to a record the requesting user may see; anything else reads exactly
-    like an id that does not exist."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
 
 
 # --------------------------------------------------------------------------- plans
@@ -334,15 +322,14 @@ class NormViewSet(viewsets.ModelViewSet):
         return ActivityNorm.objects.visible_to(self.request.user).select_related("user")
 
     def _save(self, data, norm=None):
-        role = norm.role if norm else data.get("role")
-        person = norm.user if norm else data.get("user")
-        numbers = {
-            "calls_per_day": data.get("calls_per_day", norm.calls_per_day if norm else 0),
-            "meetings_per_week": data.get("meetings_per_week", norm.meetings_per_week if norm else 0),
-        }
-        if person is not None:
-            return services.norm_set_for_user(actor=self.request.user, person=person, **numbers)
-        return services.norm_set_for_role(actor=self.request.user, role=role, **numbers)
+        return services.norm_save(
+            actor=self.request.user,
+            norm=norm,
+            role=data.get("role"),
+            person=data.get("user"),
+            calls_per_day=data.get("calls_per_day"),
+            meetings_per_week=data.get("meetings_per_week"),
+        )
 
     def perform_create(self, serializer):
         serializer.instance = self._save(serializer.validated_data)

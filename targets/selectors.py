@@ -30,8 +30,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, Round
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from accounts.roles import TEAM_SCOPE_ROLES
-from accounts.visibility import sees_everything
+from accounts.roles import QUOTA_CARRYING_ROLES, sees_everything, sees_team
 from deals.models import Deal, StageKind
 from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, PlanMetric
 
@@ -147,7 +146,7 @@ def plan_scopes_for(viewer) -> tuple[str, ...]:
     or assistant their team(s) and its reps, everybody else their own line."""
     if sees_everything(viewer):
         return SCOPES
-    if viewer.is_authenticated and viewer.is_active and viewer.role in TEAM_SCOPE_ROLES:
+    if sees_team(viewer):
         return (SCOPE_TEAM, SCOPE_REP)
     return (SCOPE_REP,)
 
@@ -296,8 +295,6 @@ def _line_labels(
 ) -> list[tuple[int | None, str]]:
     """The lines to show, in display order: every visible team (or quota-carrying rep) and
     anybody else with figures, so a team without deals still shows its plan."""
-    from targets.rules import PLAN_ROLES
-
     if scope == SCOPE_DEPARTMENT:
         return [(None, str(_("Department")))]
     if scope == SCOPE_TEAM:
@@ -310,7 +307,7 @@ def _line_labels(
         return lines
     people = User.objects.visible_to(viewer).filter(
         Q(pk__in=[key for key in keys_with_figures if key is not None])
-        | Q(is_active=True, role__in=PLAN_ROLES, team__isnull=False)
+        | Q(is_active=True, role__in=QUOTA_CARRYING_ROLES, team__isnull=False)
     )
     if plan_scopes_for(viewer) == (SCOPE_REP,):
         # A rep sees their teammates' names, not their plan lines.
@@ -387,8 +384,6 @@ def department_split(*, plan) -> tuple[list, dict]:
 def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:
     """The reps × months grid of ``plan`` as ``viewer`` may see it, with row, column and team
     totals and what is left unallocated at each level — all sums come from the database."""
-    from targets.rules import PLAN_ROLES
-
     zero = Decimal("0.00")
     cells = Allocation.objects.visible_to(viewer).filter(plan=plan)
     year_totals = {
@@ -419,8 +414,10 @@ def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:
         if cell.team_id is not None:
             team_objects[cell.team_id] = cell.team
     # People who carry a quota but joined after the split still get an (empty) row.
-    members = User.objects.visible_to(viewer).filter(is_active=True, role__in=PLAN_ROLES, team__isnull=False)
-    if viewer.role not in TEAM_SCOPE_ROLES and not sees_everything(viewer):
+    members = User.objects.visible_to(viewer).filter(
+        is_active=True, role__in=QUOTA_CARRYING_ROLES, team__isnull=False
+    )
+    if not sees_team(viewer) and not sees_everything(viewer):
         members = members.filter(pk=viewer.pk)
     rep_team: dict[int, int] = {}
     for (_month, team_id, rep_id), _amount in amounts.items():

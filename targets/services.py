@@ -23,7 +23,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.models import Role, Team, User
+from accounts.models import Team, User
+from accounts.roles import QUOTA_CARRYING_ROLES
 from core.filters import check_date_in_range
 from core.money import CENT, MAX_MONEY, money_text
 from deals.models import Deal, StageKind
@@ -149,7 +150,7 @@ def _weights(values, *, field_name: str, count: int | None = None, labels: Seque
 
 def plan_members(*, team_ids=None):
     """The people a plan is split among, team by team, in the order remainders follow."""
-    members = User.objects.filter(is_active=True, role__in=rules.PLAN_ROLES, team__isnull=False)
+    members = User.objects.filter(is_active=True, role__in=QUOTA_CARRYING_ROLES, team__isnull=False)
     if team_ids is not None:
         members = members.filter(team_id__in=team_ids)
     return members.select_related("team").order_by(
@@ -561,7 +562,7 @@ def _norm_numbers(calls_per_day, meetings_per_week) -> tuple[int, int]:
 @transaction.atomic
 def norm_set_for_role(*, actor: User, role: str, calls_per_day, meetings_per_week) -> ActivityNorm:
     rules.ensure_can_set_plans(actor)
-    if role not in Role.values:
+    if not rules.is_norm_role(role):
         raise ValidationError({"role": _("Choose a role.")})
     calls, meetings = _norm_numbers(calls_per_day, meetings_per_week)
     norm, _created = ActivityNorm.objects.select_for_update().update_or_create(
@@ -585,9 +586,34 @@ def norm_set_for_user(*, actor: User, person: User, calls_per_day, meetings_per_
 
 
 @transaction.atomic
+def norm_save(
+    *,
+    actor: User,
+    norm: ActivityNorm | None = None,
+    role: str | None = None,
+    person: User | None = None,
+    calls_per_day=None,
+    meetings_per_week=None,
+) -> ActivityNorm:
+    """Create a norm (a personal one when ``person`` is given, else the role's) or change
+    ``norm``, which keeps its role or person; a number not given (None) keeps the norm's
+    value, or is 0 for a new norm."""
+    if norm is not None:
+        role, person = norm.role, norm.user
+    numbers = {
+        "calls_per_day": calls_per_day if calls_per_day is not None else (norm.calls_per_day if norm else 0),
+        "meetings_per_week": (
+            meetings_per_week if meetings_per_week is not None else (norm.meetings_per_week if norm else 0)
+        ),
+    }
+    if person is not None:
+        return norm_set_for_user(actor=actor, person=person, **numbers)
+    return norm_set_for_role(actor=actor, role=role, **numbers)
+
+
+@transaction.atomic
 def norm_delete(*, actor: User, norm: ActivityNorm) -> None:
-    allowed = rules.may_set_plans(actor) if norm.user_id is None else rules.may_set_norm_for(actor, norm.user)
-    if not allowed:
+    if not rules.may_change_norm(actor, norm):
         raise PermissionDenied(_("You may not remove this norm."))
     norm.delete()
 

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +23,8 @@ from accounts.models import Role, Team, User
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
 from core.exports import EXPORT_FORMATS, export_response
+from core.http import safe_next
+from core.money import CENT
 from deals.models import Deal, StageKind
 from targets import rules, selectors, services
 from targets.charts import plan_chart
@@ -63,13 +64,6 @@ def _int_param(request, name: str):
 
 def _year_param(request, default: int) -> int:
     return parse_year(request.GET.get("year")) or default
-
-
-def _safe_next(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return fallback
 
 
 # --------------------------------------------------------------------------- plan grid
@@ -410,12 +404,7 @@ def norm_delete(request, pk: int):
         services.norm_delete(actor=request.user, norm=norm)
         messages.success(request, _("Norm removed."))
         return redirect("targets:norms")
-    allowed = (
-        rules.may_set_plans(request.user)
-        if norm.user_id is None
-        else rules.may_set_norm_for(request.user, norm.user)
-    )
-    if not allowed:
+    if not rules.may_change_norm(request.user, norm):
         raise PermissionDenied(_("You may not remove this norm."))
     return render(request, "targets/norm_confirm_delete.html", {"norm": norm})
 
@@ -496,9 +485,11 @@ def receivables(request):
     )
 
 
+# "days" sorts by days overdue, so most days overdue first ("-days", the default) is the
+# earliest due date first.
 OVERDUE_SORTS = {
-    "days": ("due_date", "pk"),
-    "-days": ("-due_date", "-pk"),
+    "days": ("-due_date", "-pk"),
+    "-days": ("due_date", "pk"),
     "outstanding": ("outstanding", "pk"),
     "-outstanding": ("-outstanding", "-pk"),
     "client": ("deal__client__name", "due_date"),
@@ -513,9 +504,7 @@ def _overdue_queryset(request):
     filterset = OverdueFilter(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     sort = request.GET.get("sort") if request.GET.get("sort") in OVERDUE_SORTS else "-days"
-    # "-days" = most days overdue first = earliest due date first
-    ordering = {"-days": ("due_date", "pk"), "days": ("-due_date", "-pk")}.get(sort, OVERDUE_SORTS[sort])
-    return filterset, queryset.order_by(*ordering), sort
+    return filterset, queryset.order_by(*OVERDUE_SORTS[sort]), sort
 
 
 @login_required
@@ -550,7 +539,7 @@ def overdue_list(request):
 
 def cents(value):
     """Two decimals for a computed amount (SQLite hands back 500 for 500.00)."""
-    return value.quantize(services.CENT)
+    return value.quantize(CENT)
 
 
 def _overdue_export(queryset, export_format: str):
@@ -654,7 +643,7 @@ def _installment_form(request, line, form, kind: str, context_name: str):
         "kind": kind,
         "context_name": context_name,
         "action": reverse(f"targets:{kind}_new", args=[line.pk]),
-        "next": _safe_next(request, reverse("targets:overdue")),
+        "next": safe_next(request, reverse("targets:overdue")),
     }
     if context_name == "schedule":
         context["target"] = f"schedule-line-{line.pk}"
@@ -677,7 +666,7 @@ def _installment_form(request, line, form, kind: str, context_name: str):
 def _after_receivable_change(request, line, context_name: str, message: str):
     if not request.htmx:
         messages.success(request, message)
-        return redirect(_safe_next(request, reverse("targets:overdue")))
+        return redirect(safe_next(request, reverse("targets:overdue")))
     if context_name == "schedule":
         response = _schedule_response(request, line.deal, message=message)
         return reswap(retarget(response, f"#deal-schedule-{line.deal_id}"), "outerHTML")

@@ -195,6 +195,99 @@ class PlanLine:
 FIGURES = ("plan", "plan_collected", "booked", "collected", "forecast")
 
 
+Figures = dict[tuple[int | None, int], dict[str, Decimal]]
+
+# What each scope's lines are keyed by: on allocations, and on deals (through their owner).
+ALLOCATION_LEVELS = {
+    SCOPE_DEPARTMENT: ({"team__isnull": True, "rep__isnull": True}, None),
+    SCOPE_TEAM: ({"team__isnull": False, "rep__isnull": True}, "team_id"),
+    SCOPE_REP: ({"rep__isnull": False}, "rep_id"),
+}
+DEAL_KEYS = {SCOPE_DEPARTMENT: None, SCOPE_TEAM: "owner__team_id", SCOPE_REP: "owner_id"}
+
+
+def _add_plan_figures(figures: Figures, *, viewer, year, scope, team_id, rep_id) -> None:
+    """The booked and collected plans' allocations at ``scope``'s level, per line and month."""
+    level, allocation_key = ALLOCATION_LEVELS[scope]
+    allocations = Allocation.objects.visible_to(viewer).filter(plan__year=year, **level)
+    if team_id is not None:
+        allocations = allocations.filter(team_id=team_id)
+    if rep_id is not None:
+        allocations = allocations.filter(rep_id=rep_id)
+    plan_rows = allocations.values("plan__metric", "month", *([allocation_key] if allocation_key else []))
+    for row in plan_rows.annotate(total=Sum("amount")).order_by():
+        key = row[allocation_key] if allocation_key else None
+        figure = "plan" if row["plan__metric"] == PlanMetric.BOOKED else "plan_collected"
+        figures.setdefault((key, row["month"]), {})[figure] = _cents(row["total"])
+
+
+def _add_grouped(figures: Figures, queryset, *, figure, date_field, key_path, total, scale=None) -> None:
+    """Sum ``total`` over ``queryset`` per month of ``date_field`` (and per ``key_path``)."""
+    keys = ["month"] + ([key_path] if key_path else [])
+    rows = queryset.annotate(month=ExtractMonth(date_field)).values(*keys).annotate(total=total).order_by()
+    for row in rows:
+        key = row[key_path] if key_path else None
+        value = row["total"] or Decimal("0.00")
+        if scale is not None:
+            value = value / scale
+        figures.setdefault((key, row["month"]), {})[figure] = _cents(value)
+
+
+def _narrowed(queryset, owner_path: str, *, team_id, rep_id):
+    if team_id is not None:
+        queryset = queryset.filter(**{f"{owner_path}__team_id": team_id})
+    if rep_id is not None:
+        queryset = queryset.filter(**{f"{owner_path}_id": rep_id})
+    return queryset
+
+
+def _add_actual_figures(figures: Figures, *, viewer, year, scope, team_id, rep_id) -> None:
+    """Booked (won deals by close date), collected (payments by date) and forecast (open
+    deals' weighted amount by expected close) per line and month."""
+    start, end = _year_range(year)
+    deal_key = DEAL_KEYS[scope]
+    deals = _narrowed(Deal.objects.visible_to(viewer), "owner", team_id=team_id, rep_id=rep_id)
+    booked = deals.filter(stage__kind=StageKind.WON, closed_at__range=(start, end))
+    _add_grouped(
+        figures, booked, figure="booked", date_field="closed_at", key_path=deal_key, total=Sum("amount")
+    )
+
+    payment_key = f"installment__deal__{deal_key}" if deal_key else None
+    payments = _narrowed(
+        Payment.objects.visible_to(viewer), "installment__deal__owner", team_id=team_id, rep_id=rep_id
+    ).filter(paid_on__range=(start, end))
+    _add_grouped(
+        figures, payments, figure="collected", date_field="paid_on", key_path=payment_key, total=Sum("amount")
+    )
+
+    weighted = Sum(
+        ExpressionWrapper(
+            F("amount") * Coalesce(F("probability"), F("stage__default_probability")),
+            output_field=DecimalField(max_digits=20, decimal_places=2),
+        )
+    )
+    pipeline = deals.filter(stage__kind=StageKind.OPEN, expected_close__range=(start, end))
+    _add_grouped(
+        figures,
+        pipeline,
+        figure="forecast",
+        date_field="expected_close",
+        key_path=deal_key,
+        total=weighted,
+        scale=Decimal(100),
+    )
+
+
+def _plan_line(scope: str, key, label: str, figures: Figures) -> PlanLine:
+    line = PlanLine(scope=scope, key=key, label=label)
+    for month in range(1, 13):
+        month_figures = MonthFigures(month=month, **figures.get((key, month), {}))
+        line.months.append(month_figures)
+        for name in FIGURES:
+            setattr(line.year, name, getattr(line.year, name) + getattr(month_figures, name))
+    return line
+
+
 def plan_vs_actual(
     *, viewer, year: int, scope: str = SCOPE_DEPARTMENT, team_id: int | None = None, rep_id: int | None = None
 ) -> list[PlanLine]:
@@ -213,81 +306,12 @@ def plan_vs_actual(
     the number of rows; a team's and a rep's actuals follow the deal owner's current team."""
     if scope not in plan_scopes_for(viewer):
         raise ValueError(f"scope {scope!r} is not available to this viewer")
-    start, end = _year_range(year)
-    deal_key = {SCOPE_DEPARTMENT: None, SCOPE_TEAM: "owner__team_id", SCOPE_REP: "owner_id"}[scope]
-
-    def narrowed(queryset, owner_path: str):
-        if team_id is not None:
-            queryset = queryset.filter(**{f"{owner_path}__team_id": team_id})
-        if rep_id is not None:
-            queryset = queryset.filter(**{f"{owner_path}_id": rep_id})
-        return queryset
-
-    def grouped(queryset, date_field: str, key_path: str | None, total):
-        queryset = queryset.annotate(month=ExtractMonth(date_field))
-        keys = ["month"] + ([key_path] if key_path else [])
-        return queryset.values(*keys).annotate(total=total).order_by()
-
-    figures: dict[tuple[int | None, int], dict[str, Decimal]] = {}
-
-    def add(rows, figure: str, key_path: str | None, scale: Decimal | None = None):
-        for row in rows:
-            key = row[key_path] if key_path else None
-            value = row["total"] or Decimal("0.00")
-            if scale is not None:
-                value = value / scale
-            figures.setdefault((key, row["month"]), {})[figure] = _cents(value)
-
-    allocations = Allocation.objects.visible_to(viewer).filter(plan__year=year)
-    if scope == SCOPE_DEPARTMENT:
-        allocations = allocations.filter(team__isnull=True, rep__isnull=True)
-        allocation_key = None
-    elif scope == SCOPE_TEAM:
-        allocations = allocations.filter(team__isnull=False, rep__isnull=True)
-        allocation_key = "team_id"
-    else:
-        allocations = allocations.filter(rep__isnull=False)
-        allocation_key = "rep_id"
-    if team_id is not None:
-        allocations = allocations.filter(team_id=team_id)
-    if rep_id is not None:
-        allocations = allocations.filter(rep_id=rep_id)
-    plan_rows = allocations.values("plan__metric", "month", *([allocation_key] if allocation_key else []))
-    for row in plan_rows.annotate(total=Sum("amount")).order_by():
-        key = row[allocation_key] if allocation_key else None
-        figure = "plan" if row["plan__metric"] == PlanMetric.BOOKED else "plan_collected"
-        figures.setdefault((key, row["month"]), {})[figure] = _cents(row["total"])
-
-    deals = narrowed(Deal.objects.visible_to(viewer), "owner")
-    booked = deals.filter(stage__kind=StageKind.WON, closed_at__range=(start, end))
-    add(grouped(booked, "closed_at", deal_key, Sum("amount")), "booked", deal_key)
-
-    payment_key = f"installment__deal__{deal_key}" if deal_key else None
-    payments = narrowed(Payment.objects.visible_to(viewer), "installment__deal__owner")
-    payments = payments.filter(paid_on__range=(start, end))
-    add(grouped(payments, "paid_on", payment_key, Sum("amount")), "collected", payment_key)
-
-    weighted = Sum(
-        ExpressionWrapper(
-            F("amount") * Coalesce(F("probability"), F("stage__default_probability")),
-            output_field=DecimalField(max_digits=20, decimal_places=2),
-        )
-    )
-    pipeline = deals.filter(stage__kind=StageKind.OPEN, expected_close__range=(start, end))
-    add(grouped(pipeline, "expected_close", deal_key, weighted), "forecast", deal_key, scale=Decimal(100))
-
+    figures: Figures = {}
+    narrowing = {"viewer": viewer, "year": year, "scope": scope, "team_id": team_id, "rep_id": rep_id}
+    _add_plan_figures(figures, **narrowing)
+    _add_actual_figures(figures, **narrowing)
     labels = _line_labels(viewer, scope, {key for key, _month in figures}, team_id=team_id, rep_id=rep_id)
-    lines = []
-    for key, label in labels:
-        line = PlanLine(scope=scope, key=key, label=label)
-        for month in range(1, 13):
-            values = figures.get((key, month), {})
-            month_figures = MonthFigures(month=month, **values)
-            line.months.append(month_figures)
-            for name in FIGURES:
-                setattr(line.year, name, getattr(line.year, name) + getattr(month_figures, name))
-        lines.append(line)
-    return lines
+    return [_plan_line(scope, key, label, figures) for key, label in labels]
 
 
 def _line_labels(

@@ -448,6 +448,85 @@ def allocation_rep_split_set(
     _save_allocations(plan, wanted, actor)
 
 
+def _is_month(month) -> bool:
+    return isinstance(month, int) and 1 <= month <= 12
+
+
+def _department_split_input_errors(months: Mapping, team_months: Mapping) -> dict[str, list[str]]:
+    """Months outside 1–12 and teams that do not exist, per field."""
+    known_teams = set(Team.objects.values_list("pk", flat=True))
+    errors: dict[str, list[str]] = {}
+    for month in months:
+        if not _is_month(month):
+            errors.setdefault("months", []).append(_("Months are numbered 1 to 12."))
+    for month, team_id in team_months:
+        if not _is_month(month):
+            errors.setdefault("team_months", []).append(_("Months are numbered 1 to 12."))
+        if team_id not in known_teams:
+            errors.setdefault("team_months", []).append(
+                _("There is no team with id %(id)s.") % {"id": team_id}
+            )
+    return errors
+
+
+def _months_total_errors(plan: Plan, month_totals: Mapping[int, Decimal]) -> list[str]:
+    """The twelve month totals must add up exactly to the plan."""
+    months_sum = sum(month_totals.values(), Decimal("0.00"))
+    if len(month_totals) == 12 and months_sum == plan.amount:
+        return []
+    return [
+        _("The months add up to %(months)s but the plan is %(plan)s (%(difference)s).")
+        % {
+            "months": money_text(months_sum),
+            "plan": money_text(plan.amount),
+            "difference": _difference_text(months_sum, plan.amount),
+        }
+    ]
+
+
+def _team_months_total_errors(wanted: Mapping[tuple, Decimal], month_totals, touched_months) -> list[str]:
+    """In every month touched that has team cells, the teams must add up to the month."""
+    errors = []
+    for month in sorted(touched_months):
+        teams_in_month = [a for (m, t, r), a in wanted.items() if m == month and t is not None and r is None]
+        if not teams_in_month:
+            continue
+        teams_sum = sum(teams_in_month, Decimal("0.00"))
+        month_total = month_totals.get(month, Decimal("0.00"))
+        if teams_sum != month_total:
+            errors.append(
+                _(
+                    "%(month)s: the teams add up to %(teams)s but the month total is %(total)s "
+                    "(%(difference)s)."
+                )
+                % {
+                    "month": month_name(month),
+                    "teams": money_text(teams_sum),
+                    "total": money_text(month_total),
+                    "difference": _difference_text(teams_sum, month_total),
+                }
+            )
+    return errors
+
+
+def _resplit_changed_team_months(cells: Mapping[tuple, Decimal], team_months: Mapping, wanted: dict) -> None:
+    """Re-split each team-month whose total changed between its reps in their current
+    proportions (evenly when they all had zero), into ``wanted``."""
+    for (month, team_id), amount in team_months.items():
+        if cells.get((month, team_id, None)) == amount:
+            continue
+        rep_keys = sorted(
+            (key for key in cells if key[0] == month and key[1] == team_id and key[2] is not None),
+            key=lambda k: k[2],
+        )
+        if not rep_keys:
+            continue
+        current = [cells[key] for key in rep_keys]
+        weights = current if sum(current) > 0 else [1] * len(current)
+        for key, part in zip(rep_keys, split_exactly(amount, weights), strict=True):
+            wanted[key] = part
+
+
 @transaction.atomic
 def allocation_department_split_set(
     *,
@@ -465,18 +544,7 @@ def allocation_department_split_set(
     months = _amounts(months or {}, field_name="months")
     team_months = _amounts(team_months or {}, field_name="team_months")
     cells = {(c.month, c.team_id, c.rep_id): c.amount for c in Allocation.objects.filter(plan=plan)}
-    known_teams = set(Team.objects.values_list("pk", flat=True))
-    errors: dict[str, list[str]] = {}
-    for month in months:
-        if not isinstance(month, int) or not 1 <= month <= 12:
-            errors.setdefault("months", []).append(_("Months are numbered 1 to 12."))
-    for month, team_id in team_months:
-        if not isinstance(month, int) or not 1 <= month <= 12:
-            errors.setdefault("team_months", []).append(_("Months are numbered 1 to 12."))
-        if team_id not in known_teams:
-            errors.setdefault("team_months", []).append(
-                _("There is no team with id %(id)s.") % {"id": team_id}
-            )
+    errors = _department_split_input_errors(months, team_months)
     if errors:
         raise ValidationError(errors)
     wanted = dict(cells)
@@ -485,52 +553,14 @@ def allocation_department_split_set(
     for (month, team_id), amount in team_months.items():
         wanted[(month, team_id, None)] = amount
     month_totals = {m: a for (m, t, r), a in wanted.items() if t is None and r is None}
-    if months:
-        months_sum = sum(month_totals.values(), Decimal("0.00"))
-        if len(month_totals) < 12 or months_sum != plan.amount:
-            errors.setdefault("months", []).append(
-                _("The months add up to %(months)s but the plan is %(plan)s (%(difference)s).")
-                % {
-                    "months": money_text(months_sum),
-                    "plan": money_text(plan.amount),
-                    "difference": _difference_text(months_sum, plan.amount),
-                }
-            )
+    if months and (month_errors := _months_total_errors(plan, month_totals)):
+        errors["months"] = month_errors
     touched_months = set(months) | {month for month, _team in team_months}
-    for month in sorted(touched_months):
-        teams_in_month = [a for (m, t, r), a in wanted.items() if m == month and t is not None and r is None]
-        if not teams_in_month:
-            continue
-        teams_sum = sum(teams_in_month, Decimal("0.00"))
-        month_total = month_totals.get(month, Decimal("0.00"))
-        if teams_sum != month_total:
-            errors.setdefault("team_months", []).append(
-                _(
-                    "%(month)s: the teams add up to %(teams)s but the month total is %(total)s "
-                    "(%(difference)s)."
-                )
-                % {
-                    "month": month_name(month),
-                    "teams": money_text(teams_sum),
-                    "total": money_text(month_total),
-                    "difference": _difference_text(teams_sum, month_total),
-                }
-            )
+    if team_errors := _team_months_total_errors(wanted, month_totals, touched_months):
+        errors["team_months"] = team_errors
     if errors:
         raise ValidationError(errors)
-    for (month, team_id), amount in team_months.items():
-        if cells.get((month, team_id, None)) == amount:
-            continue
-        rep_keys = sorted(
-            (key for key in cells if key[0] == month and key[1] == team_id and key[2] is not None),
-            key=lambda k: k[2],
-        )
-        if not rep_keys:
-            continue
-        current = [cells[key] for key in rep_keys]
-        weights = current if sum(current) > 0 else [1] * len(current)
-        for key, part in zip(rep_keys, split_exactly(amount, weights), strict=True):
-            wanted[key] = part
+    _resplit_changed_team_months(cells, team_months, wanted)
     _save_allocations(plan, wanted, actor)
 
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.roles import sees_team
 from accounts.visibility import VisibleQuerySet, team_ids_of, visibility_q
 
 
@@ -81,7 +81,7 @@ class AllocationQuerySet(models.QuerySet):
         condition = visibility_q(user, "rep")
         if condition is None:
             return self
-        if user.is_authenticated and user.is_active and user.role in TEAM_SCOPE_ROLES:
+        if sees_team(user):
             # By the team the cell was allocated to, so a lead keeps seeing the plan of a
             # rep who has since moved on.
             condition |= Q(team_id__in=team_ids_of(user))

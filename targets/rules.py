@@ -9,23 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, Team, User
+from accounts.models import Team, User
+from accounts.roles import Role, is_lead, is_usable
 from accounts.visibility import team_ids_of, writability_q
 from deals.models import Deal
-from targets.models import Installment
-
-# Who carries a sales quota: the plan is split among these people. SDRs hand their leads
-# over and so are measured by activity norms, not by revenue.
-PLAN_ROLES = (Role.REP, Role.ACCOUNT_MANAGER)
-
-
-def _usable(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+from targets.models import ActivityNorm, Installment
 
 
 def may_set_plans(user) -> bool:
     """The head sets and decomposes plans (the only role whose write scope is everything)."""
-    return _usable(user) and writability_q(user) is None
+    return is_usable(user) and writability_q(user) is None
 
 
 def ensure_can_set_plans(user) -> None:
@@ -38,7 +31,7 @@ def plan_teams_adjustable_by(user):
     teams they lead or belong to for a lead, none for anybody else."""
     if may_set_plans(user):
         return Team.objects.all()
-    if _usable(user) and user.role == Role.LEAD:
+    if is_lead(user):
         return Team.objects.filter(pk__in=team_ids_of(user))
     return Team.objects.none()
 
@@ -60,13 +53,27 @@ def norm_people_for(user):
     people of their teams for a lead, nobody for anybody else."""
     if may_set_plans(user):
         return User.objects.all()
-    if _usable(user) and user.role == Role.LEAD:
+    if is_lead(user):
         return User.objects.filter(team_id__in=team_ids_of(user)).exclude(pk=user.pk)
     return User.objects.none()
 
 
 def may_set_norm_for(user, person: User) -> bool:
     return norm_people_for(user).filter(pk=person.pk).exists()
+
+
+def is_norm_role(role) -> bool:
+    """A role norm is set for one of the roles (the form and the API offer their choices;
+    anything else is refused as input)."""
+    return role in Role.values
+
+
+def may_change_norm(user, norm: ActivityNorm) -> bool:
+    """A role norm is the head's to change or remove; a personal norm belongs to whoever
+    may set that person's norm."""
+    if norm.user_id is None:
+        return may_set_plans(user)
+    return may_set_norm_for(user, norm.user)
 
 
 def receivable_deals_writable_by(user):

@@ -1,0 +1,252 @@
+"""Every write to payment schedules, payments and overdue reasons."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import User
+from core.filters import check_date_in_range
+from core.money import CENT, money_text
+from deals.models import Deal, StageKind
+from targets import rules
+from targets.models import (
+    Installment,
+    OverdueReason,
+    Payment,
+)
+from targets.services.common import (
+    date_in_range,
+    parse_money,
+    split_exactly,
+)
+
+MAX_INSTALLMENTS = 60
+MAX_INTERVAL_MONTHS = 12
+
+
+def _outstanding(installment: Installment) -> Decimal:
+    paid = installment.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return installment.amount - paid
+
+
+def installment_paid_refresh(*, installment_ids=None) -> int:
+    """Recompute the kept sum of payments of the given installments (all when None) from
+    the payments themselves, in one UPDATE. Every code path that writes payments calls it."""
+    paid = (
+        Payment.objects.filter(installment=OuterRef("pk"))
+        .order_by()
+        .values("installment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    queryset = Installment.objects.all()
+    if installment_ids is not None:
+        queryset = queryset.filter(pk__in=list(installment_ids))
+    return queryset.update(
+        paid_amount=Coalesce(
+            Subquery(paid, output_field=Installment._meta.get_field("paid_amount")), Decimal("0")
+        )
+    )
+
+
+@transaction.atomic
+def installment_schedule_create(
+    *,
+    actor: User,
+    deal: Deal,
+    installments: int,
+    first_due: datetime.date,
+    interval_months: int = 1,
+    note: str = "",
+) -> list[Installment]:
+    """Split a won deal's amount into ``installments`` lines due every ``interval_months``
+    from ``first_due``, adding up exactly to the amount (the last line takes the odd cents).
+
+    Regenerating a schedule keeps every installment that has a payment against it exactly
+    as it is and spreads only what those do not cover over the new lines."""
+    rules.ensure_can_keep_receivables(actor, deal)
+    deal = Deal.objects.select_for_update().select_related("stage").get(pk=deal.pk)
+    errors = {}
+    if deal.stage.kind != StageKind.WON:
+        errors["deal"] = _("Only a won deal gets a payment schedule; this deal is at %(stage)s.") % {
+            "stage": deal.stage.name
+        }
+    if not isinstance(installments, int) or not 1 <= installments <= MAX_INSTALLMENTS:
+        errors["installments"] = _("Choose between 1 and %(max)d installments.") % {"max": MAX_INSTALLMENTS}
+    if not isinstance(interval_months, int) or not 1 <= interval_months <= MAX_INTERVAL_MONTHS:
+        errors["interval_months"] = _("Choose an interval of 1 to %(max)d months.") % {
+            "max": MAX_INTERVAL_MONTHS
+        }
+    if not isinstance(first_due, datetime.date):
+        errors["first_due"] = _("Give the first due date.")
+    if errors:
+        raise ValidationError(errors)
+    date_in_range(first_due, field_name="first_due")
+    try:
+        last_due = first_due + relativedelta(months=(installments - 1) * interval_months)
+        check_date_in_range(last_due)
+    except (ValueError, OverflowError, ValidationError):
+        raise ValidationError(
+            {
+                "first_due": _(
+                    "The last of %(count)d installments would fall due beyond the dates the "
+                    "system keeps; choose an earlier first due date."
+                )
+                % {"count": installments}
+            }
+        ) from None
+    existing = list(Installment.objects.filter(deal=deal).select_for_update().order_by("pk"))
+    paid_ids = set(Payment.objects.filter(installment__deal=deal).values_list("installment_id", flat=True))
+    kept = [line for line in existing if line.pk in paid_ids]
+    kept_total = sum((line.amount for line in kept), Decimal("0.00"))
+    remaining = deal.amount - kept_total
+    if remaining <= 0:
+        message = _(
+            "The installments with payments already cover the deal's %(amount)s; "
+            "there is nothing left to schedule."
+        ) % {"amount": money_text(deal.amount)}
+        raise ValidationError({"installments": message})
+    if remaining < CENT * installments:
+        raise ValidationError(
+            {
+                "installments": _("%(amount)s cannot be split into %(count)d installments.")
+                % {"amount": money_text(remaining), "count": installments}
+            }
+        )
+    for line in existing:
+        if line.pk not in paid_ids:
+            line._history_user = actor
+            line.delete()
+    lines = [
+        Installment(
+            deal=deal,
+            due_date=first_due + relativedelta(months=index * interval_months),
+            amount=amount,
+            note=note,
+        )
+        for index, amount in enumerate(split_exactly(remaining, [1] * installments))
+    ]
+    return bulk_create_with_history(lines, Installment, default_user=actor)
+
+
+@transaction.atomic
+def installment_update(
+    *, actor: User, installment: Installment, due_date: datetime.date | None = None, note: str | None = None
+) -> Installment:
+    """Reschedule an installment or change its note; amounts change through the generator."""
+    rules.ensure_can_keep_receivables(actor, installment.deal)
+    installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    if due_date is not None:
+        date_in_range(due_date, field_name="due_date")
+        installment.due_date = due_date
+    if note is not None:
+        installment.note = note
+    installment.save()
+    return installment
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor: User,
+    installment: Installment,
+    amount,
+    paid_on: datetime.date,
+    is_overpayment: bool = False,
+    note: str = "",
+) -> Payment:
+    """Record a payment against an installment. The amount must be positive and at most
+    what is outstanding, unless it is explicitly recorded as an overpayment. The
+    installment row is locked so two people cannot both pay off the same balance."""
+    rules.ensure_can_keep_receivables(actor, installment.deal)
+    installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    amount = parse_money(amount, field_name="amount", allow_zero=False)
+    today = timezone.localdate()
+    if not isinstance(paid_on, datetime.date):
+        raise ValidationError({"paid_on": _("Give the date of the payment.")})
+    date_in_range(paid_on, field_name="paid_on")
+    if paid_on > today:
+        raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+    outstanding = _outstanding(installment)
+    exceeds = amount > outstanding
+    if exceeds and not is_overpayment:
+        if outstanding <= 0:
+            message = _(
+                "This installment is paid in full; "
+                "record the payment as an overpayment if the client paid again."
+            )
+        else:
+            message = _(
+                "The payment of %(amount)s is more than the %(outstanding)s outstanding; "
+                "record it as an overpayment if the client really paid that much."
+            ) % {"amount": money_text(amount), "outstanding": money_text(outstanding)}
+        raise ValidationError({"amount": message})
+    payment = Payment(
+        installment=installment,
+        amount=amount,
+        paid_on=paid_on,
+        is_overpayment=exceeds,
+        note=note or "",
+        recorded_by=actor,
+    )
+    payment._history_user = actor
+    payment.save()
+    installment.save(update_fields=["updated_at"])
+    installment_paid_refresh(installment_ids=[installment.pk])
+    return payment
+
+
+@transaction.atomic
+def payment_delete(*, actor: User, payment: Payment) -> None:
+    """Take back a payment that was recorded by mistake or bounced; the installment's
+    balance (and with it any overdue alert) follows on the next read."""
+    rules.ensure_can_keep_receivables(actor, payment.installment.deal)
+    installment = Installment.objects.select_for_update().get(pk=payment.installment_id)
+    payment._history_user = actor
+    payment.delete()
+    installment.save(update_fields=["updated_at"])
+    installment_paid_refresh(installment_ids=[installment.pk])
+
+
+@transaction.atomic
+def overdue_reason_add(
+    *, actor: User, installment: Installment, reason: str, promised_date: datetime.date | None = None
+) -> OverdueReason:
+    """Why a payment is late and when it is now promised. Reasons are never overwritten:
+    each one is kept and the latest is shown."""
+    rules.ensure_can_keep_receivables(actor, installment.deal)
+    installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    errors = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why the payment is late.")
+    elif len(reason) > 2000:
+        errors["reason"] = _("Keep the reason under 2,000 characters.")
+    if promised_date is not None and promised_date < timezone.localdate():
+        errors["promised_date"] = _("The promised date cannot be in the past.")
+    elif promised_date is not None:
+        try:
+            check_date_in_range(promised_date)
+        except ValidationError as error:
+            errors["promised_date"] = error.messages[0]
+    if _outstanding(installment) <= 0:
+        errors["installment"] = _("This installment is paid in full; there is nothing to explain.")
+    if errors:
+        raise ValidationError(errors)
+    return OverdueReason.objects.create(
+        installment=installment,
+        reason=reason,
+        promised_date=promised_date,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )

@@ -1,0 +1,366 @@
+"""Pages of receivables: the aging overview, the overdue list with payments and reasons
+recorded in place, a deal's payment schedule and a client's debts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from accounts.models import Team
+from accounts.visibility import get_visible_or_404
+from clients.models import Client
+from core.exports import EXPORT_FORMATS, export_response
+from core.http import safe_next
+from core.money import CENT
+from deals.models import Deal, StageKind
+from targets import rules, selectors, services
+from targets.filters import OverdueFilter
+from targets.forms import (
+    OverdueReasonForm,
+    PaymentForm,
+    ScheduleForm,
+    apply_service_errors,
+)
+from targets.views.common import int_param
+
+AGING_COLUMNS = [
+    ("current", gettext_lazy("Not yet due")),
+    ("days_1_30", gettext_lazy("1–30")),
+    ("days_31_60", gettext_lazy("31–60")),
+    ("days_61_90", gettext_lazy("61–90")),
+    ("days_90_plus", gettext_lazy("90+")),
+]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its length by a cheaper query than COUNT over the grouped rows."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _aging_rows(rows, group: str):
+    for row in rows:
+        if group == "owner":
+            full_name = f"{row['deal__owner__first_name']} {row['deal__owner__last_name']}".strip()
+            row["name"] = full_name or row["deal__owner__username"]
+        elif group == "team":
+            row["name"] = row["deal__owner__team__name"] or _("No team")
+        else:
+            row["name"] = row["deal__client__name"]
+        row["buckets"] = [row[name] for name, _label in AGING_COLUMNS]
+        yield row
+
+
+@login_required
+def receivables(request):
+    """Aging buckets by team, rep and client for the viewer's scope, with the totals."""
+    viewer = request.user
+    today = timezone.localdate()
+    teams = list(Team.objects.visible_to(viewer).order_by("name"))
+    team_id = int_param(request, "team")
+    if team_id and team_id not in {team.pk for team in teams}:
+        team_id = None
+    filters = {"team_id": team_id}
+    totals, team_rows, owner_rows = selectors.receivables_rollup(viewer=viewer, today=today, **filters)
+    by_team = list(_aging_rows(team_rows, "team"))
+    by_owner = list(_aging_rows(owner_rows, "owner"))
+    client_page = CountedPaginator(
+        selectors.receivables_aging(viewer=viewer, today=today, group_by="client", **filters),
+        25,
+        count=selectors.receivables_client_count(viewer=viewer, **filters),
+    ).get_page(request.GET.get("page"))
+    client_rows = list(_aging_rows(client_page.object_list, "client"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "targets/receivables.html",
+        {
+            "today": today,
+            "totals": totals,
+            "total_buckets": [totals[name] for name, _label in AGING_COLUMNS],
+            "columns": AGING_COLUMNS,
+            "by_team": by_team,
+            "by_owner": by_owner,
+            "client_rows": client_rows,
+            "page": client_page,
+            "query": query.urlencode(),
+            "teams": teams if len(teams) > 1 else [],
+            "team_id": team_id,
+        },
+    )
+
+
+# "days" sorts by days overdue, so most days overdue first ("-days", the default) is the
+# earliest due date first.
+OVERDUE_SORTS = {
+    "days": ("-due_date", "-pk"),
+    "-days": ("due_date", "pk"),
+    "outstanding": ("outstanding", "pk"),
+    "-outstanding": ("-outstanding", "-pk"),
+    "client": ("deal__client__name", "due_date"),
+    "-client": ("-deal__client__name", "due_date"),
+    "due": ("due_date", "pk"),
+    "-due": ("-due_date", "pk"),
+}
+
+
+def _overdue_queryset(request):
+    base = selectors.overdue_installments(viewer=request.user, today=timezone.localdate())
+    filterset = OverdueFilter(request.GET, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    sort = request.GET.get("sort") if request.GET.get("sort") in OVERDUE_SORTS else "-days"
+    return filterset, queryset.order_by(*OVERDUE_SORTS[sort]), sort
+
+
+@login_required
+def overdue_list(request):
+    """Overdue installments with the latest reason and promised date; filters, sorting,
+    CSV/XLSX export, and payments and reasons recorded in place."""
+    filterset, queryset, sort = _overdue_queryset(request)
+    export_format = request.GET.get("export")
+    if export_format in EXPORT_FORMATS:
+        return _overdue_export(queryset, export_format)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    writable = set(
+        rules.receivable_deals_writable_by(request.user)
+        .filter(pk__in=[line.deal_id for line in page.object_list])
+        .values_list("pk", flat=True)
+    )
+    for line in page.object_list:
+        line.may_write = line.deal_id in writable
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "query": query.urlencode(),
+        # Someone who sees only their own records has no team or owner to choose.
+        "people_filters": selectors.plan_scopes_for(request.user) != (selectors.SCOPE_REP,),
+    }
+    template = "targets/partials/overdue_results.html" if request.htmx else "targets/overdue_list.html"
+    return render(request, template, context)
+
+
+def cents(value):
+    """Two decimals for a computed amount (SQLite hands back 500 for 500.00)."""
+    return value.quantize(CENT)
+
+
+def _overdue_export(queryset, export_format: str):
+    headers = [
+        _("Client"),
+        _("Deal"),
+        _("Owner"),
+        _("Team"),
+        _("Due"),
+        _("Amount"),
+        _("Paid"),
+        _("Outstanding"),
+        _("Days overdue"),
+        _("Latest reason"),
+        _("Promised date"),
+    ]
+
+    def rows():
+        for line in queryset.iterator(chunk_size=500):
+            owner = line.deal.owner
+            yield [
+                line.deal.client.name,
+                line.deal.title,
+                owner.full_name,
+                owner.team.name if owner.team else "",
+                line.due_date,
+                line.amount,
+                cents(line.paid),
+                cents(line.outstanding),
+                line.days_overdue.days,
+                line.latest_reason or "",
+                line.latest_promised_date,
+            ]
+
+    return export_response(
+        filename=f"overdue-{timezone.localdate():%Y-%m-%d}",
+        headers=headers,
+        rows=rows(),
+        export_format=export_format,
+    )
+
+
+def _installment_for(request, pk: int):
+    """The installment with balances and the latest reason, if the viewer may see it."""
+    queryset = selectors.receivable_installments(viewer=request.user, today=timezone.localdate())
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _overdue_row(request, line, **extra):
+    line.may_write = rules.may_keep_receivables(request.user, line.deal)
+    return render(request, "targets/partials/overdue_row.html", {"line": line, **extra})
+
+
+@login_required
+def installment_row(request, pk: int):
+    """One overdue-list row (used to cancel an in-place form)."""
+    return _overdue_row(request, _installment_for(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_new(request, pk: int):
+    """Record a payment in place: in the overdue list (context=overdue) or a deal's
+    schedule (context=schedule)."""
+    line = _installment_for(request, pk)
+    rules.ensure_can_keep_receivables(request.user, line.deal)
+    context_name = request.POST.get("context") or request.GET.get("context") or "overdue"
+    form = PaymentForm(request.POST or None, outstanding=line.outstanding)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(actor=request.user, installment=line, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _after_receivable_change(request, line, context_name, _("Payment recorded."))
+    return _installment_form(request, line, form, "payment", context_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reason_new(request, pk: int):
+    """Say why a payment is late and when it is now promised, in place."""
+    line = _installment_for(request, pk)
+    rules.ensure_can_keep_receivables(request.user, line.deal)
+    context_name = request.POST.get("context") or request.GET.get("context") or "overdue"
+    form = OverdueReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.overdue_reason_add(actor=request.user, installment=line, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _after_receivable_change(request, line, context_name, _("Reason recorded."))
+    return _installment_form(request, line, form, "reason", context_name)
+
+
+def _installment_form(request, line, form, kind: str, context_name: str):
+    context = {
+        "line": line,
+        "form": form,
+        "kind": kind,
+        "context_name": context_name,
+        "action": reverse(f"targets:{kind}_new", args=[line.pk]),
+        "next": safe_next(request, reverse("targets:overdue")),
+    }
+    if context_name == "schedule":
+        context["target"] = f"schedule-line-{line.pk}"
+        context["cancel_url"] = reverse("targets:deal_schedule", args=[line.deal_id])
+        context["cancel_target"] = f"deal-schedule-{line.deal_id}"
+    else:
+        context["target"] = context["cancel_target"] = f"installment-{line.pk}"
+        context["cancel_url"] = reverse("targets:installment_row", args=[line.pk])
+    status = 400 if form.errors else 200
+    if not request.htmx:
+        return render(request, "targets/installment_form_page.html", context, status=status)
+    template = (
+        "targets/partials/schedule_form_row.html"
+        if context_name == "schedule"
+        else "targets/partials/overdue_form_row.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _after_receivable_change(request, line, context_name: str, message: str):
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(safe_next(request, reverse("targets:overdue")))
+    if context_name == "schedule":
+        response = _schedule_response(request, line.deal, message=message)
+        return reswap(retarget(response, f"#deal-schedule-{line.deal_id}"), "outerHTML")
+    line = _installment_for(request, line.pk)
+    return _overdue_row(request, line, message=message)
+
+
+# --------------------------------------------------------------------------- fragments
+
+
+def _schedule_response(request, deal: Deal, *, form=None, message=None, status=200):
+    today = timezone.localdate()
+    may_write = rules.may_keep_receivables(request.user, deal)
+    is_won = deal.stage.kind == StageKind.WON
+    totals = selectors.schedule_totals(deal=deal, today=today)
+    context = {
+        "deal": deal,
+        "lines": selectors.deal_schedule(deal=deal, today=today),
+        "may_write": may_write,
+        "is_won": is_won,
+        "form": form if form is not None else (ScheduleForm() if may_write and is_won else None),
+        "totals": totals,
+        "unscheduled": deal.amount - totals["scheduled_total"],
+        "message": message,
+    }
+    template = "targets/partials/deal_schedule.html" if request.htmx else "targets/deal_schedule_page.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def deal_schedule(request, deal_id: int):
+    """A deal's payment schedule with paid and outstanding per installment (a fragment the
+    deal page loads; a page of its own when opened directly)."""
+    deal = get_visible_or_404(
+        Deal.objects.select_related("stage", "client", "owner"), request.user, pk=deal_id
+    )
+    return _schedule_response(request, deal)
+
+
+@login_required
+@require_POST
+def schedule_generate(request, deal_id: int):
+    deal = get_visible_or_404(
+        Deal.objects.select_related("stage", "client", "owner"), request.user, pk=deal_id
+    )
+    rules.ensure_can_keep_receivables(request.user, deal)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.installment_schedule_create(actor=request.user, deal=deal, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Payment schedule saved."))
+                return redirect("targets:deal_schedule", deal_id=deal.pk)
+            return _schedule_response(request, deal, message=_("Payment schedule saved."))
+    return _schedule_response(request, deal, form=form, status=400)
+
+
+@login_required
+def client_receivables(request, client_id: int):
+    """The client's installments still owed (due and overdue) and the outstanding total."""
+    client = get_visible_or_404(Client.objects.all(), request.user, pk=client_id)
+    today = timezone.localdate()
+    return render(
+        request,
+        "targets/partials/client_receivables.html",
+        {
+            "client": client,
+            "lines": selectors.client_receivables(viewer=request.user, client=client, today=today),
+            "totals": selectors.receivables_totals(viewer=request.user, today=today, client_id=client.pk),
+            "today": today,
+        },
+    )

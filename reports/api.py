@@ -36,11 +36,12 @@ from reports.models import (
     ReportKind,
     ReportRun,
 )
+from reports.rules import may_trigger_runs
 from reports.selectors import alert_list, not_renewed_deals, notification_list, report_rows, run_list
 from reports.services.alerts import alert_acknowledge
 from reports.services.common import Month
 from reports.services.notifications import notification_mark_read, notifications_mark_all_read
-from reports.services.runs import may_trigger_runs, report_runs_trigger
+from reports.services.runs import report_runs_trigger
 
 
 class ReportPersonSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.roles import sees_team
 from accounts.visibility import VisibleQuerySet, team_ids_of, visibility_q
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -38,7 +38,7 @@ class ReportRowQuerySet(models.QuerySet):
         condition = visibility_q(user, "rep")
         if condition is None:
             return self
-        if user.is_authenticated and user.is_active and user.role in TEAM_SCOPE_ROLES:
+        if sees_team(user):
             condition |= Q(scope=Scope.TEAM, team_id__in=team_ids_of(user))
         return self.filter(condition)
 

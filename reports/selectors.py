@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
 
 from accounts.models import Team, User
-from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.roles import sees_team
 from accounts.visibility import sees_everything, team_ids_of
 from deals.models import Deal, StageKind
 from reports.models import (
@@ -70,7 +70,7 @@ def headline_scope(viewer: User, *, team: Team | None = None, person: User | Non
         return {"scope": Scope.TEAM, "team": team}
     if sees_everything(viewer):
         return {"scope": Scope.DEPARTMENT}
-    if viewer.role in TEAM_SCOPE_ROLES:
+    if sees_team(viewer):
         team_id = team_ids_of(viewer).order_by("pk").values_list("pk", flat=True).first()
         if team_id is not None:
             return {"scope": Scope.TEAM, "team_id": team_id}

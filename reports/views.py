@@ -49,6 +49,7 @@ from reports.models import (
     ReportRow,
     RunStatus,
 )
+from reports.rules import may_trigger_runs
 from reports.selectors import (
     alert_list,
     alert_summary,
@@ -67,7 +68,7 @@ from reports.services.notifications import (
     notification_preference_update,
     notifications_mark_all_read,
 )
-from reports.services.runs import may_trigger_runs, report_runs_trigger
+from reports.services.runs import report_runs_trigger
 from targets.models import OverdueReason, Payment
 
 PAGE_SIZE = 50

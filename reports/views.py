@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.visibility import can_write, get_visible_or_404
 from clients.models import Segment
+from core import charts
 from core.exports import EXPORT_FORMATS, export_response
-from reports import charts
 from reports.dashboard import dashboard_for
 from reports.filters import (
     ActivityStatFilter,

@@ -3,7 +3,11 @@ API and (as context flags) templates. Role sets and role predicates come from ac
 
 from __future__ import annotations
 
-from accounts.roles import sees_everything, sees_team
+from accounts.roles import Role, sees_everything
+from accounts.visibility import can_write
+
+# Who an overdue alert escalates to once it is past ESCALATE_AFTER_DAYS (SPEC §5).
+ESCALATES_TO_ROLES = frozenset({Role.HEAD})
 
 
 def may_trigger_runs(user) -> bool:
@@ -12,11 +16,7 @@ def may_trigger_runs(user) -> bool:
     return sees_everything(user)
 
 
-def sees_department_rows(user) -> bool:
-    """Head and analyst read the department's rows and headline."""
-    return sees_everything(user)
-
-
-def sees_team_rows(user) -> bool:
-    """A lead or an assistant also reads their team's rows (not only their people's)."""
-    return sees_team(user)
+def may_acknowledge_alert(user, alert) -> bool:
+    """Somebody who may act on the installment (the visibility rules' writers) may
+    acknowledge an alert while it is open."""
+    return alert.is_open and can_write(user, alert)

@@ -36,11 +36,11 @@ from reports.models import (
     ReportKind,
     ReportRun,
 )
-from reports.selectors import alert_list, not_renewed_deals, notification_list, report_rows, run_list
+from reports.rules import may_trigger_runs
+from reports.selectors import alert_list, not_renewed_in, notification_list, report_rows, run_list
 from reports.services.alerts import alert_acknowledge
-from reports.services.common import Month
 from reports.services.notifications import notification_mark_read, notifications_mark_all_read
-from reports.services.runs import may_trigger_runs, report_runs_trigger
+from reports.services.runs import report_runs_trigger
 
 
 class ReportPersonSerializer(serializers.ModelSerializer):
@@ -149,13 +149,9 @@ class RenewalReportViewSet(ReportRowViewSet):
             raise serializers.ValidationError(filterset.errors)
         cleaned = filterset.form.cleaned_data
         start = cleaned.get("month") or timezone.localdate().replace(day=1)
-        whole = Month.of(start)
-        month = Month(start=whole.start, end=whole.end, as_of=min(whole.end, timezone.localdate()))
-        deals = not_renewed_deals(viewer=request.user, month=month)
-        if cleaned.get("owner"):
-            deals = deals.filter(owner=cleaned["owner"])
-        elif cleaned.get("team"):
-            deals = deals.filter(owner__team=cleaned["team"])
+        deals = not_renewed_in(
+            viewer=request.user, month=start, owner=cleaned.get("owner"), team=cleaned.get("team")
+        )
         page = self.paginate_queryset(deals)
         return self.get_paginated_response(NotRenewedDealSerializer(page, many=True).data)
 

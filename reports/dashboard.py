@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
-from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.roles import SELLING_ROLES, sees_team
 from accounts.visibility import sees_everything, team_ids_of
 from clients.models import Activity, ActivityKind
 from clients.selectors import next_step_counts, next_step_list
@@ -24,7 +24,7 @@ from deals.models import Deal, Stage, StageKind
 from deals.selectors import WARNING_SHORT_LABELS, Clock, DealWarning, warning_q
 from reports.models import AlertStatus, OverdueAlert
 from reports.selectors import alert_summary
-from reports.services.common import SELLING_ROLES, day_start, is_workday
+from reports.services.common import day_start, is_workday
 from targets.models import Allocation, PlanMetric
 from targets.selectors import effective_norms, rep_month_plans
 
@@ -103,7 +103,7 @@ class Dashboard:
 def _scope(viewer: User) -> tuple[str, list[int]]:
     if sees_everything(viewer):
         return "department", []
-    if viewer.role in TEAM_SCOPE_ROLES:
+    if sees_team(viewer):
         team_ids = list(team_ids_of(viewer).values_list("pk", flat=True))
         if team_ids:
             return "team", team_ids

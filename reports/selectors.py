@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from accounts.models import Team, User
-from accounts.roles import TEAM_SCOPE_ROLES
+from accounts.roles import sees_team
 from accounts.visibility import sees_everything, team_ids_of
 from deals.models import Deal, StageKind
 from reports.models import (
@@ -24,6 +25,13 @@ from reports.services.common import Month
 from reports.services.renewal import renewals_due, won_renewals_of
 
 
+def renewal_month(month: datetime.date) -> Month:
+    """The month whose renewals a page or the API shows, as known today — or at the month's
+    end, for a past month (a renewal won after it does not count for it)."""
+    whole = Month.of(month)
+    return Month(start=whole.start, end=whole.end, as_of=min(whole.end, timezone.localdate()))
+
+
 def not_renewed_deals(*, viewer: User, month: Month) -> QuerySet[Deal]:
     """The viewer's deals due for renewal in ``month`` that no won deal renewed (by the
     month's ``as_of``), with whether a renewal is in the works."""
@@ -36,6 +44,19 @@ def not_renewed_deals(*, viewer: User, month: Month) -> QuerySet[Deal]:
         .select_related("client", "owner", "stage")
         .order_by("service_end", "pk")
     )
+
+
+def not_renewed_in(
+    *, viewer: User, month: datetime.date, owner: User | None = None, team: Team | None = None
+) -> QuerySet[Deal]:
+    """``not_renewed_deals`` for the month a page or the API shows, narrowed to the chosen
+    person or else the chosen team."""
+    deals = not_renewed_deals(viewer=viewer, month=renewal_month(month))
+    if owner:
+        return deals.filter(owner=owner)
+    if team:
+        return deals.filter(owner__team=team)
+    return deals
 
 
 SCOPE_ORDER = Case(
@@ -70,7 +91,7 @@ def headline_scope(viewer: User, *, team: Team | None = None, person: User | Non
         return {"scope": Scope.TEAM, "team": team}
     if sees_everything(viewer):
         return {"scope": Scope.DEPARTMENT}
-    if viewer.role in TEAM_SCOPE_ROLES:
+    if sees_team(viewer):
         team_id = team_ids_of(viewer).order_by("pk").values_list("pk", flat=True).first()
         if team_id is not None:
             return {"scope": Scope.TEAM, "team_id": team_id}

@@ -12,13 +12,14 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from reports.models import ReportKind
+from reports.services.runs import REPORT_KINDS, RUN_REPORT_TASK, report_run_execute, report_runs_queue
 
 RETRY_ON = (OperationalError, InterfaceError, IntegrityError)
 
 
 @shared_task(
     bind=True,
-    name="reports.run_report",
+    name=RUN_REPORT_TASK,
     autoretry_for=RETRY_ON,
     retry_backoff=5,
     retry_backoff_max=600,
@@ -26,8 +27,6 @@ RETRY_ON = (OperationalError, InterfaceError, IntegrityError)
     max_retries=5,
 )
 def run_report(self, run_date: str, kind: str, run_id: int | None = None) -> dict:
-    from reports.services.runs import report_run_execute
-
     run = report_run_execute(kind=kind, run_date=datetime.date.fromisoformat(run_date), run_id=run_id)
     return {"run": run.pk, "kind": run.kind, "status": run.status, "rows_written": run.rows_written}
 
@@ -36,8 +35,6 @@ def run_report(self, run_date: str, kind: str, run_id: int | None = None) -> dic
 def run_nightly(today: str | None = None) -> list[int]:
     """The beat-scheduled nightly run: the reports for the day that just ended (so the
     last day of a month completes that month) and the alerts as of today."""
-    from reports.services.runs import REPORT_KINDS, report_runs_queue
-
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     reports = [kind for kind in REPORT_KINDS if kind != ReportKind.ALERTS]
     runs = report_runs_queue(run_date=day - datetime.timedelta(days=1), kinds=reports)

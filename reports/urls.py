@@ -1,23 +1,23 @@
 from django.urls import path
 
-from reports import views
+from reports.views import alerts, notifications, reports, runs
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("conversion/", views.conversion, name="conversion"),
-    path("renewal/", views.renewal, name="renewal"),
-    path("activity/", views.activity, name="activity"),
-    path("fulfilment/", views.fulfilment, name="fulfilment"),
-    path("coverage/", views.coverage, name="coverage"),
-    path("runs/", views.runs, name="runs"),
-    path("runs/trigger/", views.run_trigger, name="run_trigger"),
-    path("alerts/", views.alerts, name="alerts"),
-    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
-    path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge_view, name="alert_acknowledge"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
-    path("notifications/settings/", views.notification_preferences, name="notification_preferences"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("", runs.index, name="index"),
+    path("conversion/", reports.ConversionView.as_view(), name="conversion"),
+    path("renewal/", reports.RenewalView.as_view(), name="renewal"),
+    path("activity/", reports.ActivityView.as_view(), name="activity"),
+    path("fulfilment/", reports.FulfilmentView.as_view(), name="fulfilment"),
+    path("coverage/", reports.CoverageView.as_view(), name="coverage"),
+    path("runs/", runs.runs, name="runs"),
+    path("runs/trigger/", runs.run_trigger, name="run_trigger"),
+    path("alerts/", alerts.alerts, name="alerts"),
+    path("alerts/<int:pk>/", alerts.alert_detail, name="alert"),
+    path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge_view, name="alert_acknowledge"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notifications.notification_preferences, name="notification_preferences"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]

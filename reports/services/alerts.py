@@ -21,9 +21,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.visibility import ensure_can_write, get_visible_or_404
 from reports.models import AlertLevel, AlertStatus, Notification, NotificationPreference, OverdueAlert
+from reports.rules import ESCALATES_TO_ROLES
 from reports.services.common import RunResult
 from reports.services.notifications import notifications_send_pending, unread_count_forget
 from targets.models import Installment, OverdueReason
@@ -198,7 +199,9 @@ def _notify(*, send_email: bool) -> int:
     alerts = OverdueAlert.objects.filter(status=AlertStatus.OPEN).values_list(
         "pk", "level", "installment__deal__owner_id", "installment__deal__owner__team__lead_id"
     )
-    heads = list(User.objects.filter(role=Role.HEAD, is_active=True).values_list("pk", flat=True))
+    heads = list(
+        User.objects.filter(role__in=ESCALATES_TO_ROLES, is_active=True).values_list("pk", flat=True)
+    )
     wanted: set[tuple[int, int, int]] = set()
     for alert_id, level, owner_id, lead_id in alerts:
         for recipient in (owner_id, lead_id):

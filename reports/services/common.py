@@ -13,13 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import Role, Team, User
+from accounts.models import Team, User
+from accounts.roles import SELLING_ROLES
 from core.money import CENT
 from reports.models import Scope
-
-# Who takes part in the pipeline and its statistics: every one of them gets a row even in
-# a month without any figures, so "nothing happened" is visible.
-SELLING_ROLES = (Role.REP, Role.SDR, Role.ACCOUNT_MANAGER, Role.LEAD)
 
 ScopeKey = tuple[str, int | None, int | None]
 DEPARTMENT: ScopeKey = (Scope.DEPARTMENT, None, None)
@@ -121,6 +118,8 @@ def groups_by_scope(
 def scope_universe(*, people: Iterable[int] = ()) -> list[ScopeKey]:
     """Every scope a report has a row for: the department, every team (an empty team gets
     its zero row), every active seller, and anyone else the figures mention."""
+    # Who takes part in the pipeline and its statistics: every one of them gets a row even in
+    # a month without any figures, so "nothing happened" is visible.
     sellers = User.objects.filter(is_active=True, role__in=SELLING_ROLES).values_list("pk", flat=True)
     person_ids = sorted(set(sellers) | {pk for pk in people if pk is not None})
     team_ids = Team.objects.order_by("pk").values_list("pk", flat=True)

@@ -1,0 +1,59 @@
+"""Report models (SPEC §5), by sub-domain: ``common`` (scope, period, the report-row base),
+``tables`` (the precomputed report tables), ``alerts`` (overdue alerts, notifications,
+preferences) and ``runs`` (the record of every report run). Every model is imported here
+so Django finds them and ``from reports.models import X`` keeps working."""
+
+from reports.models.alerts import (
+    ESCALATE_AFTER_DAYS,
+    AlertLevel,
+    AlertStatus,
+    Notification,
+    NotificationPreference,
+    NotificationQuerySet,
+    OverdueAlert,
+    OverdueAlertQuerySet,
+)
+from reports.models.common import (
+    MONEY,
+    PERCENT,
+    PeriodKind,
+    ReportRow,
+    ReportRowQuerySet,
+    Scope,
+    scope_constraints,
+)
+from reports.models.runs import ReportKind, ReportRun, ReportRunQuerySet, RunStatus
+from reports.models.tables import (
+    ActivityStat,
+    ConversionReport,
+    CoverageReport,
+    PlanFulfilment,
+    RenewalReport,
+)
+
+__all__ = [
+    "ESCALATE_AFTER_DAYS",
+    "MONEY",
+    "PERCENT",
+    "ActivityStat",
+    "AlertLevel",
+    "AlertStatus",
+    "ConversionReport",
+    "CoverageReport",
+    "Notification",
+    "NotificationPreference",
+    "NotificationQuerySet",
+    "OverdueAlert",
+    "OverdueAlertQuerySet",
+    "PeriodKind",
+    "PlanFulfilment",
+    "RenewalReport",
+    "ReportKind",
+    "ReportRow",
+    "ReportRowQuerySet",
+    "ReportRun",
+    "ReportRunQuerySet",
+    "RunStatus",
+    "Scope",
+    "scope_constraints",
+]

@@ -1,0 +1,14 @@
+"""The home page ("/"): the role-aware dashboard."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from reports.dashboard import dashboard_for
+
+
+@login_required
+def home(request):
+    """The role-aware dashboard: a person's own month, a lead's team, the head's department."""
+    return render(request, "reports/home.html", {"dashboard": dashboard_for(request.user)})

@@ -1,0 +1,88 @@
+"""The one chart engine: the nice-axis function every chart rounds its axis with, and the
+plan-vs-actual geometry built on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from core.charts import compact, line_chart, nice_ceiling, plan_chart
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (-3, 1.0),
+        (0, 1.0),
+        (0.03, 0.05),
+        (0.3, 0.5),
+        (1, 1),
+        (1.5, 2),
+        (2, 2),
+        (2.1, 2.5),
+        (2.5, 2.5),
+        (3, 5),
+        (7, 10),
+        (10, 10),
+        (11, 20),
+        (26, 50),
+        (100, 100),
+        (101, 200),
+        (240, 250),
+        (251, 500),
+        (1_000_000, 1_000_000),
+        (1_200_000, 2_000_000),
+    ],
+)
+def test_nice_ceiling_is_the_smallest_1_2_2_5_or_5_times_a_power_of_ten_at_least_the_value(value, expected):
+    assert nice_ceiling(value) == expected
+
+
+def test_a_percentage_line_chart_tops_out_at_100():
+    chart = line_chart(
+        ["Jan", "Feb"], [{"name": "Rate", "values": [40, None]}], title="t", top=100, suffix="%"
+    )
+    assert [line["label"] for line in chart.grid] == ["0%", "50%", "100%"]
+
+
+def test_a_line_chart_above_its_given_top_rounds_up_to_a_nice_value():
+    chart = line_chart(["Jan", "Feb"], [{"name": "Rate", "values": [40, 130]}], title="t", top=100)
+    assert [line["label"] for line in chart.grid] == ["0", "100", "200"]
+
+
+@dataclass
+class Figures:
+    plan: Decimal
+    booked: Decimal
+    collected: Decimal
+    forecast: Decimal
+
+
+LABELS = {"plan": "Plan", "booked": "Booked", "collected": "Collected", "forecast": "Forecast"}
+MONTHS = [f"M{number}" for number in range(1, 13)]
+
+
+def test_the_plan_chart_ticks_in_nice_steps_up_to_the_largest_figure():
+    months = [Figures(Decimal("900"), Decimal("1000"), Decimal("300"), Decimal("1100"))] + [
+        Figures(Decimal("0"), Decimal("0"), Decimal("0"), Decimal("0"))
+    ] * 11
+    chart = plan_chart(months, MONTHS, LABELS)
+    # 1100 / 4 ticks = 275 → a step of 500, so the axis runs 0, 500, 1k, 1.5k.
+    assert [tick.label for tick in chart.ticks] == ["0", "500", "1k", "1.5k"]
+    assert chart.is_empty is False
+
+
+def test_an_empty_plan_chart_has_four_unit_ticks():
+    months = [Figures(Decimal("0"), Decimal("0"), Decimal("0"), Decimal("0"))] * 12
+    chart = plan_chart(months, MONTHS, LABELS)
+    assert [tick.label for tick in chart.ticks] == ["0", "1", "2", "3", "4"]
+    assert chart.is_empty is True
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(900, "900"), (350_000, "350k"), (1_200_000, "1.2M"), (2_000_000_000, "2B")]
+)
+def test_compact_axis_labels(value, expected):
+    assert compact(value) == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -40,7 +42,7 @@ from accounts.visibility import get_visible_or_404
 from clients.models import Activity
 from core.money import CENT, ZERO, money
 from deals.models import Deal, Fact, Review, Stage, StageChange, StageKind
-from deals.rules import SELLING_ROLES, scope_people
+from deals.rules import scope_people, selling_q
 
 NO_ACTIVITY_DAYS = 14
 REVIEW_CADENCE_DAYS = 7
@@ -57,17 +59,17 @@ OPEN = Q(stage__kind=StageKind.OPEN)
 
 
 class DealWarning(TextChoices):
-    NO_ACTIVITY = "no_activity", _("No activity for 14 days")
+    NO_ACTIVITY = "no_activity", format_lazy(_("No activity for {days} days"), days=NO_ACTIVITY_DAYS)
     PAST_CLOSE = "past_close", _("Past expected close")
     NO_NEXT_STEP = "no_next_step", _("No next step")
-    NOT_REVIEWED = "not_reviewed", _("Not reviewed for 7 days")
+    NOT_REVIEWED = "not_reviewed", format_lazy(_("Not reviewed for {days} days"), days=REVIEW_CADENCE_DAYS)
 
 
 WARNING_SHORT_LABELS = {
-    DealWarning.NO_ACTIVITY: _("Silent 14d"),
+    DealWarning.NO_ACTIVITY: format_lazy(_("Silent {days}d"), days=NO_ACTIVITY_DAYS),
     DealWarning.PAST_CLOSE: _("Overdue close"),
     DealWarning.NO_NEXT_STEP: _("No next step"),
-    DealWarning.NOT_REVIEWED: _("Unreviewed 7d"),
+    DealWarning.NOT_REVIEWED: format_lazy(_("Unreviewed {days}d"), days=REVIEW_CADENCE_DAYS),
 }
 
 
@@ -379,21 +381,31 @@ def board_people(*, viewer: User, team: Team | None = None) -> QuerySet[User]:
     """The board's rows: the active sellers in the viewer's scope, and anyone else in it
     (a lead, someone who left) who still holds open deals."""
     holders = Deal.objects.filter(OPEN).values("owner_id")
-    people = scope_people(viewer).filter(Q(is_active=True, role__in=SELLING_ROLES) | Q(pk__in=holders))
+    people = scope_people(viewer).filter(selling_q() | Q(pk__in=holders))
     if team is not None:
         people = people.filter(team=team)
     return people.select_related("team").order_by("last_name", "first_name", "username")
 
 
+# Each person's plan for the clock's month: a mapping person id → amount, or a callable
+# given the board's person ids and its clock (so the plans are read once, for those people).
+MonthPlans = Mapping[int, Decimal] | Callable[[list[int], Clock], Mapping[int, Decimal]]
+
+
 def board(
-    *, viewer: User, team: Team | None = None, person_ids: list[int] | None = None, clock: Clock | None = None
+    *,
+    viewer: User,
+    plans: MonthPlans | None = None,
+    team: Team | None = None,
+    person_ids: list[int] | None = None,
+    clock: Clock | None = None,
 ) -> Board:
     """One row per person in scope with their open deals, intent proven vs feelings only,
     weighted pipeline, this month's won / plan / gap, warnings and their three deals most
-    likely to close with the latest facts. Seven queries whatever the number of people
-    and deals; people who need attention first."""
-    from targets.selectors import rep_month_plans
-
+    likely to close with the latest facts. Six queries whatever the number of people and
+    deals (plus whatever ``plans`` reads); people who need attention first. The pipeline
+    knows nothing of plans: the caller gives them (reports.board does, from targets);
+    without them every row shows no plan."""
     clock = clock or Clock.current()
     people_qs = board_people(viewer=viewer, team=team)
     if person_ids is not None:
@@ -429,7 +441,7 @@ def board(
         )
     )
     by_person = {row["owner_id"]: row for row in figures}
-    plans = rep_month_plans(year=clock.today.year, month=clock.today.month, rep_ids=ids)
+    plans = _month_plans(plans, ids, clock)
     top = _top_deals(visible.filter(is_open))
 
     rows = []
@@ -452,6 +464,14 @@ def board(
         )
     rows.sort(key=lambda r: (-r.attention, -(r.gap or ZERO), r.person.full_name.casefold()))
     return Board(rows=rows, clock=clock)
+
+
+def _month_plans(plans: MonthPlans | None, ids: list[int], clock: Clock) -> Mapping[int, Decimal]:
+    if plans is None:
+        return {}
+    if callable(plans):
+        return plans(ids, clock)
+    return plans
 
 
 def board_open_deals(*, viewer: User, person: User, clock: Clock | None = None) -> QuerySet[Deal]:

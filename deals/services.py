@@ -4,7 +4,7 @@
 velocity are computed from StageChange rows, so nothing may change a stage behind the
 history's back (``deal_update`` refuses a stage).
 
-Who may own a deal is decided here (deals.rules.DEAL_OWNER_ROLES: reps, account managers,
+Who may own a deal is decided here (accounts.roles.DEAL_OWNER_ROLES: reps, account managers,
 team leads and the head); forms and the API only narrow their choices to match. SDRs
 change no deal: they hand a qualified lead over to a rep, who opens the deal."""
 
@@ -21,12 +21,19 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
 from clients.models import Activity, Client
 from core.filters import check_date_in_range
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, StageKind, Verdict
-from deals.rules import can_reassign, can_reopen, can_review, changes_no_deal, may_own_deals
+from deals.rules import (
+    can_reassign,
+    can_reopen,
+    can_review,
+    changes_no_deal,
+    explains_read_only_as_sdr,
+    may_own_deals,
+)
 
 # Longest free texts (the forms show the same limits; the API relies on these).
 FACT_TEXT_MAX_LENGTH = 2000
@@ -88,7 +95,7 @@ def _too_long(text: str, limit: int) -> str:
 
 
 def read_only_message(user: User) -> str:
-    if getattr(user, "role", None) == Role.SDR:
+    if explains_read_only_as_sdr(user):
         return _(
             "SDRs do not open or change deals: hand the qualified lead over to a rep, who opens the deal."
         )
@@ -101,7 +108,7 @@ def _ensure_can_change(by: User, deal: Deal) -> None:
     try:
         ensure_can_write(by, deal)
     except PermissionDenied:
-        if getattr(by, "role", None) == Role.SDR:
+        if explains_read_only_as_sdr(by):
             raise PermissionDenied(read_only_message(by)) from None
         raise
 

@@ -11,34 +11,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.http import Http404, QueryDict
+from django.db.models import Count, Sum
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Team
-from accounts.visibility import can_write, get_visible_or_404
+from accounts.visibility import get_visible_or_404
 from clients.forms import ActivityLogForm
-from clients.services import activity_log, ensure_can_write_client_records
+from clients.services import activity_log
 from core.exports import EXPORT_FORMATS, export_response
+from core.http import safe_next
 from deals import services
 from deals.filters import DealFilter, PipelineFilter, sort_deals
 from deals.forms import DealForm, FactForm, MoveForm, ReviewForm, add_service_errors
-from deals.models import Deal, Stage, StageKind
-from deals.rules import can_review, changes_no_deal
+from deals.models import Deal, StageKind
+from deals.rules import (
+    changes_no_deal,
+    may_change_deal,
+    may_log_activities,
+    may_review_deal,
+    stages_for_moves,
+)
 from deals.selectors import (
     DealWarning,
-    board,
     board_open_deals,
     board_people,
     deal_detail,
-    deal_facts,
     deal_list,
-    deal_reviews,
     deal_timeline,
     deal_warnings,
     kanban_columns,
@@ -75,18 +77,6 @@ def _sort_columns(sort: str) -> list[dict]:
     return columns
 
 
-def _stages_for_moves() -> tuple[list[Stage], list[Stage]]:
-    """All stages a deal may be moved to plus retired open stages that still hold deals
-    (kanban columns), in one query: (open stages, closed stages)."""
-    holds_deals = Exists(Deal.objects.filter(stage=OuterRef("pk")))
-    stages = list(
-        Stage.objects.filter(Q(is_active=True) | (Q(kind=StageKind.OPEN) & Q(holds_deals))).order_by(
-            "order", "pk"
-        )
-    )
-    return [s for s in stages if s.kind == StageKind.OPEN], [s for s in stages if s.is_active and s.is_closed]
-
-
 # --- kanban -----------------------------------------------------------------------------
 
 
@@ -98,7 +88,7 @@ def _kanban_filterset(request, data: QueryDict) -> tuple[PipelineFilter, object]
 
 def _kanban_context(request, data: QueryDict, **extra) -> dict:
     filterset, deals = _kanban_filterset(request, data)
-    open_stages, closed_stages = _stages_for_moves()
+    open_stages, closed_stages = stages_for_moves()
     columns, summary = kanban_columns(deals=deals, stages=open_stages)
     query = data.copy()
     for key in ("view", "filters", "stage", "lost_reason", "csrfmiddlewaretoken"):
@@ -178,17 +168,10 @@ def move(request, pk):
 
     if status == 200:
         messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
-        return _redirect_back(request, reverse("deals:detail", args=[deal.pk]))
+        return redirect(safe_next(request, reverse("deals:detail", args=[deal.pk])))
     if status == 403:
         raise PermissionDenied(error)
     return _render_detail(request, deal.pk, move_form=form, status=status)
-
-
-def _redirect_back(request, default: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
 
 
 # --- list -------------------------------------------------------------------------------
@@ -281,10 +264,10 @@ def deal_list_page(request):
 
 def _detail_context(request, deal: Deal, **forms_) -> dict:
     user = request.user
-    writable = can_write(user, deal)
-    reviewer = can_review(user, deal.owner) and not deal.stage.is_closed
-    logs_activities = _may_log_activities(user, deal.client)
-    open_stages, closed_stages = _stages_for_moves()
+    writable = may_change_deal(user, deal)
+    reviewer = may_review_deal(user, deal)
+    logs_activities = may_log_activities(user, deal.client)
+    open_stages, closed_stages = stages_for_moves()
     context = {
         "deal": deal,
         "warnings": deal_warnings(deal),
@@ -305,15 +288,6 @@ def _detail_context(request, deal: Deal, **forms_) -> dict:
             client=deal.client, deal=deal, user=user
         )
     return context
-
-
-def _may_log_activities(user, client) -> bool:
-    """The activity form shows for those the clients app lets log on this client."""
-    try:
-        ensure_can_write_client_records(user, client)
-    except (PermissionDenied, Http404):
-        return False
-    return True
 
 
 def _render_detail(request, pk, *, status: int = 200, **forms_):
@@ -369,14 +343,11 @@ def review_add(request, pk):
             status = 200
         except ValidationError as exc:
             add_service_errors(form, exc)
-    in_panel = request.POST.get("view") == "panel"
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Review recorded."))
-            return _redirect_back(request, reverse("deals:detail", args=[deal.pk]))
+            return redirect(safe_next(request, reverse("deals:detail", args=[deal.pk])))
         return _render_detail(request, deal.pk, review_form=form, status=status)
-    if in_panel:
-        return _render_panel(request, deal.pk, review_form=form if status != 200 else None, status=status)
     panel = {"review_form": ReviewForm() if status == 200 else form}
     if status == 200:
         panel["notice"] = _("Review recorded.")
@@ -446,7 +417,7 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     deal = get_visible_or_404(Deal.objects.select_related("client", "stage", "owner"), request.user, pk=pk)
-    if not can_write(request.user, deal):
+    if not may_change_deal(request.user, deal):
         raise PermissionDenied(_("You may not change this deal."))
     form = DealForm(request.POST or None, viewer=request.user, deal=deal)
     if request.method == "POST" and form.is_valid():
@@ -465,7 +436,7 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
     deal = get_visible_or_404(Deal.objects.select_related("client", "stage", "owner"), request.user, pk=pk)
-    if not can_write(request.user, deal):
+    if not may_change_deal(request.user, deal):
         raise PermissionDenied(_("You may not change this deal."))
     error = None
     if request.method == "POST":
@@ -487,34 +458,6 @@ def delete(request, pk):
 # --- the 抓单 board ----------------------------------------------------------------------
 
 
-def board_team(request) -> Team | None:
-    """The team a head (or anyone seeing several teams) narrowed the board to."""
-    raw = request.GET.get("team")
-    if not raw:
-        return None
-    try:
-        return Team.objects.visible_to(request.user).get(pk=int(raw))
-    except (ValueError, Team.DoesNotExist):
-        return None
-
-
-@login_required
-def board_page(request):
-    team = board_team(request)
-    teams = list(Team.objects.visible_to(request.user))
-    data = board(viewer=request.user, team=team)
-    return render(
-        request,
-        "deals/board.html",
-        {
-            "board": data,
-            "teams": teams if len(teams) > 1 else [],
-            "team": team,
-            "month": data.clock.month_start,
-        },
-    )
-
-
 BOARD_PERSON_DEALS_LIMIT = 100
 
 
@@ -527,27 +470,3 @@ def board_person_deals(request, pk):
     shown = list(deals[:BOARD_PERSON_DEALS_LIMIT])
     more = deals.count() - len(shown) if len(shown) == BOARD_PERSON_DEALS_LIMIT else 0
     return render(request, "deals/partials/rep_deals.html", {"person": person, "deals": shown, "more": more})
-
-
-def _render_panel(request, pk, *, review_form=None, status=200):
-    deal = deal_detail(viewer=request.user, pk=pk)
-    reviewer = can_review(request.user, deal.owner) and not deal.stage.is_closed
-    context = {
-        "deal": deal,
-        "warnings": deal_warnings(deal),
-        "warning_labels": dict(DealWarning.choices),
-        "facts": deal_facts(deal=deal),
-        "reviews": deal_reviews(deal=deal),
-        "can_review": reviewer,
-        "review_form": review_form or (ReviewForm() if reviewer else None),
-        "reviewed": status == 200 and request.method == "POST",
-    }
-    if context["reviewed"]:
-        rows = board(viewer=request.user, person_ids=[deal.owner_id]).rows
-        context["row"] = rows[0] if rows else None
-    return render(request, "deals/partials/board_panel.html", context, status=status)
-
-
-@login_required
-def panel(request, pk):
-    return _render_panel(request, pk)

@@ -46,7 +46,7 @@ def test_people_in_scope_see_the_deal_page(client, department, deal, viewer):
 def test_everyone_else_gets_404(client, department, deal, viewer):
     client.force_login(getattr(department, viewer))
     assert client.get(reverse("deals:detail", args=[deal.pk])).status_code == 404
-    assert client.get(reverse("deals:panel", args=[deal.pk])).status_code == 404
+    assert client.get(reverse("board_panel", args=[deal.pk])).status_code == 404
     assert client.get(reverse("deals:edit", args=[deal.pk])).status_code == 404
 
 

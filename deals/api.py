@@ -19,7 +19,8 @@ from deals import services
 from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, Verdict
 from deals.rules import scope_people
-from deals.selectors import deal_list, deal_warnings, pipeline_summary
+from deals.selectors.deals import deal_list, deal_warnings
+from deals.selectors.pipeline import pipeline_summary
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 

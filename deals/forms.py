@@ -10,7 +10,7 @@ from clients.models import Activity, Client
 from core.filters import MAX_ID
 from deals.models import Deal, DealType, FactKind, Stage, StageKind, Verdict
 from deals.rules import can_reassign, deal_owner_choices
-from deals.selectors import renewable_deals
+from deals.selectors.deals import renewable_deals
 from deals.services import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

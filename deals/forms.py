@@ -11,7 +11,7 @@ from core.filters import MAX_ID
 from deals.models import Deal, DealType, FactKind, Stage, StageKind, Verdict
 from deals.rules import can_reassign, deal_owner_choices
 from deals.selectors.deals import renewable_deals
-from deals.services import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
+from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}

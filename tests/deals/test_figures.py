@@ -288,7 +288,10 @@ def test_people_who_need_attention_come_first(department, stages):
     make_deal(busy, facts=0)
     for _ in range(3):
         make_deal(worst, facts=0)
-    assert [row.person.username for row in board(viewer=department.lead_north).rows] == [
+    rows = board(viewer=department.lead_north).rows
+    # The lead has a row too (leads sell), as calm as rep_north: ties go by name, which the
+    # factories draw at random, so the lead's place among the calm is left out.
+    assert [row.person.username for row in rows if row.person.username != "lead_north"] == [
         "sdr_north",
         "rep_north_2",
         "rep_north",

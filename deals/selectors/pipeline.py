@@ -6,27 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-    Window,
-)
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from core.money import ZERO, money
 from deals.models import Deal, Stage, StageKind
-from deals.selectors.deals import (
-    OPEN,
-    WEIGHT,
-    Clock,
-    weighted_from_weight,
-    with_signals,
-)
+from deals.selectors.deals import OPEN, WEIGHT, Clock, weighted_from_weight, with_signals
 
 KANBAN_CARDS_PER_COLUMN = 40
 

@@ -1,10 +1,10 @@
-"""REST API of the pipeline: stages, deals (+ move), facts, reviews, pipeline and board.
+"""REST API of the pipeline: stages, deals (+ move), facts, reviews and the pipeline summary
+(the board's API, which needs the month plans, is reports.board_api).
 
 Serializers validate the shape of the input; services decide and write; selectors read."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,27 +13,16 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Team
 from clients.models import Activity, Client
+from core.api import VisibleRelatedField
 from deals import services
 from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, Verdict
 from deals.rules import scope_people
-from deals.selectors import Clock, board, deal_list, deal_warnings, pipeline_summary
+from deals.selectors.deals import deal_list, deal_warnings
+from deals.selectors.pipeline import pipeline_summary
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference to a record the requesting user may see; anything else is 'does not exist'."""
-
-    def __init__(self, *, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -105,14 +94,14 @@ class DealWriteSerializer(serializers.Serializer):
     create; afterwards it changes through POST /deals/{id}/move/."""
 
     title = serializers.CharField(max_length=200)
-    client = VisibleRelatedField(model=Client)
+    client = VisibleRelatedField(Client)
     owner = ScopePersonField(required=False)
     amount = serializers.DecimalField(min_value=0, **MONEY)
     stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all(), required=False)
     probability = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
     expected_close = serializers.DateField(required=False, allow_null=True)
     deal_type = serializers.ChoiceField(choices=DealType.choices, required=False)
-    renewal_of = VisibleRelatedField(model=Deal, required=False, allow_null=True)
+    renewal_of = VisibleRelatedField(Deal, required=False, allow_null=True)
     service_start = serializers.DateField(required=False, allow_null=True)
     service_end = serializers.DateField(required=False, allow_null=True)
     next_step = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -127,8 +116,8 @@ class MoveSerializer(serializers.Serializer):
 
 
 class FactSerializer(serializers.ModelSerializer):
-    deal = VisibleRelatedField(model=Deal)
-    activity = VisibleRelatedField(model=Activity, required=False, allow_null=True)
+    deal = VisibleRelatedField(Deal)
+    activity = VisibleRelatedField(Activity, required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=FactKind.choices)
     happened_on = serializers.DateField(required=False)
     recorded_by_name = serializers.CharField(source="recorded_by.full_name", read_only=True)
@@ -151,7 +140,7 @@ class FactSerializer(serializers.ModelSerializer):
 
 
 class ReviewSerializer(serializers.ModelSerializer):
-    deal = VisibleRelatedField(model=Deal)
+    deal = VisibleRelatedField(Deal)
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     reviewer_name = serializers.CharField(source="reviewer.full_name", read_only=True)
 
@@ -346,80 +335,3 @@ class PipelineView(APIView):
         if not filterset.is_valid():
             raise APIValidationError(filterset.errors)
         return Response(PipelineSerializer(pipeline_summary(deals=filterset.qs)).data)
-
-
-class BoardFactSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Fact
-        fields = ["id", "kind", "text", "happened_on"]
-
-
-class BoardDealSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="deal.pk")
-    title = serializers.CharField(source="deal.title")
-    client = serializers.IntegerField(source="deal.client_id")
-    client_name = serializers.CharField(source="deal.client.name")
-    stage = serializers.IntegerField(source="deal.stage_id")
-    stage_name = serializers.CharField(source="deal.stage.name")
-    amount = serializers.DecimalField(source="deal.amount", **MONEY)
-    probability = serializers.IntegerField(source="deal.effective_probability")
-    weighted_amount = serializers.DecimalField(source="deal.weighted_amount", max_digits=16, decimal_places=2)
-    expected_close = serializers.DateField(source="deal.expected_close")
-    fact_count = serializers.IntegerField(source="deal.fact_count")
-    facts = BoardFactSerializer(many=True)
-
-
-class BoardPersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    username = serializers.CharField()
-    full_name = serializers.CharField()
-    role = serializers.CharField()
-    team = serializers.IntegerField(source="team_id", allow_null=True)
-    team_name = serializers.SerializerMethodField()
-
-    def get_team_name(self, person) -> str | None:
-        return person.team.name if person.team_id else None
-
-
-class BoardWarningsSerializer(serializers.Serializer):
-    no_activity = serializers.IntegerField()
-    past_close = serializers.IntegerField()
-    no_next_step = serializers.IntegerField()
-    not_reviewed = serializers.IntegerField()
-
-
-class BoardRowSerializer(serializers.Serializer):
-    person = BoardPersonSerializer()
-    open_count = serializers.IntegerField()
-    open_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
-    proven_count = serializers.IntegerField()
-    feelings_count = serializers.IntegerField()
-    weighted = serializers.DecimalField(max_digits=16, decimal_places=2)
-    won_count = serializers.IntegerField()
-    won_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
-    plan = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    gap = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    warnings = BoardWarningsSerializer()
-    attention = serializers.IntegerField()
-    top_deals = BoardDealSerializer(many=True)
-
-
-class BoardSerializer(serializers.Serializer):
-    month = serializers.CharField()
-    results = BoardRowSerializer(many=True)
-
-
-class BoardView(APIView):
-    """The 抓单 board: one row per person in the user's scope (reps needing attention first)."""
-
-    @extend_schema(responses=BoardSerializer, parameters=[OpenApiParameter("team", int)])
-    def get(self, request):
-        team = None
-        if request.query_params.get("team"):
-            try:
-                team = Team.objects.visible_to(request.user).get(pk=int(request.query_params["team"]))
-            except (ValueError, Team.DoesNotExist):
-                raise APIValidationError({"team": [_("Choose one of your teams.")]}) from None
-        data = board(viewer=request.user, team=team, clock=Clock.current())
-        payload = {"month": data.clock.month_start.strftime("%Y-%m"), "results": data.rows}
-        return Response(BoardSerializer(payload).data)

@@ -13,6 +13,5 @@ router.register("reviews", api.ReviewViewSet, basename="review")
 
 urlpatterns: list = [
     path("pipeline/", api.PipelineView.as_view(), name="pipeline"),
-    path("board/", api.BoardView.as_view(), name="board"),
     *router.urls,
 ]

@@ -9,7 +9,7 @@ from accounts.filters import visible_teams
 from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageKind, Verdict
 from deals.rules import scope_people
-from deals.selectors import Clock, DealWarning, has_facts_q, warning_q
+from deals.selectors.deals import Clock, DealWarning, has_facts_q, warning_q
 
 
 def people_in_scope(request):

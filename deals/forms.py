@@ -9,9 +9,9 @@ from accounts.models import User
 from clients.models import Activity, Client
 from core.filters import MAX_ID
 from deals.models import Deal, DealType, FactKind, Stage, StageKind, Verdict
-from deals.rules import DEAL_OWNER_ROLES, can_reassign, scope_people
-from deals.selectors import renewable_deals
-from deals.services import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
+from deals.rules import can_reassign, deal_owner_choices
+from deals.selectors.deals import renewable_deals
+from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -106,11 +106,7 @@ class DealForm(forms.Form):
         ).exclude(pk=deal.pk if deal else None)
         if can_reassign(viewer):
             self.fields["owner"].queryset = (
-                scope_people(viewer)
-                .filter(is_active=True)
-                .filter(role__in=DEAL_OWNER_ROLES)
-                .select_related("team")
-                .order_by("last_name", "first_name")
+                deal_owner_choices(viewer).select_related("team").order_by("last_name", "first_name")
             )
             self.fields["owner"].required = deal is not None
             self.fields["owner"].empty_label = _("Me") if deal is None else None

@@ -1,38 +1,50 @@
-"""The deal-specific rules on top of accounts.visibility: who reviews, who reopens, who
-hands a deal to someone else, and whose rows the board shows. They only combine the
-helpers of accounts.visibility so the role rules stay in one place."""
+"""Who may do what with deals: who reviews, who reopens, who hands a deal to someone else,
+who logs activities on a deal's client, which stages a deal may move to, and whose rows
+the board shows. Built from the role sets and predicates of accounts.roles and the
+helpers of accounts.visibility, so the role rules stay in one place."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
-from accounts.models import Role, User
-from accounts.roles import OWN_SCOPE_ROLES, TEAM_SCOPE_ROLES
-from accounts.visibility import sees_everything, team_ids_of, writability_q
+from accounts.models import User
+from accounts.roles import (
+    DEAL_OWNER_ROLES,
+    SELLING_ROLES,
+    is_head,
+    is_lead,
+    is_manager,
+    is_sdr,
+    is_usable,
+    may_own_deals,
+    sees_team,
+)
+from accounts.visibility import can_write, sees_everything, team_ids_of, writability_q
+from clients.services import ensure_can_write_client_records
+from deals.models import Deal, Stage, StageKind
 
-# Who takes part in the pipeline: the board has a row for each of them in scope.
-SELLING_ROLES = frozenset(OWN_SCOPE_ROLES)
-# Managers: they review deals, reopen closed ones and reassign deals.
-MANAGER_ROLES = frozenset({Role.HEAD, Role.LEAD})
-# Who may own a deal: the people who sell and close. SDRs qualify leads and hand them over
-# to a rep, who opens the deal; assistants and analysts never own deals. Enforced by
-# deals.services (the owner choices of the forms only mirror it).
-DEAL_OWNER_ROLES = frozenset({Role.REP, Role.ACCOUNT_MANAGER, Role.LEAD, Role.HEAD})
-
-
-def _usable(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_manager(user) -> bool:
-    return _usable(user) and user.role in MANAGER_ROLES
+__all__ = [
+    "can_reassign",
+    "can_reopen",
+    "can_review",
+    "changes_no_deal",
+    "deal_owner_choices",
+    "explains_read_only_as_sdr",
+    "may_change_deal",
+    "may_log_activities",
+    "may_own_deals",
+    "may_review_deal",
+    "scope_people",
+    "selling_q",
+    "stages_for_moves",
+]
 
 
 def changes_no_deal(user) -> bool:
     """True for those who may change no deal at all (read-only roles): pages then leave out
     the move controls instead of offering actions that would be refused."""
-    from deals.models import Deal
-
     condition = writability_q(
         user,
         Deal.visibility_owner_path,
@@ -42,9 +54,14 @@ def changes_no_deal(user) -> bool:
     return condition == Q(pk__in=[])
 
 
-def may_own_deals(user) -> bool:
-    """Whether ``user``'s role may hold deals (see DEAL_OWNER_ROLES)."""
-    return user is not None and getattr(user, "role", None) in DEAL_OWNER_ROLES
+def explains_read_only_as_sdr(user) -> bool:
+    """SDRs are told why they may not open or change deals (they hand leads over)."""
+    return is_sdr(user)
+
+
+def may_change_deal(user, deal) -> bool:
+    """Whether ``user`` may edit, move, delete or add facts to ``deal``."""
+    return can_write(user, deal)
 
 
 def can_reopen(user) -> bool:
@@ -59,24 +76,59 @@ def can_reassign(user) -> bool:
 
 def can_review(user, owner: User) -> bool:
     """The head reviews any deal; a lead reviews the deals of their own team's people."""
-    if not _usable(user):
-        return False
-    if user.role == Role.HEAD:
+    if is_head(user):
         return True
-    if user.role != Role.LEAD or owner is None:
+    if not is_lead(user) or owner is None:
         return False
     if owner.pk == user.pk:
         return True
     return owner.team_id is not None and team_ids_of(user).filter(pk=owner.team_id).exists()
 
 
+def may_review_deal(user, deal) -> bool:
+    """A review form shows for an open deal its owner's reviewer may review."""
+    return can_review(user, deal.owner) and not deal.stage.is_closed
+
+
+def may_log_activities(user, client) -> bool:
+    """The activity form shows for those the clients app lets log on this client."""
+    try:
+        ensure_can_write_client_records(user, client)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def stages_for_moves() -> tuple[list[Stage], list[Stage]]:
+    """All stages a deal may be moved to plus retired open stages that still hold deals
+    (kanban columns), in one query: (open stages, closed stages)."""
+    holds_deals = Exists(Deal.objects.filter(stage=OuterRef("pk")))
+    stages = list(
+        Stage.objects.filter(Q(is_active=True) | (Q(kind=StageKind.OPEN) & Q(holds_deals))).order_by(
+            "order", "pk"
+        )
+    )
+    return [s for s in stages if s.kind == StageKind.OPEN], [s for s in stages if s.is_active and s.is_closed]
+
+
 def scope_people(viewer) -> QuerySet[User]:
     """The people whose deals the viewer sees — the board's rows and the owner filter's
     choices. Mirrors what Deal.objects.visible_to(viewer) lets through, by owner."""
-    if not _usable(viewer):
+    if not is_usable(viewer):
         return User.objects.none()
     if sees_everything(viewer):
         return User.objects.all()
-    if viewer.role in TEAM_SCOPE_ROLES:
+    if sees_team(viewer):
         return User.objects.filter(Q(pk=viewer.pk) | Q(team_id__in=team_ids_of(viewer)))
     return User.objects.filter(pk=viewer.pk)
+
+
+def deal_owner_choices(viewer) -> QuerySet[User]:
+    """The active people in the viewer's scope whose role may own a deal."""
+    return scope_people(viewer).filter(is_active=True, role__in=DEAL_OWNER_ROLES)
+
+
+def selling_q() -> Q:
+    """The active people who sell (accounts.roles.SELLING_ROLES, leads included): the board
+    gives each of them in scope a row, as the reports do."""
+    return Q(is_active=True, role__in=SELLING_ROLES)

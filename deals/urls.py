@@ -7,7 +7,6 @@ app_name = "deals"
 urlpatterns = [
     path("", views.kanban, name="kanban"),
     path("list/", views.deal_list_page, name="list"),
-    path("board/", views.board_page, name="board"),
     path("board/people/<int:pk>/deals/", views.board_person_deals, name="board_person_deals"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
@@ -17,6 +16,5 @@ urlpatterns = [
     path("<int:pk>/facts/", views.fact_add, name="fact_add"),
     path("<int:pk>/reviews/", views.review_add, name="review_add"),
     path("<int:pk>/activities/", views.activity_add, name="activity_add"),
-    path("<int:pk>/panel/", views.panel, name="panel"),
     path("clients/<int:client_id>/", panels.client_deals_panel, name="client_deals"),
 ]

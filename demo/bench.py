@@ -108,7 +108,7 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
         ("API receivables aging", "api", "head", "/api/v1/receivables/aging/", "<= 200 ms"),
         ("API conversion report", "api", "head", "/api/v1/reports/conversion/", ""),
         ("Page kanban", "page", "head", reverse("deals:kanban"), "<= 300 ms"),
-        ("Page board", "page", "head", reverse("deals:board"), "<= 400 ms"),
+        ("Page board", "page", "head", reverse("board"), "<= 400 ms"),
         ("Page client list", "page", "head", reverse("clients:list"), "<= 200 ms"),
         ("Page receivables overview", "page", "head", reverse("targets:receivables"), "<= 200 ms"),
         ("Page reports", "page", "head", reverse("reports:index"), "<= 200 ms"),

@@ -1,8 +1,9 @@
 """API routes of the reports app, mounted under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from reports import api
+from reports import api, board_api
 
 router = SimpleRouter()
 router.register("reports/conversion", api.ConversionReportViewSet, basename="report-conversion")
@@ -14,4 +15,4 @@ router.register("alerts", api.OverdueAlertViewSet, basename="alert")
 router.register("notifications", api.NotificationViewSet, basename="notification")
 router.register("report-runs", api.ReportRunViewSet, basename="report-run")
 
-urlpatterns: list = [*router.urls]
+urlpatterns: list = [path("board/", board_api.BoardView.as_view(), name="api-board"), *router.urls]

@@ -207,7 +207,7 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
         open_deals=totals["open_deals"],
         links={
             "next_steps": _url("clients:next_steps"),
-            "board": _url("deals:board"),
+            "board": _url("board"),
             "alerts": _url("reports:alerts"),
             "fulfilment": _url("reports:fulfilment"),
             "activity": _url("reports:activity"),

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from reports import board_views
 from reports import views as reports_views
 
 router = DefaultRouter()
@@ -33,6 +34,10 @@ urlpatterns = [
     path("", reports_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    # The board's pages (reports.board_views) keep their paths under /deals/.
+    path("deals/board/", board_views.board_page, name="board"),
+    path("deals/board/reviews/<int:pk>/", board_views.panel_review, name="board_review"),
+    path("deals/<int:pk>/panel/", board_views.panel, name="board_panel"),
     path("deals/", include("deals.urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),

@@ -151,7 +151,7 @@ def test_the_kanban_shows_the_date_range_error(client, department, deal):
 @pytest.mark.parametrize("team", [HUGE, "abc", "-1"])
 def test_the_board_ignores_a_bad_team(client, department, deal, team):
     client.force_login(department.head)
-    response = client.get(reverse("deals:board"), {"team": team})
+    response = client.get(reverse("board"), {"team": team})
     assert response.status_code == 200
 
 

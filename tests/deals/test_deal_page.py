@@ -46,7 +46,7 @@ def test_people_in_scope_see_the_deal_page(client, department, deal, viewer):
 def test_everyone_else_gets_404(client, department, deal, viewer):
     client.force_login(getattr(department, viewer))
     assert client.get(reverse("deals:detail", args=[deal.pk])).status_code == 404
-    assert client.get(reverse("deals:panel", args=[deal.pk])).status_code == 404
+    assert client.get(reverse("board_panel", args=[deal.pk])).status_code == 404
     assert client.get(reverse("deals:edit", args=[deal.pk])).status_code == 404
 
 
@@ -520,7 +520,7 @@ def test_the_deal_page_query_count_does_not_grow_with_its_history(client, depart
 def test_the_timeline_shows_the_newest_entries_and_says_older_ones_are_left_out(
     client, department, deal, monkeypatch
 ):
-    monkeypatch.setattr("deals.selectors.TIMELINE_LIMIT", 3)
+    monkeypatch.setattr("deals.selectors.deals.TIMELINE_LIMIT", 3)
     now = timezone.now()
     StageChange.objects.filter(deal=deal).update(changed_at=now - datetime.timedelta(days=30))
     for day in range(4):

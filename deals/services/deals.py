@@ -1,10 +1,10 @@
-"""Every write to deals, their stage history, facts and reviews goes through here.
+"""Writes to deals and their stage history (facts and reviews are in .evidence).
 
 ``deal_move`` is the only code that changes a deal's stage: conversion rates and sales
 velocity are computed from StageChange rows, so nothing may change a stage behind the
 history's back (``deal_update`` refuses a stage).
 
-Who may own a deal is decided here (deals.rules.DEAL_OWNER_ROLES: reps, account managers,
+Who may own a deal is decided here (accounts.roles.DEAL_OWNER_ROLES: reps, account managers,
 team leads and the head); forms and the API only narrow their choices to match. SDRs
 change no deal: they hand a qualified lead over to a rep, who opens the deal."""
 
@@ -21,16 +21,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
-from clients.models import Activity, Client
+from clients.models import Client
 from core.filters import check_date_in_range
-from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, StageKind, Verdict
-from deals.rules import can_reassign, can_reopen, can_review, changes_no_deal, may_own_deals
-
-# Longest free texts (the forms show the same limits; the API relies on these).
-FACT_TEXT_MAX_LENGTH = 2000
-REVIEW_COMMENT_MAX_LENGTH = 5000
+from deals.models import Deal, DealType, Stage, StageChange, StageKind
+from deals.rules import can_reassign, can_reopen, changes_no_deal, explains_read_only_as_sdr, may_own_deals
 
 # The fields deal_update may change. Stage goes through deal_move; the client is fixed
 # because activities, facts and payments hang off the deal under that client.
@@ -88,7 +84,7 @@ def _too_long(text: str, limit: int) -> str:
 
 
 def read_only_message(user: User) -> str:
-    if getattr(user, "role", None) == Role.SDR:
+    if explains_read_only_as_sdr(user):
         return _(
             "SDRs do not open or change deals: hand the qualified lead over to a rep, who opens the deal."
         )
@@ -101,7 +97,7 @@ def _ensure_can_change(by: User, deal: Deal) -> None:
     try:
         ensure_can_write(by, deal)
     except PermissionDenied:
-        if getattr(by, "role", None) == Role.SDR:
+        if explains_read_only_as_sdr(by):
             raise PermissionDenied(read_only_message(by)) from None
         raise
 
@@ -247,10 +243,7 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
     current = _lock(deal, by)
     values = dict(data)
     fixed = {
-        "stage": (
-            current.stage_id,
-            _("The stage changes only by moving the deal."),
-        ),
+        "stage": (current.stage_id, _("The stage changes only by moving the deal.")),
         "client": (current.client_id, _("The client of a deal cannot change.")),
     }
     for name, (current_id, message) in fixed.items():
@@ -379,89 +372,3 @@ def deal_delete(*, deal: Deal, by: User) -> None:
         raise ValidationError(_("This deal has payments recorded against it and cannot be deleted."))
     current._history_user = by
     current.delete()
-
-
-@transaction.atomic
-def fact_add(
-    *,
-    deal: Deal,
-    by: User,
-    kind: str,
-    text: str,
-    happened_on: datetime.date | None = None,
-    activity: Activity | None = None,
-) -> Fact:
-    """Record objective evidence of the client's intent on a deal."""
-    _ensure_can_change(by, deal)
-    today = timezone.localdate()
-    errors: dict[str, str] = _date_errors({"happened_on": happened_on}, ["happened_on"])
-    text = (text or "").strip()
-    if kind not in FactKind.values:
-        errors["kind"] = _("Choose what kind of fact this is.")
-    if not text:
-        errors["text"] = _("Say what happened — what the client did or asked.")
-    elif len(text) > FACT_TEXT_MAX_LENGTH:
-        errors["text"] = _too_long(text, FACT_TEXT_MAX_LENGTH)
-    if happened_on and happened_on > today and "happened_on" not in errors:
-        errors["happened_on"] = _("A fact is something that already happened.")
-    if activity is not None and (
-        activity.client_id != deal.client_id or activity.deal_id not in (None, deal.pk)
-    ):
-        errors["activity"] = _("This activity belongs to another client or deal.")
-    if errors:
-        raise ValidationError(errors)
-    fact = Fact(
-        deal=deal,
-        kind=kind,
-        text=text,
-        happened_on=happened_on or today,
-        recorded_by=by,
-        activity=activity,
-    )
-    fact.full_clean()
-    fact.save()
-    return fact
-
-
-@transaction.atomic
-def review_add(
-    *,
-    deal: Deal,
-    by: User,
-    verdict: str,
-    comment: str = "",
-    next_action: str = "",
-    next_action_due: datetime.date | None = None,
-) -> Review:
-    """A lead's (of the owner's team) or the head's review of an open deal."""
-    deal = get_visible_or_404(Deal.objects.select_related("stage", "owner"), by, pk=deal.pk)
-    if not can_review(by, deal.owner):
-        raise PermissionDenied(_("Only the owner's team lead or the head of sales reviews a deal."))
-    errors: dict[str, str] = _date_errors({"next_action_due": next_action_due}, ["next_action_due"])
-    comment = (comment or "").strip()
-    next_action = (next_action or "").strip()
-    if deal.stage.is_closed:
-        errors["__all__"] = _("This deal is closed; only open deals are reviewed.")
-    if verdict not in Verdict.values:
-        errors["verdict"] = _("Choose a verdict.")
-    if len(comment) > REVIEW_COMMENT_MAX_LENGTH:
-        errors["comment"] = _too_long(comment, REVIEW_COMMENT_MAX_LENGTH)
-    next_action_limit = Review._meta.get_field("next_action").max_length
-    if len(next_action) > next_action_limit:
-        errors["next_action"] = _too_long(next_action, next_action_limit)
-    elif next_action_due and not next_action:
-        errors["next_action"] = _("Describe the action that is due on that date.")
-    if errors:
-        raise ValidationError(errors)
-    review = Review(
-        deal=deal,
-        reviewer=by,
-        verdict=verdict,
-        comment=comment,
-        next_action=next_action,
-        next_action_due=next_action_due,
-        reviewed_at=timezone.now(),
-    )
-    review.full_clean()
-    review.save()
-    return review

@@ -1,0 +1,130 @@
+"""The pipeline summary per open stage and the kanban's columns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from core.money import ZERO, money
+from deals.models import Deal, Stage, StageKind
+from deals.selectors.deals import OPEN, WEIGHT, Clock, weighted_from_weight, with_signals
+
+KANBAN_CARDS_PER_COLUMN = 40
+
+
+def open_stages() -> list[Stage]:
+    """The kanban's columns: active open stages, and retired ones that still hold deals."""
+    holds_deals = Exists(Deal.objects.filter(stage=OuterRef("pk")))
+    return list(
+        Stage.objects.filter(kind=StageKind.OPEN)
+        .filter(Q(is_active=True) | Q(holds_deals))
+        .order_by("order", "pk")
+    )
+
+
+@dataclass
+class PipelineStage:
+    stage: Stage
+    count: int = 0
+    amount: Decimal = ZERO
+    weighted: Decimal = ZERO
+
+
+@dataclass
+class PipelineSummary:
+    stages: list[PipelineStage]
+
+    @property
+    def count(self) -> int:
+        return sum(row.count for row in self.stages)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((row.amount for row in self.stages), ZERO)
+
+    @property
+    def weighted(self) -> Decimal:
+        return sum((row.weighted for row in self.stages), ZERO)
+
+
+def pipeline_summary(*, deals: QuerySet[Deal], stages: list[Stage] | None = None) -> PipelineSummary:
+    """Per open stage: count, amount and weighted amount of ``deals`` (already filtered to
+    what the viewer sees). Two queries: the stages and one grouped aggregate."""
+    stages = open_stages() if stages is None else stages
+    rows = (
+        deals.filter(OPEN)
+        .order_by()
+        .values("stage_id")
+        .annotate(deal_count=Count("pk"), total_amount=Sum("amount"), total_weight=Sum(WEIGHT))
+    )
+    by_stage = {row["stage_id"]: row for row in rows}
+    summary = []
+    for stage in stages:
+        row = by_stage.get(stage.pk)
+        if row is None:
+            summary.append(PipelineStage(stage=stage))
+        else:
+            summary.append(
+                PipelineStage(
+                    stage=stage,
+                    count=row["deal_count"],
+                    amount=money(row["total_amount"]),
+                    weighted=weighted_from_weight(row["total_weight"]),
+                )
+            )
+    return PipelineSummary(stages=summary)
+
+
+@dataclass
+class KanbanColumn:
+    summary: PipelineStage
+    deals: list[Deal]
+
+    @property
+    def stage(self) -> Stage:
+        return self.summary.stage
+
+    @property
+    def more(self) -> int:
+        return self.summary.count - len(self.deals)
+
+
+def kanban_columns(
+    *,
+    deals: QuerySet[Deal],
+    stages: list[Stage] | None = None,
+    clock: Clock | None = None,
+    per_column: int = KANBAN_CARDS_PER_COLUMN,
+) -> tuple[list[KanbanColumn], PipelineSummary]:
+    """The kanban: a column per open stage with its totals and its first ``per_column``
+    cards (soonest expected close first). Four queries whatever the number of deals
+    (three when the caller already has the stages)."""
+    clock = clock or Clock.current()
+    summary = pipeline_summary(deals=deals, stages=stages)
+    position = Window(
+        RowNumber(),
+        partition_by=[F("stage_id")],
+        order_by=[F("expected_close").asc(nulls_last=True), F("pk").asc()],
+    )
+    # Rank first, then annotate only the cards shown: the signals are correlated subqueries.
+    # Rank first and fetch the signals (correlated subqueries) only for the cards shown; the
+    # ids travel as a list so that the database plans the second query for a few rows.
+    open_ids = [row.stage.pk for row in summary.stages]
+    shown = list(
+        deals.filter(stage_id__in=open_ids)
+        .annotate(position=position)
+        .filter(position__lte=per_column)
+        .values_list("pk", flat=True)
+    )
+    cards = with_signals(
+        Deal.objects.filter(pk__in=shown).select_related("client", "owner", "stage"), clock
+    ).order_by("stage__order", F("expected_close").asc(nulls_last=True), "pk")
+    by_stage: dict[int, list[Deal]] = defaultdict(list)
+    for deal in cards:
+        by_stage[deal.stage_id].append(deal)
+    columns = [KanbanColumn(summary=row, deals=by_stage.get(row.stage.pk, [])) for row in summary.stages]
+    return columns, summary

@@ -1,0 +1,30 @@
+"""Every write to deals, their stage history, facts and reviews goes through here: deals
+and their stages in .deals, facts and reviews in .evidence. The names stay importable
+from deals.services (``from deals import services; services.deal_move(...)``)."""
+
+from deals.services.deals import (
+    DEAL_DATE_FIELDS,
+    UPDATABLE_FIELDS,
+    deal_create,
+    deal_delete,
+    deal_move,
+    deal_update,
+    default_stage,
+    read_only_message,
+)
+from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH, fact_add, review_add
+
+__all__ = [
+    "DEAL_DATE_FIELDS",
+    "FACT_TEXT_MAX_LENGTH",
+    "REVIEW_COMMENT_MAX_LENGTH",
+    "UPDATABLE_FIELDS",
+    "deal_create",
+    "deal_delete",
+    "deal_move",
+    "deal_update",
+    "default_stage",
+    "fact_add",
+    "read_only_message",
+    "review_add",
+]

@@ -1,0 +1,36 @@
+"""Pages of the pipeline: the kanban (.kanban), the deal list (.deal_list), the deal page
+and forms (.deal) and one person's open deals on the 抓单 board (.board; the board page
+itself is reports.board_views). The views stay importable from deals.views."""
+
+from deals.views.board import BOARD_PERSON_DEALS_LIMIT, board_person_deals
+from deals.views.deal import (
+    activity_add,
+    create,
+    delete,
+    detail,
+    edit,
+    fact_add,
+    render_deal_page,
+    review_add,
+)
+from deals.views.deal_list import EXPORT_HEADERS, LIST_COLUMNS, LIST_PAGE_SIZE, deal_list_page
+from deals.views.kanban import kanban, move
+
+__all__ = [
+    "BOARD_PERSON_DEALS_LIMIT",
+    "EXPORT_HEADERS",
+    "LIST_COLUMNS",
+    "LIST_PAGE_SIZE",
+    "activity_add",
+    "board_person_deals",
+    "create",
+    "delete",
+    "deal_list_page",
+    "detail",
+    "edit",
+    "fact_add",
+    "kanban",
+    "move",
+    "render_deal_page",
+    "review_add",
+]

@@ -1,0 +1,118 @@
+"""The kanban and moving a deal from a card or from the deal page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.visibility import get_visible_or_404
+from core.http import safe_next
+from deals import services
+from deals.filters import PipelineFilter
+from deals.forms import MoveForm, add_service_errors
+from deals.models import Deal, StageKind
+from deals.rules import changes_no_deal, stages_for_moves
+from deals.selectors.pipeline import kanban_columns
+from deals.views.deal import render_deal_page
+
+
+def _kanban_filterset(request, data: QueryDict) -> tuple[PipelineFilter, object]:
+    base = Deal.objects.visible_to(request.user)
+    filterset = PipelineFilter(data, queryset=base, request=request)
+    return filterset, (filterset.qs if filterset.is_valid() else base.none())
+
+
+def _kanban_context(request, data: QueryDict, **extra) -> dict:
+    filterset, deals = _kanban_filterset(request, data)
+    open_stages, closed_stages = stages_for_moves()
+    columns, summary = kanban_columns(deals=deals, stages=open_stages)
+    query = data.copy()
+    for key in ("view", "filters", "stage", "lost_reason", "csrfmiddlewaretoken"):
+        query.pop(key, None)
+    return {
+        "filter": filterset,
+        "columns": columns,
+        "summary": summary,
+        "open_stages": open_stages,
+        "won_stage": next((s for s in closed_stages if s.kind == StageKind.WON), None),
+        "lost_stage": next((s for s in closed_stages if s.kind == StageKind.LOST), None),
+        "filters": query.urlencode(),
+        "kanban_vals": json.dumps({"view": "kanban", "filters": query.urlencode()}),
+        "list_query": query.urlencode(),
+        "can_move": not changes_no_deal(request.user),
+        **extra,
+    }
+
+
+@login_required
+def kanban(request):
+    context = _kanban_context(request, request.GET)
+    if request.htmx and request.htmx.target == "kanban":
+        return render(request, "deals/partials/kanban_board.html", context)
+    return render(request, "deals/kanban.html", context)
+
+
+# --- moving a deal ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def move(request, pk):
+    deal = get_visible_or_404(Deal.objects.select_related("stage"), request.user, pk=pk)
+    form = MoveForm(request.POST)
+    view = request.POST.get("view", "deal")
+    error = None
+    status = 200
+    if form.is_valid():
+        try:
+            deal = services.deal_move(
+                deal=deal,
+                stage=form.cleaned_data["stage"],
+                by=request.user,
+                lost_reason=form.cleaned_data["lost_reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            status = 400
+        except PermissionDenied as exc:
+            error = str(exc)
+            status = 403
+    else:
+        status = 400
+
+    if view == "kanban" and request.htmx:
+        data = QueryDict(request.POST.get("filters", ""))
+        extra = {}
+        if status == 200:
+            extra["notice"] = _("Moved “%(deal)s” to %(stage)s.") % {
+                "deal": deal.title,
+                "stage": deal.stage.name,
+            }
+        elif form.errors.get("lost_reason"):
+            extra["lost_form"] = form
+            extra["lost_deal"] = deal
+        else:
+            extra["error"] = error or " ".join(
+                str(message) for messages_ in form.errors.values() for message in messages_
+            )
+        return render(
+            request,
+            "deals/partials/kanban_board.html",
+            _kanban_context(request, data, **extra),
+            status=status,
+        )
+
+    if status == 200:
+        messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
+        return redirect(safe_next(request, reverse("deals:detail", args=[deal.pk])))
+    if status == 403:
+        raise PermissionDenied(error)
+    return render_deal_page(request, deal.pk, move_form=form, status=status)

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team, User
 from accounts.visibility import get_visible_or_404
+from core.charts import plan_chart
 from targets import rules, selectors, services
-from targets.charts import plan_chart
 from targets.forms import (
     DecomposeForm,
     DepartmentSplitForm,

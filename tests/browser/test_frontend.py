@@ -80,7 +80,7 @@ def test_no_page_breaks_the_content_security_policy(live_server, page, departmen
         reverse("clients:detail", args=[overdue["client"].pk]),
         reverse("deals:detail", args=[overdue["deal"].pk]),
         reverse("deals:kanban"),
-        reverse("deals:board"),
+        reverse("board"),
         reverse("reports:index"),
         reverse("reports:fulfilment"),
         reverse("targets:receivables"),

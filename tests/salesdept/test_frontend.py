@@ -85,7 +85,7 @@ def policy_of(response) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "url_name",
-    ["home", "clients:list", "deals:kanban", "deals:board", "reports:index", "targets:receivables"],
+    ["home", "clients:list", "deals:kanban", "board", "reports:index", "targets:receivables"],
 )
 def test_pages_answer_with_a_strict_content_security_policy(client, head, url_name):
     response = client.get(reverse(url_name))

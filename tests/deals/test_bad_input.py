@@ -13,6 +13,8 @@ from tests.factories import ClientFactory
 pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999999"
+# PostgreSQL refuses UTC offsets beyond ±15:59 (a DataError, so a 500, before they were refused).
+OFFSET_TOO_LARGE = "2026-01-01T00:00:00+20:00"
 DATE_RANGE = "Enter a date between 1900 and 9998."
 
 
@@ -51,6 +53,9 @@ API_LISTS = ["/api/v1/deals/", "/api/v1/facts/", "/api/v1/reviews/", "/api/v1/st
         ("/api/v1/deals/", {"expected_close_from": "0001-01-01"}, 400),
         ("/api/v1/deals/", {"expected_close_to": "9999-12-31"}, 400),
         ("/api/v1/deals/", {"updated_since": "0001-01-01T00:00"}, 400),
+        ("/api/v1/deals/", {"updated_since": OFFSET_TOO_LARGE}, 400),
+        ("/api/v1/deals/", {"ordering": ",,-amount,"}, 200),
+        ("/api/v1/deals/", {"ordering": "-"}, 200),
         ("/api/v1/deals/", {"ordering": "nonsense"}, 200),
         ("/api/v1/deals/", {"page": "999999"}, 404),
         ("/api/v1/deals/", {"page": "abc"}, 404),
@@ -89,6 +94,7 @@ def test_out_of_range_dates_name_the_filter(department, deal, api_as):
         {"amount_min": "1e999"},
         {"expected_close_from": "0001-01-01"},
         {"expected_close_to": "9999-12-31"},
+        {"updated_since": OFFSET_TOO_LARGE},
     ],
 )
 def test_bad_list_filters_show_an_error_and_no_deals(client, department, deal, query):
@@ -133,6 +139,7 @@ def test_unknown_pages_and_sorts_still_list_the_deals(client, department, deal, 
         {"team": HUGE},
         {"expected_close_from": "0001-01-01"},
         {"expected_close_to": "9999-12-31"},
+        {"updated_since": OFFSET_TOO_LARGE},
     ],
 )
 def test_bad_kanban_filters_show_an_empty_board(client, department, deal, query):

@@ -118,6 +118,15 @@ def test_an_unknown_ordering_is_ignored(reporting, api_as, endpoint):
     api = api_as(reporting.head)
     plain = api.get(endpoint).json()["results"]
     assert api.get(endpoint, {"ordering": "nonsense"}).json()["results"] == plain
+    for empty in (",", "-", ",,"):
+        assert api.get(endpoint, {"ordering": empty}).json()["results"] == plain
+
+
+@pytest.mark.parametrize("endpoint", ["/api/v1/alerts/", "/api/v1/notifications/", "/api/v1/report-runs/"])
+def test_a_utc_offset_beyond_15_59_is_a_400(reporting, api_as, endpoint):
+    response = api_as(reporting.head).get(endpoint, {"updated_since": "2026-01-01T00:00:00+20:00"})
+    assert response.status_code == 400
+    assert response.json() == {"updated_since": ["Enter a time zone offset between -15:59 and +15:59."]}
 
 
 @pytest.mark.parametrize("name", [*[f"reports:{page}" for page in REPORT_PAGES], *OTHER_PAGES])
@@ -135,6 +144,8 @@ def test_an_unknown_ordering_is_ignored(reporting, api_as, endpoint):
         {"scope": "nonsense"},
         {"min_days": HUGE_ID},
         {"updated_since": "0001-01-01T00:00:00"},
+        {"updated_since": "2026-01-01T00:00:00+20:00"},
+        {"ordering": ",-"},
     ],
 )
 def test_pages_show_bad_query_strings_without_crashing(client, reporting, name, params):

@@ -34,9 +34,12 @@ run: install
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in parallel, one pytest-xdist worker per core (PYTEST_WORKERS=0 runs it in one
+# process); each worker has its own test database.
+PYTEST_WORKERS ?= auto
 test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=salesdept.settings.test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -2,7 +2,12 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesdept.settings.base")
+# `celery -A salesdept` and anything else that imports the package without a settings module
+# gets the laptop's settings, as manage.py does. The package imports this app first, so the
+# production entry point (wsgi.py) reads SETTINGS_DEFAULTED to tell "the operator chose" from
+# "we chose local here".
+SETTINGS_DEFAULTED = not os.environ.get("DJANGO_SETTINGS_MODULE")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesdept.settings.local")
 
 app = Celery("salesdept")
 app.config_from_object("django.conf:settings", namespace="CELERY")

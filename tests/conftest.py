@@ -1,6 +1,7 @@
 """Shared fixtures: a small department with every role (alice/bob/charlie style)."""
 
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
@@ -8,6 +9,52 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, Team, User
 from tests.factories import TeamFactory, UserFactory
+
+# --- Parallel runs (pytest-xdist, `make test` runs `-n auto --dist loadgroup`). Each worker has
+# its own test database (pytest-django adds the worker's name). Tests that cannot share the
+# machine with a copy of themselves run together on one worker:
+#  - `services`: they start a Celery worker on the one Redis queue, which would also take the
+#    other pytest worker's tasks (and write them into the wrong test database);
+#  - `browser`: one Chromium and one live server instead of one per worker;
+#  - the tests of a module that use `seeded_demo`, so that the module seeds the demo once.
+GROUPED_MARKERS = ("services", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = next((name for name in GROUPED_MARKERS if item.get_closest_marker(name)), None)
+        if group is None and "seeded_demo" in getattr(item, "fixturenames", ()):
+            group = f"seeded_demo-{item.module.__name__}"
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The demo department (`seed_demo`), seeded once for the module whose tests ask for it.
+
+    Like TestCase.setUpTestData: the seed is written inside a transaction that stays open for
+    the module and is rolled back after its last test, and each test (marked django_db) runs
+    in a savepoint on top of it. So a test may change the demo without the next one seeing
+    it, and tests of other modules never see the demo at all. Not for transactional tests
+    (django_db(transaction=True) or live_server), which would flush it."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            call_command("seed_demo", stdout=StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,43 +1,34 @@
-"""Settings shared by every environment; laptop-friendly defaults.
+"""Settings shared by every environment; safe by default (cookiecutter-django style).
 
-Everything that differs between a laptop and production comes from the
-environment (cookiecutter-django style): with nothing set, the project runs on
-a SQLite file, Celery tasks run in-process and e-mail goes to the console.
+Everything that differs between a laptop and production comes from the environment,
+read with django-environ. With nothing set, base is safe rather than convenient: DEBUG
+is off, no host is allowed, there is no secret key, no database and no in-process
+Celery. The laptop's conveniences (SQLite file, development key, console e-mail, eager
+Celery) live in local.py, which `manage.py` and the Celery app use by default;
+production.py refuses to start without the values it must have.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+env = environ.Env()
+
+# The key local.py falls back to; production.py refuses it.
 DEVELOPMENT_SECRET_KEY = "django-insecure-salesdept-development-key-do-not-use-in-production"
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
 
 IS_PRODUCTION = False
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# --- Security: nothing is allowed until the environment says so.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -120,28 +111,34 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default serves several people at once: write-ahead logging lets readers
-    # go on while one writes, IMMEDIATE transactions take the write lock up front (no
-    # deadlock between two readers upgrading), and a writer waits up to 20 s for the lock
-    # instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The CRM's queries are short; PostgreSQL's JIT compilation cost more than it saved on
-    # the board and warning queries at department scale (measured with EXPLAIN ANALYZE).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# --- Database: DATABASE_URL (postgres://user:pass@host:5432/name or sqlite:///path).
+# Without it there is no database here; local.py defaults to a SQLite file.
+
+
+def database(url: str) -> dict:
+    """Django's DATABASES entry for a database URL, with CONN_MAX_AGE from the environment."""
+    config = env.db_url_config(url)
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # The CRM's queries are short; PostgreSQL's JIT compilation cost more than it saved on
+        # the board and warning queries at department scale (measured with EXPLAIN ANALYZE).
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The embedded default serves several people at once: write-ahead logging lets readers
+        # go on while one writes, IMMEDIATE transactions take the write lock up front (no
+        # deadlock between two readers upgrading), and a writer waits up to 20 s for the lock
+        # instead of failing with "database is locked".
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    return config
+
+
+DATABASES = {"default": database(env.str("DATABASE_URL"))} if env.str("DATABASE_URL", default="") else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -174,8 +171,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # These two read LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_SECONDS at each sign-in.
 AXES_FAILURE_LIMIT = "accounts.services.sign_in_failure_limit"
@@ -191,7 +188,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in_locked_response"
 # *listed* in X-Forwarded-For, and the proxy nearest to us is REMOTE_ADDR, not listed; with
 # IPWARE_STRICT off it reads the header from the right, so entries a client forges on the left
 # are ignored. With no proxy the header is whatever the client wrote and is not read at all.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 IPWARE_STRICT = False
 AXES_IPWARE_PROXY_ORDER = "left-most"
 if TRUSTED_PROXY_COUNT > 0:
@@ -201,14 +198,11 @@ else:
     AXES_IPWARE_PROXY_COUNT = None
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # API tokens (accounts.ApiToken) expire this many days after they are issued.
-API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 # --- end of sign-in lockout ----------------------------------------------------------------
 
-CACHE_URL = os.environ.get("CACHE_URL", "")
-if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Cache: CACHE_URL (redis://host:6379/2); process memory when unset or empty.
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -217,7 +211,7 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Moscow")
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
 
@@ -231,33 +225,34 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "salesdept <noreply@localhost>")
-# Where people reach the site: links in e-mails are absolute from here. Production must set
-# it (a deploy check says so); a laptop uses the address `make run` serves.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- E-mail: SMTP unless EMAIL_BACKEND says otherwise (local.py: the console).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="salesdept <noreply@localhost>")
+# Where people reach the site: links in e-mails are absolute from here. local.py uses the
+# address `make run` serves; production must set it (a deploy check says so).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
-# --- Celery: a real broker when CELERY_BROKER_URL is set, otherwise in-process.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# --- Celery: the broker at CELERY_BROKER_URL; local.py runs tasks in-process without one.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL) or None
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "1500"))
-CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=1500)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # The nightly report run, at REPORTS_NIGHTLY_AT (HH:MM) in the department's time zone.
 REPORTS_NIGHTLY_HOUR, REPORTS_NIGHTLY_MINUTE = (
-    int(part) for part in os.environ.get("REPORTS_NIGHTLY_AT", "01:30").split(":")
+    int(part) for part in env.str("REPORTS_NIGHTLY_AT", default="01:30").split(":")
 )
 CELERY_BEAT_SCHEDULE: dict = {
     "reports-nightly": {
@@ -292,10 +287,10 @@ REST_FRAMEWORK = {
 }
 API_MAX_PAGE_SIZE = 200
 # JSON request bodies nested deeper than this are a 400 (Python's parser fails near 1,000).
-API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "64"))
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
 # Client import bounds (clients/imports.py): data rows, columns read, text per cell, and the
 # bytes an XLSX may unpack to (5 MB of zip can hold gigabytes of XML).
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 IMPORT_MAX_COLUMNS = 100
 IMPORT_MAX_CELL_LENGTH = 10_000
 IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -328,7 +323,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -1,21 +1,20 @@
 """Production settings: PostgreSQL, Redis, gunicorn, whitenoise.
 
-Refuses to start without a real SECRET_KEY so that a forgotten variable never
-silently signs sessions with the development key.
+Refuses to start without a real SECRET_KEY, without ALLOWED_HOSTS or without a
+DATABASE_URL, so that a forgotten variable never silently signs sessions with the
+development key or writes to a stray SQLite file.
 """
-
-import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEVELOPMENT_SECRET_KEY, env_bool, env_list
+from .base import CELERY_BROKER_URL, DATABASES, DEVELOPMENT_SECRET_KEY, env
 
 IS_PRODUCTION = True
 
 
 def _real_secret_key() -> str:
-    key = os.environ.get("SECRET_KEY", "")
+    key = env.str("SECRET_KEY", default="")
     if not key:
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
     if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure"):
@@ -28,31 +27,34 @@ def _real_secret_key() -> str:
 
 
 SECRET_KEY = _real_secret_key()
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
+if not DATABASES:
+    raise ImproperlyConfigured("DATABASE_URL must be set in the environment for production.")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("CELERY_BROKER_URL", "")
-if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+# Without CACHE_URL the cache shares the Redis broker, so cached counts (unread
+# notifications) hold across every web process.
+if not env.str("CACHE_URL", default="") and CELERY_BROKER_URL.startswith("redis"):
+    CACHES = {"default": env.cache_url_config(CELERY_BROKER_URL)}
 
 # The sign-in lockout (django-axes) keeps its failure counts in the database, which every
 # worker and machine shares, so it does not need a shared cache. Were it switched to a

@@ -1,6 +1,7 @@
-"""Test settings: fast hashing, in-memory e-mail, same database choice as base."""
+"""Test settings: local.py (same database choice: DATABASE_URL or the SQLite default) with fast
+hashing, in-memory e-mail and storage."""
 
-from .base import *  # noqa: F403
+from .local import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

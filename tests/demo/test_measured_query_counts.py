@@ -68,8 +68,7 @@ def grow_every_list() -> None:
                 PaymentFactory(installment=installment, amount=Decimal("10.00"))
 
 
-def test_every_measured_request_runs_the_same_queries_at_two_data_sizes():
-    call_command("seed_demo", stdout=StringIO())
+def test_every_measured_request_runs_the_same_queries_at_two_data_sizes(seeded_demo):
     call_command("run_reports", "--months", "2", "--no-email", stdout=StringIO())
     requests = measured_requests()
     before = query_counts(requests)

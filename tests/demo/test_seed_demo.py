@@ -1,4 +1,7 @@
-"""The demo department: every demo user exists, can sign in, and runs are repeatable."""
+"""The demo department: every demo user exists, can sign in, and runs are repeatable.
+
+The department is seeded once for this module (the `seeded_demo` fixture); each test runs in
+a savepoint on top of it."""
 
 from io import StringIO
 
@@ -15,8 +18,7 @@ DEMO_USERS = ["head", "lead1", "lead2", "lead3", "sdr1", "am1", "assistant1", "a
 ]
 
 
-def test_seed_demo_creates_the_department():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_creates_the_department(seeded_demo):
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERS)
     assert {team.name: team.lead.username for team in Team.objects.select_related("lead")} == {
         "Team North": "lead1",
@@ -31,14 +33,12 @@ def test_seed_demo_creates_the_department():
     assert User.objects.get(username="rep1").get_full_name() == "Anna Ivanova"
 
 
-def test_every_demo_user_signs_in_with_password_demo():
-    call_command("seed_demo", stdout=StringIO())
+def test_every_demo_user_signs_in_with_password_demo(seeded_demo):
     for username in DEMO_USERS:
         assert authenticate(username=username, password="demo") is not None, username
 
 
-def test_seed_demo_if_empty_leaves_an_existing_database_alone():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_if_empty_leaves_an_existing_database_alone(seeded_demo):
     call_command("seed_demo", "--if-empty", stdout=StringIO())
     assert User.objects.count() == len(DEMO_USERS)
     with pytest.raises(CommandError, match="already has users"):

@@ -111,9 +111,33 @@ def test_filters_by_team_and_person(client, reporting):
 
 
 def test_an_earlier_month_can_be_chosen(client, reporting):
+    from reports.services.runs import report_run_execute
+
+    # February computed too: March (the latest) has the won deals, February has none.
+    report_run_execute(kind="conversion", run_date=datetime.date(2026, 2, 28))
     client.force_login(reporting.head)
     response = client.get(reverse("reports:conversion"), {"month": "2026-02"})
-    assert 'data-testid="empty-report"' in response.content.decode()
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Conversion · February 2026" in content and "March 2026" not in content
+    assert "Give the month as YYYY-MM." not in content
+    rows = table(response)
+    february = ConversionReport.objects.filter(period=datetime.date(2026, 2, 1))
+    assert rows.count("<tr>") == february.count() + 1  # and the header
+    assert not february.filter(won__gt=0).exists() and 'class="num">1</td>' not in rows
+    march = table(client.get(reverse("reports:conversion"), {"month": "2026-03"}))
+    assert 'class="num">1</td>' in march
+
+
+def test_a_month_that_is_not_a_month_is_refused_and_shows_no_rows(client, reporting):
+    client.force_login(reporting.head)
+    response = client.get(reverse("reports:conversion"), {"month": "not-a-month"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Give the month as YYYY-MM." in content
+    assert 'data-testid="empty-report"' in content and 'data-testid="report-table"' not in content
+    # The heading falls back to the latest computed month, whose rows the error keeps hidden.
+    assert "Conversion · March 2026" in content
 
 
 def test_sorting_orders_people_within_their_scope(client, reporting):

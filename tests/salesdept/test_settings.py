@@ -1,24 +1,46 @@
-"""Production settings refuse a missing or development SECRET_KEY and pass check --deploy."""
+"""Base is safe by default, local is the laptop's default, production refuses a missing or
+development SECRET_KEY and passes check --deploy."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 PROJECT = Path(__file__).resolve().parents[2]
 REAL_KEY = "kq3!v9#Lr0wZt7pX2m@c8Hs5nYf1bJd6eQa4uT-gK0iW_oR2zN"
+# Production needs a database URL; `check` never connects, so any SQLite path will do.
+SCRATCH_DATABASE_URL = "sqlite:////tmp/salesdept-settings-check.sqlite3"
+
+SETTINGS_VARIABLES = {
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "EMAIL_BACKEND",
+}
+
+
+def run_python(code: str, **env_overrides) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter with none of the settings variables set, except those given."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def run_manage(*args, **env_overrides):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env.update(
-        {"DJANGO_SETTINGS_MODULE": "salesdept.settings.production", "ALLOWED_HOSTS": "crm.example.com"}
+        {
+            "DJANGO_SETTINGS_MODULE": "salesdept.settings.production",
+            "ALLOWED_HOSTS": "crm.example.com",
+            "DATABASE_URL": os.environ.get("DATABASE_URL") or SCRATCH_DATABASE_URL,
+        }
     )
     env.update(env_overrides)
     return subprocess.run(
@@ -57,6 +79,12 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_database_url():
+    result = run_manage("check", SECRET_KEY=REAL_KEY, DATABASE_URL="")
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+
+
 def test_check_deploy_is_clean_with_real_values():
     result = run_manage(
         "check",
@@ -76,65 +104,88 @@ def test_seed_demo_refuses_to_run_under_production_settings():
     assert "seed_demo refuses to run under production settings" in result.stderr
 
 
-def test_embedded_default_uses_sqlite_eager_celery_and_console_mail():
-    code = (
-        "from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+def test_base_is_safe_by_default():
+    """Nothing in the environment: no DEBUG, no allowed host, no key, no database, no eager Celery."""
+    result = run_python(
+        "import salesdept.settings.base as s;"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, repr(s.SECRET_KEY), s.DATABASES, s.CELERY_TASK_ALWAYS_EAGER)"
     )
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_BACKEND"}
-    }
-    env["DJANGO_SETTINGS_MODULE"] = "salesdept.settings.base"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "[]", "''", "{}", "False"]
+
+
+def test_base_turns_debug_on_only_when_asked():
+    result = run_python("import salesdept.settings.base as s; print(s.DEBUG)", DEBUG="true")
+    assert result.stdout.split() == ["True"]
+
+
+def test_the_laptop_default_uses_sqlite_eager_celery_and_console_mail():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.SETTINGS_MODULE, s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.EMAIL_BACKEND)",
+        DJANGO_SETTINGS_MODULE="salesdept.settings.local",
     )
     assert result.stdout.split() == [
+        "salesdept.settings.local",
+        "True",
         "django.db.backends.sqlite3",
         "True",
         "django.core.mail.backends.console.EmailBackend",
-    ]
+    ], result.stderr
 
 
-def test_database_and_broker_come_from_the_environment():
-    code = (
-        "from django.conf import settings as s; d = s.DATABASES['default'];"
-        "print(d['ENGINE'], d['NAME'], d['HOST'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)"
-    )
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="salesdept.settings.base",
+def test_database_cache_and_broker_come_from_the_environment():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'], d['OPTIONS']['options'], d['CONN_MAX_AGE'],"
+        " s.CACHES['default']['LOCATION'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)",
+        DJANGO_SETTINGS_MODULE="salesdept.settings.local",
         DATABASE_URL="postgres://crm@db.example:5432/crm",
+        CONN_MAX_AGE="60",
+        CACHE_URL="redis://cache.example:6379/2",
         CELERY_BROKER_URL="redis://cache.example:6379/3",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "crm",
         "db.example",
+        "5432",
+        "-c",
+        "jit=off",
+        "60",
+        "redis://cache.example:6379/2",
         "redis://cache.example:6379/3",
         "False",
-    ]
+    ], result.stderr
 
 
-@pytest.mark.django_db
-def test_celery_is_configured_for_json_and_time_limits():
-    from salesdept.celery import app
+def test_the_celery_app_defaults_to_the_local_settings_not_base():
+    result = run_python(
+        "from salesdept.celery import app; from django.conf import settings as s;"
+        "print(s.SETTINGS_MODULE, app.conf.task_always_eager, app.conf.task_serializer)"
+    )
+    assert result.stdout.split() == ["salesdept.settings.local", "True", "json"], result.stderr
 
-    assert app.conf.task_serializer == "json"
-    assert app.conf.accept_content == ["json"]
-    assert app.conf.task_time_limit > app.conf.task_soft_time_limit > 0
+
+def test_manage_py_defaults_to_the_local_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "diffsettings", "--output", "unified"],
+        cwd=PROJECT,
+        env={k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "+ DEBUG = True" in result.stdout
+    assert "+ EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'" in result.stdout
+
+
+def test_the_wsgi_entry_point_defaults_to_production():
+    result = run_python("import salesdept.wsgi", ALLOWED_HOSTS="crm.example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in the environment for production" in result.stderr
 
 
 def test_check_deploy_refuses_a_missing_or_relative_site_url():

@@ -33,9 +33,12 @@ def test_seed_demo_creates_the_department(seeded_demo):
     assert User.objects.get(username="rep1").get_full_name() == "Anna Ivanova"
 
 
-def test_every_demo_user_signs_in_with_password_demo(seeded_demo):
+def test_every_demo_user_signs_in_with_password_demo(seeded_demo, rf):
+    # A request, as on the login page: the sign-in lockout keys on its address.
     for username in DEMO_USERS:
-        assert authenticate(username=username, password="demo") is not None, username
+        assert authenticate(rf.post("/accounts/login/"), username=username, password="demo") is not None, (
+            username
+        )
 
 
 def test_seed_demo_if_empty_leaves_an_existing_database_alone(seeded_demo):

@@ -10,24 +10,22 @@ from rest_framework.test import APIClient
 from accounts.models import Role, Team, User
 from tests.factories import TeamFactory, UserFactory
 
-# --- Parallel runs (pytest-xdist, `make test` runs `-n auto --dist loadgroup`). Each worker has
-# its own test database (pytest-django adds the worker's name). Tests that cannot share the
-# machine with a copy of themselves run together on one worker:
-#  - `services`: they start a Celery worker on the one Redis queue, which would also take the
-#    other pytest worker's tasks (and write them into the wrong test database);
-#  - `browser`: one Chromium and one live server instead of one per worker;
-#  - the tests of a module that use `seeded_demo`, so that the module seeds the demo once.
-GROUPED_MARKERS = ("services", "browser")
+# --- Parallel runs (pytest-xdist: `make test` runs `-n auto`). Each worker has its own test
+# database (pytest-django adds the worker's name) and, with a real broker, its own Celery queue
+# (settings/test.py).
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        group = next((name for name in GROUPED_MARKERS if item.get_closest_marker(name)), None)
-        if group is None and "seeded_demo" in getattr(item, "fixturenames", ()):
-            group = f"seeded_demo-{item.module.__name__}"
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+def _restore_default_stages() -> None:
+    """Transactional tests flush the database, the stages of the data migration included."""
+    import importlib
+
+    from deals.models import Stage
+
+    pipeline = importlib.import_module("deals.migrations.0002_default_stages").DEFAULT_PIPELINE
+    for name, order, probability, kind in pipeline:
+        Stage.objects.get_or_create(
+            name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
+        )
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +44,7 @@ def seeded_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer.__enter__()
         try:
+            _restore_default_stages()
             call_command("seed_demo", stdout=StringIO())
         except BaseException:
             transaction.set_rollback(True)

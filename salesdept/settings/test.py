@@ -1,6 +1,8 @@
 """Test settings: local.py (same database choice: DATABASE_URL or the SQLite default) with fast
 hashing, in-memory e-mail and storage."""
 
+import os
+
 from .local import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +19,7 @@ WHITENOISE_AUTOREFRESH = True
 # Tests run tasks in-process; the tests that exercise the real broker start a worker
 # and switch eager mode off for their duration (see tests/salesdept/test_celery.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# In a parallel run (pytest-xdist) each worker's Celery tasks go to its own queue: a real
+# worker started by one test session must not take another's tasks into the wrong database.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CELERY_TASK_DEFAULT_QUEUE = f"salesdept-tests-{os.environ['PYTEST_XDIST_WORKER']}"

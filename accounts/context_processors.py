@@ -1,6 +1,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import has_role
+
 # (url name, label, key, who sees the link: None = everybody signed in)
 SECTIONS = [
     ("home", _("Home"), "home", None),
@@ -40,7 +42,7 @@ def navigation(request):
     current = _current_section(request)
     links = []
     for url_name, label, key, roles in SECTIONS:
-        if roles is not None and user.role not in roles:
+        if roles is not None and not has_role(user, *roles):
             continue
         try:
             url = reverse(url_name)

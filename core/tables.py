@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import django_tables2 as tables
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.encoding import force_str
 from django_tables2.rows import BoundRow
@@ -25,9 +26,12 @@ EXPORT_CHUNK = 2000
 class ListTable(tables.Table):
     """Base for every list: the site's table markup, sorting by ``?ordering=``, pagination
     by ``?page=``. Subclasses declare columns (``exclude_from_export`` for page-only ones,
-    ``visible=False`` for export-only ones) and ``export_filename``."""
+    ``visible=False`` for export-only ones) and ``export_filename``; ``export_sequence``
+    when the export lists its columns in another order than the page (every exported
+    column named once)."""
 
     export_filename = "export"
+    export_sequence: tuple[str, ...] = ()
 
     class Meta:
         template_name = "partials/table.html"
@@ -37,7 +41,11 @@ class ListTable(tables.Table):
         row_attrs = {"data-row": lambda record: getattr(record, "pk", "")}
 
     def export_columns(self):
-        return [column for column in self.columns.iterall() if not column.column.exclude_from_export]
+        columns = [column for column in self.columns.iterall() if not column.column.exclude_from_export]
+        if self.export_sequence:
+            position = {name: index for index, name in enumerate(self.export_sequence)}
+            columns.sort(key=lambda column: position[column.name])
+        return columns
 
     def export_records(self) -> Iterator:
         """The records in the table's order, fetched in chunks so a large export never
@@ -71,10 +79,50 @@ class ListTable(tables.Table):
         )
 
 
-def table_for_request(table_class: type[ListTable], request, data, *, per_page: int = PER_PAGE, **kwargs):
-    """The table of ``data`` as the request asks for it: sorted and on the asked page."""
+def nulls_last(*fields: str):
+    """An ``order_<column>`` method for a ListTable: by ``fields``, rows without a value
+    last in both directions, ties broken by id (so paging through a sorted list never
+    repeats or skips a row)."""
+
+    def order(table, queryset, is_descending):
+        terms = [
+            F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+            for field in fields
+        ]
+        return queryset.order_by(*terms, "pk"), True
+
+    return order
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of rows (a page that already counted them in an
+    aggregate need not count again)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def table_for_request(
+    table_class: type[ListTable],
+    request,
+    data,
+    *,
+    per_page: int = PER_PAGE,
+    count: int | None = None,
+    **kwargs,
+):
+    """The table of ``data`` as the request asks for it: sorted and on the asked page.
+    ``count``, when given, is the number of rows (not counted again)."""
     table = table_class(data, **kwargs)
-    tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    paginate = {"per_page": per_page}
+    if count is not None:
+        paginate.update(paginator_class=CountedPaginator, count=count)
+    tables.RequestConfig(request, paginate=paginate).configure(table)
     return table
 
 

@@ -138,28 +138,3 @@ class ReviewFilter(UpdatedSinceFilterSet):
     class Meta:
         model = Review
         fields: list[str] = []
-
-
-# The deal list's sort keys (page ``sort`` parameter) and the API's ``ordering`` fields.
-DEAL_SORTS = {
-    "title": "title",
-    "client": "client__name",
-    "amount": "amount",
-    "stage": "stage__order",
-    "expected_close": "expected_close",
-    "owner": "owner__last_name",
-    "facts": "fact_count",
-    "updated": "updated_at",
-    "created": "created_at",
-}
-
-
-def sort_deals(queryset, value: str | None):
-    """Order by a DEAL_SORTS key ('-key' descending); unknown keys keep the default order."""
-    value = value or ""
-    descending = value.startswith("-")
-    field = DEAL_SORTS.get(value.lstrip("-"))
-    if field is None:
-        return queryset, ""
-    expression = f"-{field}" if descending else field
-    return queryset.order_by(expression, "-pk" if descending else "pk"), value

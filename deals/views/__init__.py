@@ -13,13 +13,11 @@ from deals.views.deal import (
     render_deal_page,
     review_add,
 )
-from deals.views.deal_list import EXPORT_HEADERS, LIST_COLUMNS, LIST_PAGE_SIZE, deal_list_page
+from deals.views.deal_list import LIST_PAGE_SIZE, deal_list_page
 from deals.views.kanban import kanban, move
 
 __all__ = [
     "BOARD_PERSON_DEALS_LIMIT",
-    "EXPORT_HEADERS",
-    "LIST_COLUMNS",
     "LIST_PAGE_SIZE",
     "activity_add",
     "board_person_deals",

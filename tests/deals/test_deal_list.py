@@ -130,13 +130,13 @@ def test_a_bad_filter_value_shows_the_error_and_an_empty_list(client, department
 
 def test_sorting(client, department, deals):
     client.force_login(department.head)
-    assert listed(client, sort="amount") == ["Delta", "Alpha", "Bravo", "Charlie"]
-    assert listed(client, sort="-amount") == ["Charlie", "Bravo", "Alpha", "Delta"]
-    assert listed(client, sort="title") == ["Alpha", "Bravo", "Charlie", "Delta"]
-    assert listed(client, sort="-facts")[0] == "Alpha"
-    assert set(listed(client, sort="; drop table")) == {"Alpha", "Bravo", "Charlie", "Delta"}
-    page = client.get(reverse("deals:list"), {"sort": "amount"}).content.decode()
-    assert 'href="?sort=-amount"' in page
+    assert listed(client, ordering="amount") == ["Delta", "Alpha", "Bravo", "Charlie"]
+    assert listed(client, ordering="-amount") == ["Charlie", "Bravo", "Alpha", "Delta"]
+    assert listed(client, ordering="title") == ["Alpha", "Bravo", "Charlie", "Delta"]
+    assert listed(client, ordering="-facts")[0] == "Alpha"
+    assert set(listed(client, ordering="; drop table")) == {"Alpha", "Bravo", "Charlie", "Delta"}
+    page = client.get(reverse("deals:list"), {"ordering": "amount"}).content.decode()
+    assert 'href="?ordering=-amount"' in page
     assert 'aria-sort="ascending"' in page
 
 
@@ -144,11 +144,11 @@ def test_pagination_keeps_the_filters(client, department, stages):
     for number in range(55):
         make_deal(department.rep_north, title=f"Deal {number:02d}")
     client.force_login(department.rep_north)
-    first = client.get(reverse("deals:list"), {"status": "open", "sort": "title"}).content.decode()
+    first = client.get(reverse("deals:list"), {"status": "open", "ordering": "title"}).content.decode()
     assert "Page 1 of 2" in first
     assert "55 deals" in first
-    assert 'href="?status=open&amp;sort=title&amp;page=2"' in first
-    assert listed(client, status="open", sort="title", page=2) == [f"Deal {n}" for n in range(50, 55)]
+    assert 'href="?status=open&amp;ordering=title&amp;page=2"' in first
+    assert listed(client, status="open", ordering="title", page=2) == [f"Deal {n}" for n in range(50, 55)]
 
 
 def test_empty_state(client, department, stages):
@@ -159,7 +159,7 @@ def test_empty_state(client, department, stages):
 
 def test_csv_export_has_the_filtered_deals(client, department, deals):
     client.force_login(department.lead_north)
-    response = client.get(reverse("deals:list"), {"export": "csv", "sort": "title"})
+    response = client.get(reverse("deals:list"), {"export": "csv", "ordering": "title"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="deals.csv"'
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))

@@ -1,0 +1,173 @@
+"""The deal list's table: one definition for the page and its CSV/XLSX export.
+
+Where the page shows a cell in short (the title with its type, "40%") the export has the
+plain value under its own heading: a page-only column (``exclude_from_export``) beside an
+export-only one (``visible=False``)."""
+
+import django_tables2 as tables
+from django.template.defaultfilters import floatformat, truncatechars
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.tables import ListTable
+from deals.models import Deal, DealType, StageKind
+
+NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+def _sorted_by(*fields: str) -> tuple[str, ...]:
+    """A column's order: its fields, ties by id (reversed with them, so paging a sorted list
+    never repeats or skips a row)."""
+    return (*fields, "pk")
+
+
+def _past_close(record=None) -> str:
+    return "overdue-text" if getattr(record, "warn_past_close", False) else ""
+
+
+class DealTable(ListTable):
+    export_filename = "deals"
+
+    id = tables.Column(verbose_name=_("ID"), accessor="pk", visible=False)
+    title = tables.Column(
+        verbose_name=_("Deal"), orderable=True, order_by=_sorted_by("title"), exclude_from_export=True
+    )
+    deal_title = tables.Column(verbose_name=_("Title"), accessor="title", visible=False)
+    client = tables.Column(
+        verbose_name=_("Client"), accessor="client__name", orderable=True, order_by=_sorted_by("client__name")
+    )
+    stage = tables.Column(
+        verbose_name=_("Stage"), accessor="stage__name", orderable=True, order_by=_sorted_by("stage__order")
+    )
+    amount = tables.Column(
+        verbose_name=_("Amount"), orderable=True, order_by=_sorted_by("amount"), attrs=NUMBER
+    )
+    prob = tables.Column(
+        verbose_name=_("Prob."), accessor="effective_probability", exclude_from_export=True, attrs=NUMBER
+    )
+    probability = tables.Column(
+        verbose_name=_("Probability, %"), accessor="effective_probability", visible=False
+    )
+    weighted = tables.Column(verbose_name=_("Weighted"), accessor="weighted_amount", visible=False)
+    deal_type = tables.Column(verbose_name=_("Type"), visible=False)
+    owner = tables.Column(
+        verbose_name=_("Owner"),
+        accessor="owner__full_name",
+        orderable=True,
+        order_by=_sorted_by("owner__last_name"),
+    )
+    team = tables.Column(verbose_name=_("Team"), accessor="owner__team__name", visible=False)
+    expected_close = tables.Column(
+        verbose_name=_("Expected close"),
+        orderable=True,
+        order_by=_sorted_by("expected_close"),
+        default="—",
+        attrs={"td": {"class": _past_close}},
+    )
+    facts = tables.Column(
+        verbose_name=_("Facts"),
+        accessor="fact_count",
+        orderable=True,
+        order_by=_sorted_by("fact_count"),
+        attrs=NUMBER,
+    )
+    next_step = tables.Column(verbose_name=_("Next step"), default="—")
+    next_step_due = tables.Column(verbose_name=_("Next step due"), visible=False)
+    closed = tables.Column(verbose_name=_("Closed"), accessor="closed_at", visible=False)
+    lost_reason = tables.Column(verbose_name=_("Lost reason"), visible=False)
+    created = tables.Column(
+        verbose_name=_("Created"),
+        accessor="created_at",
+        visible=False,
+        orderable=True,
+        order_by=_sorted_by("created_at"),
+    )
+    warnings = tables.TemplateColumn(
+        verbose_name=_("Warnings"),
+        template_name="deals/partials/deal_row_warnings.html",
+        empty_values=(),
+        exclude_from_export=True,
+    )
+
+    class Meta(ListTable.Meta):
+        model = Deal
+        fields = ()
+        orderable = False
+        attrs = {"class": "table deal-table"}
+        sequence = (
+            "id",
+            "title",
+            "deal_title",
+            "client",
+            "stage",
+            "amount",
+            "prob",
+            "probability",
+            "weighted",
+            "deal_type",
+            "owner",
+            "team",
+            "expected_close",
+            "facts",
+            "next_step",
+            "next_step_due",
+            "closed",
+            "lost_reason",
+            "created",
+            "warnings",
+        )
+
+    # --- the page's cells (the export takes the plain values) ---------------------------
+
+    def render_title(self, value, record):
+        link = format_html('<a href="{}">{}</a>', reverse("deals:detail", args=[record.pk]), value)
+        if record.deal_type == DealType.NEW:
+            return link
+        return format_html('{} <span class="tag">{}</span>', link, record.get_deal_type_display())
+
+    def render_client(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("clients:detail", args=[record.client_id]), value)
+
+    def value_client(self, value):
+        return value
+
+    def render_stage(self, value, record):
+        return format_html('<span class="stage-pill kind-{}">{}</span>', record.stage.kind, value)
+
+    def value_stage(self, value):
+        return value
+
+    def render_amount(self, value):
+        return floatformat(value, "2g")
+
+    def value_amount(self, value):
+        return value
+
+    def render_prob(self, value):
+        return f"{value}%"
+
+    def render_expected_close(self, value):
+        return date_format(value, "Y-m-d")
+
+    def value_expected_close(self, value):
+        return value
+
+    def render_facts(self, value, record):
+        if value:
+            return format_html('<span class="fact-count">✔ {}</span>', value)
+        if record.stage.kind == StageKind.OPEN:
+            return format_html(
+                '<span class="fact-count none" title="{}">0</span>', _("Feelings only: no fact yet")
+            )
+        return "0"
+
+    def value_facts(self, value):
+        return value
+
+    def render_next_step(self, value):
+        return truncatechars(value, 40)
+
+    def value_next_step(self, value):
+        return value

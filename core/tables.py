@@ -40,6 +40,13 @@ class ListTable(tables.Table):
         attrs = {"class": "table"}
         row_attrs = {"data-row": lambda record: getattr(record, "pk", "")}
 
+    page_size = PER_PAGE
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        """Pages of the table's own page size whatever ``?per_page=`` asks: django-tables2
+        reads the page size from the address, and a page of a million rows is no page."""
+        return super().paginate(*args, per_page=self.page_size, **kwargs)
+
     def export_columns(self):
         columns = [column for column in self.columns.iterall() if not column.column.exclude_from_export]
         if self.export_sequence:
@@ -119,6 +126,7 @@ def table_for_request(
     """The table of ``data`` as the request asks for it: sorted and on the asked page.
     ``count``, when given, is the number of rows (not counted again)."""
     table = table_class(data, **kwargs)
+    table.page_size = per_page
     paginate = {"per_page": per_page}
     if count is not None:
         paginate.update(paginator_class=CountedPaginator, count=count)

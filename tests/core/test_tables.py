@@ -122,3 +122,11 @@ def test_page_and_export_run_a_constant_number_of_queries(client, department, dj
         assert rows_on_page() == 50  # one page
     with django_assert_num_queries(3):
         assert exported_rows() == 73
+
+
+def test_the_page_size_cannot_be_raised_from_the_address(client, department):
+    UserFactory.create_batch(60, team=department.north)
+    client.force_login(department.head)
+    response = client.get(reverse("accounts:staff"), {"per_page": "100000"})
+    assert response.status_code == 200
+    assert response.content.decode().count("data-row=") == 50

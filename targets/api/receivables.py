@@ -79,6 +79,7 @@ class InstallmentUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
+@extend_schema_view(partial_update=extend_schema(responses={200: InstallmentSerializer, **CONFLICT}))
 class InstallmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):

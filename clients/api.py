@@ -24,7 +24,7 @@ from accounts.visibility import can_write
 from clients import rules, selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
-from core.api import VisibleRelatedField
+from core.api import CONFLICT, VisibleRelatedField
 from core.filters import check_date_in_range
 
 
@@ -254,7 +254,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         services.client_delete(by=request.user, client=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=HandOverSerializer, responses={200: HandOverResultSerializer})
+    @extend_schema(request=HandOverSerializer, responses={200: HandOverResultSerializer, **CONFLICT})
     @action(
         detail=True,
         methods=["post"],

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, filters, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import Conflict, is_lost_race
 from core.ordering import parse_ordering
 
 
@@ -41,8 +42,12 @@ class OrderingFilter(filters.OrderingFilter):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError as a 400 with field messages, and a
-    body over Django's upload limits as a JSON 413 / 400 (Django alone answers an HTML page)."""
+    """DRF's handler, plus Django's ValidationError as a 400 with field messages, a
+    body over Django's upload limits as a JSON 413 / 400 (Django alone answers an HTML page),
+    and a lost race (core.errors.Conflict, a deadlock) as a 409."""
+    if isinstance(exc, Conflict) or is_lost_race(exc):
+        message = exc.message if isinstance(exc, Conflict) else Conflict().message
+        return Response({"detail": str(message)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, RequestDataTooBig):
         return Response(
             {"detail": _("The request body is larger than %(limit)d bytes.") % {"limit": _upload_limit()}},
@@ -66,6 +71,20 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# ``responses={200: ..., **CONFLICT}`` on an operation whose service locks a row: a
+# concurrent change got there first (core.errors.Conflict).
+CONFLICT = {
+    409: OpenApiResponse(
+        response=ConflictSerializer,
+        description="Someone else changed or removed the record at the same time; reload and try again.",
+    )
+}
 
 
 def _upload_limit() -> int:

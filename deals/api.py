@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.models import Activity, Client
-from core.api import VisibleRelatedField
+from core.api import CONFLICT, VisibleRelatedField
 from deals import services
 from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, Verdict
@@ -209,7 +209,7 @@ class DealViewSet(viewsets.ModelViewSet):
         deal = services.deal_create(by=request.user, **serializer.validated_data)
         return self._read(deal, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer})
+    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer, **CONFLICT})
     def update(self, request, *args, **kwargs):
         deal = self.get_object()
         serializer = DealWriteSerializer(
@@ -222,7 +222,7 @@ class DealViewSet(viewsets.ModelViewSet):
         deal = services.deal_update(deal=deal, by=request.user, data=serializer.validated_data)
         return self._read(deal)
 
-    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer})
+    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer, **CONFLICT})
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
@@ -230,7 +230,7 @@ class DealViewSet(viewsets.ModelViewSet):
         services.deal_delete(deal=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=MoveSerializer, responses={200: DealSerializer})
+    @extend_schema(request=MoveSerializer, responses={200: DealSerializer, **CONFLICT})
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         """Move the deal to another stage (a lost stage needs ``lost_reason``)."""

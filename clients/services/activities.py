@@ -16,6 +16,7 @@ from clients.models import Activity, ActivityKind, Client, Contact, Direction
 from clients.rules import ensure_can_write_client_records
 from clients.selectors import linked_deals
 from core.filters import check_date_in_range
+from core.locks import lock_one
 
 MAX_ACTIVITY_MINUTES = 24 * 60
 MAX_OUTCOME_LENGTH = 5000
@@ -143,7 +144,7 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, activity)
-    activity = Activity.objects.select_for_update().select_related("client").get(pk=activity.pk)
+    activity = lock_one(Activity.objects, pk=activity.pk)  # the client is read after the lock
     data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     data.update(changes)
     data["next_step"] = (data["next_step"] or "").strip()

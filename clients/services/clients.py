@@ -24,6 +24,7 @@ from clients.rules import (
 )
 from clients.services.checks import client_duplicate_of, duplicate_message, name_key, tax_id_clean
 from clients.services.contacts import contact_cleaned, contact_errors
+from core.locks import lock_one
 
 CLIENT_DETAIL_FIELDS = (
     "name",
@@ -180,7 +181,7 @@ def client_update(
     if unknown:
         raise TypeError(f"client_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, client)
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client = lock_one(Client.objects, pk=client.pk)
     if changes:
         merged = {field: getattr(client, field) for field in ("name", "tax_id", "segment", "tier", "source")}
         merged.update({field: value for field, value in changes.items() if field in merged})
@@ -209,7 +210,7 @@ def client_reassign(*, by: User, client: Client, owner: User) -> Client:
     Records who did it and when."""
     ensure_can_reassign(by, client)
     assignable_owner_check(by=by, owner=owner)
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client = lock_one(Client.objects, pk=client.pk)
     if client.owner_id == owner.pk:
         return client
     client.owner = owner
@@ -223,7 +224,7 @@ def client_reassign(*, by: User, client: Client, owner: User) -> Client:
 def client_status_move(*, by: User, client: Client, status: str) -> Client:
     """Move a client along its lifecycle (lead → prospect → customer → former customer)."""
     ensure_can_write(by, client)
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client = lock_one(Client.objects, pk=client.pk)
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     if status not in STATUS_MOVES.get(client.status, ()):
@@ -259,7 +260,7 @@ def client_hand_over(*, client: Client, to: User, by: User) -> Client:
     """An SDR hands a qualified lead over to a rep or account manager of their team: the
     rep owns it from now on, as a prospect. Records who did it and when."""
     ensure_can_hand_over(by, client)
-    client = Client.objects.select_for_update().select_related("owner").get(pk=client.pk)
+    client = lock_one(Client.objects, pk=client.pk)  # no join: the owner is read after the lock
     if client.status != ClientStatus.LEAD:
         raise ValidationError({"status": _("Only a lead is handed over; this client is no longer one.")})
     if to is None or not hand_over_candidates(by=by, client=client).filter(pk=to.pk).exists():

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.visibility import ensure_can_write
 from clients.models import Client, Contact
 from clients.rules import ensure_can_write_client_records
+from core.locks import lock_one
 
 CONTACT_FIELDS = ("name", "position", "phone", "email", "is_decision_maker", "notes")
 
@@ -80,7 +81,7 @@ def contact_update(*, by: User, contact: Contact, **changes: Any) -> Contact:
     if unknown:
         raise TypeError(f"contact_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, contact)
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = lock_one(Contact.objects, pk=contact.pk)
     data = {field: getattr(contact, field) for field in CONTACT_FIELDS}
     data.update(changes)
     errors = contact_errors(data)

@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
 from clients.models import Client
 from core.filters import check_date_in_range
+from core.locks import lock_one
 from deals.models import Deal, DealType, Stage, StageChange, StageKind
 from deals.rules import can_reassign, can_reopen, changes_no_deal, explains_read_only_as_sdr, may_own_deals
 
@@ -227,7 +228,7 @@ def _lock(deal: Deal, by: User) -> Deal:
     # No joins in the locking query: after waiting, PostgreSQL re-checks a locked row
     # against the rows it joined before the wait, so a join on the (changed) stage would
     # drop the row. The stage and owner are read after the lock instead.
-    return Deal.objects.select_for_update().get(pk=deal.pk)
+    return lock_one(Deal.objects, pk=deal.pk)
 
 
 @transaction.atomic

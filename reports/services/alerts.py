@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.visibility import ensure_can_write, get_visible_or_404
+from core.locks import lock_one
 from reports.models import AlertLevel, AlertStatus, Notification, NotificationPreference, OverdueAlert
 from reports.rules import ESCALATES_TO_ROLES
 from reports.services.common import RunResult
@@ -256,7 +257,7 @@ def alert_acknowledge(*, by: User, alert_id: int, comment: str) -> OverdueAlert:
         errors["comment"] = _("Say what is being done about it.")
     elif len(comment) > 2000:
         errors["comment"] = _("Keep the comment under 2000 characters.")
-    alert = OverdueAlert.objects.select_for_update().get(pk=alert.pk)
+    alert = lock_one(OverdueAlert.objects, pk=alert.pk)
     if alert.status != AlertStatus.OPEN:
         errors[NON_FIELD_ERRORS] = _("This alert is already resolved.")
     if errors:

@@ -114,7 +114,9 @@ def notifications_send_pending() -> int:
 @transaction.atomic
 def notification_mark_read(*, by: User, notification_id: int) -> Notification:
     """Mark one of ``by``'s notifications read; somebody else's answers 404."""
-    notification = get_visible_or_404(Notification.objects.select_for_update(), by, pk=notification_id)
+    notification = get_visible_or_404(
+        Notification.objects.select_for_update(of=("self",)), by, pk=notification_id
+    )
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])

@@ -8,13 +8,13 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.visibility import get_visible_or_404
-from core.api import Pagination, VisibleRelatedField
+from core.api import CONFLICT, Pagination, VisibleRelatedField
 from deals.models import Deal
 from targets import selectors, services
 from targets.api.common import MONEY
@@ -79,6 +79,7 @@ class InstallmentUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
+@extend_schema_view(partial_update=extend_schema(responses={200: InstallmentSerializer, **CONFLICT}))
 class InstallmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
@@ -95,7 +96,7 @@ class InstallmentViewSet(
     def get_queryset(self):
         return selectors.receivable_installments(viewer=self.request.user, today=timezone.localdate())
 
-    @extend_schema(request=InstallmentUpdateSerializer, responses=InstallmentSerializer)
+    @extend_schema(request=InstallmentUpdateSerializer, responses={200: InstallmentSerializer, **CONFLICT})
     def update(self, request, *args, **kwargs):
         installment = self.get_object()
         serializer = InstallmentUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
@@ -116,7 +117,9 @@ class DealScheduleView(APIView):
     apart from `first_due`, adding up exactly to the deal amount. Installments that
     already have payments are kept; the rest of the schedule is replaced."""
 
-    @extend_schema(request=ScheduleRequestSerializer, responses={201: InstallmentSerializer(many=True)})
+    @extend_schema(
+        request=ScheduleRequestSerializer, responses={201: InstallmentSerializer(many=True), **CONFLICT}
+    )
     def post(self, request, deal_id: int):
         deal = get_visible_or_404(Deal.objects.all(), request.user, pk=deal_id)
         serializer = ScheduleRequestSerializer(data=request.data)
@@ -157,6 +160,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "created_at", "updated_at"]
 
 
+@extend_schema_view(create=extend_schema(responses={201: PaymentSerializer, **CONFLICT}))
 class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Payments against installments. Amounts are positive and at most what is outstanding
     unless `is_overpayment` is set; payments are not edited (record a correction)."""
@@ -196,6 +200,7 @@ class OverdueReasonSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "recorded_at", "updated_at"]
 
 
+@extend_schema_view(create=extend_schema(responses={201: OverdueReasonSerializer, **CONFLICT}))
 class OverdueReasonViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Why a payment is late and the new promised date; a history, newest first."""
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
+from core.locks import lock_one
 from core.money import money_text
 from targets import rules
 from targets.models import (
@@ -38,7 +39,7 @@ def allocation_rep_split_set(
     The team's month totals stay fixed, so for every month touched the reps must add up
     exactly to it; reps not mentioned keep their amounts."""
     rules.ensure_can_adjust_team(actor, team)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = lock_one(Plan.objects, pk=plan.pk)
     amounts = _amounts(amounts, field_name="amounts")
     team_months = dict(
         Allocation.objects.filter(plan=plan, team=team, rep__isnull=True).values_list("month", "amount")
@@ -181,7 +182,7 @@ def allocation_department_split_set(
     total changes is re-split between its reps in their current proportions (evenly
     when they all had zero)."""
     rules.ensure_can_set_plans(actor)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = lock_one(Plan.objects, pk=plan.pk)
     months = _amounts(months or {}, field_name="months")
     team_months = _amounts(team_months or {}, field_name="team_months")
     cells = {(c.month, c.team_id, c.rep_id): c.amount for c in Allocation.objects.filter(plan=plan)}

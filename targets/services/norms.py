@@ -45,7 +45,7 @@ def norm_set_for_role(*, actor: User, role: str, calls_per_day, meetings_per_wee
     if not rules.is_norm_role(role):
         raise ValidationError({"role": _("Choose a role.")})
     calls, meetings = _norm_numbers(calls_per_day, meetings_per_week)
-    norm, _created = ActivityNorm.objects.select_for_update().update_or_create(
+    norm, _created = ActivityNorm.objects.select_for_update(of=("self",)).update_or_create(
         role=role, user=None, defaults={"calls_per_day": calls, "meetings_per_week": meetings}
     )
     return norm
@@ -59,7 +59,7 @@ def norm_set_for_user(*, actor: User, person: User, calls_per_day, meetings_per_
     if not rules.may_set_norm_for(actor, person):
         raise PermissionDenied(_("You may not set this person's norm."))
     calls, meetings = _norm_numbers(calls_per_day, meetings_per_week)
-    norm, _created = ActivityNorm.objects.select_for_update().update_or_create(
+    norm, _created = ActivityNorm.objects.select_for_update(of=("self",)).update_or_create(
         user=person, defaults={"role": "", "calls_per_day": calls, "meetings_per_week": meetings}
     )
     return norm

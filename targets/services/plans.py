@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Team, User
 from accounts.roles import QUOTA_CARRYING_ROLES
+from core.locks import lock_one
 from targets import rules
 from targets.models import (
     Allocation,
@@ -81,7 +82,7 @@ def plan_update(*, actor: User, plan: Plan, amount=None, note: str | None = None
     """Change the target or its note. The split stays as it was: the grid shows the
     difference as unallocated until the plan is decomposed again."""
     rules.ensure_can_set_plans(actor)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = lock_one(Plan.objects, pk=plan.pk)
     if amount is not None:
         plan.amount = parse_money(amount, field_name="amount")
     if note is not None:
@@ -201,7 +202,7 @@ def plan_decompose(
     year's shares falls back to an even split when last year has no actuals, and says so
     in the returned warnings."""
     rules.ensure_can_set_plans(actor)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = lock_one(Plan.objects, pk=plan.pk)
     warnings: list[str] = []
     applied_method, weights_by_month = _month_weights(plan, month_method, month_weights, warnings)
 

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from core.filters import check_date_in_range
+from core.locks import lock_all, lock_one, retry_on_lost_race
 from core.money import CENT, money_text
 from deals.models import Deal, StageKind
 from targets import rules
@@ -32,6 +33,18 @@ from targets.services.common import (
 
 MAX_INSTALLMENTS = 60
 MAX_INTERVAL_MONTHS = 12
+
+
+def _lock_installment(*, pk: int, deal_id: int) -> Installment:
+    """The installment's current row, locked after its deal's (the order the schedule
+    generator locks in, so the two never deadlock); a line the generator removed meanwhile
+    is a Conflict (409), not a 500."""
+    lock_one(Deal.objects, pk=deal_id)
+    return lock_one(
+        Installment.objects,
+        pk=pk,
+        gone=_("The payment schedule was changed meanwhile and this installment is gone; reload it."),
+    )
 
 
 def _outstanding(installment: Installment) -> Decimal:
@@ -59,6 +72,7 @@ def installment_paid_refresh(*, installment_ids=None) -> int:
     )
 
 
+@retry_on_lost_race
 @transaction.atomic
 def installment_schedule_create(
     *,
@@ -75,7 +89,7 @@ def installment_schedule_create(
     Regenerating a schedule keeps every installment that has a payment against it exactly
     as it is and spreads only what those do not cover over the new lines."""
     rules.ensure_can_keep_receivables(actor, deal)
-    deal = Deal.objects.select_for_update().select_related("stage").get(pk=deal.pk)
+    deal = lock_one(Deal.objects, pk=deal.pk)  # no join: the stage is read after the lock
     errors = {}
     if deal.stage.kind != StageKind.WON:
         errors["deal"] = _("Only a won deal gets a payment schedule; this deal is at %(stage)s.") % {
@@ -105,7 +119,7 @@ def installment_schedule_create(
                 % {"count": installments}
             }
         ) from None
-    existing = list(Installment.objects.filter(deal=deal).select_for_update().order_by("pk"))
+    existing = lock_all(Installment.objects.filter(deal=deal))
     paid_ids = set(Payment.objects.filter(installment__deal=deal).values_list("installment_id", flat=True))
     kept = [line for line in existing if line.pk in paid_ids]
     kept_total = sum((line.amount for line in kept), Decimal("0.00"))
@@ -139,13 +153,14 @@ def installment_schedule_create(
     return bulk_create_with_history(lines, Installment, default_user=actor)
 
 
+@retry_on_lost_race
 @transaction.atomic
 def installment_update(
     *, actor: User, installment: Installment, due_date: datetime.date | None = None, note: str | None = None
 ) -> Installment:
     """Reschedule an installment or change its note; amounts change through the generator."""
     rules.ensure_can_keep_receivables(actor, installment.deal)
-    installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    installment = _lock_installment(pk=installment.pk, deal_id=installment.deal_id)
     if due_date is not None:
         date_in_range(due_date, field_name="due_date")
         installment.due_date = due_date
@@ -155,6 +170,7 @@ def installment_update(
     return installment
 
 
+@retry_on_lost_race
 @transaction.atomic
 def payment_record(
     *,
@@ -169,7 +185,7 @@ def payment_record(
     what is outstanding, unless it is explicitly recorded as an overpayment. The
     installment row is locked so two people cannot both pay off the same balance."""
     rules.ensure_can_keep_receivables(actor, installment.deal)
-    installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    installment = _lock_installment(pk=installment.pk, deal_id=installment.deal_id)
     amount = parse_money(amount, field_name="amount", allow_zero=False)
     today = timezone.localdate()
     if not isinstance(paid_on, datetime.date):
@@ -206,18 +222,21 @@ def payment_record(
     return payment
 
 
+@retry_on_lost_race
 @transaction.atomic
 def payment_delete(*, actor: User, payment: Payment) -> None:
     """Take back a payment that was recorded by mistake or bounced; the installment's
     balance (and with it any overdue alert) follows on the next read."""
     rules.ensure_can_keep_receivables(actor, payment.installment.deal)
-    installment = Installment.objects.select_for_update().get(pk=payment.installment_id)
+    installment = _lock_installment(pk=payment.installment_id, deal_id=payment.installment.deal_id)
+    payment = lock_one(Payment.objects, pk=payment.pk, gone=_("This payment was already taken back."))
     payment._history_user = actor
     payment.delete()
     installment.save(update_fields=["updated_at"])
     installment_paid_refresh(installment_ids=[installment.pk])
 
 
+@retry_on_lost_race
 @transaction.atomic
 def overdue_reason_add(
     *, actor: User, installment: Installment, reason: str, promised_date: datetime.date | None = None
@@ -225,7 +244,7 @@ def overdue_reason_add(
     """Why a payment is late and when it is now promised. Reasons are never overwritten:
     each one is kept and the latest is shown."""
     rules.ensure_can_keep_receivables(actor, installment.deal)
-    installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    installment = _lock_installment(pk=installment.pk, deal_id=installment.deal_id)
     errors = {}
     reason = (reason or "").strip()
     if not reason:

@@ -3,21 +3,14 @@
 SQLite has no row locks (and serialises writers anyway), so these run in CI's PostgreSQL
 pass: DATABASE_URL=postgres://... ."""
 
-import threading
-import time
-
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 
 from deals import services
 from deals.models import Deal, StageChange
+from tests.concurrency import POSTGRESQL_ONLY, run_concurrently
 from tests.deals.conftest import make_deal
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (DATABASE_URL)"),
-]
+pytestmark = POSTGRESQL_ONLY
 
 
 def chain(deal):
@@ -26,48 +19,6 @@ def chain(deal):
         .order_by("changed_at", "pk")
         .values_list("from_stage__name", "to_stage__name")
     )
-
-
-def run_concurrently(first_move, second_move):
-    """Run ``first_move`` in a transaction that holds its lock until the second move has
-    started and had time to block; return what each raised (None when it succeeded) and
-    whether the second was still waiting while the first held the lock."""
-    first_holds_lock = threading.Event()
-    second_started = threading.Event()
-    outcome = {}
-
-    def first():
-        try:
-            with transaction.atomic():
-                first_move()
-                first_holds_lock.set()
-                second_started.wait(5)
-                time.sleep(0.5)  # keep the row locked while the second move waits for it
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            outcome["first"] = exc
-        finally:
-            first_holds_lock.set()
-            connection.close()
-
-    def second():
-        first_holds_lock.wait(5)
-        second_started.set()
-        try:
-            second_move()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            outcome["second"] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    second_started.wait(5)
-    time.sleep(0.25)
-    second_was_waiting = threads[1].is_alive()
-    for thread in threads:
-        thread.join(10)
-    return outcome.get("first"), outcome.get("second"), second_was_waiting
 
 
 def test_two_moves_of_the_same_deal_are_serialised_and_the_history_never_skips_a_step(department, stages):

@@ -171,3 +171,14 @@ def test_who_may_not_explain_an_overdue_payment(department, line, role, error):
     with pytest.raises(error):
         overdue_reason_add(actor=getattr(department, role), installment=line, reason="Late")
     assert not OverdueReason.objects.exists()
+
+
+def test_a_payment_against_an_installment_removed_meanwhile_is_a_conflict(department, line, today):
+    from core.errors import Conflict
+    from targets.models import Installment
+
+    Installment.objects.filter(pk=line.pk).delete()  # the schedule was regenerated after the form opened
+    with pytest.raises(Conflict) as error:
+        payment_record(actor=department.assistant_north, installment=line, amount="10.00", paid_on=today)
+    assert "this installment is gone" in str(error.value)
+    assert not Payment.objects.exists()

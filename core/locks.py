@@ -1,0 +1,57 @@
+"""Row locks, one way everywhere (PostgreSQL; SQLite serialises writers and ignores them).
+
+- Lock only the rows meant: ``select_for_update(of=("self",))`` and no joins in the
+  locking query. After waiting for a lock PostgreSQL re-checks the locked row against the
+  rows it joined *before* the wait, so a join on something the other transaction changed
+  (a deal's stage, a client's owner) silently drops the row: ``DoesNotExist`` for a row
+  that exists. Related rows are read after the lock with a plain query.
+- Lock several rows in one fixed order, by pk, and a parent before its children (a deal
+  before its installments), so two transactions never wait for each other in a circle.
+- A row that disappeared between the caller's read and the lock is a lost race:
+  ``Conflict`` (409), not a 500.
+- A deadlock the database broke anyway is retried once (``retry_on_lost_race``), then
+  answered as a ``Conflict``."""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import OperationalError, connection
+
+from core.errors import Conflict, is_lost_race
+
+
+def lock_one(queryset, *, pk, gone: str | None = None):
+    """The row ``pk`` of ``queryset`` (a manager or queryset without joins), locked until the
+    transaction ends; ``Conflict(gone)`` when it no longer exists."""
+    try:
+        return queryset.select_for_update(of=("self",)).get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Conflict(gone) from None
+
+
+def lock_all(queryset) -> list:
+    """Every row of ``queryset`` (no joins), locked in pk order."""
+    return list(queryset.select_for_update(of=("self",)).order_by("pk"))
+
+
+def retry_on_lost_race(func):
+    """Run a transactional service again once when the database broke a deadlock (or a
+    serialization failure) by aborting it; a second loss is a ``Conflict``. Put it above
+    ``@transaction.atomic``. Inside an outer transaction nothing can be retried: the loss
+    is a ``Conflict`` straight away."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        attempts = 1 if connection.in_atomic_block else 2
+        for attempt in range(attempts):
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as exc:
+                if not is_lost_race(exc):
+                    raise
+                if attempt == attempts - 1:
+                    raise Conflict() from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper

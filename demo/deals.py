@@ -245,87 +245,8 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
     for client in clients:
         if sdr is not None and client.owner_id == sdr.pk:
             continue  # SDRs work leads; deals are opened by the rep a lead is handed to
-        low, high = DEALS_PER_CLIENT.get(client.status, (0, 1))
-        if size != "small":
-            high *= 2
-        count = rng.randint(low, high)
-        first_day = max(timezone.localtime(client.created_at), now - datetime.timedelta(days=HISTORY_DAYS))
-        span = max(1, int((now - first_day).total_seconds() // 86400) - 1)
-        days = sorted(rng.randrange(span) for _ in range(count))
-        for position, offset in enumerate(days):
-            created = _working_moment(rng, (first_day + datetime.timedelta(days=offset)).date())
-            created = min(max(created, first_day), now - datetime.timedelta(hours=2))
-            product = rng.choice(PRODUCTS)
-            qualifier = rng.choice(QUALIFIERS)
-            plan = Plan(
-                client=client,
-                owner_id=client.owner_id,
-                title=f"{product} — {qualifier}" if qualifier else product,
-                amount=_amount(rng, client.segment),
-                deal_type=DealType.UPSELL if position > 0 and rng.random() < 0.3 else DealType.NEW,
-                created=created,
-            )
-            if client.status == ClientStatus.CUSTOMER and position == 0:
-                outcome = "won"
-            elif client.status in (ClientStatus.LEAD, ClientStatus.PROSPECT):
-                outcome = rng.choices(["lost", "stall", "open"], weights=[45, 5, 50])[0]
-            else:
-                outcome = rng.choices(["won", "lost", "stall"], weights=[52, 43, 5])[0]
-            if outcome == "stall" and created < now - datetime.timedelta(days=365):
-                outcome = "lost"  # a deal stalled for over a year has been closed by now
-            if outcome == "open":  # still open whatever the date: make it recent
-                plan.created = created = max(created, now - datetime.timedelta(days=rng.randint(5, 80)))
-                outcome = "stall"
-            if client.status == ClientStatus.LEAD:
-                # A lead's deals go no further than Qualified.
-                pipeline.path(plan, outcome=outcome, start_index=0, furthest=1)
-            else:
-                pipeline.path(plan, outcome=outcome, start_index=1 if rng.random() < 0.15 else 0)
-            plans.append(plan)
-
-    # Renewals: a won deal with a service period comes up for renewal before it ends.
-    renewals: list[Plan] = []
-    horizon = today + datetime.timedelta(days=75)
-    queue = [plan for plan in plans if plan.stage.kind == StageKind.WON]
-    while queue:
-        original = queue.pop()
-        if original.service is None:
-            closed = original.events[-1][1].date()
-            if rng.random() < 0.35:
-                continue
-            start = closed + datetime.timedelta(days=rng.randint(0, 10))
-            original.service = (start, start + datetime.timedelta(days=364))
-        service_end = original.service[1]
-        if service_end > horizon:
-            continue
-        created = _working_moment(rng, service_end - datetime.timedelta(days=rng.randint(45, 75)))
-        created = max(created, original.events[-1][1] + datetime.timedelta(days=20))
-        if created >= now:
-            continue
-        renewal = Plan(
-            client=original.client,
-            owner_id=original.owner_id,
-            title=f"Renewal {service_end.year}: {original.title.split(' — ')[0]}",
-            amount=(original.amount * Decimal(rng.choice(("1.00", "1.05", "1.10", "1.15")))).quantize(
-                Decimal("1")
-            ),
-            deal_type=DealType.RENEWAL,
-            created=created,
-            renewal_of=original,
-        )
-        outcome = (
-            "lost"
-            if original.client.status == ClientStatus.FORMER
-            else rng.choices(["won", "lost"], [78, 22])[0]
-        )
-        pipeline.path(renewal, outcome=outcome, start_index=2)
-        if renewal.stage.kind == StageKind.WON:
-            renewal.service = (
-                service_end + datetime.timedelta(days=1),
-                service_end + datetime.timedelta(days=365),
-            )
-            queue.append(renewal)
-        renewals.append(renewal)
+        plans.extend(_plan_client_deals(client, rng=rng, pipeline=pipeline, now=now, size=size))
+    renewals = _plan_renewals(plans, rng=rng, pipeline=pipeline, now=now, today=today)
 
     _write(plans, rng=rng, today=today)
     _write(renewals, rng=rng, today=today)
@@ -338,6 +259,125 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
         reviewer_of_team=reviewer_of_team,
         head=staff.head,
     )
+
+
+def _plan_client_deals(
+    client: Client, *, rng: random.Random, pipeline: _Pipeline, now: datetime.datetime, size: str
+) -> list[Plan]:
+    """A client's deals over its history, each walked down the pipeline to its outcome."""
+    low, high = DEALS_PER_CLIENT.get(client.status, (0, 1))
+    if size != "small":
+        high *= 2
+    count = rng.randint(low, high)
+    first_day = max(timezone.localtime(client.created_at), now - datetime.timedelta(days=HISTORY_DAYS))
+    span = max(1, int((now - first_day).total_seconds() // 86400) - 1)
+    days = sorted(rng.randrange(span) for _ in range(count))
+    plans: list[Plan] = []
+    for position, offset in enumerate(days):
+        created = _working_moment(rng, (first_day + datetime.timedelta(days=offset)).date())
+        created = min(max(created, first_day), now - datetime.timedelta(hours=2))
+        product = rng.choice(PRODUCTS)
+        qualifier = rng.choice(QUALIFIERS)
+        plan = Plan(
+            client=client,
+            owner_id=client.owner_id,
+            title=f"{product} — {qualifier}" if qualifier else product,
+            amount=_amount(rng, client.segment),
+            deal_type=DealType.UPSELL if position > 0 and rng.random() < 0.3 else DealType.NEW,
+            created=created,
+        )
+        outcome = _deal_outcome(rng, client=client, position=position, created=created, now=now)
+        if outcome == "open":  # still open whatever the date: make it recent
+            plan.created = max(created, now - datetime.timedelta(days=rng.randint(5, 80)))
+            outcome = "stall"
+        if client.status == ClientStatus.LEAD:
+            # A lead's deals go no further than Qualified.
+            pipeline.path(plan, outcome=outcome, start_index=0, furthest=1)
+        else:
+            pipeline.path(plan, outcome=outcome, start_index=1 if rng.random() < 0.15 else 0)
+        plans.append(plan)
+    return plans
+
+
+def _deal_outcome(
+    rng: random.Random, *, client: Client, position: int, created: datetime.datetime, now: datetime.datetime
+) -> str:
+    """How a deal ends: "won", "lost", "stall" (open and stuck) or "open" (open and recent).
+    A customer's first deal was won; leads and prospects have not won yet."""
+    if client.status == ClientStatus.CUSTOMER and position == 0:
+        outcome = "won"
+    elif client.status in (ClientStatus.LEAD, ClientStatus.PROSPECT):
+        outcome = rng.choices(["lost", "stall", "open"], weights=[45, 5, 50])[0]
+    else:
+        outcome = rng.choices(["won", "lost", "stall"], weights=[52, 43, 5])[0]
+    if outcome == "stall" and created < now - datetime.timedelta(days=365):
+        outcome = "lost"  # a deal stalled for over a year has been closed by now
+    return outcome
+
+
+def _plan_renewals(
+    plans: list[Plan],
+    *,
+    rng: random.Random,
+    pipeline: _Pipeline,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> list[Plan]:
+    """Renewals: a won deal with a service period comes up for renewal before it ends; a won
+    renewal comes up again a year later."""
+    renewals: list[Plan] = []
+    horizon = today + datetime.timedelta(days=75)
+    queue = [plan for plan in plans if plan.stage.kind == StageKind.WON]
+    while queue:
+        original = queue.pop()
+        if original.service is None:
+            closed = original.events[-1][1].date()
+            if rng.random() < 0.35:
+                continue
+            start = closed + datetime.timedelta(days=rng.randint(0, 10))
+            original.service = (start, start + datetime.timedelta(days=364))
+        renewal = _plan_renewal(original, rng=rng, pipeline=pipeline, now=now, horizon=horizon)
+        if renewal is None:
+            continue
+        if renewal.stage.kind == StageKind.WON:
+            queue.append(renewal)
+        renewals.append(renewal)
+    return renewals
+
+
+def _plan_renewal(
+    original: Plan, *, rng: random.Random, pipeline: _Pipeline, now: datetime.datetime, horizon: datetime.date
+) -> Plan | None:
+    """The renewal of a won deal whose service ends before the horizon, opened 45 to 75 days
+    before the end; None when it ends later or the renewal would open in the future."""
+    service_end = original.service[1]
+    if service_end > horizon:
+        return None
+    created = _working_moment(rng, service_end - datetime.timedelta(days=rng.randint(45, 75)))
+    created = max(created, original.events[-1][1] + datetime.timedelta(days=20))
+    if created >= now:
+        return None
+    renewal = Plan(
+        client=original.client,
+        owner_id=original.owner_id,
+        title=f"Renewal {service_end.year}: {original.title.split(' — ')[0]}",
+        amount=(original.amount * Decimal(rng.choice(("1.00", "1.05", "1.10", "1.15")))).quantize(
+            Decimal("1")
+        ),
+        deal_type=DealType.RENEWAL,
+        created=created,
+        renewal_of=original,
+    )
+    outcome = (
+        "lost" if original.client.status == ClientStatus.FORMER else rng.choices(["won", "lost"], [78, 22])[0]
+    )
+    pipeline.path(renewal, outcome=outcome, start_index=2)
+    if renewal.stage.kind == StageKind.WON:
+        renewal.service = (
+            service_end + datetime.timedelta(days=1),
+            service_end + datetime.timedelta(days=365),
+        )
+    return renewal
 
 
 def _write(plans: list[Plan], *, rng: random.Random, today: datetime.date) -> None:

@@ -225,18 +225,74 @@ def _say(out: Callable[[str], None], started: float, message: str) -> None:
 
 
 def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale: Scale = LARGE) -> None:
-    from accounts.models import Role, Team, Territory, User
-    from clients.models import Activity, Client, Contact, Industry
-    from deals.models import Deal, Fact, Review, Stage, StageChange
-    from targets.models import ActivityNorm, Installment, Payment
-
+    """The department at scale. The phases run in this order and draw from ``rng`` in this
+    order, so a seed gives the same data every time."""
     started = time.monotonic()
     now = timezone.now()
     today = timezone.localdate()
-    first_day = today.replace(year=today.year - scale.years, month=1, day=1)
-    span_days = (today - first_day).days
+    period = _Period(first_day=today.replace(year=today.year - scale.years, month=1, day=1), today=today)
 
-    # Staff ----------------------------------------------------------------------------
+    staff = _seed_large_staff(rng=rng, scale=scale)
+    _say(out, started, f"staff: {len(staff.reps)} reps in {len(staff.teams)} teams")
+    clients = _seed_large_clients(rng=rng, scale=scale, staff=staff, now=now)
+    _say(out, started, f"clients: {scale.clients:,} with contacts")
+    won_deals = _seed_large_deals(
+        rng=rng, scale=scale, staff=staff, clients=clients, period=period, now=now, out=out, started=started
+    )
+    _seed_large_activities(
+        rng=rng, scale=scale, clients=clients, period=period, now=now, out=out, started=started
+    )
+    _seed_large_receivables(
+        rng=rng, scale=scale, won_deals=won_deals, today=today, now=now, out=out, started=started
+    )
+    _seed_plans(
+        head=staff.head, years=range(today.year - scale.years + 1, today.year + 1), out=out, started=started
+    )
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    _say(out, started, "done")
+
+
+@dataclass(frozen=True)
+class _Period:
+    """The days the data covers: from the first of January ``scale.years`` ago to today."""
+
+    first_day: datetime.date
+    today: datetime.date
+
+    @property
+    def span_days(self) -> int:
+        return (self.today - self.first_day).days
+
+
+@dataclass(frozen=True)
+class _Staff:
+    head: object
+    teams: list
+    reps: list
+    territories: list
+    industries: list
+
+    @property
+    def rep_ids(self) -> list[int]:
+        return [rep.pk for rep in self.reps]
+
+
+@dataclass(frozen=True)
+class _Clients:
+    start: int  # the id of the first client
+    owner: list[int]  # the owner id of each client, by its index
+
+
+def _seed_large_staff(*, rng: random.Random, scale: Scale) -> _Staff:
+    """The head, one lead and one assistant a team, the reps, two analysts; the territories,
+    industries and the reps' activity norm."""
+    from accounts.models import Role, Team, Territory, User
+    from clients.models import Industry
+    from targets.models import ActivityNorm
+
     password = make_password("demo", salt="salesdeptscale")
     with transaction.atomic():
         territories = [Territory.objects.create(name=name) for name in TERRITORIES]
@@ -303,12 +359,17 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
         reps = list(User.objects.filter(role=Role.REP).order_by("pk"))
         industries = [Industry.objects.create(name=name) for name in INDUSTRIES]
         ActivityNorm.objects.create(role=Role.REP, calls_per_day=30, meetings_per_week=8)
-    rep_ids = [rep.pk for rep in reps]
-    rep_team = {rep.pk: rep.team_id for rep in reps}
-    lead_of_team = {team.pk: team.lead_id for team in teams}
-    _say(out, started, f"staff: {len(reps)} reps in {len(teams)} teams")
+    return _Staff(head=head, teams=teams, reps=reps, territories=territories, industries=industries)
 
-    # Clients and contacts -------------------------------------------------------------
+
+def _seed_large_clients(
+    *, rng: random.Random, scale: Scale, staff: _Staff, now: datetime.datetime
+) -> _Clients:
+    """The clients, each owned by a random rep, and one or two contacts each."""
+    from clients.models import Client, Contact
+
+    rep_ids = staff.rep_ids
+    territories, industries = staff.territories, staff.industries
     client_start = _next_id(Client)
     client_owner: list[int] = []
     statuses = ["lead"] * 3 + ["prospect"] * 3 + ["customer"] * 5 + ["former"]
@@ -375,15 +436,168 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
         Contact, ["id", "client", "name", "position", "phone", "email", "is_decision_maker"], now
     ).write(contact_rows())
     _reset_sequences(Client, Contact)
-    _say(out, started, f"clients: {scale.clients:,} with contacts")
+    return _Clients(start=client_start, owner=client_owner)
 
-    # Deals with their stage history, facts and reviews ---------------------------------
-    stages = {stage.name: stage for stage in Stage.objects.all()}
-    open_path = [stages[name] for name in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract")]
-    won, lost = stages["Won"], stages["Lost"]
-    deal_start = _next_id(Deal)
-    won_deals: list[tuple[int, Decimal, datetime.date, int]] = []  # id, amount, closed, owner
 
+FACT_KINDS = [
+    "budget_confirmed",
+    "decision_maker_met",
+    "asked_price",
+    "requested_contract",
+    "gave_purchase_date",
+    "named_competitor",
+    "left_contact",
+]
+VERDICTS = ["on_track", "on_track", "at_risk", "needs_help", "unqualified"]
+
+
+class _DealRows:
+    """One chunk of rows for the deal tables."""
+
+    def __init__(self):
+        self.deals: list[tuple] = []
+        self.changes: list[tuple] = []
+        self.facts: list[tuple] = []
+        self.reviews: list[tuple] = []
+
+
+class _DealMaker:
+    """Makes one deal's rows at a time: the deal, its stage history, facts and a review."""
+
+    def __init__(
+        self, *, rng: random.Random, scale: Scale, staff: _Staff, clients: _Clients, period: _Period
+    ):
+        from deals.models import Deal, Stage
+
+        self.rng, self.scale, self.clients, self.period = rng, scale, clients, period
+        stages = {stage.name: stage for stage in Stage.objects.all()}
+        self.open_path = [
+            stages[name] for name in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract")
+        ]
+        self.won, self.lost = stages["Won"], stages["Lost"]
+        self.deal_start = _next_id(Deal)
+        self.rep_team = {rep.pk: rep.team_id for rep in staff.reps}
+        self.lead_of_team = {team.pk: team.lead_id for team in staff.teams}
+        self.won_deals: list[tuple[int, Decimal, datetime.date, int]] = []  # id, amount, closed, owner
+
+    def make(self, index: int, rows: _DealRows) -> None:
+        rng, scale, today = self.rng, self.scale, self.period.today
+        won, lost = self.won, self.lost
+        deal_id = self.deal_start + index
+        client_index = rng.randrange(scale.clients)
+        owner = self.clients.owner[client_index]
+        created = self.period.first_day + datetime.timedelta(
+            days=int(self.period.span_days * (index / scale.deals) ** 0.8)
+        )
+        created = min(created, today)
+        amount = Decimal(rng.randrange(500, 500_000)) * 10
+        age = (today - created).days
+        closes = age > 120 or rng.random() < age / 150
+        depth = rng.choice([1, 2, 2, 3, 3, 4, 4, 5]) if closes else rng.randrange(1, 6)
+        path = self.open_path[:depth]
+        final = (won if rng.random() < 0.45 else lost) if closes else path[-1]
+        if final.kind != "open":
+            path = [*path, final]
+        last_change = self._stage_history(
+            rows.changes, deal_id=deal_id, owner=owner, path=path, created=created
+        )
+        closed_at = last_change.date() if final.kind != "open" else None
+        expected = created + datetime.timedelta(days=rng.randrange(20, 120))
+        renewal = final is won and rng.random() < 0.5
+        service_start = closed_at if renewal else None
+        service_end = closed_at + datetime.timedelta(days=365) if renewal else None
+        has_next_step = final.kind == "open" and rng.random() < 0.75
+        rows.deals.append(
+            (
+                deal_id,
+                f"Deal {index + 1}",
+                self.clients.start + client_index,
+                owner,
+                amount,
+                final.pk,
+                expected,
+                rng.choice(["new", "new", "new", "renewal", "upsell"]),
+                service_start,
+                service_end,
+                "Call back with the proposal" if has_next_step else "",
+                today + datetime.timedelta(days=rng.randrange(-10, 20)) if has_next_step else None,
+                "Price too high" if final is lost else "",
+                closed_at,
+                last_change,
+                _timestamp(created, rng),
+            )
+        )
+        if final is won:
+            self.won_deals.append((deal_id, amount, closed_at, owner))
+        self._facts_and_review(rows, deal_id=deal_id, owner=owner, depth=depth, created=created)
+
+    def _stage_history(
+        self, changes: list, *, deal_id: int, owner: int, path: list, created
+    ) -> datetime.datetime:
+        """The stage changes along ``path``; the answer is the moment of the last one."""
+        rng, today = self.rng, self.period.today
+        moment = _timestamp(created, rng)
+        previous = None
+        for stage in path:
+            changes.append(
+                (
+                    deal_id,
+                    previous.pk if previous else None,
+                    stage.pk,
+                    owner,
+                    moment,
+                    "Price too high" if stage is self.lost else "",
+                )
+            )
+            previous = stage
+            moment = moment + datetime.timedelta(days=rng.randrange(2, 25), hours=rng.randrange(8))
+            if moment.date() > today:
+                moment = _timestamp(today, rng)
+        return changes[-1][4]
+
+    def _facts_and_review(self, rows: _DealRows, *, deal_id: int, owner: int, depth: int, created) -> None:
+        rng = self.rng
+        if depth >= 3:
+            for _ in range(rng.randrange(1, 4)):
+                rows.facts.append(
+                    (
+                        deal_id,
+                        rng.choice(FACT_KINDS),
+                        "The client's buyer asked for a contract draft.",
+                        created + datetime.timedelta(days=rng.randrange(1, 30)),
+                        owner,
+                    )
+                )
+        if depth >= 2 and rng.random() < 0.35:
+            rows.reviews.append(
+                (
+                    deal_id,
+                    self.lead_of_team[self.rep_team[owner]],
+                    rng.choice(VERDICTS),
+                    "Reviewed on the weekly 抓单.",
+                    _timestamp(
+                        min(self.period.today, created + datetime.timedelta(days=rng.randrange(3, 40))), rng
+                    ),
+                )
+            )
+
+
+def _seed_large_deals(
+    *,
+    rng: random.Random,
+    scale: Scale,
+    staff: _Staff,
+    clients: _Clients,
+    period: _Period,
+    now: datetime.datetime,
+    out: Callable[[str], None],
+    started: float,
+) -> list[tuple[int, Decimal, datetime.date, int]]:
+    """Deals with their stage history, facts and reviews, written a chunk at a time; the
+    answer is the won deals (id, amount, closed on, owner) for the receivables."""
+    from deals.models import Deal, Fact, Review, StageChange
+
+    maker = _DealMaker(rng=rng, scale=scale, staff=staff, clients=clients, period=period)
     deal_writer = TableWriter(
         Deal,
         [
@@ -411,122 +625,48 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
     )
     fact_writer = TableWriter(Fact, ["deal", "kind", "text", "happened_on", "recorded_by"], now)
     review_writer = TableWriter(Review, ["deal", "reviewer", "verdict", "comment", "reviewed_at"], now)
-    fact_kinds = [
-        "budget_confirmed",
-        "decision_maker_met",
-        "asked_price",
-        "requested_contract",
-        "gave_purchase_date",
-        "named_competitor",
-        "left_contact",
-    ]
-    verdicts = ["on_track", "on_track", "at_risk", "needs_help", "unqualified"]
 
     for chunk_start in range(0, scale.deals, CHUNK):
-        deals, changes, facts, reviews = [], [], [], []
+        rows = _DealRows()
         for index in range(chunk_start, min(scale.deals, chunk_start + CHUNK)):
-            deal_id = deal_start + index
-            client_index = rng.randrange(scale.clients)
-            owner = client_owner[client_index]
-            created = first_day + datetime.timedelta(days=int(span_days * (index / scale.deals) ** 0.8))
-            created = min(created, today)
-            amount = Decimal(rng.randrange(500, 500_000)) * 10
-            age = (today - created).days
-            closes = age > 120 or rng.random() < age / 150
-            depth = rng.choice([1, 2, 2, 3, 3, 4, 4, 5]) if closes else rng.randrange(1, 6)
-            path = open_path[:depth]
-            final = (won if rng.random() < 0.45 else lost) if closes else path[-1]
-            if final.kind != "open":
-                path = [*path, final]
-            moment = _timestamp(created, rng)
-            previous = None
-            for stage in path:
-                changes.append(
-                    (
-                        deal_id,
-                        previous.pk if previous else None,
-                        stage.pk,
-                        owner,
-                        moment,
-                        "Price too high" if stage is lost else "",
-                    )
-                )
-                previous = stage
-                moment = moment + datetime.timedelta(days=rng.randrange(2, 25), hours=rng.randrange(8))
-                if moment.date() > today:
-                    moment = _timestamp(today, rng)
-            last_change = changes[-1][4]
-            closed_at = last_change.date() if final.kind != "open" else None
-            expected = created + datetime.timedelta(days=rng.randrange(20, 120))
-            renewal = final is won and rng.random() < 0.5
-            service_start = closed_at if renewal else None
-            service_end = closed_at + datetime.timedelta(days=365) if renewal else None
-            has_next_step = final.kind == "open" and rng.random() < 0.75
-            deals.append(
-                (
-                    deal_id,
-                    f"Deal {index + 1}",
-                    client_start + client_index,
-                    owner,
-                    amount,
-                    final.pk,
-                    expected,
-                    rng.choice(["new", "new", "new", "renewal", "upsell"]),
-                    service_start,
-                    service_end,
-                    "Call back with the proposal" if has_next_step else "",
-                    today + datetime.timedelta(days=rng.randrange(-10, 20)) if has_next_step else None,
-                    "Price too high" if final is lost else "",
-                    closed_at,
-                    last_change,
-                    _timestamp(created, rng),
-                )
-            )
-            if final is won:
-                won_deals.append((deal_id, amount, closed_at, owner))
-            if depth >= 3:
-                for _ in range(rng.randrange(1, 4)):
-                    facts.append(
-                        (
-                            deal_id,
-                            rng.choice(fact_kinds),
-                            "The client's buyer asked for a contract draft.",
-                            created + datetime.timedelta(days=rng.randrange(1, 30)),
-                            owner,
-                        )
-                    )
-            if depth >= 2 and rng.random() < 0.35:
-                reviews.append(
-                    (
-                        deal_id,
-                        lead_of_team[rep_team[owner]],
-                        rng.choice(verdicts),
-                        "Reviewed on the weekly 抓单.",
-                        _timestamp(min(today, created + datetime.timedelta(days=rng.randrange(3, 40))), rng),
-                    )
-                )
-        deal_writer.write(deals)
-        change_writer.write(changes)
-        fact_writer.write(facts)
-        review_writer.write(reviews)
+            maker.make(index, rows)
+        deal_writer.write(rows.deals)
+        change_writer.write(rows.changes)
+        fact_writer.write(rows.facts)
+        review_writer.write(rows.reviews)
         _say(out, started, f"deals: {deal_writer.count:,}, stage changes: {change_writer.count:,}")
     _reset_sequences(Deal, StageChange, Fact, Review)
     _say(out, started, f"facts: {fact_writer.count:,}, reviews: {review_writer.count:,}")
+    return maker.won_deals
 
-    # Activities -------------------------------------------------------------------------
+
+def _seed_large_activities(
+    *,
+    rng: random.Random,
+    scale: Scale,
+    clients: _Clients,
+    period: _Period,
+    now: datetime.datetime,
+    out: Callable[[str], None],
+    started: float,
+) -> None:
+    """Activities spread evenly over the period, a few with a next step (done unless recent)."""
+    from clients.models import Activity
+
+    first_day, span_days, today = period.first_day, period.span_days, period.today
     kinds = ["call"] * 12 + ["meeting"] * 4 + ["email"] * 3 + ["visit"]
 
     def activity_rows() -> Iterator[tuple]:
         for index in range(scale.activities):
             client_index = rng.randrange(scale.clients)
-            owner = client_owner[client_index]
+            owner = clients.owner[client_index]
             day = first_day + datetime.timedelta(days=int(span_days * index / scale.activities))
             kind = rng.choice(kinds)
             next_step = "Send the offer" if rng.random() < 0.03 else ""
             due = day + datetime.timedelta(days=rng.randrange(1, 14)) if next_step else None
             done = _timestamp(due, rng) if due and due < today - datetime.timedelta(days=7) else None
             yield (
-                client_start + client_index,
+                clients.start + client_index,
                 owner,
                 kind,
                 rng.choice(["outgoing", "outgoing", "incoming"]) if kind in ("call", "email") else "",
@@ -558,7 +698,21 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
     _reset_sequences(Activity)
     _say(out, started, f"activities: {activity_writer.count:,}")
 
-    # Installments and payments ------------------------------------------------------------
+
+def _seed_large_receivables(
+    *,
+    rng: random.Random,
+    scale: Scale,
+    won_deals: list[tuple[int, Decimal, datetime.date, int]],
+    today: datetime.date,
+    now: datetime.datetime,
+    out: Callable[[str], None],
+    started: float,
+) -> None:
+    """Monthly installments for the won deals and their payments: most paid, some half, some not."""
+    from targets.models import Installment, Payment
+    from targets.services import installment_paid_refresh
+
     installment_start = _next_id(Installment)
     installment_writer = TableWriter(Installment, ["id", "deal", "due_date", "amount", "note"], now)
     payment_writer = TableWriter(
@@ -576,40 +730,25 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
             due = closed_at + datetime.timedelta(days=30 * (number + 1))
             installments.append((installment_id, deal_id, due, part, ""))
             if due <= today:
-                roll = rng.random()
-                if roll < 0.8:
-                    payments.append(
-                        (
-                            installment_id,
-                            part,
-                            due + datetime.timedelta(days=rng.randrange(-5, 10)),
-                            False,
-                            "",
-                            owner,
-                        )
-                    )
-                elif roll < 0.9:
-                    payments.append(
-                        (installment_id, (part / 2).quantize(Decimal("0.01")), due, False, "", owner)
-                    )
+                payment = _payment_row(rng, installment_id=installment_id, part=part, due=due, owner=owner)
+                if payment is not None:
+                    payments.append(payment)
             installment_id += 1
     installment_writer.write(installments)
     payment_writer.write(payments)
     _reset_sequences(Installment, Payment)
-    from targets.services import installment_paid_refresh
-
     installment_paid_refresh()
     _say(out, started, f"installments: {installment_writer.count:,}, payments: {payment_writer.count:,}")
 
-    # Plans ----------------------------------------------------------------------------------
-    _seed_plans(
-        head=head, years=range(today.year - scale.years + 1, today.year + 1), out=out, started=started
-    )
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    _say(out, started, "done")
+def _payment_row(rng: random.Random, *, installment_id: int, part: Decimal, due: datetime.date, owner: int):
+    """A due installment is paid in full (80%), half paid on the day (10%) or not at all."""
+    roll = rng.random()
+    if roll < 0.8:
+        return (installment_id, part, due + datetime.timedelta(days=rng.randrange(-5, 10)), False, "", owner)
+    if roll < 0.9:
+        return (installment_id, (part / 2).quantize(Decimal("0.01")), due, False, "", owner)
+    return None
 
 
 def _seed_plans(*, head, years, out, started) -> None:

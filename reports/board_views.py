@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Team
 from accounts.visibility import get_visible_or_404
+from core.forms import apply_service_errors
 from deals import services
 from deals import views as deal_views
-from deals.forms import ReviewForm, add_service_errors
+from deals.forms import ReviewForm
 from deals.models import Deal
 from deals.rules import may_review_deal
 from deals.selectors import DealWarning, deal_detail, deal_facts, deal_reviews, deal_warnings
@@ -89,5 +90,5 @@ def panel_review(request, pk):
             services.review_add(deal=deal, by=request.user, **form.cleaned_data)
             status = 200
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
     return _render_panel(request, deal.pk, review_form=form if status != 200 else None, status=status)

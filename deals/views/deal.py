@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.visibility import get_visible_or_404
 from clients.forms import ActivityLogForm
 from clients.services import activity_log
+from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
-from deals.forms import DealForm, FactForm, MoveForm, ReviewForm, add_service_errors
+from deals.forms import DealForm, FactForm, MoveForm, ReviewForm
 from deals.models import Deal, StageKind
 from deals.rules import (
     changes_no_deal,
@@ -88,7 +89,7 @@ def fact_add(request, pk):
             services.fact_add(deal=deal, by=request.user, **form.cleaned_data)
             status = 200
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Fact recorded."))
@@ -111,7 +112,7 @@ def review_add(request, pk):
             services.review_add(deal=deal, by=request.user, **form.cleaned_data)
             status = 200
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Review recorded."))
@@ -135,7 +136,7 @@ def activity_add(request, pk):
             activity_log(by=request.user, client=deal.client, **form.service_kwargs())
             status = 200
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Activity logged."))
@@ -174,7 +175,7 @@ def create(request):
                 **values,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Deal “%(title)s” created.") % {"title": deal.title})
             return redirect("deals:detail", pk=deal.pk)
@@ -193,7 +194,7 @@ def edit(request, pk):
         try:
             services.deal_update(deal=deal, by=request.user, data=form.values())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Deal saved."))
             return redirect("deals:detail", pk=deal.pk)

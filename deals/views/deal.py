@@ -101,18 +101,25 @@ def fact_add(request, pk):
     return _fragment_after_write(request, deal.pk, "deals/partials/fact_panel.html", panel, status)
 
 
+def submit_review(request, deal: Deal) -> tuple[ReviewForm, int]:
+    """The posted review form, recorded through the service: 200 when it was, 400 with the
+    form's errors when not. The deal page and the board's panel answer with it."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return form, 400
+    try:
+        services.review_add(deal=deal, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return form, 400
+    return form, 200
+
+
 @login_required
 @require_POST
 def review_add(request, pk):
     deal = get_visible_or_404(Deal.objects.select_related("stage", "owner"), request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.review_add(deal=deal, by=request.user, **form.cleaned_data)
-            status = 200
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+    form, status = submit_review(request, deal)
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Review recorded."))

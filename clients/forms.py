@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,16 +17,6 @@ from clients.models import (
 from clients.selectors import client_linked_deals
 from clients.services.clients import CLIENT_DETAIL_FIELDS
 from core.filters import check_date_in_range
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field messages next to their fields,
-    anything else (or for a field the form does not show) at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def _owner_label(user) -> str:

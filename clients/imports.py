@@ -287,6 +287,24 @@ def _read_xlsx(data: bytes) -> list[list]:
 
 def read_import_file(uploaded) -> list[ImportRow]:
     """The data rows of an uploaded CSV or XLSX file, keyed by column; empty rows skipped."""
+    table = _read_table(uploaded)
+    header_row_index, header = _read_header(table)
+    rows: list[ImportRow] = []
+    cell_length = _limit("IMPORT_MAX_CELL_LENGTH", MAX_IMPORT_CELL_LENGTH)
+    for index, cells in enumerate(table[header_row_index + 1 :], start=header_row_index + 2):
+        values = _row_values(header, cells, row_number=index, cell_length=cell_length)
+        if not any(values.values()):
+            continue
+        rows.append(ImportRow(number=index, values=values))
+        if len(rows) > max_rows():
+            raise _too_many_rows()
+    if not rows:
+        raise ImportFileError(_("The file has no rows of clients under its header."))
+    return rows
+
+
+def _read_table(uploaded) -> list:
+    """The uploaded file's cells, row by row, after the size and emptiness checks."""
     if uploaded is None:
         raise ImportFileError(_("Choose a CSV or XLSX file to import."))
     if getattr(uploaded, "size", 0) and uploaded.size > MAX_IMPORT_BYTES:
@@ -299,6 +317,12 @@ def read_import_file(uploaded) -> list[ImportRow]:
     table = _read_xlsx(data) if data[:2] == b"PK" else _read_csv(data)
     if not any(any(_text(cell) for cell in row) for row in table):
         raise ImportFileError(_("The file is empty."))
+    return table
+
+
+def _read_header(table: list) -> tuple[int, list[str | None]]:
+    """The index of the first non-empty row and the column key of each of its cells (None for a
+    column we do not import, or for a repeat of a column already named)."""
     lookup = _header_lookup()
     header_row_index = next(index for index, row in enumerate(table) if any(_text(c) for c in row))
     header: list[str | None] = []
@@ -311,38 +335,33 @@ def read_import_file(uploaded) -> list[ImportRow]:
             row=header_row_index + 1,
             field="name",
         )
-    rows: list[ImportRow] = []
-    cell_length = _limit("IMPORT_MAX_CELL_LENGTH", MAX_IMPORT_CELL_LENGTH)
-    for index, cells in enumerate(table[header_row_index + 1 :], start=header_row_index + 2):
-        values = dict.fromkeys(IMPORT_KEYS, "")
-        for key, cell in zip(header, cells, strict=False):
-            if key is None:
-                continue
-            if isinstance(cell, FormulaWithoutValue):
-                raise ImportFileError(
-                    _(
-                        "Cell %(cell)s is a formula without a saved value; open the file in a "
-                        "spreadsheet program, save it with its values and import it again."
-                    )
-                    % {"cell": cell.coordinate},
-                    row=index,
-                    field=key,
-                )
-            values[key] = _text(cell)
-            if len(values[key]) > cell_length:
-                raise ImportFileError(
-                    _("The cell is longer than %(limit)d characters.") % {"limit": cell_length},
-                    row=index,
-                    field=key,
-                )
-        if not any(values.values()):
+    return header_row_index, header
+
+
+def _row_values(header: list[str | None], cells, *, row_number: int, cell_length: int) -> dict[str, str]:
+    """One data row as text keyed by column, every import column present (empty when absent)."""
+    values = dict.fromkeys(IMPORT_KEYS, "")
+    for key, cell in zip(header, cells, strict=False):
+        if key is None:
             continue
-        rows.append(ImportRow(number=index, values=values))
-        if len(rows) > max_rows():
-            raise _too_many_rows()
-    if not rows:
-        raise ImportFileError(_("The file has no rows of clients under its header."))
-    return rows
+        if isinstance(cell, FormulaWithoutValue):
+            raise ImportFileError(
+                _(
+                    "Cell %(cell)s is a formula without a saved value; open the file in a "
+                    "spreadsheet program, save it with its values and import it again."
+                )
+                % {"cell": cell.coordinate},
+                row=row_number,
+                field=key,
+            )
+        values[key] = _text(cell)
+        if len(values[key]) > cell_length:
+            raise ImportFileError(
+                _("The cell is longer than %(limit)d characters.") % {"limit": cell_length},
+                row=row_number,
+                field=key,
+            )
+    return values
 
 
 def template_headers() -> list[str]:

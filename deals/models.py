@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.visibility import VisibleQuerySet
+from core.money import CENT
 
 
 class StageKind(models.TextChoices):
@@ -135,7 +136,7 @@ class Deal(models.Model):
     @property
     def weighted_amount(self) -> Decimal:
         """Amount × effective probability, in cents (the pipeline sums the same product)."""
-        return (self.amount * self.effective_probability / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return (self.amount * self.effective_probability / 100).quantize(CENT, ROUND_HALF_UP)
 
     @property
     def is_closed(self) -> bool:

@@ -158,28 +158,25 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
     today = timezone.localdate()
     client_count = 300 if size == "small" else 3000
     industries = [Industry.objects.get_or_create(name=name)[0] for name in INDUSTRIES]
-    sellers = staff.sellers
-    assistant = staff.others.get("assistant1")
-    lead_of_team = {lead.team_id: lead for lead in staff.leads}
+    clients, created_on = _seed_clients(
+        staff=staff, rng=rng, industries=industries, today=today, count=client_count
+    )
+    contacts_of = _seed_contacts(clients=clients, rng=rng)
+    _seed_activities(
+        staff=staff, rng=rng, clients=clients, created_on=created_on, contacts_of=contacts_of, today=today
+    )
 
-    # --- clients
+
+def _seed_clients(*, staff, rng: random.Random, industries, today, count: int):
+    """The clients, spread over the sellers in turn, and the day each was created; their
+    creation moments and history records are back-dated to that day."""
     clients: list[Client] = []
     created_on: list[datetime.date] = []
     used_tax_ids: set[str] = set()
-    for index, name in enumerate(_company_names(rng, client_count)):
+    sellers = staff.sellers
+    for index, name in enumerate(_company_names(rng, count)):
         owner = sellers[index % len(sellers)]
-        if owner.username == "sdr1":
-            status = _weighted(rng, [(ClientStatus.LEAD, 7), (ClientStatus.PROSPECT, 3)])
-        else:
-            status = _weighted(
-                rng,
-                [
-                    (ClientStatus.LEAD, 15),
-                    (ClientStatus.PROSPECT, 25),
-                    (ClientStatus.CUSTOMER, 48),
-                    (ClientStatus.FORMER, 12),
-                ],
-            )
+        status = _client_status(rng, owner)
         segment = _weighted(rng, [(Segment.SMALL, 50), (Segment.MID, 35), (Segment.ENTERPRISE, 15)])
         tier = _weighted(
             rng,
@@ -187,11 +184,7 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
             if segment == Segment.ENTERPRISE
             else [(Tier.A, 5), (Tier.B, 30), (Tier.C, 65)],
         )
-        tax_id = None
-        if rng.random() < 0.85:
-            while tax_id is None or tax_id in used_tax_ids:
-                tax_id = str(rng.randint(10**9, 10**10 - 1))
-            used_tax_ids.add(tax_id)
+        tax_id = _unique_tax_id(rng, used_tax_ids) if rng.random() < 0.85 else None
         age_days = rng.randint(30, HISTORY_DAYS) if status != ClientStatus.LEAD else rng.randint(3, 200)
         created_on.append(today - datetime.timedelta(days=age_days))
         territory = owner.territory if rng.random() < 0.8 else rng.choice(staff.territories)
@@ -228,6 +221,34 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
             )
         )
     clients = bulk_create_with_history(clients, Client, batch_size=500, default_change_reason="Demo data")
+    _backdate_clients(clients=clients, created_on=created_on, rng=rng)
+    return clients, created_on
+
+
+def _client_status(rng: random.Random, owner) -> str:
+    """The SDR holds leads and prospects only; everyone else has the whole lifecycle."""
+    if owner.username == "sdr1":
+        return _weighted(rng, [(ClientStatus.LEAD, 7), (ClientStatus.PROSPECT, 3)])
+    return _weighted(
+        rng,
+        [
+            (ClientStatus.LEAD, 15),
+            (ClientStatus.PROSPECT, 25),
+            (ClientStatus.CUSTOMER, 48),
+            (ClientStatus.FORMER, 12),
+        ],
+    )
+
+
+def _unique_tax_id(rng: random.Random, used_tax_ids: set[str]) -> str:
+    tax_id = None
+    while tax_id is None or tax_id in used_tax_ids:
+        tax_id = str(rng.randint(10**9, 10**10 - 1))
+    used_tax_ids.add(tax_id)
+    return tax_id
+
+
+def _backdate_clients(*, clients: list[Client], created_on: list[datetime.date], rng: random.Random) -> None:
     for client, day in zip(clients, created_on, strict=True):
         client.created_at = _working_moment(rng, day)
     Client.objects.bulk_update(clients, ["created_at"], batch_size=500)
@@ -238,7 +259,9 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
         record.history_user_id = by_pk[record.id].owner_id
     Client.history.model.objects.bulk_update(history, ["history_date", "history_user"], batch_size=500)
 
-    # --- contacts
+
+def _seed_contacts(*, clients: list[Client], rng: random.Random) -> dict[int, list[Contact]]:
+    """One to three contacts per client; the answer is the contacts of each client pk."""
     contacts: list[Contact] = []
     for client in clients:
         domain = client.website.removeprefix("www.")
@@ -258,8 +281,13 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
     contacts_of: dict[int, list[Contact]] = {}
     for contact in contacts:
         contacts_of.setdefault(contact.client_id, []).append(contact)
+    return contacts_of
 
-    # --- activities
+
+def _seed_activities(*, staff, rng: random.Random, clients, created_on, contacts_of, today) -> None:
+    """Each client's history of calls, meetings, visits and notes since it was created."""
+    assistant = staff.others.get("assistant1")
+    lead_of_team = {lead.team_id: lead for lead in staff.leads}
     now = timezone.now()
     activities: list[Activity] = []
     for client, first_day in zip(clients, created_on, strict=True):
@@ -269,52 +297,77 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
         if client.status == ClientStatus.FORMER:
             span = max(1, span - 180)  # former customers went quiet half a year ago
         days = sorted(rng.randrange(span) for _ in range(count))
-        helpers = [client.owner]
-        if client.owner.team_id in lead_of_team:
-            helpers.append(lead_of_team[client.owner.team_id])
-        if assistant is not None and client.owner.team_id == assistant.team_id:
-            helpers.append(assistant)
+        helpers = _activity_helpers(client, lead_of_team=lead_of_team, assistant=assistant)
         for position, offset in enumerate(days):
-            day = first_day + datetime.timedelta(days=offset)
-            occurred_at = _working_moment(rng, day)
-            if occurred_at > now:
-                occurred_at = now - datetime.timedelta(hours=1)
-            kind = _weighted(rng, KIND_WEIGHTS)
-            owner = client.owner if rng.random() < 0.88 else rng.choice(helpers)
-            if owner == assistant:
-                kind = _weighted(rng, [(ActivityKind.CALL, 1), (ActivityKind.EMAIL, 1)])
-            client_contacts = contacts_of.get(client.pk, [])
-            activity = Activity(
-                kind=kind,
-                direction=(
-                    _weighted(rng, [(Direction.OUTGOING, 3), (Direction.INCOMING, 1)])
-                    if kind in (ActivityKind.CALL, ActivityKind.EMAIL)
-                    else ""
-                ),
+            activity = _demo_activity(
+                rng,
                 client=client,
-                contact=rng.choice(client_contacts) if client_contacts and rng.random() < 0.75 else None,
-                owner=owner,
-                occurred_at=occurred_at,
-                duration_minutes={
-                    ActivityKind.CALL: rng.randint(1, 25),
-                    ActivityKind.MEETING: rng.choice((30, 45, 60, 90, 120)),
-                    ActivityKind.VISIT: rng.choice((60, 120, 180, 240)),
-                }.get(kind, 0),
-                outcome=rng.choice(OUTCOMES[kind]),
+                day=first_day + datetime.timedelta(days=offset),
+                helpers=helpers,
+                assistant=assistant,
+                client_contacts=contacts_of.get(client.pk, []),
+                now=now,
             )
-            is_latest = position == len(days) - 1
-            if kind != ActivityKind.NOTE and (rng.random() < 0.3 or is_latest):
-                activity.next_step = rng.choice(NEXT_STEPS)
-                activity.next_step_due = occurred_at.date() + datetime.timedelta(days=rng.randint(1, 14))
-                still_open = (
-                    is_latest and client.status != ClientStatus.FORMER and rng.random() < 0.75
-                ) or activity.next_step_due >= today
-                if not still_open and rng.random() < 0.015:
-                    still_open = True  # forgotten: stays open, long overdue
-                if not still_open:
-                    done_day = min(
-                        activity.next_step_due + datetime.timedelta(days=rng.randint(-2, 3)), today
-                    )
-                    activity.next_step_done_at = max(_working_moment(rng, done_day), occurred_at)
+            if activity.kind != ActivityKind.NOTE:
+                _maybe_next_step(
+                    rng, activity, client=client, is_latest=position == len(days) - 1, today=today
+                )
             activities.append(activity)
     Activity.objects.bulk_create(activities, batch_size=2000)
+
+
+def _activity_helpers(client: Client, *, lead_of_team, assistant) -> list:
+    """Who besides the owner may log on a client: the owner's team lead and the team's assistant."""
+    helpers = [client.owner]
+    if client.owner.team_id in lead_of_team:
+        helpers.append(lead_of_team[client.owner.team_id])
+    if assistant is not None and client.owner.team_id == assistant.team_id:
+        helpers.append(assistant)
+    return helpers
+
+
+def _demo_activity(rng: random.Random, *, client, day, helpers, assistant, client_contacts, now) -> Activity:
+    occurred_at = _working_moment(rng, day)
+    if occurred_at > now:
+        occurred_at = now - datetime.timedelta(hours=1)
+    kind = _weighted(rng, KIND_WEIGHTS)
+    owner = client.owner if rng.random() < 0.88 else rng.choice(helpers)
+    if owner == assistant:
+        kind = _weighted(rng, [(ActivityKind.CALL, 1), (ActivityKind.EMAIL, 1)])
+    return Activity(
+        kind=kind,
+        direction=(
+            _weighted(rng, [(Direction.OUTGOING, 3), (Direction.INCOMING, 1)])
+            if kind in (ActivityKind.CALL, ActivityKind.EMAIL)
+            else ""
+        ),
+        client=client,
+        contact=rng.choice(client_contacts) if client_contacts and rng.random() < 0.75 else None,
+        owner=owner,
+        occurred_at=occurred_at,
+        # All three draws happen for every activity (the dict is built whole): kept so the
+        # seeded data stays the same.
+        duration_minutes={
+            ActivityKind.CALL: rng.randint(1, 25),
+            ActivityKind.MEETING: rng.choice((30, 45, 60, 90, 120)),
+            ActivityKind.VISIT: rng.choice((60, 120, 180, 240)),
+        }.get(kind, 0),
+        outcome=rng.choice(OUTCOMES[kind]),
+    )
+
+
+def _maybe_next_step(rng: random.Random, activity: Activity, *, client, is_latest: bool, today) -> None:
+    """About a third of activities, and the latest of each client, plan a next step; most past
+    steps are done, a few forgotten ones stay open and overdue."""
+    if not (rng.random() < 0.3 or is_latest):
+        return
+    activity.next_step = rng.choice(NEXT_STEPS)
+    activity.next_step_due = activity.occurred_at.date() + datetime.timedelta(days=rng.randint(1, 14))
+    still_open = (
+        is_latest and client.status != ClientStatus.FORMER and rng.random() < 0.75
+    ) or activity.next_step_due >= today
+    if not still_open and rng.random() < 0.015:
+        still_open = True  # forgotten: stays open, long overdue
+    if not still_open:
+        done_day = min(activity.next_step_due + datetime.timedelta(days=rng.randint(-2, 3)), today)
+        activity.next_step_done_at = max(_working_moment(rng, done_day), activity.occurred_at)

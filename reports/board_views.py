@@ -5,15 +5,13 @@ shows the month's plan; the list of one person's open deals stays in deals.views
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Team
 from accounts.visibility import get_visible_or_404
-from deals import services
 from deals import views as deal_views
-from deals.forms import ReviewForm, add_service_errors
+from deals.forms import ReviewForm
 from deals.models import Deal
 from deals.rules import may_review_deal
 from deals.selectors import DealWarning, deal_detail, deal_facts, deal_reviews, deal_warnings
@@ -82,12 +80,5 @@ def panel_review(request, pk):
     if not request.htmx:
         return deal_views.review_add(request, pk)
     deal = get_visible_or_404(Deal.objects.select_related("stage", "owner"), request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.review_add(deal=deal, by=request.user, **form.cleaned_data)
-            status = 200
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+    form, status = deal_views.submit_review(request, deal)
     return _render_panel(request, deal.pk, review_form=form if status != 200 else None, status=status)

@@ -6,11 +6,13 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+
+# Re-exported for targets/views/receivables.py, which imports it from here.
+from core.forms import apply_service_errors as apply_service_errors
 from targets.models import MonthMethod, PlanMetric, SplitMethod
 from targets.services import MAX_INSTALLMENTS, MAX_INTERVAL_MONTHS, month_name
 
@@ -25,19 +27,6 @@ def money_field(label, **kwargs) -> forms.DecimalField:
         widget=forms.NumberInput(attrs=MONEY_WIDGET),
         **kwargs,
     )
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form
-    has one, otherwise above the form."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field_name, messages in error.message_dict.items():
-        target = field_name if field_name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class PlanForm(forms.Form):

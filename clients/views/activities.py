@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.visibility import ensure_can_write, get_visible_or_404
 from clients import rules, selectors, services
-from clients.forms import ActivityLogForm, apply_service_errors
+from clients.forms import ActivityLogForm
 from clients.models import Activity
 from clients.views.common import TIMELINE_PER_PAGE, activity_panel_context, client_page_context, posted
+from core.forms import apply_service_errors
 from core.http import safe_next
 
 

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.visibility import ensure_can_write, get_visible_or_404
 from clients import rules, selectors, services
-from clients.forms import ClientForm, HandOverForm, ReassignForm, StatusForm, apply_service_errors
+from clients.forms import ClientForm, HandOverForm, ReassignForm, StatusForm
 from clients.models import Client
 from clients.views.common import client_page_context, posted
+from core.forms import apply_service_errors
 
 
 @login_required

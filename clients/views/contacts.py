@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.visibility import ensure_can_write, get_visible_or_404
 from clients import rules, services
-from clients.forms import ContactForm, apply_service_errors
+from clients.forms import ContactForm
 from clients.models import Client, Contact
 from clients.views.common import posted
+from core.forms import apply_service_errors
 
 
 @login_required

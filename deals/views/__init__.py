@@ -12,6 +12,7 @@ from deals.views.deal import (
     fact_add,
     render_deal_page,
     review_add,
+    submit_review,
 )
 from deals.views.deal_list import LIST_PAGE_SIZE, deal_list_page
 from deals.views.kanban import kanban, move
@@ -31,4 +32,5 @@ __all__ = [
     "move",
     "render_deal_page",
     "review_add",
+    "submit_review",
 ]

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.visibility import get_visible_or_404
 from clients.forms import ActivityLogForm
 from clients.services import activity_log
+from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
-from deals.forms import DealForm, FactForm, MoveForm, ReviewForm, add_service_errors
+from deals.forms import DealForm, FactForm, MoveForm, ReviewForm
 from deals.models import Deal, StageKind
 from deals.rules import (
     changes_no_deal,
@@ -88,7 +89,7 @@ def fact_add(request, pk):
             services.fact_add(deal=deal, by=request.user, **form.cleaned_data)
             status = 200
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Fact recorded."))
@@ -100,18 +101,25 @@ def fact_add(request, pk):
     return _fragment_after_write(request, deal.pk, "deals/partials/fact_panel.html", panel, status)
 
 
+def submit_review(request, deal: Deal) -> tuple[ReviewForm, int]:
+    """The posted review form, recorded through the service: 200 when it was, 400 with the
+    form's errors when not. The deal page and the board's panel answer with it."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return form, 400
+    try:
+        services.review_add(deal=deal, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return form, 400
+    return form, 200
+
+
 @login_required
 @require_POST
 def review_add(request, pk):
     deal = get_visible_or_404(Deal.objects.select_related("stage", "owner"), request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.review_add(deal=deal, by=request.user, **form.cleaned_data)
-            status = 200
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+    form, status = submit_review(request, deal)
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Review recorded."))
@@ -135,7 +143,7 @@ def activity_add(request, pk):
             activity_log(by=request.user, client=deal.client, **form.service_kwargs())
             status = 200
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Activity logged."))
@@ -174,7 +182,7 @@ def create(request):
                 **values,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Deal “%(title)s” created.") % {"title": deal.title})
             return redirect("deals:detail", pk=deal.pk)
@@ -193,7 +201,7 @@ def edit(request, pk):
         try:
             services.deal_update(deal=deal, by=request.user, data=form.values())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Deal saved."))
             return redirect("deals:detail", pk=deal.pk)

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.visibility import get_visible_or_404
+from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
 from deals.filters import PipelineFilter
-from deals.forms import MoveForm, add_service_errors
+from deals.forms import MoveForm
 from deals.models import Deal, StageKind
 from deals.rules import changes_no_deal, stages_for_moves
 from deals.selectors.pipeline import kanban_columns
@@ -80,7 +81,7 @@ def move(request, pk):
                 lost_reason=form.cleaned_data["lost_reason"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
             status = 400
         except PermissionDenied as exc:
             error = str(exc)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.visibility import get_visible_or_404
 from core.exports import EXPORT_FORMATS, export_response
+from core.forms import apply_service_errors
 from core.http import query_without
 from reports.filters import OverdueAlertFilter
 from reports.forms import AcknowledgeForm
@@ -131,8 +132,7 @@ def alert_acknowledge_view(request, pk: int):
     try:
         alert = alert_acknowledge(by=request.user, alert_id=pk, comment=comment)
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        apply_service_errors(form, error)
         if request.htmx:
             alert = get_visible_or_404(
                 alert_list(viewer=request.user, with_may_acknowledge=True), request.user, pk=pk

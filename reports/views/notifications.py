@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_service_errors
 from core.http import query_without
 from reports.filters import NotificationFilter
 from reports.forms import NotificationPreferenceForm
@@ -81,8 +82,7 @@ def notification_preferences(request):
                 email_enabled=form.cleaned_data["email_enabled"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Notification settings saved."))
             return redirect("reports:notifications")

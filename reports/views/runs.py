@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_service_errors
 from reports.forms import RunTriggerForm
 from reports.models import (
     ActivityStat,
@@ -82,8 +83,7 @@ def run_trigger(request):
                 by=request.user, run_date=form.cleaned_data["run_date"], kinds=form.cleaned_data["kinds"]
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, error)
         else:
             if started:
                 messages.success(

@@ -12,8 +12,8 @@ from django.db.models import (
 
 from accounts.models import Team, User
 from accounts.roles import QUOTA_CARRYING_ROLES, sees_everything, sees_team
+from core.money import money
 from targets.models import Allocation
-from targets.selectors.plans import cents
 
 
 @dataclass
@@ -80,18 +80,18 @@ def plan_grid(*, plan, viewer, adjustable_team_ids=frozenset()) -> PlanGrid:
     zero = Decimal("0.00")
     cells = Allocation.objects.visible_to(viewer).filter(plan=plan)
     year_totals = {
-        (row["team_id"], row["rep_id"]): cents(row["total"])
+        (row["team_id"], row["rep_id"]): money(row["total"])
         for row in cells.values("team_id", "rep_id").annotate(total=Sum("amount")).order_by()
     }
     reps_per_team_month = {
-        (row["team_id"], row["month"]): cents(row["total"])
+        (row["team_id"], row["month"]): money(row["total"])
         for row in cells.filter(rep__isnull=False)
         .values("team_id", "month")
         .annotate(total=Sum("amount"))
         .order_by()
     }
     teams_per_month = {
-        row["month"]: cents(row["total"])
+        row["month"]: money(row["total"])
         for row in cells.filter(team__isnull=False, rep__isnull=True)
         .values("month")
         .annotate(total=Sum("amount"))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from accounts.roles import QUOTA_CARRYING_ROLES, sees_everything, sees_team
+from core.money import money
 from deals.models import Deal, StageKind
 from targets.models import Allocation, Payment, PlanMetric
 
@@ -31,11 +32,6 @@ SCOPES = (SCOPE_DEPARTMENT, SCOPE_TEAM, SCOPE_REP)
 
 def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def cents(value) -> Decimal:
-    """Sums come back from SQLite as 500 or 500.0000000; money is shown and compared in cents."""
-    return (value or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def department_monthly_actuals(*, year: int, metric: str) -> dict[int, Decimal]:
@@ -57,7 +53,7 @@ def department_monthly_actuals(*, year: int, metric: str) -> dict[int, Decimal]:
             .values("month")
             .annotate(total=Sum("amount"))
         )
-    return {row["month"]: cents(row["total"]) for row in rows.order_by()}
+    return {row["month"]: money(row["total"]) for row in rows.order_by()}
 
 
 def plan_scopes_for(viewer) -> tuple[str, ...]:
@@ -137,7 +133,7 @@ def _add_plan_figures(figures: Figures, *, viewer, year, scope, team_id, rep_id)
     for row in plan_rows.annotate(total=Sum("amount")).order_by():
         key = row[allocation_key] if allocation_key else None
         figure = "plan" if row["plan__metric"] == PlanMetric.BOOKED else "plan_collected"
-        figures.setdefault((key, row["month"]), {})[figure] = cents(row["total"])
+        figures.setdefault((key, row["month"]), {})[figure] = money(row["total"])
 
 
 def _add_grouped(figures: Figures, queryset, *, figure, date_field, key_path, total, scale=None) -> None:
@@ -149,7 +145,7 @@ def _add_grouped(figures: Figures, queryset, *, figure, date_field, key_path, to
         value = row["total"] or Decimal("0.00")
         if scale is not None:
             value = value / scale
-        figures.setdefault((key, row["month"]), {})[figure] = cents(value)
+        figures.setdefault((key, row["month"]), {})[figure] = money(value)
 
 
 def _narrowed(queryset, owner_path: str, *, team_id, rep_id):
@@ -272,4 +268,4 @@ def rep_month_plans(*, year: int, month: int, rep_ids: Iterable[int]) -> dict[in
         .values("rep_id")
         .annotate(total=Sum("amount"))
     )
-    return {row["rep_id"]: cents(row["total"]) for row in rows}
+    return {row["rep_id"]: money(row["total"]) for row in rows}

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
+from core.forms import apply_service_errors
 from targets import rules, selectors, services
 from targets.forms import (
     NormPersonForm,
     NormRoleForm,
-    apply_service_errors,
 )
 from targets.models import ActivityNorm
 

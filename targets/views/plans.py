@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Team, User
 from accounts.visibility import get_visible_or_404
 from core.charts import plan_chart
+from core.forms import apply_service_errors
 from targets import rules, selectors, services
 from targets.forms import (
     DecomposeForm,
@@ -24,7 +25,6 @@ from targets.forms import (
     PlanEditForm,
     PlanForm,
     TeamSplitForm,
-    apply_service_errors,
 )
 from targets.models import Allocation, Plan, PlanMetric
 from targets.views.common import int_param, month_names, short_month_names, year_param

@@ -1,0 +1,69 @@
+"""The department-scale activities: calls, meetings, e-mails and visits."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable, Iterator
+
+from demo.scale.common import Clients, Period, Scale, say, timestamp
+from demo.scale.writer import TableWriter, reset_sequences
+
+
+def seed_large_activities(
+    *,
+    rng: random.Random,
+    scale: Scale,
+    clients: Clients,
+    period: Period,
+    now: datetime.datetime,
+    out: Callable[[str], None],
+    started: float,
+) -> None:
+    """Activities spread evenly over the period, a few with a next step (done unless recent)."""
+    from clients.models import Activity
+
+    first_day, span_days, today = period.first_day, period.span_days, period.today
+    kinds = ["call"] * 12 + ["meeting"] * 4 + ["email"] * 3 + ["visit"]
+
+    def activity_rows() -> Iterator[tuple]:
+        for index in range(scale.activities):
+            client_index = rng.randrange(scale.clients)
+            owner = clients.owner[client_index]
+            day = first_day + datetime.timedelta(days=int(span_days * index / scale.activities))
+            kind = rng.choice(kinds)
+            next_step = "Send the offer" if rng.random() < 0.03 else ""
+            due = day + datetime.timedelta(days=rng.randrange(1, 14)) if next_step else None
+            done = timestamp(due, rng) if due and due < today - datetime.timedelta(days=7) else None
+            yield (
+                clients.start + client_index,
+                owner,
+                kind,
+                rng.choice(["outgoing", "outgoing", "incoming"]) if kind in ("call", "email") else "",
+                timestamp(day, rng),
+                rng.randrange(1, 60),
+                "Discussed the next delivery.",
+                next_step,
+                due,
+                done,
+            )
+
+    activity_writer = TableWriter(
+        Activity,
+        [
+            "client",
+            "owner",
+            "kind",
+            "direction",
+            "occurred_at",
+            "duration_minutes",
+            "outcome",
+            "next_step",
+            "next_step_due",
+            "next_step_done_at",
+        ],
+        now,
+    )
+    activity_writer.write(activity_rows())
+    reset_sequences(Activity)
+    say(out, started, f"activities: {activity_writer.count:,}")

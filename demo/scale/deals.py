@@ -1,0 +1,209 @@
+"""The department-scale deals with their stage history, facts and reviews."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from decimal import Decimal
+
+from demo.scale.common import CHUNK, Clients, Period, Scale, Staff, say, timestamp
+from demo.scale.writer import TableWriter, next_id, reset_sequences
+
+FACT_KINDS = [
+    "budget_confirmed",
+    "decision_maker_met",
+    "asked_price",
+    "requested_contract",
+    "gave_purchase_date",
+    "named_competitor",
+    "left_contact",
+]
+VERDICTS = ["on_track", "on_track", "at_risk", "needs_help", "unqualified"]
+
+
+class _DealRows:
+    """One chunk of rows for the deal tables."""
+
+    def __init__(self):
+        self.deals: list[tuple] = []
+        self.changes: list[tuple] = []
+        self.facts: list[tuple] = []
+        self.reviews: list[tuple] = []
+
+
+class _DealMaker:
+    """Makes one deal's rows at a time: the deal, its stage history, facts and a review."""
+
+    def __init__(self, *, rng: random.Random, scale: Scale, staff: Staff, clients: Clients, period: Period):
+        from deals.models import Deal, Stage
+
+        self.rng, self.scale, self.clients, self.period = rng, scale, clients, period
+        stages = {stage.name: stage for stage in Stage.objects.all()}
+        self.open_path = [
+            stages[name] for name in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract")
+        ]
+        self.won, self.lost = stages["Won"], stages["Lost"]
+        self.deal_start = next_id(Deal)
+        self.rep_team = {rep.pk: rep.team_id for rep in staff.reps}
+        self.lead_of_team = {team.pk: team.lead_id for team in staff.teams}
+        self.won_deals: list[tuple[int, Decimal, datetime.date, int]] = []  # id, amount, closed, owner
+
+    def make(self, index: int, rows: _DealRows) -> None:
+        rng, scale, today = self.rng, self.scale, self.period.today
+        won, lost = self.won, self.lost
+        deal_id = self.deal_start + index
+        client_index = rng.randrange(scale.clients)
+        owner = self.clients.owner[client_index]
+        created = self.period.first_day + datetime.timedelta(
+            days=int(self.period.span_days * (index / scale.deals) ** 0.8)
+        )
+        created = min(created, today)
+        amount = Decimal(rng.randrange(500, 500_000)) * 10
+        age = (today - created).days
+        closes = age > 120 or rng.random() < age / 150
+        depth = rng.choice([1, 2, 2, 3, 3, 4, 4, 5]) if closes else rng.randrange(1, 6)
+        path = self.open_path[:depth]
+        final = (won if rng.random() < 0.45 else lost) if closes else path[-1]
+        if final.kind != "open":
+            path = [*path, final]
+        last_change = self._stage_history(
+            rows.changes, deal_id=deal_id, owner=owner, path=path, created=created
+        )
+        closed_at = last_change.date() if final.kind != "open" else None
+        expected = created + datetime.timedelta(days=rng.randrange(20, 120))
+        renewal = final is won and rng.random() < 0.5
+        service_start = closed_at if renewal else None
+        service_end = closed_at + datetime.timedelta(days=365) if renewal else None
+        has_next_step = final.kind == "open" and rng.random() < 0.75
+        rows.deals.append(
+            (
+                deal_id,
+                f"Deal {index + 1}",
+                self.clients.start + client_index,
+                owner,
+                amount,
+                final.pk,
+                expected,
+                rng.choice(["new", "new", "new", "renewal", "upsell"]),
+                service_start,
+                service_end,
+                "Call back with the proposal" if has_next_step else "",
+                today + datetime.timedelta(days=rng.randrange(-10, 20)) if has_next_step else None,
+                "Price too high" if final is lost else "",
+                closed_at,
+                last_change,
+                timestamp(created, rng),
+            )
+        )
+        if final is won:
+            self.won_deals.append((deal_id, amount, closed_at, owner))
+        self._facts_and_review(rows, deal_id=deal_id, owner=owner, depth=depth, created=created)
+
+    def _stage_history(
+        self, changes: list, *, deal_id: int, owner: int, path: list, created
+    ) -> datetime.datetime:
+        """The stage changes along ``path``; the answer is the moment of the last one."""
+        rng, today = self.rng, self.period.today
+        moment = timestamp(created, rng)
+        previous = None
+        for stage in path:
+            changes.append(
+                (
+                    deal_id,
+                    previous.pk if previous else None,
+                    stage.pk,
+                    owner,
+                    moment,
+                    "Price too high" if stage is self.lost else "",
+                )
+            )
+            previous = stage
+            moment = moment + datetime.timedelta(days=rng.randrange(2, 25), hours=rng.randrange(8))
+            if moment.date() > today:
+                moment = timestamp(today, rng)
+        return changes[-1][4]
+
+    def _facts_and_review(self, rows: _DealRows, *, deal_id: int, owner: int, depth: int, created) -> None:
+        rng = self.rng
+        if depth >= 3:
+            for _ in range(rng.randrange(1, 4)):
+                rows.facts.append(
+                    (
+                        deal_id,
+                        rng.choice(FACT_KINDS),
+                        "The client's buyer asked for a contract draft.",
+                        created + datetime.timedelta(days=rng.randrange(1, 30)),
+                        owner,
+                    )
+                )
+        if depth >= 2 and rng.random() < 0.35:
+            rows.reviews.append(
+                (
+                    deal_id,
+                    self.lead_of_team[self.rep_team[owner]],
+                    rng.choice(VERDICTS),
+                    "Reviewed on the weekly 抓单.",
+                    timestamp(
+                        min(self.period.today, created + datetime.timedelta(days=rng.randrange(3, 40))), rng
+                    ),
+                )
+            )
+
+
+def seed_large_deals(
+    *,
+    rng: random.Random,
+    scale: Scale,
+    staff: Staff,
+    clients: Clients,
+    period: Period,
+    now: datetime.datetime,
+    out: Callable[[str], None],
+    started: float,
+) -> list[tuple[int, Decimal, datetime.date, int]]:
+    """Deals with their stage history, facts and reviews, written a chunk at a time; the
+    answer is the won deals (id, amount, closed on, owner) for the receivables."""
+    from deals.models import Deal, Fact, Review, StageChange
+
+    maker = _DealMaker(rng=rng, scale=scale, staff=staff, clients=clients, period=period)
+    deal_writer = TableWriter(
+        Deal,
+        [
+            "id",
+            "title",
+            "client",
+            "owner",
+            "amount",
+            "stage",
+            "expected_close",
+            "deal_type",
+            "service_start",
+            "service_end",
+            "next_step",
+            "next_step_due",
+            "lost_reason",
+            "closed_at",
+            "stage_changed_at",
+            "created_at",
+        ],
+        now,
+    )
+    change_writer = TableWriter(
+        StageChange, ["deal", "from_stage", "to_stage", "changed_by", "changed_at", "lost_reason"], now
+    )
+    fact_writer = TableWriter(Fact, ["deal", "kind", "text", "happened_on", "recorded_by"], now)
+    review_writer = TableWriter(Review, ["deal", "reviewer", "verdict", "comment", "reviewed_at"], now)
+
+    for chunk_start in range(0, scale.deals, CHUNK):
+        rows = _DealRows()
+        for index in range(chunk_start, min(scale.deals, chunk_start + CHUNK)):
+            maker.make(index, rows)
+        deal_writer.write(rows.deals)
+        change_writer.write(rows.changes)
+        fact_writer.write(rows.facts)
+        review_writer.write(rows.reviews)
+        say(out, started, f"deals: {deal_writer.count:,}, stage changes: {change_writer.count:,}")
+    reset_sequences(Deal, StageChange, Fact, Review)
+    say(out, started, f"facts: {fact_writer.count:,}, reviews: {review_writer.count:,}")
+    return maker.won_deals

@@ -155,11 +155,15 @@ def test_the_list_checks_each_alerts_visibility_in_a_constant_number_of_queries(
     # Counted at once: the query log is capped, and the data set's queries would crowd these out.
     reset_queries()
     with CaptureQueriesContext(connection) as page_queries:
-        client.get(reverse("reports:notifications"))
+        response = client.get(reverse("reports:notifications"))
     page_count = len(page_queries)
+    assert response.status_code == 200
+    assert response.content.decode().count('id="notification-') == 1
     with CaptureQueriesContext(connection) as api_queries:
-        api.get("/api/v1/notifications/")
+        response = api.get("/api/v1/notifications/")
     api_count = len(api_queries)
+    assert response.status_code == 200
+    assert (response.json()["count"], len(response.json()["results"])) == (1, 1)
     for number in range(6):
         deal = make_deal(d.rep_north_2, stage_name="Won", closed=datetime.date(2026, 3, 1 + number))
         InstallmentFactory(deal=deal, due_date=datetime.date(2026, 3, 2 + number), amount=Decimal("100.00"))
@@ -169,9 +173,14 @@ def test_the_list_checks_each_alerts_visibility_in_a_constant_number_of_queries(
 
     client.get(reverse("reports:notifications"))
     with django_assert_num_queries(page_count):
-        content = client.get(reverse("reports:notifications")).content.decode()
+        response = client.get(reverse("reports:notifications"))
+    assert response.status_code == 200
+    content = response.content.decode()
     assert content.count('id="notification-') == 7
     assert content.count("the details are no longer available to you") == 1
     with django_assert_num_queries(api_count):
-        results = api.get("/api/v1/notifications/").json()["results"]
+        response = api.get("/api/v1/notifications/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 7
+    results = response.json()["results"]
     assert sorted(item["alert"] is None for item in results) == [False] * 6 + [True]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, Plan
 from targets.services import plan_decompose
-from tests.factories import OverdueReasonFactory, PaymentFactory
+from tests.factories import OverdueReasonFactory, PaymentFactory, UserFactory
 
 D = Decimal
 
@@ -439,35 +439,54 @@ def _many_receivables(department, won_deal, installment_of, today, count):
 
 
 @pytest.mark.parametrize(
-    ("url", "queries"),
+    ("url", "queries", "small", "grown"),
     [
-        # token, count, page
-        ("/api/v1/installments/", 3),
-        ("/api/v1/payments/", 3),
-        ("/api/v1/overdue-reasons/", 3),
-        ("/api/v1/plans/", 3),
-        ("/api/v1/allocations/", 3),
-        ("/api/v1/norms/", 3),
-        ("/api/v1/norms/effective/", 3),
+        # token, count, page; rows as (count, results shown), before and after the data grow
+        ("/api/v1/installments/", 3, (2, 2), (14, 14)),
+        ("/api/v1/payments/", 3, (2, 2), (14, 14)),
+        ("/api/v1/overdue-reasons/", 3, (2, 2), (14, 14)),
+        ("/api/v1/plans/", 3, (1, 1), (2, 2)),
+        ("/api/v1/allocations/", 3, (84, 84), (96, 96)),
+        ("/api/v1/norms/", 3, (1, 1), (2, 2)),
+        ("/api/v1/norms/effective/", 3, (13, 13), (14, 14)),
         # token, count, page, totals
-        ("/api/v1/receivables/aging/?group=client", 4),
-        # token, allocations, booked, collected, forecast, line names
-        ("/api/v1/plan-vs-actual/?scope=rep", 6),
+        ("/api/v1/receivables/aging/?group=client", 4, (2, 2), (14, 14)),
+        # token, allocations, booked, collected, forecast, line names (a line per person, no count)
+        ("/api/v1/plan-vs-actual/?scope=rep", 6, (None, 4), (None, 5)),
     ],
 )
 def test_api_lists_run_a_constant_number_of_queries(
-    department, api_as, split_plan, won_deal, installment_of, today, django_assert_num_queries, url, queries
+    department,
+    api_as,
+    split_plan,
+    won_deal,
+    installment_of,
+    today,
+    django_assert_num_queries,
+    url,
+    queries,
+    small,
+    grown,
 ):
     client = api_as(department.head)
+
+    def measured(rows) -> None:
+        """200 in the same queries, and the rows that are there: (count, results on the page)."""
+        with django_assert_num_queries(queries):
+            response = client.get(url, {"page_size": 100} if "?" not in url else None)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert (body.get("count"), len(body["results"] if "results" in body else body["lines"])) == rows
+
     _many_receivables(department, won_deal, installment_of, today, 2)
     ActivityNorm.objects.create(role=Role.REP, calls_per_day=1)
-    with django_assert_num_queries(queries):
-        assert client.get(url, {"page_size": 100} if "?" not in url else None).status_code == 200
+    measured(small)
     _many_receivables(department, won_deal, installment_of, today, 12)
     ActivityNorm.objects.create(user=department.rep_north, calls_per_day=2)
     Plan.objects.create(year=2040, amount=D("1.00"), created_by=department.head)
-    with django_assert_num_queries(queries):
-        assert client.get(url, {"page_size": 100} if "?" not in url else None).status_code == 200
+    UserFactory(role=Role.REP, team=department.north)  # one more line of people, norms and allocations
+    plan_decompose(actor=department.head, plan=split_plan, month_method="even")
+    measured(grown)
 
 
 def test_every_list_endpoint_takes_updated_since(

@@ -593,18 +593,19 @@ def _grow(department, plan, won_deal, installment_of, today, count):
 
 
 @pytest.mark.parametrize(
-    ("name", "own_queries"),
+    ("name", "own_queries", "rows"),
     [
+        # rows: the page's table rows (<tr, headers included) at the smaller and the grown size
         # plans, teams adjustable, 3 grid sums, cells, members
-        ("targets:plan_grid", 7),
+        ("targets:plan_grid", 7, (10, 22)),
         # teams; department line: allocations, booked, collected, forecast; teams line: the same + names
-        ("targets:plan_vs_actual", 10),
+        ("targets:plan_vs_actual", 10, (17, 17)),
         # role norms, count, page of people, teams adjustable
-        ("targets:norms", 4),
+        ("targets:norms", 4, (16, 28)),
         # teams, totals, by team, by owner, client count, client page
-        ("targets:receivables", 6),
+        ("targets:receivables", 6, (9, 33)),
         # team and owner choices, count, page, writable deals
-        ("targets:overdue", 5),
+        ("targets:overdue", 5, (3, 15)),
     ],
 )
 def test_pages_run_a_constant_number_of_queries(
@@ -617,6 +618,7 @@ def test_pages_run_a_constant_number_of_queries(
     django_assert_num_queries,
     name,
     own_queries,
+    rows,
 ):
     """The same number of queries at two data sizes. The number is measured on the smaller
     size (the layout's own queries belong to other apps) and bounded by this page's own."""
@@ -629,11 +631,15 @@ def test_pages_run_a_constant_number_of_queries(
         client.get(reverse("home"))
     _grow(department, split_plan, won_deal, installment_of, today, 2)
     with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse(name), params).status_code == 200
+        response = client.get(reverse(name), params)
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr") == rows[0]
     assert len(small) <= len(layout) + own_queries
     _grow(department, split_plan, won_deal, installment_of, today, 12)
     with django_assert_num_queries(len(small)):
-        assert client.get(reverse(name), params).status_code == 200
+        response = client.get(reverse(name), params)
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr") == rows[1]
 
 
 def test_fragments_run_a_constant_number_of_queries(
@@ -650,18 +656,23 @@ def test_fragments_run_a_constant_number_of_queries(
             PaymentFactory(installment=line, amount=D("1.00"))
             OverdueReasonFactory(installment=line)
 
+    def shown(url, marker: str) -> int:
+        response = client.get(url, **HTMX)
+        assert response.status_code == 200
+        return response.content.decode().count(marker)
+
     add_lines(1)
     # session, user, deal, may write, totals, lines, payments, reasons
     with django_assert_num_queries(8):
-        client.get(schedule_url, **HTMX)
+        assert shown(schedule_url, 'data-testid="schedule-line"') == 1
     # session, user, client, lines, totals
     with django_assert_num_queries(5):
-        client.get(client_url, **HTMX)
+        assert shown(client_url, "<tr") == 2  # header + lines owed
     add_lines(15)
     with django_assert_num_queries(8):
-        client.get(schedule_url, **HTMX)
+        assert shown(schedule_url, 'data-testid="schedule-line"') == 16
     with django_assert_num_queries(5):
-        client.get(client_url, **HTMX)
+        assert shown(client_url, "<tr") == 17
 
 
 def test_head_edits_the_target_keeping_the_split(client, department, split_plan):

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import Role
 from targets.models import Plan, PlanMetric
 from targets.selectors import plan_grid, plan_scopes_for, plan_vs_actual
 from targets.services import plan_decompose
-from tests.factories import PaymentFactory
+from tests.factories import PaymentFactory, UserFactory
 
 D = Decimal
 YEAR = 2031
@@ -121,16 +122,24 @@ def test_scopes_per_role(department):
     assert plan_scopes_for(department.account_manager_south) == ("rep",)
 
 
+def booked_of(lines, person) -> Decimal:
+    return next(line.year.booked for line in lines if line.key == person.pk)
+
+
 def test_plan_vs_actual_runs_a_fixed_number_of_queries(
     department, figures, won_deal, django_assert_num_queries
 ):
     # allocations, booked, collected, forecast, line names
     with django_assert_num_queries(5):
-        plan_vs_actual(viewer=department.head, year=YEAR, scope="rep")
+        lines = plan_vs_actual(viewer=department.head, year=YEAR, scope="rep")
+    assert (len(lines), booked_of(lines, department.rep_south)) == (4, D("11000.00"))
     for day in range(1, 20):
         won_deal(department.rep_south, "10.00", datetime.date(YEAR, 6, day))
+    for _ in range(3):
+        won_deal(UserFactory(role=Role.REP, team=department.south), "10.00", datetime.date(YEAR, 6, 1))
     with django_assert_num_queries(5):
-        plan_vs_actual(viewer=department.head, year=YEAR, scope="rep")
+        lines = plan_vs_actual(viewer=department.head, year=YEAR, scope="rep")
+    assert (len(lines), booked_of(lines, department.rep_south)) == (7, D("11190.00"))
 
 
 def test_plan_grid_totals_and_unallocated(department):

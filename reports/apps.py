@@ -15,3 +15,7 @@ class ReportsConfig(AppConfig):
         # The navigation shows the unread-notification count on every page; looking it up
         # when someone signs in keeps page views free of that query until it changes.
         user_logged_in.connect(unread_count_warm, dispatch_uid="reports-unread-count-warm")
+
+        # Register the Celery tasks with the app when Django starts, so a service can queue
+        # one by name (reports.services.runs) without importing reports.tasks.
+        from reports import tasks  # noqa: F401

@@ -155,7 +155,9 @@ def report_runs_queue(
 
 def _enqueue(run: ReportRun) -> None:
     """Hand one recorded run to the task queue (eagerly executed when no broker is set)."""
-    current_app.signature(RUN_REPORT_TASK, args=(run.run_date.isoformat(), run.kind, run.pk)).delay()
+    # Looked up by name in the app's registry (reading it imports every app's tasks), so this
+    # module needs no import of reports.tasks, and eager mode still runs it in-process.
+    current_app.tasks[RUN_REPORT_TASK].delay(run.run_date.isoformat(), run.kind, run.pk)
 
 
 def report_runs_trigger(*, by: User, run_date: datetime.date, kinds: Iterable[str]) -> list[ReportRun]:

@@ -5,30 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.visibility import get_visible_or_404
-from core.exports import EXPORT_FORMATS, export_response
+from core.exports import EXPORT_FORMATS
 from core.forms import apply_service_errors
 from core.http import query_without
+from core.tables import export_table, table_for_request
 from reports.filters import OverdueAlertFilter
 from reports.forms import AcknowledgeForm
 from reports.models import AlertStatus
 from reports.rules import may_acknowledge_alert
 from reports.selectors import alert_list, alert_summary
 from reports.services.alerts import alert_acknowledge
+from reports.tables import AlertTable
 from reports.views.common import PAGE_SIZE
 from targets.models import OverdueReason, Payment
-
-ALERT_SORTS = {
-    "days": "days_overdue",
-    "outstanding": "outstanding",
-    "due": "due_date",
-    "client": "client__name",
-}
 
 
 @login_required
@@ -39,59 +33,17 @@ def alerts(request):
     base = alert_list(viewer=viewer, with_may_acknowledge=True)
     filterset = OverdueAlertFilter(data, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    sort = request.GET.get("sort") or "-days"
-    field = ALERT_SORTS.get(sort.lstrip("-"))
-    if field is None:
-        sort, field = "-days", ALERT_SORTS["days"]
-    queryset = queryset.order_by(f"{'-' if sort.startswith('-') else ''}{field}", "pk")
-
     export_format = request.GET.get("export")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            filename="overdue-alerts",
-            headers=[
-                str(header)
-                for header in (
-                    _("Client"),
-                    _("Deal"),
-                    _("Owner"),
-                    _("Due date"),
-                    _("Days overdue"),
-                    _("Bucket"),
-                    _("Outstanding"),
-                    _("Latest reason"),
-                    _("Promised date"),
-                    _("Status"),
-                    _("Level"),
-                    _("Acknowledged"),
-                )
-            ],
-            rows=(
-                [
-                    a.client.name,
-                    a.installment.deal.title,
-                    a.installment.deal.owner.full_name,
-                    a.due_date,
-                    a.days_overdue,
-                    a.bucket,
-                    a.outstanding,
-                    a.reason,
-                    a.promised_date,
-                    a.get_status_display(),
-                    a.get_level_display(),
-                    a.acknowledgement,
-                ]
-                for a in queryset.iterator(chunk_size=500)
-            ),
-            export_format=export_format,
-        )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        return export_table(AlertTable, request, queryset, export_format)
+    table = table_for_request(AlertTable, request, queryset, per_page=PAGE_SIZE)
     context = {
         "filter": filterset,
-        "page": page,
+        "table": table,
+        "page": table.page,
+        "alerts": [row.record for row in table.page.object_list],
         "query": query_without(request, "page"),
         "export_query": query_without(request, "page", "export"),
-        "sort": sort,
         "summary": alert_summary(viewer=viewer),
         "ack_form": AcknowledgeForm(),
     }

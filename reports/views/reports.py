@@ -1,7 +1,8 @@
 """The five report pages. ``ReportPageView`` is the one report page: it reads the
 precomputed rows the viewer may see (scoped by ``visible_to``), applies the filter form,
-sorts, paginates, finds the headline row and exports CSV/XLSX; each report is a small
-subclass naming its table, filter, template, sort columns, export columns and charts."""
+sorts (``?ordering=``), paginates, finds the headline row and exports CSV/XLSX; each report
+is a small subclass naming its model, filter, template, table (reports.tables: the page's
+columns and the export's) and charts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+import django_tables2 as tables
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -19,8 +21,9 @@ from django.views.generic import TemplateView
 
 from clients.models import Segment
 from core import charts
-from core.exports import EXPORT_FORMATS, export_response
+from core.exports import EXPORT_FORMATS
 from core.http import query_without
+from core.tables import table_for_request
 from reports.filters import (
     ActivityStatFilter,
     ConversionFilter,
@@ -39,6 +42,15 @@ from reports.models import (
     ReportRow,
 )
 from reports.selectors import headline_scope, latest_period, not_renewed_in, report_rows, trend
+from reports.tables import (
+    ActivityTable,
+    ConversionTable,
+    CoverageTable,
+    FulfilmentTable,
+    NotRenewedTable,
+    RenewalTable,
+    ReportTable,
+)
 from reports.views.common import PAGE_SIZE, money_or_dash, month_label
 
 PERIOD_FIELDS = ("month", "period_from", "period_to", "day")
@@ -70,11 +82,7 @@ class ReportPageView(LoginRequiredMixin, TemplateView):
     filterset_class: type[ReportRowFilter]
     template_name: str
     title: str
-    # ?sort=<key> → the column it orders by (within each scope group); "-" reverses.
-    sorts: dict[str, str]
-    default_sort = "name"
-    # (header, value of a row) after Period, Scope and Name.
-    export_columns: list[tuple[str, Callable]] = []
+    table_class: type[ReportTable]
 
     def row_filters(self) -> dict:
         """Which rows of the table the page reads at all (e.g. per day or per month)."""
@@ -94,22 +102,23 @@ class ReportPageView(LoginRequiredMixin, TemplateView):
         filterset = self.filterset_class(data, queryset=base, request=request)
         valid = filterset.is_valid()
         cleaned = filterset.form.cleaned_data if valid else {}
-        rows, sort = self.sorted(filterset.qs if valid else base.none())
+        rows = filterset.qs if valid else base.none()
         month = cleaned.get("month") or latest
 
         export_format = request.GET.get("export")
         if export_format in EXPORT_FORMATS:
             return self.export(rows, month, export_format)
 
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        table = table_for_request(self.table_class, request, rows, per_page=PAGE_SIZE)
+        page = table.page
         scope = headline_scope(viewer, team=cleaned.get("team"), person=cleaned.get("owner"))
         headline = base.filter(period=month, **scope).first() if month else None
         context = self.get_context_data(
             title=str(self.title),
             filter=filterset,
+            table=table,
             page=page,
             query=query_without(request, "page"),
-            sort=sort,
             month=month,
             headline=headline,
             scope=scope,
@@ -121,30 +130,13 @@ class ReportPageView(LoginRequiredMixin, TemplateView):
         )
         return self.render_to_response(context)
 
-    def sorted(self, queryset: QuerySet) -> tuple[QuerySet, str]:
-        """Order by a whitelisted column (``?sort=won`` / ``?sort=-won``) within each scope group."""
-        sort = self.request.GET.get("sort") or self.default_sort
-        field = self.sorts.get(sort.lstrip("-"))
-        if field is None:
-            sort, field = self.default_sort, self.sorts[self.default_sort.lstrip("-")]
-        direction = "-" if sort.startswith("-") else ""
-        return queryset.order_by("-period", "scope_order", f"{direction}{field}", "pk"), sort
-
     def export(self, rows: QuerySet, month: datetime.date | None, export_format: str):
+        """Every row the page would show, in its order, with the table's export columns."""
+        table = self.table_class(rows)
+        tables.RequestConfig(self.request, paginate=False).configure(table)
         name = self.model._meta.model_name
-        headers = [str(_("Period")), str(_("Scope")), str(_("Name"))] + [
-            str(header) for header, _get in self.export_columns
-        ]
-        return export_response(
-            filename=f"{name}-{month:%Y-%m}" if month else name,
-            headers=headers,
-            rows=(
-                [row.period, row.get_scope_display(), row.scope_label]
-                + [get(row) for _header, get in self.export_columns]
-                for row in rows.iterator(chunk_size=500)
-            ),
-            export_format=export_format,
-        )
+        table.export_filename = f"{name}-{month:%Y-%m}" if month else name
+        return table.export_response(export_format)
 
     def trend(self, month: datetime.date, scope: dict):
         """Twelve months of the headline's rows, up to ``month``: (first day, row or None)."""
@@ -159,28 +151,7 @@ class ConversionView(ReportPageView):
     filterset_class = ConversionFilter
     template_name = "reports/conversion.html"
     title = gettext_lazy("Conversion")
-    sorts = {
-        "name": "rep__last_name",
-        "leads": "leads_created",
-        "won": "won",
-        "lost": "lost",
-        "rate": "win_rate",
-        "amount": "won_amount",
-        "cycle": "avg_cycle_days",
-    }
-    export_columns = [
-        (gettext_lazy("Leads created"), lambda r: r.leads_created),
-        (gettext_lazy("Won"), lambda r: r.won),
-        (gettext_lazy("Lost"), lambda r: r.lost),
-        # xgettext:no-python-format
-        (gettext_lazy("Win rate, %"), lambda r: r.win_rate),
-        (gettext_lazy("Won amount"), lambda r: r.won_amount),
-        (gettext_lazy("Average cycle, days"), lambda r: r.avg_cycle_days),
-        (
-            gettext_lazy("Stage conversion"),
-            lambda r: "; ".join(f"{s['name']} {s['reached']}→{s['rate'] or '—'}%" for s in r.stages),
-        ),
-    ]
+    table_class = ConversionTable
 
     def chart_context(self, *, month, scope, headline, **_unused) -> dict:
         if month is None:
@@ -205,24 +176,7 @@ class RenewalView(ReportPageView):
     filterset_class = RenewalFilter
     template_name = "reports/renewal.html"
     title = gettext_lazy("Renewal rate")
-    sorts = {
-        "name": "rep__last_name",
-        "due": "due",
-        "renewed": "renewed",
-        "rate": "rate_by_count",
-        "amount_rate": "rate_by_amount",
-        "due_amount": "due_amount",
-    }
-    export_columns = [
-        (gettext_lazy("Due"), lambda r: r.due),
-        (gettext_lazy("Due amount"), lambda r: r.due_amount),
-        (gettext_lazy("Renewed"), lambda r: r.renewed),
-        (gettext_lazy("Renewed amount"), lambda r: r.renewed_amount),
-        # xgettext:no-python-format
-        (gettext_lazy("Rate by count, %"), lambda r: r.rate_by_count),
-        # xgettext:no-python-format
-        (gettext_lazy("Rate by amount, %"), lambda r: r.rate_by_amount),
-    ]
+    table_class = RenewalTable
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in EXPORT_FORMATS and request.GET.get("list") == "not_renewed":
@@ -258,22 +212,9 @@ class RenewalView(ReportPageView):
         filterset = RenewalFilter(request.GET, queryset=RenewalReport.objects.none(), request=request)
         cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
         month = cleaned.get("month") or timezone.localdate().replace(day=1)
-        deals = self.not_renewed(month, cleaned)
-        return export_response(
-            filename=f"not-renewed-{month:%Y-%m}",
-            headers=[
-                str(_("Client")),
-                str(_("Deal")),
-                str(_("Owner")),
-                str(_("Amount")),
-                str(_("Service ends")),
-            ],
-            rows=(
-                [d.client.name, d.title, d.owner.full_name, d.amount, d.service_end]
-                for d in deals.iterator(chunk_size=500)
-            ),
-            export_format=request.GET["export"],
-        )
+        table = NotRenewedTable(self.not_renewed(month, cleaned))
+        table.export_filename = f"not-renewed-{month:%Y-%m}"
+        return table.export_response(request.GET["export"])
 
 
 # --- activity statistics ---------------------------------------------------------------------
@@ -284,25 +225,7 @@ class ActivityView(ReportPageView):
     filterset_class = ActivityStatFilter
     template_name = "reports/activity.html"
     title = gettext_lazy("Activity statistics")
-    sorts = {
-        "name": "rep__last_name",
-        "calls": "calls",
-        "meetings": "meetings",
-        "visits": "visits",
-        "emails": "emails",
-        "norm": "calls_norm",
-        "below": "below_norm",
-    }
-    export_columns = [
-        (gettext_lazy("Per"), lambda r: r.get_period_kind_display()),
-        (gettext_lazy("Calls"), lambda r: r.calls),
-        (gettext_lazy("Calls norm"), lambda r: r.calls_norm),
-        (gettext_lazy("Meetings"), lambda r: r.meetings),
-        (gettext_lazy("Visits"), lambda r: r.visits),
-        (gettext_lazy("Meetings norm"), lambda r: r.meetings_norm),
-        (gettext_lazy("E-mails"), lambda r: r.emails),
-        (gettext_lazy("Below norm"), lambda r: _("yes") if r.below_norm else _("no")),
-    ]
+    table_class = ActivityTable
 
     def row_filters(self) -> dict:
         per_day = bool(self.request.GET.get("day"))
@@ -311,8 +234,9 @@ class ActivityView(ReportPageView):
     def chart_context(self, *, page, **_unused) -> dict:
         # People against their norms; teams only when the page shows no person (their norms
         # are sums and would flatten everybody's bars).
-        rows = [row for row in page.object_list if row.scope == "rep"] or [
-            row for row in page.object_list if row.scope == "team"
+        records = [row.record for row in page.object_list]
+        rows = [row for row in records if row.scope == "rep"] or [
+            row for row in records if row.scope == "team"
         ]
         if not rows:
             return {"calls_chart": None}
@@ -342,28 +266,7 @@ class FulfilmentView(ReportPageView):
     filterset_class = FulfilmentFilter
     template_name = "reports/fulfilment.html"
     title = gettext_lazy("Plan fulfilment")
-    sorts = {
-        "name": "rep__last_name",
-        "plan": "plan_booked",
-        "booked": "booked",
-        "pct": "fulfilment_pct",
-        "collected": "collected",
-        "forecast": "forecast",
-    }
-    export_columns = [
-        (gettext_lazy("Booked plan"), lambda r: r.plan_booked),
-        (gettext_lazy("Booked"), lambda r: r.booked),
-        # xgettext:no-python-format
-        (gettext_lazy("Booked, % of plan"), lambda r: r.fulfilment_pct),
-        (gettext_lazy("Collected plan"), lambda r: r.plan_collected),
-        (gettext_lazy("Collected"), lambda r: r.collected),
-        # xgettext:no-python-format
-        (gettext_lazy("Collected, % of plan"), lambda r: r.collected_pct),
-        (gettext_lazy("Weighted pipeline"), lambda r: r.pipeline_weighted),
-        (gettext_lazy("Forecast"), lambda r: r.forecast),
-        # xgettext:no-python-format
-        (gettext_lazy("Forecast, % of plan"), lambda r: r.forecast_pct),
-    ]
+    table_class = FulfilmentTable
 
     def chart_context(self, *, month, scope, **_unused) -> dict:
         if month is None:
@@ -405,24 +308,7 @@ class CoverageView(ReportPageView):
     filterset_class = CoverageFilter
     template_name = "reports/coverage.html"
     title = gettext_lazy("Market coverage")
-    sorts = {
-        "name": "rep__last_name",
-        "amount": "won_amount",
-        "clients": "clients",
-        "deals": "won_deals",
-        "top": "top_share",
-    }
-    export_columns = [
-        (gettext_lazy("Won amount"), lambda r: r.won_amount),
-        (gettext_lazy("Won deals"), lambda r: r.won_deals),
-        (gettext_lazy("Clients"), lambda r: r.clients),
-        # xgettext:no-python-format
-        (gettext_lazy("Top 20% clients"), lambda r: r.top_clients),
-        # xgettext:no-python-format
-        (gettext_lazy("Top 20% clients' amount"), lambda r: r.top_clients_amount),
-        # xgettext:no-python-format
-        (gettext_lazy("Top 20% share, %"), lambda r: r.top_share),
-    ]
+    table_class = CoverageTable
 
     def chart_context(self, *, month, scope, headline, **_unused) -> dict:
         if month is None:

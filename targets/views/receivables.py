@@ -19,9 +19,9 @@ from django_htmx.http import reswap, retarget
 from accounts.models import Team
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
-from core.exports import EXPORT_FORMATS, export_response
-from core.http import safe_next
-from core.money import CENT
+from core.exports import EXPORT_FORMATS
+from core.http import query_without, safe_next
+from core.tables import export_table, table_for_request
 from deals.models import Deal, StageKind
 from targets import rules, selectors, services
 from targets.filters import OverdueFilter
@@ -31,6 +31,7 @@ from targets.forms import (
     ScheduleForm,
     apply_service_errors,
 )
+from targets.tables import OverdueTable
 from targets.views.common import int_param
 
 AGING_COLUMNS = [
@@ -107,101 +108,41 @@ def receivables(request):
     )
 
 
-# "days" sorts by days overdue, so most days overdue first ("-days", the default) is the
-# earliest due date first.
-OVERDUE_SORTS = {
-    "days": ("-due_date", "-pk"),
-    "-days": ("due_date", "pk"),
-    "outstanding": ("outstanding", "pk"),
-    "-outstanding": ("-outstanding", "-pk"),
-    "client": ("deal__client__name", "due_date"),
-    "-client": ("-deal__client__name", "due_date"),
-    "due": ("due_date", "pk"),
-    "-due": ("-due_date", "pk"),
-}
-
-
 def _overdue_queryset(request):
     base = selectors.overdue_installments(viewer=request.user, today=timezone.localdate())
     filterset = OverdueFilter(request.GET, queryset=base, request=request)
-    queryset = filterset.qs if filterset.is_valid() else base.none()
-    sort = request.GET.get("sort") if request.GET.get("sort") in OVERDUE_SORTS else "-days"
-    return filterset, queryset.order_by(*OVERDUE_SORTS[sort]), sort
+    return filterset, (filterset.qs if filterset.is_valid() else base.none())
 
 
 @login_required
 def overdue_list(request):
     """Overdue installments with the latest reason and promised date; filters, sorting,
     CSV/XLSX export, and payments and reasons recorded in place."""
-    filterset, queryset, sort = _overdue_queryset(request)
+    filterset, queryset = _overdue_queryset(request)
     export_format = request.GET.get("export")
     if export_format in EXPORT_FORMATS:
-        return _overdue_export(queryset, export_format)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+        return export_table(OverdueTable, request, queryset, export_format)
+    table = table_for_request(OverdueTable, request, queryset)
+    page = table.page
+    lines = [row.record for row in page.object_list]
     writable = set(
         rules.receivable_deals_writable_by(request.user)
-        .filter(pk__in=[line.deal_id for line in page.object_list])
+        .filter(pk__in=[line.deal_id for line in lines])
         .values_list("pk", flat=True)
     )
-    for line in page.object_list:
+    for line in lines:
         line.may_write = line.deal_id in writable
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
+        "table": table,
         "page": page,
-        "sort": sort,
-        "query": query.urlencode(),
+        "lines": lines,
+        "query": query_without(request, "page"),
         # Someone who sees only their own records has no team or owner to choose.
         "people_filters": selectors.plan_scopes_for(request.user) != (selectors.SCOPE_REP,),
     }
     template = "targets/partials/overdue_results.html" if request.htmx else "targets/overdue_list.html"
     return render(request, template, context)
-
-
-def cents(value):
-    """Two decimals for a computed amount (SQLite hands back 500 for 500.00)."""
-    return value.quantize(CENT)
-
-
-def _overdue_export(queryset, export_format: str):
-    headers = [
-        _("Client"),
-        _("Deal"),
-        _("Owner"),
-        _("Team"),
-        _("Due"),
-        _("Amount"),
-        _("Paid"),
-        _("Outstanding"),
-        _("Days overdue"),
-        _("Latest reason"),
-        _("Promised date"),
-    ]
-
-    def rows():
-        for line in queryset.iterator(chunk_size=500):
-            owner = line.deal.owner
-            yield [
-                line.deal.client.name,
-                line.deal.title,
-                owner.full_name,
-                owner.team.name if owner.team else "",
-                line.due_date,
-                line.amount,
-                cents(line.paid),
-                cents(line.outstanding),
-                line.days_overdue.days,
-                line.latest_reason or "",
-                line.latest_promised_date,
-            ]
-
-    return export_response(
-        filename=f"overdue-{timezone.localdate():%Y-%m-%d}",
-        headers=headers,
-        rows=rows(),
-        export_format=export_format,
-    )
 
 
 def _installment_for(request, pk: int):

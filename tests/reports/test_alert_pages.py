@@ -50,7 +50,7 @@ def test_filters_and_sorting(client, reporting, alerts):
     assert f'id="alert-{alerts["south"].pk}"' in results and f'id="alert-{alerts["north"].pk}"' not in results
     results = listed(client, bucket="31-60")  # South is 36 days overdue on the 18th of March
     assert f'id="alert-{alerts["south"].pk}"' in results and f'id="alert-{alerts["north"].pk}"' not in results
-    results = listed(client, sort="days")
+    results = listed(client, ordering="days")
     assert results.index(f'id="alert-{alerts["north"].pk}"') < results.index(
         f'id="alert-{alerts["south"].pk}"'
     )

@@ -143,7 +143,7 @@ def test_a_month_that_is_not_a_month_is_refused_and_shows_no_rows(client, report
 def test_sorting_orders_people_within_their_scope(client, reporting):
     d = reporting
     client.force_login(d.head)
-    rows = table(client.get(reverse("reports:fulfilment"), {"sort": "-booked"}))
+    rows = table(client.get(reverse("reports:fulfilment"), {"ordering": "-booked"}))
     # Department first, then teams, then people by what they booked.
     assert rows.index("Department") < rows.index("North")
     assert (
@@ -151,7 +151,7 @@ def test_sorting_orders_people_within_their_scope(client, reporting):
         < rows.index(d.rep_south.full_name)
         < rows.index(d.rep_north_2.full_name)
     )
-    rows = table(client.get(reverse("reports:fulfilment"), {"sort": "booked"}))
+    rows = table(client.get(reverse("reports:fulfilment"), {"ordering": "booked"}))
     assert (
         rows.index(d.rep_north_2.full_name)
         < rows.index(d.rep_south.full_name)

@@ -361,7 +361,7 @@ def test_overdue_list_filters_and_sorts(client, department, ledger):
     assert "Northwind" in html and "Southwind" not in html
     html = page_of(client, reverse("targets:overdue"), {"bucket": "90+"})
     assert "Southwind" in html and "Northwind" not in html
-    html = page_of(client, reverse("targets:overdue"), {"sort": "days"})
+    html = page_of(client, reverse("targets:overdue"), {"ordering": "days"})
     assert html.index("Northwind") < html.index("Southwind")
     html = page_of(client, reverse("targets:overdue"), {"q": "south"}, **HTMX)
     assert "<html" not in html and "Southwind" in html and "Northwind" not in html

@@ -45,7 +45,9 @@ test: install-dev
 # as a rep, FUZZ_EXAMPLES per operation (the suite runs the same test with 3). Figures: README.
 FUZZ_EXAMPLES ?= 30
 fuzz: install-dev
-	FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n 2 -p no:cacheprovider -s tests/core/test_api_fuzz.py
+	rm -f fuzz-report.txt
+	FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_REPORT=fuzz-report.txt $(BIN)/pytest -n 2 -p no:cacheprovider \
+		tests/core/test_api_fuzz.py; status=$$?; grep '^fuzz as' fuzz-report.txt; exit $$status
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -9,17 +9,23 @@ adds them, with one JSON error body, wherever an operation does not document the
 ERROR_COMPONENT = "Error"
 
 ERROR_SCHEMA = {
-    "type": "object",
     "description": (
-        'An error: {"detail": message} (with a "code" where one applies), or for invalid input '
-        'a list of messages per field name ("non_field_errors" for the input as a whole).'
+        'An error: {"detail": message} (with a "code" where one applies); for invalid input, '
+        'a list of messages per field name ("non_field_errors" for the input as a whole); for '
+        "a query invalid as a whole (e.g. a search with a null character), a list of messages."
     ),
-    "properties": {
-        "detail": {"type": "string"},
-        "code": {"type": "string"},
-        "non_field_errors": {"type": "array", "items": {"type": "string"}},
-    },
-    "additionalProperties": {},
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                "code": {"type": "string"},
+                "non_field_errors": {"type": "array", "items": {"type": "string"}},
+            },
+            "additionalProperties": {},
+        },
+        {"type": "array", "items": {"type": "string"}},
+    ],
 }
 
 # Status → (description, applies to: "all" or "write" operations).

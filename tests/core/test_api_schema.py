@@ -92,3 +92,30 @@ def test_a_user_without_a_team_reads_as_team_null(department, api_as):
     response = api_as(department.head).get(f"/api/v1/users/{department.rep_without_team.pk}/")
     assert response.status_code == 200
     assert response.json()["team"] is None
+
+
+def test_the_error_body_may_be_a_list_of_messages(schema):
+    kinds = [option["type"] for option in component(schema, "Error")["oneOf"]]
+    assert kinds == ["object", "array"]
+
+
+@pytest.mark.django_db
+def test_a_search_with_a_null_character_answers_a_documented_list(department, api_as):
+    response = api_as(department.head).get("/api/v1/stages/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert isinstance(response.json(), list)
+
+
+def test_the_token_endpoint_documents_field_and_parse_errors(schema):
+    error = component(schema, "SignInError")
+    assert set(error["properties"]) == {"non_field_errors", "username", "password", "detail"}
+    assert not error.get("required")
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_answers_a_field_error_for_a_bad_password(api_client):
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "someone", "password": "a\x00b"}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) <= {"non_field_errors", "username", "password", "detail"}

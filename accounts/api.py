@@ -22,7 +22,13 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 class SignInErrorSerializer(serializers.Serializer):
-    non_field_errors = serializers.ListField(child=serializers.CharField())
+    """Wrong credentials (non_field_errors), a field's own error (a missing or invalid
+    username or password), or a body that is not JSON (detail)."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    username = serializers.ListField(child=serializers.CharField(), required=False)
+    password = serializers.ListField(child=serializers.CharField(), required=False)
+    detail = serializers.CharField(required=False)
 
 
 class TokenObtainView(APIView):
@@ -134,7 +140,7 @@ class TeamBriefSerializer(serializers.ModelSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(read_only=True)
-    team = TeamBriefSerializer(read_only=True)
+    team = TeamBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User

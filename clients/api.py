@@ -89,11 +89,15 @@ class ClientSerializer(serializers.ModelSerializer):
     industry = serializers.PrimaryKeyRelatedField(
         queryset=Industry.objects.all(), required=False, allow_null=True
     )
-    industry_name = serializers.CharField(source="industry.name", read_only=True, default=None)
+    industry_name = serializers.CharField(
+        source="industry.name", read_only=True, default=None, allow_null=True
+    )
     territory = serializers.PrimaryKeyRelatedField(
         queryset=Territory.objects.all(), required=False, allow_null=True
     )
-    territory_name = serializers.CharField(source="territory.name", read_only=True, default=None)
+    territory_name = serializers.CharField(
+        source="territory.name", read_only=True, default=None, allow_null=True
+    )
     last_activity_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:

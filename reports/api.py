@@ -55,8 +55,8 @@ SCOPE_FIELDS = ["id", "period", "scope", "team", "rep", "as_of", "updated_at"]
 
 
 class ReportRowSerializer(serializers.ModelSerializer):
-    team = TeamBriefSerializer(read_only=True)
-    rep = ReportPersonSerializer(read_only=True)
+    team = TeamBriefSerializer(read_only=True, allow_null=True)
+    rep = ReportPersonSerializer(read_only=True, allow_null=True)
 
 
 class ConversionReportSerializer(ReportRowSerializer):
@@ -184,7 +184,7 @@ class OverdueAlertSerializer(serializers.ModelSerializer):
     client = serializers.SerializerMethodField()
     deal = serializers.SerializerMethodField()
     owner = serializers.SerializerMethodField()
-    acknowledged_by = ReportPersonSerializer(read_only=True)
+    acknowledged_by = ReportPersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = OverdueAlert
@@ -302,7 +302,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ReportRunSerializer(serializers.ModelSerializer):
-    triggered_by = ReportPersonSerializer(read_only=True)
+    triggered_by = ReportPersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ReportRun
@@ -352,7 +352,12 @@ class ReportRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return run_list(viewer=self.request.user)
 
-    @extend_schema(request=ReportRunRequestSerializer, responses={202: ReportRunSerializer(many=True)})
+    # The runs just queued, as a plain array: a many=True serializer on a paginated view would
+    # be published as the paginated page object the list answers.
+    @extend_schema(
+        request=ReportRunRequestSerializer,
+        responses={202: {"type": "array", "items": {"$ref": "#/components/schemas/ReportRun"}}},
+    )
     def create(self, request, *args, **kwargs):
         if not may_trigger_runs(request.user):
             raise PermissionDenied(_("Only the head of sales and the analyst may start report runs."))

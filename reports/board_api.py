@@ -34,7 +34,7 @@ class BoardDealSerializer(serializers.Serializer):
     amount = serializers.DecimalField(source="deal.amount", **MONEY)
     probability = serializers.IntegerField(source="deal.effective_probability")
     weighted_amount = serializers.DecimalField(source="deal.weighted_amount", max_digits=16, decimal_places=2)
-    expected_close = serializers.DateField(source="deal.expected_close")
+    expected_close = serializers.DateField(source="deal.expected_close", allow_null=True)
     fact_count = serializers.IntegerField(source="deal.fact_count")
     facts = BoardFactSerializer(many=True)
 

@@ -23,7 +23,7 @@ from targets.models import (
 class NormSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=[("", "—"), *Role.choices], required=False, allow_blank=True)
     user = VisibleRelatedField(User, required=False, allow_null=True)
-    user_name = serializers.CharField(source="user.full_name", read_only=True, default=None)
+    user_name = serializers.CharField(source="user.full_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ActivityNorm

@@ -47,6 +47,9 @@ class PlanSerializer(serializers.ModelSerializer):
     team_method = SplitMethodField(read_only=True)
     rep_method = SplitMethodField(read_only=True)
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Blank until the plan is first decomposed (a read-only model field would lose allow_blank
+    # and be published as an enum without "").
+    month_method = serializers.ChoiceField(choices=MonthMethod.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Plan
@@ -221,8 +224,8 @@ class AllocationSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="plan.year", read_only=True)
     metric = serializers.CharField(source="plan.metric", read_only=True)
     level = serializers.SerializerMethodField()
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
-    rep_name = serializers.CharField(source="rep.full_name", read_only=True, default=None)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    rep_name = serializers.CharField(source="rep.full_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Allocation

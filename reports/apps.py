@@ -15,3 +15,10 @@ class ReportsConfig(AppConfig):
         # The navigation shows the unread-notification count on every page; looking it up
         # when someone signs in keeps page views free of that query until it changes.
         user_logged_in.connect(unread_count_warm, dispatch_uid="reports-unread-count-warm")
+
+        from reports.services.alerts import alerts_follow_installments
+        from targets.signals import installment_changed
+
+        # An installment rescheduled, paid or voided: its overdue alert follows at once
+        # (the targets services send the event; targets cannot import reports).
+        installment_changed.connect(alerts_follow_installments, dispatch_uid="reports-alerts-follow")

@@ -172,6 +172,75 @@ def _refresh(*, today: datetime.date) -> RunResult:
     )
 
 
+def alerts_follow_installments(sender=None, *, installment_ids, **kwargs) -> int:
+    """Bring the alerts of ``installment_ids`` up to date for today at once (the receiver of
+    targets.signals.installment_changed): days overdue, bucket, due date and outstanding
+    follow a new due date or a payment; an installment no longer overdue has its alert
+    resolved; one newly overdue gets its alert (the nightly run notifies as usual)."""
+    today = timezone.localdate()
+    ids = sorted(set(installment_ids))
+    if not ids:
+        return 0
+    latest = OverdueAlert.objects.aggregate(latest=Max("checked_on"))["latest"]
+    if latest is not None and latest > today:
+        return 0  # alerts were brought up to a later date; they never move back in time
+    now = timezone.now()
+    overdue = {
+        row["pk"]: row
+        for row in overdue_installments(today=today)
+        .filter(pk__in=ids)
+        .values(
+            "pk",
+            "due_date",
+            "outstanding",
+            "bucket",
+            "latest_reason",
+            "latest_promised_date",
+            "deal__client_id",
+        )
+    }
+    alerts = {alert.installment_id: alert for alert in OverdueAlert.objects.filter(installment_id__in=ids)}
+    written = 0
+    for installment_id in ids:
+        alert, row = alerts.get(installment_id), overdue.get(installment_id)
+        if row is None:
+            if alert is not None and alert.status == AlertStatus.OPEN:
+                written += _resolve_now(alert, today=today, now=now)
+            continue
+        days = (today - row["due_date"]).days
+        if alert is None:
+            alert = OverdueAlert(installment_id=installment_id, opened_on=today, level=_level_for(days))
+            if alert.level == AlertLevel.ESCALATED:
+                alert.escalated_on = today
+        elif alert.level < _level_for(days):
+            alert.level, alert.escalated_on = _level_for(days), today
+        alert.client_id = row["deal__client_id"]
+        alert.status = AlertStatus.OPEN
+        alert.due_date = row["due_date"]
+        alert.outstanding = row["outstanding"]
+        alert.reason = row["latest_reason"] or ""
+        alert.promised_date = row["latest_promised_date"]
+        alert.resolved_on = None
+        alert.days_overdue, alert.bucket, alert.checked_on = days, row["bucket"], today
+        alert.updated_at = now
+        alert.save()
+        written += 1
+    return written
+
+
+def _resolve_now(alert: OverdueAlert, *, today: datetime.date, now: datetime.datetime) -> int:
+    balance = installments_with_balance(Installment.objects.filter(pk=alert.installment_id)).values(
+        "outstanding"
+    )[:1]
+    return OverdueAlert.objects.filter(pk=alert.pk).update(
+        status=AlertStatus.RESOLVED,
+        resolved_on=today,
+        checked_on=today,
+        outstanding=Greatest(Coalesce(Subquery(balance, output_field=MONEY), ZERO), ZERO),
+        updated_at=now,
+    )
+
+
 def _follow_the_calendar(today: datetime.date, now: datetime.datetime) -> int:
     """Days overdue and aging bucket of every open alert not yet checked today, one UPDATE
     per due date (days are a date difference, which databases spell differently), and the

@@ -173,48 +173,35 @@ def _refresh(*, today: datetime.date) -> RunResult:
 
 
 def alerts_follow_installments(sender=None, *, installment_ids, **kwargs) -> int:
-    """Bring the alerts of ``installment_ids`` up to date for today at once (the receiver of
-    targets.signals.installment_changed): days overdue, bucket, due date and outstanding
-    follow a new due date or a payment; an installment no longer overdue has its alert
-    resolved; one newly overdue gets its alert (the nightly run notifies as usual)."""
-    today = timezone.localdate()
+    """Bring the existing alerts of ``installment_ids`` up to date at once (the receiver of
+    targets.signals.installment_changed): days overdue, bucket, due date, outstanding and
+    the latest reason follow a new due date or a payment; an installment no longer overdue
+    has its alert resolved, one overdue again has it reopened. They are computed for the
+    day the alerts were last brought up to (the nightly run's day), so every alert stays
+    as of one day and time never moves back; opening new alerts and notifying stays with
+    the nightly run."""
     ids = sorted(set(installment_ids))
-    if not ids:
+    alerts = {alert.installment_id: alert for alert in OverdueAlert.objects.filter(installment_id__in=ids)}
+    if not alerts:
         return 0
-    latest = OverdueAlert.objects.aggregate(latest=Max("checked_on"))["latest"]
-    if latest is not None and latest > today:
-        return 0  # alerts were brought up to a later date; they never move back in time
+    today = OverdueAlert.objects.aggregate(latest=Max("checked_on"))["latest"]
     now = timezone.now()
     overdue = {
         row["pk"]: row
         for row in overdue_installments(today=today)
-        .filter(pk__in=ids)
-        .values(
-            "pk",
-            "due_date",
-            "outstanding",
-            "bucket",
-            "latest_reason",
-            "latest_promised_date",
-            "deal__client_id",
-        )
+        .filter(pk__in=list(alerts))
+        .values("pk", "due_date", "outstanding", "bucket", "latest_reason", "latest_promised_date")
     }
-    alerts = {alert.installment_id: alert for alert in OverdueAlert.objects.filter(installment_id__in=ids)}
     written = 0
-    for installment_id in ids:
-        alert, row = alerts.get(installment_id), overdue.get(installment_id)
+    for installment_id, alert in sorted(alerts.items()):
+        row = overdue.get(installment_id)
         if row is None:
-            if alert is not None and alert.status == AlertStatus.OPEN:
+            if alert.status == AlertStatus.OPEN:
                 written += _resolve_now(alert, today=today, now=now)
             continue
         days = (today - row["due_date"]).days
-        if alert is None:
-            alert = OverdueAlert(installment_id=installment_id, opened_on=today, level=_level_for(days))
-            if alert.level == AlertLevel.ESCALATED:
-                alert.escalated_on = today
-        elif alert.level < _level_for(days):
+        if alert.level < _level_for(days):
             alert.level, alert.escalated_on = _level_for(days), today
-        alert.client_id = row["deal__client_id"]
         alert.status = AlertStatus.OPEN
         alert.due_date = row["due_date"]
         alert.outstanding = row["outstanding"]

@@ -169,3 +169,19 @@ def test_an_old_deal_keeps_its_past_dates_when_saved(department):
         deal_update(deal=deal, by=department.rep_north, data={"next_step_due": old_date - DAY})
     assert "next_step_due" in error.value.message_dict
     unchanged(deal, next_step_due=old_date)
+
+
+def test_the_api_changes_a_won_deal_for_a_lead_and_refuses_a_rep(department, won, api_as):
+    Deal.objects.filter(pk=won.pk).update(created_at=timezone.now() - datetime.timedelta(days=20))
+    url = f"/api/v1/deals/{won.pk}/won-change/"
+    payload = {"reason": "Closed a day earlier", "closed_at": (timezone.localdate() - DAY).isoformat()}
+    assert api_as(department.rep_north).post(url, payload, format="json").status_code == 403
+    refused = api_as(department.lead_north).post(
+        url, {"reason": "More seats", "amount": "9000.00"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "amount" in refused.json()
+    unchanged(won, amount=Decimal("3000.00"))
+    response = api_as(department.lead_north).post(url, payload, format="json")
+    assert response.status_code == 200
+    unchanged(won, closed_at=timezone.localdate() - DAY)

@@ -90,3 +90,13 @@ def check_planned(
                 % {"date": _shown(horizon()), "years": PLANNING_HORIZON_YEARS}
             }
         )
+
+
+def errors_of(check, *args, **kwargs) -> dict[str, str]:
+    """Run one of the checks above and give its field message as ``{field: message}``
+    (empty when the date is fine), for services that gather every field's errors first."""
+    try:
+        check(*args, **kwargs)
+    except ValidationError as error:
+        return {field: messages[0] for field, messages in error.message_dict.items()}
+    return {}

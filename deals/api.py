@@ -115,6 +115,13 @@ class MoveSerializer(serializers.Serializer):
     lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class WonChangeSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    client = VisibleRelatedField(Client, required=False)
+    closed_at = serializers.DateField(required=False)
+
+
 class FactSerializer(serializers.ModelSerializer):
     deal = VisibleRelatedField(Deal)
     activity = VisibleRelatedField(Activity, required=False, allow_null=True)
@@ -196,6 +203,8 @@ class DealViewSet(viewsets.ModelViewSet):
             return DealWriteSerializer
         if self.action == "move":
             return MoveSerializer
+        if self.action == "won_change":
+            return WonChangeSerializer
         return DealSerializer
 
     def _read(self, deal: Deal, status_code=status.HTTP_200_OK) -> Response:
@@ -243,6 +252,17 @@ class DealViewSet(viewsets.ModelViewSet):
             by=request.user,
             lost_reason=serializer.validated_data["lost_reason"],
         )
+        return self._read(deal)
+
+    @extend_schema(request=WonChangeSerializer, responses={200: DealSerializer})
+    @action(detail=True, methods=["post"], url_path="won-change")
+    def won_change(self, request, pk=None):
+        """Correct a won deal's amount, client or close date (a lead or the head, with a
+        reason); refused when the payment schedule would no longer sum to the amount."""
+        deal = self.get_object()
+        serializer = WonChangeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        deal = services.deal_won_change(deal=deal, by=request.user, **serializer.validated_data)
         return self._read(deal)
 
 

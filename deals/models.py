@@ -131,6 +131,11 @@ class Deal(models.Model):
 
     @property
     def effective_probability(self) -> int:
+        """A closed deal's probability follows its stage: won 100, lost 0."""
+        if self.stage.kind == StageKind.WON:
+            return 100
+        if self.stage.kind == StageKind.LOST:
+            return 0
         return self.probability if self.probability is not None else self.stage.default_probability
 
     @property

@@ -69,6 +69,12 @@ def can_reopen(user) -> bool:
     return is_manager(user)
 
 
+def can_change_won_deal(user) -> bool:
+    """A won deal's amount, client and close date carry the schedule, booked figures and
+    fulfilment: only managers correct them (with a reason)."""
+    return is_manager(user)
+
+
 def can_reassign(user) -> bool:
     """Only the head, or a lead within their team, hands a deal to another owner."""
     return is_manager(user)

@@ -19,3 +19,9 @@ class ReportsConfig(AppConfig):
         # Register the Celery tasks with the app when Django starts, so a service can queue
         # one by name (reports.services.runs) without importing reports.tasks.
         from reports import tasks  # noqa: F401
+        from reports.services.alerts import alerts_follow_installments
+        from targets.signals import installment_changed
+
+        # An installment rescheduled, paid or voided: its overdue alert follows at once
+        # (the targets services send the event; targets cannot import reports).
+        installment_changed.connect(alerts_follow_installments, dispatch_uid="reports-alerts-follow")

@@ -241,7 +241,9 @@ class Installment(models.Model):
 
 
 class PaymentQuerySet(VisibleQuerySet):
-    pass
+    def counted(self):
+        """The payments that count: a voided payment stays as a record but adds to no sum."""
+        return self.filter(voided_at__isnull=True)
 
 
 class Payment(models.Model):
@@ -260,6 +262,18 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # A payment that bounced or was recorded by mistake is voided, not deleted: the row and
+    # its history stay, and it counts in no paid sum (PaymentQuerySet.counted).
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = PaymentQuerySet.as_manager()

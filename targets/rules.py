@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
-from accounts.roles import Role, is_lead, is_usable
+from accounts.roles import Role, is_assistant, is_lead, is_manager, is_usable
 from accounts.visibility import team_ids_of, writability_q
 from deals.models import Deal
 from targets.models import ActivityNorm, Installment
@@ -98,3 +98,19 @@ def ensure_can_keep_receivables(user, deal: Deal) -> None:
         raise Http404(_("Not found."))
     if not may_keep_receivables(user, deal):
         raise PermissionDenied(_("You may not change this deal's payments."))
+
+
+def may_void_payment(user, deal: Deal) -> bool:
+    """Voiding a payment takes money back out of collected figures: the assistant who keeps
+    the team's receivables, its lead or the head does it (within the deals they keep), not
+    the rep who owns the deal."""
+    return (is_assistant(user) or is_manager(user)) and may_keep_receivables(user, deal)
+
+
+def ensure_can_void_payment(user, deal: Deal) -> None:
+    if not Deal.objects.visible_to(user).filter(pk=deal.pk).exists():
+        raise Http404(_("Not found."))
+    if not may_void_payment(user, deal):
+        raise PermissionDenied(
+            _("Only the team's assistant, its lead or the head of sales may void a payment.")
+        )

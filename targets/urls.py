@@ -20,6 +20,7 @@ urlpatterns = [
     path("installments/<int:pk>/row/", receivables.installment_row, name="installment_row"),
     path("installments/<int:pk>/payment/", receivables.payment_new, name="payment_new"),
     path("installments/<int:pk>/reason/", receivables.reason_new, name="reason_new"),
+    path("payments/<int:pk>/void/", receivables.payment_void, name="payment_void"),
     path("deals/<int:deal_id>/schedule/", receivables.deal_schedule, name="deal_schedule"),
     path("deals/<int:deal_id>/schedule/generate/", receivables.schedule_generate, name="schedule_generate"),
     path("clients/<int:client_id>/receivables/", receivables.client_receivables, name="client_receivables"),

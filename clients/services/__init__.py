@@ -42,6 +42,7 @@ from clients.services.clients import (
     client_reassign,
     client_status_move,
     client_update,
+    client_won,
     hand_over_candidates,
 )
 from clients.services.contacts import CONTACT_FIELDS, contact_create, contact_delete, contact_update
@@ -63,6 +64,7 @@ __all__ = [
     "assignable_owner_check",
     "client_create",
     "client_delete",
+    "client_won",
     "client_duplicate_of",
     "client_hand_over",
     "client_import",

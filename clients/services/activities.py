@@ -15,6 +15,7 @@ from accounts.visibility import ensure_can_write
 from clients.models import Activity, ActivityKind, Client, Contact, Direction
 from clients.rules import ensure_can_write_client_records
 from clients.selectors import linked_deals
+from core.dates import check_happened, check_planned, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_one
 
@@ -36,6 +37,8 @@ def _activity_errors(
     direction: str,
     occurred_at: datetime.datetime | None,
     outcome: str,
+    previous_due: datetime.date | None = None,
+    previous_occurred_at: datetime.datetime | None = None,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in ActivityKind.values:
@@ -68,6 +71,32 @@ def _activity_errors(
             check_date_in_range(value)
         except ValidationError as error:
             errors[field] = error.messages[0]
+    errors.update(
+        _date_policy_errors(
+            errors,
+            client=client,
+            occurred_at=occurred_at,
+            previous_occurred_at=previous_occurred_at,
+            next_step_due=next_step_due,
+            previous_due=previous_due,
+        )
+    )
+    return errors
+
+
+def _date_policy_errors(
+    found: dict[str, str], *, client, occurred_at, previous_occurred_at, next_step_due, previous_due
+) -> dict[str, str]:
+    """The date policy (core.dates): it happened, so not in the future nor before the client
+    came into the CRM; the next step is planned, so not in the past when set. An unchanged
+    date of an existing record is left alone, so an old record still saves."""
+    errors: dict[str, str] = {}
+    if "occurred_at" not in found and (occurred_at is None or occurred_at != previous_occurred_at):
+        errors.update(
+            errors_of(check_happened, occurred_at, field="occurred_at", not_before=client.created_at)
+        )
+    if "next_step_due" not in found:
+        errors.update(errors_of(check_planned, next_step_due, field="next_step_due", previous=previous_due))
     return errors
 
 
@@ -162,6 +191,8 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
         direction=data["direction"],
         occurred_at=data["occurred_at"],
         outcome=data["outcome"],
+        previous_due=activity.next_step_due,
+        previous_occurred_at=activity.occurred_at,
     )
     if data["occurred_at"] is None:
         errors["occurred_at"] = _("Say when it happened.")

@@ -244,6 +244,21 @@ def client_status_move(*, by: User, client: Client, status: str) -> Client:
     return client
 
 
+@transaction.atomic
+def client_won(*, by: User, client: Client) -> Client:
+    """A deal of this client was won (deals.services calls this): a lead, prospect or
+    former customer becomes a customer. It is a consequence of the win, which the deal's
+    service has authorised, so it asks no write permission on the client itself."""
+    client = Client.objects.select_for_update(of=("self",)).get(pk=client.pk)
+    if client.status == ClientStatus.CUSTOMER or ClientStatus.CUSTOMER not in STATUS_MOVES.get(
+        client.status, ()
+    ):
+        return client
+    client.status = ClientStatus.CUSTOMER
+    _save_client(client, by=by, reason=_("A deal was won"))
+    return client
+
+
 def hand_over_candidates(*, by: User, client: Client):
     """Whom ``by`` may hand ``client`` (a lead) over to: the active reps and account managers
     of its owner's team, among the people ``by`` sees. A lead owned by someone without a

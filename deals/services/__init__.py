@@ -9,6 +9,7 @@ from deals.services.deals import (
     deal_delete,
     deal_move,
     deal_update,
+    deal_won_change,
     default_stage,
     read_only_message,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "deal_delete",
     "deal_move",
     "deal_update",
+    "deal_won_change",
     "default_stage",
     "fact_add",
     "read_only_message",

@@ -17,17 +17,27 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
 from clients.models import Client
+from clients.services import client_won
+from core.dates import check_happened, check_planned, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_one
+from core.money import money_text
 from deals.models import Deal, DealType, Stage, StageChange, StageKind
-from deals.rules import can_reassign, can_reopen, changes_no_deal, explains_read_only_as_sdr, may_own_deals
+from deals.rules import (
+    can_change_won_deal,
+    can_reassign,
+    can_reopen,
+    changes_no_deal,
+    explains_read_only_as_sdr,
+    may_own_deals,
+)
 
 # The fields deal_update may change. Stage goes through deal_move; the client is fixed
 # because activities, facts and payments hang off the deal under that client.
@@ -63,6 +73,10 @@ def _as_amount(value) -> Decimal | None:
 
 
 DEAL_DATE_FIELDS = ("expected_close", "service_start", "service_end", "next_step_due")
+PLANNED_FIELDS = ("expected_close", "next_step_due")
+# What a won deal's schedule, booked figures and fulfilment rest on: these change only
+# through deal_won_change, by a lead or the head, with a reason.
+WON_FIXED_FIELDS = ("amount", "client", "closed_at")
 
 
 def _date_errors(values: Mapping[str, Any], names) -> dict[str, str]:
@@ -74,6 +88,17 @@ def _date_errors(values: Mapping[str, Any], names) -> dict[str, str]:
             check_date_in_range(values.get(name))
         except ValidationError as exc:
             errors[name] = exc.messages[0]
+    return errors
+
+
+def _planned_errors(values: Mapping[str, Any], deal: Deal | None, found: Mapping[str, str]) -> dict:
+    """The date policy (core.dates): what is planned is not in the past when set nor beyond
+    the planning horizon; a date the deal already has is left alone."""
+    errors: dict[str, str] = {}
+    for name in PLANNED_FIELDS:
+        if name in values and name not in found:
+            previous = getattr(deal, name) if deal is not None else None
+            errors.update(errors_of(check_planned, values[name], field=name, previous=previous))
     return errors
 
 
@@ -106,6 +131,7 @@ def _ensure_can_change(by: User, deal: Deal) -> None:
 def _validate_fields(*, by: User, values: dict[str, Any], deal: Deal | None, client: Client) -> dict:
     """Field messages for the rules that model validation does not know."""
     errors: dict[str, str] = _date_errors(values, DEAL_DATE_FIELDS)
+    errors.update(_planned_errors(values, deal, errors))
     if "title" in values and not (values["title"] or "").strip():
         errors["title"] = _("Give the deal a title.")
     if "amount" in values:
@@ -252,6 +278,7 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
             given = values.pop(name)
             if getattr(given, "pk", given) != current_id:
                 raise ValidationError({name: message})
+    _refuse_closed_changes(current, values)
     for text_field in ("title", "next_step"):
         if text_field in values:
             values[text_field] = (values[text_field] or "").strip()
@@ -276,6 +303,25 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
     current._history_user = by
     current.save(update_fields=[*changed, "updated_at"])
     return current
+
+
+def _refuse_closed_changes(current: Deal, values: Mapping[str, Any]) -> None:
+    """A closed deal's probability follows its stage (won 100, lost 0): nobody sets it. A
+    won deal's amount changes only through deal_won_change."""
+    if not current.stage.is_closed:
+        return
+    errors = {}
+    if values.get("probability") is not None and values["probability"] != current.probability:
+        errors["probability"] = _("A closed deal's probability follows its stage; it cannot be set.")
+    if current.stage.kind == StageKind.WON and "amount" in values:
+        amount = _as_amount(values["amount"])
+        if amount is None or amount != current.amount:
+            errors["amount"] = _(
+                "The deal is won: its amount changes only through a won-deal change by a team lead "
+                "or the head of sales, with a reason."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _renewed_deal(deal: Deal) -> Deal | None:
@@ -333,6 +379,9 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
         current.lost_reason = reason
     current._history_user = by
     current.save(update_fields=fields)
+    if stage.kind == StageKind.WON:
+        # Winning a deal makes its client a customer (the lifecycle stays in clients).
+        client_won(by=by, client=current.client)
     StageChange.objects.create(
         deal=current,
         from_stage=previous,
@@ -373,3 +422,81 @@ def deal_delete(*, deal: Deal, by: User) -> None:
         raise ValidationError(_("This deal has payments recorded against it and cannot be deleted."))
     current._history_user = by
     current.delete()
+
+
+def _won_amount_error(current: Deal, amount) -> str | None:
+    """Why a won deal cannot take ``amount``: not a number, negative, or a payment schedule
+    that sums to something else (change the schedule first)."""
+    value = _as_amount(amount)
+    if value is None or not value.is_finite():
+        return _("Enter the amount as a number.")
+    if value < 0:
+        return _("The amount cannot be negative.")
+    scheduled = current.installments.aggregate(total=Sum("amount"))["total"]
+    if value != current.amount and scheduled is not None and scheduled != value:
+        return _(
+            "The payment schedule sums to %(total)s; change the schedule first, so that it "
+            "adds up to the new amount."
+        ) % {"total": money_text(scheduled)}
+    return None
+
+
+@transaction.atomic
+def deal_won_change(
+    *,
+    deal: Deal,
+    by: User,
+    reason: str,
+    amount: Decimal | int | str | None = None,
+    client: Client | None = None,
+    closed_at: datetime.date | None = None,
+) -> Deal:
+    """Correct a won deal's amount, client or close date: a lead or the head does it, with
+    a reason kept in the deal's history. The amount may not leave the payment schedule
+    summing to something else (change the schedule first); the close date stays within the
+    deal's life (not before it was created, not in the future)."""
+    current = _lock(deal, by)
+    if current.stage.kind != StageKind.WON:
+        raise ValidationError({"deal": _("Only a won deal is changed this way; edit this deal as usual.")})
+    if not can_change_won_deal(by):
+        raise PermissionDenied(_("Only a team lead or the head of sales may change a won deal."))
+    errors: dict[str, str] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why the won deal changes.")
+    elif len(reason) > 100:
+        errors["reason"] = _("Keep the reason under 100 characters.")
+    changed: list[str] = []
+    if amount is not None:
+        message = _won_amount_error(current, amount)
+        if message:
+            errors["amount"] = message
+        elif current.amount != _as_amount(amount):
+            current.amount = _as_amount(amount)
+            changed.append("amount")
+    if client is not None and client.pk != current.client_id:
+        if not Client.objects.visible_to(by).filter(pk=client.pk).exists():
+            errors["client"] = _("Select a valid choice. That choice is not one of the available choices.")
+        else:
+            current.client = client
+            changed.append("client")
+    if closed_at is not None and closed_at != current.closed_at:
+        date_errors = _date_errors({"closed_at": closed_at}, ["closed_at"]) or errors_of(
+            check_happened, closed_at, field="closed_at", not_before=current.created_at
+        )
+        errors.update(date_errors)
+        if not date_errors:
+            current.closed_at = closed_at
+            changed.append("closed_at")
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return current
+    current._history_user = by
+    current._change_reason = reason
+    current.save(update_fields=[*changed, "updated_at"])
+    if "client" in changed:
+        # The deal's activities follow it to its client; the new client is a customer now.
+        current.activities.update(client=current.client)
+        client_won(by=by, client=current.client)
+    return current

@@ -173,6 +173,62 @@ def _refresh(*, today: datetime.date) -> RunResult:
     )
 
 
+def alerts_follow_installments(sender=None, *, installment_ids, **kwargs) -> int:
+    """Bring the existing alerts of ``installment_ids`` up to date at once (the receiver of
+    targets.signals.installment_changed): days overdue, bucket, due date, outstanding and
+    the latest reason follow a new due date or a payment; an installment no longer overdue
+    has its alert resolved, one overdue again has it reopened. They are computed for the
+    day the alerts were last brought up to (the nightly run's day), so every alert stays
+    as of one day and time never moves back; opening new alerts and notifying stays with
+    the nightly run."""
+    ids = sorted(set(installment_ids))
+    alerts = {alert.installment_id: alert for alert in OverdueAlert.objects.filter(installment_id__in=ids)}
+    if not alerts:
+        return 0
+    today = OverdueAlert.objects.aggregate(latest=Max("checked_on"))["latest"]
+    now = timezone.now()
+    overdue = {
+        row["pk"]: row
+        for row in overdue_installments(today=today)
+        .filter(pk__in=list(alerts))
+        .values("pk", "due_date", "outstanding", "bucket", "latest_reason", "latest_promised_date")
+    }
+    written = 0
+    for installment_id, alert in sorted(alerts.items()):
+        row = overdue.get(installment_id)
+        if row is None:
+            if alert.status == AlertStatus.OPEN:
+                written += _resolve_now(alert, today=today, now=now)
+            continue
+        days = (today - row["due_date"]).days
+        if alert.level < _level_for(days):
+            alert.level, alert.escalated_on = _level_for(days), today
+        alert.status = AlertStatus.OPEN
+        alert.due_date = row["due_date"]
+        alert.outstanding = row["outstanding"]
+        alert.reason = row["latest_reason"] or ""
+        alert.promised_date = row["latest_promised_date"]
+        alert.resolved_on = None
+        alert.days_overdue, alert.bucket, alert.checked_on = days, row["bucket"], today
+        alert.updated_at = now
+        alert.save()
+        written += 1
+    return written
+
+
+def _resolve_now(alert: OverdueAlert, *, today: datetime.date, now: datetime.datetime) -> int:
+    balance = installments_with_balance(Installment.objects.filter(pk=alert.installment_id)).values(
+        "outstanding"
+    )[:1]
+    return OverdueAlert.objects.filter(pk=alert.pk).update(
+        status=AlertStatus.RESOLVED,
+        resolved_on=today,
+        checked_on=today,
+        outstanding=Greatest(Coalesce(Subquery(balance, output_field=MONEY), ZERO), ZERO),
+        updated_at=now,
+    )
+
+
 def _follow_the_calendar(today: datetime.date, now: datetime.datetime) -> int:
     """Days overdue and aging bucket of every open alert not yet checked today, one UPDATE
     per due date (days are a date difference, which databases spell differently), and the

@@ -73,7 +73,7 @@ def fulfilment_compute(*, as_of: datetime.date) -> RunResult:
         aggregates={"booked": Sum("amount")},
     )
     collected = totals_by_scope(
-        Payment.objects.filter(paid_on__gte=month.start, paid_on__lte=month.as_of),
+        Payment.objects.counted().filter(paid_on__gte=month.start, paid_on__lte=month.as_of),
         person="installment__deal__owner",
         aggregates={"collected": Sum("amount")},
     )

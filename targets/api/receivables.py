@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -154,10 +155,24 @@ class PaymentSerializer(serializers.ModelSerializer):
             "note",
             "recorded_by",
             "recorded_by_name",
+            "voided_at",
+            "voided_by",
+            "void_reason",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["recorded_by", "created_at", "updated_at"]
+        read_only_fields = [
+            "recorded_by",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PaymentVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text=_("Why the payment is voided."))
 
 
 @extend_schema_view(create=extend_schema(responses={201: PaymentSerializer, **CONFLICT}))
@@ -179,6 +194,19 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.payment_record(actor=self.request.user, **data)
+
+    @extend_schema(request=PaymentVoidSerializer, responses={200: PaymentSerializer})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        """Void a payment that bounced or was recorded by mistake (the team's assistant, its
+        lead or the head; a reason is required). It stays on record and counts no more."""
+        payment = self.get_object()
+        serializer = PaymentVoidSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = services.payment_void(
+            actor=request.user, payment=payment, reason=serializer.validated_data["reason"]
+        )
+        return Response(PaymentSerializer(payment, context={"request": request}).data)
 
 
 class OverdueReasonSerializer(serializers.ModelSerializer):

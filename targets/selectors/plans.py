@@ -41,7 +41,8 @@ def department_monthly_actuals(*, year: int, metric: str) -> dict[int, Decimal]:
     start, end = _year_range(year)
     if metric == PlanMetric.COLLECTED:
         rows = (
-            Payment.objects.filter(paid_on__range=(start, end))
+            Payment.objects.counted()
+            .filter(paid_on__range=(start, end))
             .annotate(month=ExtractMonth("paid_on"))
             .values("month")
             .annotate(total=Sum("amount"))
@@ -169,7 +170,10 @@ def _add_actual_figures(figures: Figures, *, viewer, year, scope, team_id, rep_i
 
     payment_key = f"installment__deal__{deal_key}" if deal_key else None
     payments = _narrowed(
-        Payment.objects.visible_to(viewer), "installment__deal__owner", team_id=team_id, rep_id=rep_id
+        Payment.objects.visible_to(viewer).counted(),
+        "installment__deal__owner",
+        team_id=team_id,
+        rep_id=rep_id,
     ).filter(paid_on__range=(start, end))
     _add_grouped(
         figures, payments, figure="collected", date_field="paid_on", key_path=payment_key, total=Sum("amount")

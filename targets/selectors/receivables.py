@@ -231,7 +231,7 @@ def deal_schedule(*, deal, today: datetime.date):
     """A deal's installments with balances, their payments (newest first, with who
     recorded them) and overdue reasons prefetched."""
     reasons = OverdueReason.objects.select_related("recorded_by").order_by("-recorded_at", "-pk")
-    payments = Payment.objects.select_related("recorded_by").order_by("-paid_on", "-pk")
+    payments = Payment.objects.select_related("recorded_by", "voided_by").order_by("-paid_on", "-pk")
     queryset = installments_with_balance(Installment.objects.filter(deal=deal), today=today).annotate(
         days_overdue=days_overdue_expression(today)
     )

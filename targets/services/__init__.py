@@ -33,6 +33,7 @@ from targets.services.receivables import (
     overdue_reason_add,
     payment_delete,
     payment_record,
+    payment_void,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "norm_set_for_user",
     "overdue_reason_add",
     "payment_delete",
+    "payment_void",
     "payment_record",
     "plan_create",
     "plan_decompose",

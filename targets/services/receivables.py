@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from core.dates import check_happened, check_planned, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_all, lock_one, retry_on_lost_race
 from core.money import CENT, money_text
@@ -30,6 +31,7 @@ from targets.services.common import (
     parse_money,
     split_exactly,
 )
+from targets.signals import installment_changed
 
 MAX_INSTALLMENTS = 60
 MAX_INTERVAL_MONTHS = 12
@@ -48,7 +50,7 @@ def _lock_installment(*, pk: int, deal_id: int) -> Installment:
 
 
 def _outstanding(installment: Installment) -> Decimal:
-    paid = installment.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    paid = installment.payments.counted().aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
     return installment.amount - paid
 
 
@@ -56,7 +58,8 @@ def installment_paid_refresh(*, installment_ids=None) -> int:
     """Recompute the kept sum of payments of the given installments (all when None) from
     the payments themselves, in one UPDATE. Every code path that writes payments calls it."""
     paid = (
-        Payment.objects.filter(installment=OuterRef("pk"))
+        Payment.objects.counted()
+        .filter(installment=OuterRef("pk"))
         .order_by()
         .values("installment")
         .annotate(total=Sum("amount"))
@@ -150,7 +153,9 @@ def installment_schedule_create(
         )
         for index, amount in enumerate(split_exactly(remaining, [1] * installments))
     ]
-    return bulk_create_with_history(lines, Installment, default_user=actor)
+    created = bulk_create_with_history(lines, Installment, default_user=actor)
+    installment_changed.send(sender=Installment, installment_ids=[line.pk for line in created])
+    return created
 
 
 @retry_on_lost_race
@@ -167,6 +172,8 @@ def installment_update(
     if note is not None:
         installment.note = note
     installment.save()
+    if due_date is not None:
+        installment_changed.send(sender=Installment, installment_ids=[installment.pk])
     return installment
 
 
@@ -193,6 +200,8 @@ def payment_record(
     date_in_range(paid_on, field_name="paid_on")
     if paid_on > today:
         raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+    # Nor before the client came into the CRM (the date policy, core.dates).
+    check_happened(paid_on, field="paid_on", not_before=installment.deal.client.created_at)
     outstanding = _outstanding(installment)
     exceeds = amount > outstanding
     if exceeds and not is_overpayment:
@@ -219,14 +228,17 @@ def payment_record(
     payment.save()
     installment.save(update_fields=["updated_at"])
     installment_paid_refresh(installment_ids=[installment.pk])
+    installment_changed.send(sender=Installment, installment_ids=[installment.pk])
     return payment
 
 
 @retry_on_lost_race
 @transaction.atomic
 def payment_delete(*, actor: User, payment: Payment) -> None:
-    """Take back a payment that was recorded by mistake or bounced; the installment's
-    balance (and with it any overdue alert) follows on the next read."""
+    """Remove a payment row entered by mistake (the deletion stays in its history). Only
+    code reaches this — no page or API route does: people void a payment
+    (:func:`payment_void`), which keeps it on record. The installment's balance and its
+    overdue alert follow at once."""
     rules.ensure_can_keep_receivables(actor, payment.installment.deal)
     installment = _lock_installment(pk=payment.installment_id, deal_id=payment.installment.deal_id)
     payment = lock_one(Payment.objects, pk=payment.pk, gone=_("This payment was already taken back."))
@@ -234,6 +246,40 @@ def payment_delete(*, actor: User, payment: Payment) -> None:
     payment.delete()
     installment.save(update_fields=["updated_at"])
     installment_paid_refresh(installment_ids=[installment.pk])
+    installment_changed.send(sender=Installment, installment_ids=[installment.pk])
+
+
+MAX_VOID_REASON_LENGTH = Payment._meta.get_field("void_reason").max_length
+
+
+@transaction.atomic
+def payment_void(*, actor: User, payment: Payment, reason: str) -> Payment:
+    """Void a payment that bounced or was recorded by mistake. The row stays (who voided
+    it, when and why, and the change is in its history); it no longer counts in the
+    installment's paid sum, so the balance and the overdue alert follow at once."""
+    rules.ensure_can_void_payment(actor, payment.installment.deal)
+    # The same lock order as every receivables write: the deal, its installment, then the row.
+    installment = _lock_installment(pk=payment.installment_id, deal_id=payment.installment.deal_id)
+    payment = lock_one(Payment.objects, pk=payment.pk, gone=_("This payment is gone; reload the schedule."))
+    reason = (reason or "").strip()
+    if payment.voided_at is not None:
+        raise ValidationError({"payment": _("This payment is already voided.")})
+    if not reason:
+        raise ValidationError({"reason": _("Say why the payment is voided.")})
+    if len(reason) > MAX_VOID_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(limit)d characters.") % {"limit": MAX_VOID_REASON_LENGTH}}
+        )
+    payment.voided_at = timezone.now()
+    payment.voided_by = actor
+    payment.void_reason = reason
+    payment._history_user = actor
+    payment._change_reason = _("Voided")
+    payment.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    installment.save(update_fields=["updated_at"])
+    installment_paid_refresh(installment_ids=[installment.pk])
+    installment_changed.send(sender=Installment, installment_ids=[installment.pk])
+    return payment
 
 
 @retry_on_lost_race
@@ -258,6 +304,8 @@ def overdue_reason_add(
             check_date_in_range(promised_date)
         except ValidationError as error:
             errors["promised_date"] = error.messages[0]
+        else:
+            errors.update(errors_of(check_planned, promised_date, field="promised_date"))
     if _outstanding(installment) <= 0:
         errors["installment"] = _("This installment is paid in full; there is nothing to explain.")
     if errors:

@@ -31,6 +31,7 @@ from targets.forms import (
     ScheduleForm,
     apply_service_errors,
 )
+from targets.models import Payment
 from targets.tables import OverdueTable
 from targets.views.common import int_param
 
@@ -249,6 +250,7 @@ def _schedule_response(request, deal: Deal, *, form=None, message=None, status=2
         "deal": deal,
         "lines": selectors.deal_schedule(deal=deal, today=today),
         "may_write": may_write,
+        "may_void": rules.may_void_payment(request.user, deal),
         "is_won": is_won,
         "form": form if form is not None else (ScheduleForm() if may_write and is_won else None),
         "totals": totals,
@@ -267,6 +269,29 @@ def deal_schedule(request, deal_id: int):
         Deal.objects.select_related("stage", "client", "owner"), request.user, pk=deal_id
     )
     return _schedule_response(request, deal)
+
+
+@login_required
+@require_POST
+def payment_void(request, pk: int):
+    """Void a payment from the deal's schedule (confirmed, with a reason): it stays listed,
+    struck through, and counts no more."""
+    payment = get_visible_or_404(Payment.objects.select_related("installment"), request.user, pk=pk)
+    deal = get_visible_or_404(
+        Deal.objects.select_related("stage", "client", "owner"), request.user, pk=payment.installment.deal_id
+    )
+    try:
+        services.payment_void(actor=request.user, payment=payment, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if request.htmx:
+            return _schedule_response(request, deal, message=message, status=400)
+        messages.error(request, message)
+    else:
+        if request.htmx:
+            return _schedule_response(request, deal, message=_("Payment voided."))
+        messages.success(request, _("Payment voided."))
+    return redirect(safe_next(request, reverse("targets:deal_schedule", args=[deal.pk])))
 
 
 @login_required

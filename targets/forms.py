@@ -10,9 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-
-# Re-exported for targets/views/receivables.py, which imports it from here.
-from core.forms import apply_service_errors as apply_service_errors
 from targets.models import MonthMethod, PlanMetric, SplitMethod
 from targets.services import MAX_INSTALLMENTS, MAX_INTERVAL_MONTHS, month_name
 

@@ -20,17 +20,13 @@ from accounts.models import Team
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
 from core.exports import EXPORT_FORMATS
+from core.forms import apply_service_errors
 from core.http import query_without, safe_next
 from core.tables import export_table, table_for_request
 from deals.models import Deal, StageKind
 from targets import rules, selectors, services
 from targets.filters import OverdueFilter
-from targets.forms import (
-    OverdueReasonForm,
-    PaymentForm,
-    ScheduleForm,
-    apply_service_errors,
-)
+from targets.forms import OverdueReasonForm, PaymentForm, ScheduleForm
 from targets.models import Payment
 from targets.tables import OverdueTable
 from targets.views.common import int_param
@@ -88,8 +84,6 @@ def receivables(request):
         count=selectors.receivables_client_count(viewer=viewer, **filters),
     ).get_page(request.GET.get("page"))
     client_rows = list(_aging_rows(client_page.object_list, "client"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "targets/receivables.html",
@@ -102,7 +96,7 @@ def receivables(request):
             "by_owner": by_owner,
             "client_rows": client_rows,
             "page": client_page,
-            "query": query.urlencode(),
+            "query": query_without(request, "page"),
             "teams": teams if len(teams) > 1 else [],
             "team_id": team_id,
         },

@@ -29,8 +29,19 @@ def _current_section(request) -> str | None:
     if match.view_name in names:
         return match.view_name
     if match.namespace:
-        return next((name for name in names if name.startswith(match.namespace + ":")), None)
+        candidates = [name for name in names if name.startswith(match.namespace + ":")]
+        # Within the app, the section whose address the page sits under (the overdue list,
+        # /targets/receivables/overdue/, belongs to Receivables, not to Plans); else the first.
+        under = [name for name in candidates if request.path.startswith(_path_of(name))]
+        return max(under, key=lambda name: len(_path_of(name))) if under else next(iter(candidates), None)
     return None
+
+
+def _path_of(url_name: str) -> str:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return "\0"
 
 
 def navigation(request):

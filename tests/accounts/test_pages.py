@@ -90,3 +90,12 @@ def test_navigation_marks_the_current_section(client, department):
     detail = client.get(f"/clients/{own_client.pk}/").content.decode()
     assert '<a href="/clients/" aria-current="page">' in detail
     assert '<a href="/accounts/people/" aria-current="page">' not in detail
+
+
+def test_a_page_under_a_sections_address_marks_that_section(client, department):
+    client.force_login(department.head)
+    overdue = client.get(reverse("targets:overdue")).content.decode()
+    assert '<a href="/targets/receivables/" aria-current="page">' in overdue
+    assert '<a href="/targets/plans/" aria-current="page">' not in overdue
+    norms = client.get(reverse("targets:norms")).content.decode()
+    assert '<a href="/targets/plans/" aria-current="page">' in norms

@@ -173,6 +173,22 @@ def _refresh(*, today: datetime.date) -> RunResult:
     )
 
 
+FOLLOWED_FIELDS = [
+    "level",
+    "escalated_on",
+    "status",
+    "due_date",
+    "outstanding",
+    "reason",
+    "promised_date",
+    "resolved_on",
+    "days_overdue",
+    "bucket",
+    "checked_on",
+    "updated_at",
+]
+
+
 def alerts_follow_installments(sender=None, *, installment_ids, **kwargs) -> int:
     """Bring the existing alerts of ``installment_ids`` up to date at once (the receiver of
     targets.signals.installment_changed): days overdue, bucket, due date, outstanding and
@@ -193,7 +209,7 @@ def alerts_follow_installments(sender=None, *, installment_ids, **kwargs) -> int
         .filter(pk__in=list(alerts))
         .values("pk", "due_date", "outstanding", "bucket", "latest_reason", "latest_promised_date")
     }
-    written = 0
+    written, followed = 0, []
     for installment_id, alert in sorted(alerts.items()):
         row = overdue.get(installment_id)
         if row is None:
@@ -211,9 +227,10 @@ def alerts_follow_installments(sender=None, *, installment_ids, **kwargs) -> int
         alert.resolved_on = None
         alert.days_overdue, alert.bucket, alert.checked_on = days, row["bucket"], today
         alert.updated_at = now
-        alert.save()
-        written += 1
-    return written
+        followed.append(alert)
+    # One UPDATE statement for the lot, not one save() per alert.
+    OverdueAlert.objects.bulk_update(followed, FOLLOWED_FIELDS)
+    return written + len(followed)
 
 
 def _resolve_now(alert: OverdueAlert, *, today: datetime.date, now: datetime.datetime) -> int:

@@ -34,7 +34,16 @@ def seed(*, staff, rng: random.Random, size: str = "small") -> None:
     renewals = plan_renewals(plans, rng=rng, pipeline=pipeline, now=now, today=today)
 
     write_deals(plans, rng=rng, today=today)
-    write_deals(renewals, rng=rng, today=today)
+    # A won renewal is renewed again (renewal_of points at a renewal), so renewals are written
+    # in generations: a deal is only bulk-created once the deal it renews has been saved.
+    pending = renewals
+    while pending:
+        ready = [plan for plan in pending if getattr(getattr(plan.renewal_of, "deal", None), "pk", None)]
+        if not ready:
+            raise RuntimeError("demo renewals form a cycle")
+        write_deals(ready, rng=rng, today=today)
+        written = {id(plan) for plan in ready}
+        pending = [plan for plan in pending if id(plan) not in written]
     open_index = {stage.pk: index for index, stage in enumerate(pipeline.open)}
     write_history(
         plans + renewals,

@@ -174,7 +174,8 @@ def test_every_operation_holds_under_fuzzing(department, role, capsys):
             out.write("\n\n".join([summary, *report.failures]) + "\n")
     assert report.operations > 90
     assert report.examples >= report.operations
-    # About half of the operations answer 2xx within three examples (56 as head, 51 as a rep
-    # on 2026-12-03; the rest are writes whose generated bodies are refused with a 400).
-    assert len(report.succeeded) >= 45, summary
+    # About half of the operations answer 2xx within three examples (on 2026-12-03: 56 as head
+    # and 51 as a rep on SQLite, 44 as head on PostgreSQL, where ids fall differently; the rest
+    # are writes whose generated bodies are refused with a 400). A broken sign-in gives 0.
+    assert len(report.succeeded) >= 30, summary
     assert not report.failures, "\n\n".join([summary, *report.failures[:20]])

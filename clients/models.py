@@ -108,6 +108,7 @@ class ClientQuerySet(VisibleQuerySet):
 
 
 class Client(models.Model):
+    tombstone_name = "client"  # deletions leave a tombstone (sync)
     visibility_owner_path = "owner"
     assistant_may_write = False
     sdr_writable = Q(status="lead")
@@ -189,6 +190,7 @@ class ContactQuerySet(VisibleQuerySet):
 
 
 class Contact(models.Model):
+    tombstone_name = "contact"  # deletions leave a tombstone (sync)
     visibility_owner_path = "client__owner"
     assistant_may_write = True
     sdr_writable = Q(client__status="lead")
@@ -234,6 +236,7 @@ class ActivityQuerySet(VisibleQuerySet):
 
 
 class Activity(models.Model):
+    tombstone_name = "activity"  # deletions leave a tombstone (sync)
     visibility_owner_path = "client__owner"
     assistant_may_write = True
     sdr_writable = Q(client__status="lead")

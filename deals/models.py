@@ -58,6 +58,7 @@ class DealQuerySet(VisibleQuerySet):
 
 
 class Deal(models.Model):
+    tombstone_name = "deal"  # deletions leave a tombstone (sync)
     visibility_owner_path = "owner"
     assistant_may_write = False
 
@@ -203,6 +204,7 @@ class FactQuerySet(VisibleQuerySet):
 
 
 class Fact(models.Model):
+    tombstone_name = "fact"  # deletions leave a tombstone (sync)
     visibility_owner_path = "deal__owner"
 
     deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="facts")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from reports.models import ReportKind
 from reports.services.runs import REPORT_KINDS, RUN_REPORT_TASK, report_run_execute, report_runs_queue
+from sync.services import tombstones_purge
 
 RETRY_ON = (OperationalError, InterfaceError, IntegrityError)
 
@@ -39,4 +40,5 @@ def run_nightly(today: str | None = None) -> list[int]:
     reports = [kind for kind in REPORT_KINDS if kind != ReportKind.ALERTS]
     runs = report_runs_queue(run_date=day - datetime.timedelta(days=1), kinds=reports)
     runs += report_runs_queue(run_date=day, kinds=[ReportKind.ALERTS])
+    tombstones_purge()
     return [run.pk for run in runs]

@@ -9,11 +9,13 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from reports import board_views
 from reports import views as reports_views
+from sync import api as sync_api
 
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="api-token-own")
+router.register("deletions", sync_api.DeletionViewSet, basename="deletion")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenObtainView.as_view(), name="api-token"),

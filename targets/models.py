@@ -202,6 +202,7 @@ class InstallmentQuerySet(VisibleQuerySet):
 class Installment(models.Model):
     """One line of a won deal's payment schedule."""
 
+    tombstone_name = "installment"  # deletions leave a tombstone (sync)
     visibility_owner_path = "deal__owner"
     assistant_may_write = True
 
@@ -247,6 +248,7 @@ class PaymentQuerySet(VisibleQuerySet):
 
 
 class Payment(models.Model):
+    tombstone_name = "payment"  # deletions leave a tombstone (sync)
     visibility_owner_path = "installment__deal__owner"
     assistant_may_write = True
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "accounts",
+    "sync",
     "clients",
     "deals",
     "targets",
@@ -200,6 +201,8 @@ else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # API tokens (accounts.ApiToken) expire this many days after they are issued.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+# How long GET /api/v1/deletions/ remembers a deleted record (the nightly run purges older ones).
+TOMBSTONE_RETENTION_DAYS = env.int("TOMBSTONE_RETENTION_DAYS", default=180)
 # --- end of sign-in lockout ----------------------------------------------------------------
 
 # --- Cache: CACHE_URL (redis://host:6379/2); process memory when unset or empty.

@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import has_role
+from accounts.roles import Role, has_role
 
 # (url name, label, key, who sees the link: None = everybody signed in)
 SECTIONS = [
@@ -15,6 +15,7 @@ SECTIONS = [
     ("targets:receivables", _("Receivables"), "receivables", None),
     ("reports:index", _("Reports"), "reports", None),
     ("accounts:staff", _("People"), "staff", None),
+    ("integrations:webhooks", _("Webhooks"), "webhooks", (Role.HEAD,)),
     ("swagger-ui", _("API"), "api", None),
 ]
 

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from integrations import api as integrations_api
 from reports import board_views
 from reports import views as reports_views
 from sync import api as sync_api
@@ -16,6 +17,7 @@ router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="api-token-own")
 router.register("deletions", sync_api.DeletionViewSet, basename="deletion")
+router.register("webhooks", integrations_api.WebhookViewSet, basename="webhook")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenObtainView.as_view(), name="api-token"),
@@ -43,6 +45,7 @@ urlpatterns = [
     path("deals/", include("deals.urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
+    path("integrations/", include("integrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

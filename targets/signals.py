@@ -9,3 +9,6 @@ follows a rescheduled or paid installment at once instead of the next night."""
 from django.dispatch import Signal
 
 installment_changed = Signal()
+
+# ``payment_recorded`` — ``payment_id`` of a payment just recorded (sent by payment_record).
+payment_recorded = Signal()

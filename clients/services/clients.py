@@ -24,6 +24,7 @@ from clients.rules import (
 )
 from clients.services.checks import client_duplicate_of, duplicate_message, name_key, tax_id_clean
 from clients.services.contacts import contact_cleaned, contact_errors
+from clients.signals import client_changed
 from core.locks import lock_one
 
 CLIENT_DETAIL_FIELDS = (
@@ -77,12 +78,14 @@ def _save_client(client: Client, *, by: User, reason: str | None = None) -> None
     client._history_user = by
     if reason:
         client._change_reason = reason
+    created = client.pk is None
     try:
         with transaction.atomic():
             client.save()
     except IntegrityError:
         # Someone saved the same tax id between our check and this write.
         raise ValidationError({"tax_id": _("A client with this tax id already exists.")}) from None
+    client_changed.send(Client, client_id=client.pk, event="created" if created else "updated")
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ from deals.rules import (
     explains_read_only_as_sdr,
     may_own_deals,
 )
+from deals.signals import deal_changed
 
 # The fields deal_update may change. Stage goes through deal_move; the client is fixed
 # because activities, facts and payments hang off the deal under that client.
@@ -244,6 +245,7 @@ def deal_create(
     deal._history_user = by
     deal.save()
     StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, changed_by=by, changed_at=now)
+    deal_changed.send(Deal, deal_id=deal.pk, event="created")
     return deal
 
 
@@ -302,6 +304,7 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
     current.full_clean(exclude=["client", "owner", "stage", "renewal_of"])
     current._history_user = by
     current.save(update_fields=[*changed, "updated_at"])
+    deal_changed.send(Deal, deal_id=current.pk, event="updated")
     return current
 
 
@@ -390,6 +393,8 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
         changed_at=now,
         lost_reason=reason if stage.kind == StageKind.LOST else "",
     )
+    event = {StageKind.WON: "won", StageKind.LOST: "lost"}.get(stage.kind, "moved")
+    deal_changed.send(Deal, deal_id=current.pk, event=event)
     return current
 
 
@@ -499,4 +504,5 @@ def deal_won_change(
         # The deal's activities follow it to its client; the new client is a customer now.
         current.activities.update(client=current.client)
         client_won(by=by, client=current.client)
+    deal_changed.send(Deal, deal_id=current.pk, event="updated")
     return current

@@ -28,6 +28,7 @@ from reports.models import AlertLevel, AlertStatus, Notification, NotificationPr
 from reports.rules import ESCALATES_TO_ROLES
 from reports.services.common import RunResult
 from reports.services.notifications import notifications_send_pending, unread_count_forget
+from reports.signals import alert_escalated
 from targets.models import Installment, OverdueReason
 from targets.selectors import aging_bucket_expression, installments_with_balance
 
@@ -69,9 +70,14 @@ def alerts_refresh(*, today: datetime.date, send_email: bool = True) -> RunResul
 
 @transaction.atomic
 def _alerts_refresh(*, today: datetime.date, send_email: bool) -> RunResult:
+    escalated_today = OverdueAlert.objects.filter(level=AlertLevel.ESCALATED, escalated_on=today)
+    before = set(escalated_today.values_list("pk", flat=True))
     result = _refresh(today=today)
     if result.skipped:
         return result
+    escalated = sorted(set(escalated_today.values_list("pk", flat=True)) - before)
+    if escalated:
+        alert_escalated.send(OverdueAlert, alert_ids=escalated)
     notified = _notify(send_email=send_email)
     return RunResult(
         rows_written=result.rows_written + notified,

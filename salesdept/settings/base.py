@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "deals",
     "targets",
     "reports",
+    "integrations",
     "demo",
 ]
 
@@ -203,6 +204,16 @@ else:
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 # How long GET /api/v1/deletions/ remembers a deleted record (the nightly run purges older ones).
 TOMBSTONE_RETENTION_DAYS = env.int("TOMBSTONE_RETENTION_DAYS", default=180)
+# Webhooks: HTTPS to public addresses only unless allowed (development, tests with a local
+# receiver); each attempt waits at most WEBHOOK_TIMEOUT_SECONDS; a failed attempt is retried
+# after WEBHOOK_RETRY_BASE_SECONDS × 2^(attempt-1), up to WEBHOOK_MAX_ATTEMPTS attempts; an
+# endpoint is disabled after WEBHOOK_DISABLE_AFTER deliveries in a row failed every attempt.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=5)
 # --- end of sign-in lockout ----------------------------------------------------------------
 
 # --- Cache: CACHE_URL (redis://host:6379/2); process memory when unset or empty.

@@ -23,3 +23,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 
 # Links in e-mails point at the address `make run` serves.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Webhooks may go to a receiver on this machine over plain HTTP while developing.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=True)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=True)

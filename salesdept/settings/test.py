@@ -23,3 +23,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # worker started by one test session must not take another's tasks into the wrong database.
 if os.environ.get("PYTEST_XDIST_WORKER"):
     CELERY_TASK_DEFAULT_QUEUE = f"salesdept-tests-{os.environ['PYTEST_XDIST_WORKER']}"
+# Webhook tests deliver to a receiver on the loopback, without waiting between retries.
+WEBHOOK_RETRY_BASE_SECONDS = 0
+WEBHOOK_TIMEOUT_SECONDS = 3

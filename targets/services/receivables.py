@@ -31,7 +31,7 @@ from targets.services.common import (
     parse_money,
     split_exactly,
 )
-from targets.signals import installment_changed
+from targets.signals import installment_changed, payment_recorded
 
 MAX_INSTALLMENTS = 60
 MAX_INTERVAL_MONTHS = 12
@@ -229,6 +229,7 @@ def payment_record(
     installment.save(update_fields=["updated_at"])
     installment_paid_refresh(installment_ids=[installment.pk])
     installment_changed.send(sender=Installment, installment_ids=[installment.pk])
+    payment_recorded.send(sender=Payment, payment_id=payment.pk)
     return payment
 
 

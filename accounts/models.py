@@ -145,3 +145,56 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
+
+
+class ViewScope(models.TextChoices):
+    PRIVATE = "private", _("Only me")
+    TEAM = "team", _("My team")
+    DEPARTMENT = "department", _("The whole department")
+
+
+class SavedViewQuerySet(models.QuerySet):
+    def available_to(self, user) -> "SavedViewQuerySet":
+        """The user's own views, those shared with a team they belong to or lead, and those
+        shared with the department."""
+        if not is_usable(user):
+            return self.none()
+        return self.filter(
+            models.Q(owner_id=user.pk)
+            | models.Q(scope=ViewScope.TEAM, team__in=team_ids_of(user))
+            | models.Q(scope=ViewScope.DEPARTMENT)
+        )
+
+
+class SavedView(models.Model):
+    """A list's filters and sort saved under a name: a tab above that list, and ``?view=<id>``
+    on its API list. ``query`` is the list's own query string (``status=lead&ordering=name``)."""
+
+    owner = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+")
+    list_key = models.CharField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    scope = models.CharField(
+        _("shared with"), max_length=12, choices=ViewScope.choices, default=ViewScope.PRIVATE
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["list_key", "name", "pk"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "list_key", "name"], name="saved_view_unique_name"),
+            models.CheckConstraint(
+                condition=~models.Q(scope="team") | models.Q(team__isnull=False), name="saved_view_team_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

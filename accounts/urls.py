@@ -13,5 +13,7 @@ urlpatterns = [
     path("tokens/", views.api_token_list_page, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("people/", views.staff_list, name="staff"),
+    path("views/", views.saved_view_create_view, name="saved_view_create"),
+    path("views/<int:pk>/delete/", views.saved_view_delete_view, name="saved_view_delete"),
     path("people/export.<str:export_format>", views.staff_export, name="staff_export"),
 ]

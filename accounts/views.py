@@ -13,7 +13,7 @@ from accounts.forms import ApiTokenForm, LockoutAuthenticationForm
 from accounts.selectors import api_token_list, user_list
 from accounts.services import LoginLocked, api_token_create, api_token_revoke, sign_in_lock_seconds_left
 from accounts.tables import StaffTable
-from core.http import query_without
+from core.http import query_without, safe_next
 from core.tables import export_table, table_for_request
 
 
@@ -112,3 +112,48 @@ def api_token_revoke_view(request, pk: int):
         raise Http404(_("No such token."))
     api_token_revoke(token=token)
     return redirect("accounts:api_tokens")
+
+
+@login_required
+@require_POST
+def saved_view_create_view(request):
+    """Save the list's current filters under a name (from the bar above the list)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    from accounts.saved_views import LISTS, saved_view_create
+
+    list_key = request.POST.get("list_key", "")
+    fallback = reverse(LISTS[list_key].page) if list_key in LISTS else reverse("home")
+    try:
+        view = saved_view_create(
+            by=request.user,
+            list_key=list_key,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+            scope=request.POST.get("scope", "private"),
+        )
+    except ValidationError as invalid:
+        for problems in invalid.message_dict.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect(safe_next(request, fallback))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    page = reverse(LISTS[view.list_key].page)
+    return redirect(f"{page}?{view.query}{'&' if view.query else ''}view={view.pk}")
+
+
+@login_required
+@require_POST
+def saved_view_delete_view(request, pk: int):
+    from django.contrib import messages
+
+    from accounts.models import SavedView
+    from accounts.saved_views import saved_view_delete
+
+    view = SavedView.objects.available_to(request.user).filter(pk=pk).first()
+    if view is None:
+        raise Http404(_("No such saved view."))
+    saved_view_delete(by=request.user, view=view)
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect(safe_next(request, reverse("home")))

@@ -20,6 +20,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from accounts.models import Territory, User
+from accounts.saved_views import SavedViewFilter
 from accounts.visibility import can_write
 from clients import rules, selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
@@ -222,7 +223,7 @@ class ClientViewSet(viewsets.ModelViewSet):
     changing `status` moves along lead → prospect → customer → former."""
 
     permission_classes = [IsAuthenticated, MayChangeObject]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [SavedViewFilter, DjangoFilterBackend]
     filterset_class = ClientFilter
 
     def get_queryset(self):
@@ -335,7 +336,7 @@ class ContactViewSet(viewsets.ModelViewSet):
 
     serializer_class = ContactSerializer
     permission_classes = [IsAuthenticated, MayChangeObject]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [SavedViewFilter, DjangoFilterBackend]
     filterset_class = ContactFilter
 
     def get_queryset(self):
@@ -366,7 +367,7 @@ class ActivityViewSet(viewsets.ModelViewSet):
 
     serializer_class = ActivitySerializer
     permission_classes = [IsAuthenticated, MayChangeObject]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [SavedViewFilter, DjangoFilterBackend]
     filterset_class = ActivityFilter
 
     def get_queryset(self):

@@ -6,3 +6,9 @@ class ClientsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "clients"
     verbose_name = _("Client base")
+
+    def ready(self):
+        from accounts.saved_views import register_list
+
+        # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
+        register_list(key="clients", page="clients:list", api_basename="client")

@@ -8,6 +8,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from accounts.saved_views import register_list
+
+        # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
+        register_list(key="alerts", page="reports:alerts", api_basename="alert")
+
         from django.contrib.auth.signals import user_logged_in
 
         from reports.services.notifications import unread_count_warm

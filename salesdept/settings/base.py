@@ -286,6 +286,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
+        # First: ?view=<id> puts a saved view's parameters under the request's own.
+        "accounts.saved_views.SavedViewFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "core.api.OrderingFilter",
@@ -327,6 +329,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "kind" or "status" with different choices: name each set.
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
+        "WebhookEventEnum": "integrations.models.WebhookEvent",
         "ActivityKindEnum": "clients.models.ActivityKind",
         "ClientStatusEnum": "clients.models.ClientStatus",
         "StageKindEnum": "deals.models.StageKind",

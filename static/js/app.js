@@ -276,6 +276,17 @@
     openPendingDialogs(root);
   }
 
+  // --- Saved views: a list's filters change in place (htmx pushes them into the address),
+  // so the "save view" form takes the filters from the address when it is submitted.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-saved-view]")) return;
+    var params = new URLSearchParams(window.location.search);
+    ["page", "view", "export"].forEach(function (name) { params.delete(name); });
+    form.elements.query.value = params.toString();
+    form.elements.next.value = window.location.pathname + window.location.search;
+  }, true);
+
   ready(function () { init(document); });
   document.addEventListener("htmx:afterSettle", function () { init(document); });
 })();

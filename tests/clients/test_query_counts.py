@@ -87,12 +87,13 @@ def api_count_and_page(response) -> tuple[int, int]:
     return response.data["count"], len(response.data["results"])
 
 
-# session, user, filter choices (owner and team for managers; industry, territory), count, page.
+# session, user, filter choices (owner and team for managers; industry, territory), saved views,
+# count, page.
 # Rows: the head sees the book's 4 clients, then 12 more of each of three reps; a lead the two
 # North clients, then 12 more of each North rep; a rep their own.
 @pytest.mark.parametrize(
     ("viewer", "queries", "rows"),
-    [("head", 8, (4, 40)), ("lead_north", 8, (2, 26)), ("rep_north", 6, (1, 13))],
+    [("head", 9, (4, 40)), ("lead_north", 9, (2, 26)), ("rep_north", 7, (1, 13))],
 )
 def test_client_list_page(client, department, book, django_assert_num_queries, viewer, queries, rows):
     client.force_login(getattr(department, viewer))
@@ -114,7 +115,7 @@ def test_client_list_page_searching_contacts(client, department, book, django_as
         django_assert_num_queries,
         department,
         book,
-        8,
+        9,
         lambda: client.get(reverse("clients:list"), {"search": "900"}),
         client_rows,
         (1, 37),  # the client with that phone, then every grown client (factory phones)

@@ -8,7 +8,7 @@ development key or writes to a stray SQLite file.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, DEVELOPMENT_SECRET_KEY, env
+from .base import DATABASES, DEVELOPMENT_SECRET_KEY, env
 
 IS_PRODUCTION = True
 
@@ -51,10 +51,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Without CACHE_URL the cache shares the Redis broker, so cached counts (unread
-# notifications) hold across every web process.
-if not env.str("CACHE_URL", default="") and CELERY_BROKER_URL.startswith("redis"):
-    CACHES = {"default": env.cache_url_config(CELERY_BROKER_URL)}
+# A database connection is kept for CONN_MAX_AGE seconds (not opened per request) and checked
+# before a request reuses it, so a connection the server dropped is replaced, not an error.
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _database["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 
 # The sign-in lockout (django-axes) keeps its failure counts in the database, which every
 # worker and machine shares, so it does not need a shared cache. Were it switched to a

@@ -39,12 +39,12 @@ run: install
 # The same start scripts (deploy/) as the container image; /healthz says whether all is well.
 up: install-dev
 	@test -n "$$CELERY_BROKER_URL" || { echo "make up needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }
-	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} deploy/build.sh
-	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} deploy/migrate.sh
+	PATH="$(abspath $(BIN)):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} deploy/build.sh
+	PATH="$(abspath $(BIN)):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} deploy/migrate.sh
 	@echo ""
 	@echo "  salesdept (web, worker, beat) at http://$(HOST):$(PORT)/   health: http://$(HOST):$(PORT)/healthz"
 	@echo ""
-	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} \
+	PATH="$(abspath $(BIN)):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} \
 		BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} \
 		CELERY_BEAT_SCHEDULE_FILE=$${CELERY_BEAT_SCHEDULE_FILE:-$(CURDIR)/.celerybeat-schedule} \
 		$(BIN)/honcho start -f Procfile

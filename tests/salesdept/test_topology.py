@@ -342,6 +342,14 @@ def start_run(web: Web, cookies: dict, kind: str) -> dict:
 
 
 def test_web_worker_and_beat_work_together_and_survive_a_lost_worker(topology):
+    try:
+        exercise(topology)
+    except BaseException:
+        print(topology["processes"].logs())  # shown with the failure
+        raise
+
+
+def exercise(topology) -> None:
     processes, web_a, web_b = topology["processes"], topology["a"], topology["b"]
     markers = topology["markers"]
 

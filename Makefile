@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrations-check messages bench clean vendor fuzz
+.PHONY: run up test install install-dev lint format migrations-check messages bench clean vendor fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,21 @@ run: install
 	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production topology on one machine, without Docker: gunicorn, one Celery worker and the
+# beat (Procfile, run by honcho) against DATABASE_URL and CELERY_BROKER_URL (Redis, required).
+# The same start scripts (deploy/) as the container image; /healthz says whether all is well.
+up: install-dev
+	@test -n "$$CELERY_BROKER_URL" || { echo "make up needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }
+	PATH="$(abspath $(BIN)):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} deploy/build.sh
+	PATH="$(abspath $(BIN)):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} deploy/migrate.sh
+	@echo ""
+	@echo "  salesdept (web, worker, beat) at http://$(HOST):$(PORT)/   health: http://$(HOST):$(PORT)/healthz"
+	@echo ""
+	PATH="$(abspath $(BIN)):$$PATH" DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-salesdept.settings.local} \
+		BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} \
+		CELERY_BEAT_SCHEDULE_FILE=$${CELERY_BEAT_SCHEDULE_FILE:-$(CURDIR)/.celerybeat-schedule} \
+		$(BIN)/honcho start -f Procfile
 
 # The suite runs in parallel, one pytest-xdist worker per core (PYTEST_WORKERS=0 runs it in one
 # process); each worker has its own test database.

@@ -1,6 +1,10 @@
+import contextlib
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
+
+from core.request_id import reset_request_id, set_request_id
 
 # `celery -A salesdept` and anything else that imports the package without a settings module
 # gets the laptop's settings, as manage.py does. The package imports this app first, so the
@@ -18,3 +22,21 @@ app.autodiscover_tasks()
 def ping() -> str:
     """Round-trip check used by tests and operators to see a worker answer."""
     return "pong"
+
+
+# In a worker, a task's log lines carry its task id where a request's carry the request id.
+_request_id_tokens: dict = {}
+
+
+@task_prerun.connect
+def _task_request_id(task_id=None, **kwargs) -> None:
+    if task_id:
+        _request_id_tokens[task_id] = set_request_id(task_id)
+
+
+@task_postrun.connect
+def _task_request_id_done(task_id=None, **kwargs) -> None:
+    token = _request_id_tokens.pop(task_id, None)
+    if token is not None:
+        with contextlib.suppress(ValueError):  # set in another context: nothing to restore
+            reset_request_id(token)

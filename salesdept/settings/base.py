@@ -10,6 +10,7 @@ production.py refuses to start without the values it must have.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -59,6 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id first, so every log line of the request carries it; /healthz next, so a
+    # probe needs no session, no allowed host and no HTTPS (core/health.py).
+    "core.request_id.RequestIdMiddleware",
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,8 +221,36 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=5)
 # --- end of sign-in lockout ----------------------------------------------------------------
 
-# --- Cache: CACHE_URL (redis://host:6379/2); process memory when unset or empty.
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+# --- Cache: CACHE_URL (redis://host:6379/2). Unset or empty: beside a Redis broker (below),
+# otherwise process memory.
+
+
+def cache_url_beside_broker(broker_url: str) -> str:
+    """The broker's Redis URL with the database number CACHE_REDIS_DB (2), or the next one when
+    the broker uses that: the cache and the task queue never share a Redis database, so
+    flushing or evicting the cache never touches queued tasks."""
+    parts = urlsplit(broker_url)
+    path = parts.path.strip("/")
+    broker_db = int(path) if path.isdigit() else 0
+    cache_db = env.int("CACHE_REDIS_DB", default=2)
+    if cache_db == broker_db:
+        cache_db += 1
+    return urlunsplit(parts._replace(path=f"/{cache_db}"))
+
+
+def cache_config(cache_url: str, broker_url: str) -> dict:
+    """CACHE_URL when set; else the broker's Redis server in another database, so cached counts
+    (unread notifications) and the beat's heartbeat hold across every process; else memory."""
+    if not cache_url and broker_url.startswith(("redis://", "rediss://")):
+        cache_url = cache_url_beside_broker(broker_url)
+    config = env.cache_url_config(cache_url or "locmemcache://")
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # A Redis that is down is a quick error (and a failing /healthz), not a hung request.
+        config.setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 5})
+    return config
+
+
+CACHES = {"default": cache_config(env.str("CACHE_URL", default=""), env.str("CELERY_BROKER_URL", default=""))}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -231,7 +264,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -264,15 +297,41 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=150
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker process dies (SIGKILL, out of memory, a lost machine) goes back to the
+# queue for another worker instead of being acknowledged as failed: the report tasks are
+# idempotent (runs.py), so running one again writes the same rows.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With the Redis broker, a message taken by a worker that died unacknowledged is delivered
+# again after the visibility timeout. It must be longer than the longest task (the hard time
+# limit), or a task still running would be delivered a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# Workers log through LOGGING below (time, level, logger, request id = the task id).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 # The nightly report run, at REPORTS_NIGHTLY_AT (HH:MM) in the department's time zone.
 REPORTS_NIGHTLY_HOUR, REPORTS_NIGHTLY_MINUTE = (
     int(part) for part in env.str("REPORTS_NIGHTLY_AT", default="01:30").split(":")
 )
+# The beat's heartbeat: a tiny task every BEAT_HEARTBEAT_SECONDS that records the time;
+# /healthz fails its "beat" check when the last one is older than BEAT_HEARTBEAT_MAX_AGE.
+BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
+BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=5 * BEAT_HEARTBEAT_SECONDS)
+# Seconds /healthz waits for the broker.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 CELERY_BEAT_SCHEDULE: dict = {
     "reports-nightly": {
         "task": "reports.run_nightly",
         "schedule": crontab(hour=REPORTS_NIGHTLY_HOUR, minute=REPORTS_NIGHTLY_MINUTE),
+    },
+    "beat-heartbeat": {
+        "task": "core.beat_heartbeat",
+        "schedule": BEAT_HEARTBEAT_SECONDS,
+        # Heartbeats nobody took in time say nothing: they are dropped, not piled up.
+        "options": {"expires": BEAT_HEARTBEAT_SECONDS},
     },
 }
 
@@ -342,12 +401,39 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every line: time, level, logger, request id (core.request_id; the task id in a worker), message.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "default": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "default"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Error reporting: Sentry, only when SENTRY_DSN is set (web and workers alike).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        # Names, e-mails and addresses of the department's people stay out of error reports.
+        send_default_pii=False,
+    )
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 PASSWORD_RESET_TIMEOUT = int(timedelta(days=1).total_seconds())

@@ -4,6 +4,7 @@ hashing, in-memory e-mail and storage."""
 import os
 
 from .local import *  # noqa: F403
+from .local import env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -12,6 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
+# Each test process keeps its own cache even when a Redis broker is set (CI's second pass):
+# parallel test workers must not read each other's cached counts.
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 # Serve static files straight from the apps, as `runserver` does, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

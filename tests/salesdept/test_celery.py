@@ -29,3 +29,13 @@ def test_a_real_worker_answers_through_the_broker():
             assert app.connection().as_uri().startswith("redis://")
     finally:
         app.conf.task_always_eager = True
+
+
+def test_a_task_whose_worker_dies_goes_back_to_the_queue_for_another():
+    """Late acknowledgement, requeued when the worker process is lost, and the Redis broker's
+    redelivery of a dead worker's message only after the longest a task may run."""
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_transport_options["visibility_timeout"] == 2400
+    assert app.conf.broker_transport_options["visibility_timeout"] > app.conf.task_time_limit == 1800

@@ -21,6 +21,10 @@ SETTINGS_VARIABLES = {
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
     "EMAIL_BACKEND",
+    "CACHE_URL",
+    "CONN_MAX_AGE",
+    "CONN_HEALTH_CHECKS",
+    "SENTRY_DSN",
 }
 
 
@@ -193,3 +197,90 @@ def test_check_deploy_refuses_a_missing_or_relative_site_url():
         result = run_manage("check", "--deploy", SECRET_KEY=REAL_KEY, SITE_URL=value)
         assert result.returncode != 0
         assert "core.E001" in result.stderr + result.stdout
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "salesdept.settings.production",
+    "SECRET_KEY": REAL_KEY,
+    "ALLOWED_HOSTS": "crm.example.com",
+    "DATABASE_URL": "postgres://crm@db.example:5432/crm",
+}
+PRINT_TOPOLOGY = (
+    "import django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default'];"
+    "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'],"
+    " s.CACHES['default']['LOCATION'])"
+)
+
+
+def test_production_keeps_database_connections_a_minute_and_checks_them():
+    result = run_python(PRINT_TOPOLOGY, **PRODUCTION_ENV, CELERY_BROKER_URL="redis://redis:6379/0")
+    assert result.stdout.split() == [
+        "60",
+        "True",
+        "redis://redis:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://redis:6379/2",
+    ], result.stderr
+
+
+def test_production_connection_age_and_checks_come_from_the_environment():
+    result = run_python(
+        PRINT_TOPOLOGY,
+        **PRODUCTION_ENV,
+        CELERY_BROKER_URL="redis://redis:6379/0",
+        CONN_MAX_AGE="0",
+        CONN_HEALTH_CHECKS="false",
+    )
+    assert result.stdout.split()[:2] == ["0", "False"], result.stderr
+
+
+def test_the_cache_never_shares_the_brokers_redis_database():
+    cases = {
+        # broker → cache (CI's second pass uses database 1 for the broker)
+        "redis://redis:6379/0": "redis://redis:6379/2",
+        "redis://redis:6379/1": "redis://redis:6379/2",
+        "redis://redis:6379/2": "redis://redis:6379/3",
+        "redis://:secret@redis:6379": "redis://:secret@redis:6379/2",
+    }
+    for broker, cache in cases.items():
+        result = run_python(PRINT_TOPOLOGY, **PRODUCTION_ENV, CELERY_BROKER_URL=broker)
+        assert result.stdout.split()[2:] == [broker, "django.core.cache.backends.redis.RedisCache", cache], (
+            broker,
+            result.stderr,
+        )
+
+
+def test_cache_url_wins_over_the_broker_and_the_tests_keep_a_memory_cache():
+    result = run_python(
+        PRINT_TOPOLOGY,
+        **PRODUCTION_ENV,
+        CELERY_BROKER_URL="redis://redis:6379/0",
+        CACHE_URL="redis://c:6379/5",
+    )
+    assert result.stdout.split()[-1] == "redis://c:6379/5", result.stderr
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s;"
+        " print(s.CACHES['default']['BACKEND'])",
+        DJANGO_SETTINGS_MODULE="salesdept.settings.test",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"], result.stderr
+
+
+SENTRY_STATE = (
+    "import django; django.setup(); import sentry_sdk; client = sentry_sdk.get_client();"
+    "print(client.is_active(), sorted(name for name in ('django', 'celery')"
+    " if client.get_integration(name) is not None))"
+)
+
+
+def test_without_sentry_dsn_settings_import_and_nothing_reports_errors():
+    result = run_python(SENTRY_STATE, **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False []"
+
+
+def test_with_sentry_dsn_errors_go_to_sentry_from_django_and_celery():
+    result = run_python(SENTRY_STATE, **PRODUCTION_ENV, SENTRY_DSN="https://public@sentry.example.invalid/1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True ['celery', 'django']"

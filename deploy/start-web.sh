@@ -1,0 +1,14 @@
+#!/bin/sh
+# The web process: gunicorn on PORT (8000), WEB_CONCURRENCY worker processes (4). The access
+# log line ends with the request id the app echoes (core/request_id.py).
+set -eu
+cd "$(dirname "$0")/.."
+exec gunicorn salesdept.wsgi \
+  --bind "${BIND:-0.0.0.0:${PORT:-8000}}" \
+  --workers "${WEB_CONCURRENCY:-4}" \
+  --timeout "${GUNICORN_TIMEOUT:-60}" \
+  --graceful-timeout 30 \
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+  --access-logfile - \
+  --access-logformat '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s' \
+  "$@"

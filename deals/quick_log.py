@@ -32,7 +32,9 @@ def loggable_clients(*, viewer):
 
 def find_loggable_clients(*, viewer, term: str, limit: int = PER_KIND):
     """The type-ahead: the search's client match, among the clients one may log for."""
-    return clients_as_hits(loggable_clients(viewer=viewer).filter(client_matches(term)), term, limit)
+    return clients_as_hits(
+        loggable_clients(viewer=viewer).filter(client_matches(term, viewer=viewer)), term, limit
+    )
 
 
 def open_deals_of(*, viewer, client: Client):

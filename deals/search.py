@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,8 @@ from deals.models import Deal
 MIN_LENGTH = 2
 MAX_LENGTH = 100
 PER_KIND = 10
+# How many matching rows of one table a kind ranks at most (see client_matches).
+CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,11 @@ class SearchTermError(ValueError):
 
 
 def clean_term(raw) -> str:
-    """The term as searched: trimmed, inner runs of spaces made one; too short or too long is
+    """The term as searched: control characters (a NUL PostgreSQL refuses) become spaces, it is
+    trimmed and inner runs of spaces made one; too short or too long is
     an error (the page shows it, the API answers 400)."""
-    term = " ".join(str(raw or "").split())
+    text = "".join(char if char.isprintable() else " " for char in str(raw or ""))
+    term = " ".join(text.split())
     if len(term) < MIN_LENGTH:
         raise SearchTermError(_("Type at least %(min)d characters.") % {"min": MIN_LENGTH})
     if len(term) > MAX_LENGTH:
@@ -87,6 +92,12 @@ def search(
     }
 
 
+def _trigram_indexed() -> bool:
+    """PostgreSQL has the trigram indexes (migration deals 0005); the SQLite fallback runs
+    plain ORs (its LIMIT inside a UNION is not allowed, and it has no index to help anyway)."""
+    return connection.vendor == "postgresql"
+
+
 def _starts_first(field_name: str, term: str) -> Case:
     """0 when the field starts with the term: those hits come first."""
     return Case(
@@ -104,18 +115,42 @@ def _contact_match(term: str, prefix: str = "") -> Q:
     )
 
 
-def client_matches(term: str) -> Q:
+def client_matches(term: str, *, viewer) -> Q:
     """Clients by name, legal name, tax id, phone, or a contact's name, phone or e-mail (a
-    client has no e-mail of its own)."""
-    condition = Q(name__icontains=term) | Q(legal_name__icontains=term) | Q(phone__icontains=term)
+    client has no e-mail of its own).
+
+    One id set per table, joined by UNION: an OR across a table and a subquery (or a join)
+    would make PostgreSQL scan; each arm is a BitmapOr of trigram index scans. Each arm takes
+    at most CANDIDATES of the rows the viewer sees, so a fragment common to thousands of
+    names costs no more than a rare one (the list shows 10; typing more narrows it)."""
+    own = Q(name__icontains=term) | Q(legal_name__icontains=term) | Q(phone__icontains=term)
     tax_id = normalize_tax_id(term)
     if tax_id and len(tax_id) >= MIN_LENGTH:
-        condition |= Q(tax_id__icontains=tax_id)
-    return condition | Q(pk__in=Contact.objects.filter(_contact_match(term)).values("client_id"))
+        own |= Q(tax_id__icontains=tax_id)
+    via_contacts = (
+        Contact.objects.visible_to(viewer).filter(_contact_match(term)).order_by().values("client_id")
+    )
+    if not _trigram_indexed():
+        return own | Q(pk__in=via_contacts)
+    by_own = Client.objects.visible_to(viewer).filter(own).order_by().values("pk")[:CANDIDATES]
+    return Q(pk__in=by_own.union(via_contacts[:CANDIDATES]))
+
+
+def deal_matches(term: str, *, viewer) -> Q:
+    """Deals by title or their client's name (two index-backed arms, as for clients)."""
+    if not _trigram_indexed():
+        return Q(title__icontains=term) | Q(client__name__icontains=term)
+    visible = Deal.objects.visible_to(viewer).order_by()
+    by_title = visible.filter(title__icontains=term).values("pk")[:CANDIDATES]
+    named = Client.objects.filter(name__icontains=term).order_by().values("pk")
+    by_client = visible.filter(client__in=named).values("pk")[:CANDIDATES]
+    return Q(pk__in=by_title.union(by_client))
 
 
 def find_clients(*, viewer, term: str, limit: int) -> list[Hit]:
-    return clients_as_hits(Client.objects.visible_to(viewer).filter(client_matches(term)), term, limit)
+    return clients_as_hits(
+        Client.objects.visible_to(viewer).filter(client_matches(term, viewer=viewer)), term, limit
+    )
 
 
 def clients_as_hits(clients, term: str, limit: int) -> list[Hit]:
@@ -176,7 +211,7 @@ def find_contacts(*, viewer, term: str, limit: int) -> list[Hit]:
 def find_deals(*, viewer, term: str, limit: int) -> list[Hit]:
     rows = (
         Deal.objects.visible_to(viewer)
-        .filter(Q(title__icontains=term) | Q(client__name__icontains=term))
+        .filter(deal_matches(term, viewer=viewer))
         .select_related("client", "stage")
         .annotate(starts=_starts_first("title", term))
         .order_by("starts", "title", "-pk")[:limit]

@@ -30,7 +30,9 @@ def default_stages(transactional_db):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    # Not is_mobile: mobile emulation widens the layout viewport to fit wide content, which
+    # would hide the very overflow under test (innerWidth grows with scrollWidth).
+    context = browser.new_context(viewport=PHONE, has_touch=True)
     new_page = context.new_page()
     new_page.set_default_timeout(15_000)
     yield new_page
@@ -54,6 +56,7 @@ def assert_fits(page, live_server, path: str, who: str) -> None:
     assert response.status == 200, f"{path} as {who} answered {response.status}"
     page.wait_for_load_state("networkidle")
     scroll_width, inner_width = overflow(page)
+    assert inner_width == PHONE["width"], f"{path} as {who}: the viewport is {inner_width} px wide"
     assert scroll_width <= inner_width, (
         f"{path} as {who} scrolls sideways at 390 px: scrollWidth {scroll_width} > {inner_width}"
     )

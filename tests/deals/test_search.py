@@ -88,6 +88,7 @@ def test_at_most_ten_of_each_kind_and_names_that_start_with_the_term_first(depar
 
 def test_the_term_is_two_to_a_hundred_characters_with_spaces_collapsed():
     assert clean_term("  ab   cd ") == "ab cd"
+    assert clean_term("a\x00b\tc") == "a b c"  # PostgreSQL refuses a NUL in a literal
     for bad in ("", " ", "a", " a ", "x" * 101, None):
         with pytest.raises(search_module.SearchTermError):
             clean_term(bad)

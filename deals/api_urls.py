@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from deals import api
+from deals.search_api import SearchView
 
 router = SimpleRouter()
 router.register("stages", api.StageViewSet, basename="stage")
@@ -13,5 +14,6 @@ router.register("reviews", api.ReviewViewSet, basename="review")
 
 urlpatterns: list = [
     path("pipeline/", api.PipelineView.as_view(), name="pipeline"),
+    path("search/", SearchView.as_view(), name="api-search"),
     *router.urls,
 ]

@@ -46,6 +46,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
     path("integrations/", include("integrations.urls")),
+    path("", include("deals.header_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "reports.context_processors.notifications",
+                "deals.context_processors.header",
             ],
         },
     },

@@ -179,7 +179,7 @@
   function openPendingDialogs(root) {
     root.querySelectorAll("dialog[data-open]").forEach(function (dialog) {
       if (!dialog.open) dialog.showModal();
-      var input = dialog.querySelector("input[type=text]");
+      var input = dialog.querySelector("[data-autofocus]") || dialog.querySelector("input[type=text]");
       if (input) input.focus();
     });
   }
@@ -266,6 +266,113 @@
     if (event.key !== "Escape") return;
     var panel = document.getElementById("board-panel");
     if (panel && panel.innerHTML.trim()) panel.innerHTML = "";
+  });
+
+  // --- the header: the menu button (narrow screens) ------------------------------------------
+  function setMenu(open) {
+    var toggle = document.querySelector("[data-menu-toggle]");
+    if (!toggle) return;
+    toggle.closest(".topbar").classList.toggle("menu-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-menu-toggle]");
+    if (toggle) setMenu(toggle.getAttribute("aria-expanded") !== "true");
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var toggle = document.querySelector("[data-menu-toggle]");
+    if (event.key !== "Escape" || !toggle || toggle.getAttribute("aria-expanded") !== "true") return;
+    setMenu(false);
+    toggle.focus();
+  });
+
+  // --- the header: global search ----------------------------------------------------------------
+  // Ctrl+K (Cmd+K) or "/" focuses the box; up/down move through the dropdown's hits, Enter
+  // opens the chosen one (or, with none chosen, the full results page), Escape closes it.
+  function searchBox() {
+    return document.getElementById("header-search-q");
+  }
+
+  function searchOptions() {
+    var results = document.getElementById("header-search-results");
+    return results ? Array.from(results.querySelectorAll("[role=option]")) : [];
+  }
+
+  function closeSearch() {
+    var results = document.getElementById("header-search-results");
+    var box = searchBox();
+    if (results) results.innerHTML = "";
+    if (box) {
+      box.setAttribute("aria-expanded", "false");
+      box.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function moveActive(step) {
+    var options = searchOptions();
+    if (!options.length) return;
+    var current = options.findIndex(function (option) { return option.classList.contains("active"); });
+    var next = current === -1 ? (step > 0 ? 0 : options.length - 1) : (current + step + options.length) % options.length;
+    options.forEach(function (option, index) {
+      option.classList.toggle("active", index === next);
+      option.setAttribute("aria-selected", index === next ? "true" : "false");
+    });
+    searchBox().setAttribute("aria-activedescendant", options[next].id);
+    options[next].scrollIntoView({ block: "nearest" });
+  }
+
+  function typing(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable=true]");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var box = searchBox();
+    if (!box) return;
+    var shortcut = (event.key === "k" || event.key === "K") && (event.ctrlKey || event.metaKey);
+    if (shortcut || (event.key === "/" && !typing(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey)) {
+      if (document.querySelector("dialog[open]")) return;
+      event.preventDefault();
+      setMenu(false);
+      box.focus();
+      box.select();
+      return;
+    }
+    if (event.target !== box) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      moveActive(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Enter") {
+      var active = searchOptions().find(function (option) { return option.classList.contains("active"); });
+      if (active) {
+        event.preventDefault();
+        window.location.assign(active.href);
+      }
+    } else if (event.key === "Escape") {
+      closeSearch();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var form = document.querySelector("[data-header-search]");
+    if (form && !form.contains(event.target)) closeSearch();
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id === "header-search-results") {
+      var box = searchBox();
+      box.setAttribute("aria-expanded", searchOptions().length ? "true" : "false");
+      box.removeAttribute("aria-activedescendant");
+    }
+  });
+
+  // --- the quick log: the swapped-in step puts the cursor where typing goes next ---------------
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "quick-log-body") return;
+    var field = target.querySelector("[data-autofocus]");
+    if (field) field.focus();
   });
 
   // --- on load and after every swap -----------------------------------------------------------

@@ -1,0 +1,191 @@
+"""A phone that works, in a real browser at 390 × 844: no page scrolls sideways (every page the
+navigation links to, as a rep and as the head, on the demo department), the menu collapses
+behind its button, the header search is keyboard-driven, and a call is logged from the
+header in at most 4 taps plus typing."""
+
+import importlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.models import User
+from clients.models import Activity, Client
+from deals.models import Deal
+from tests.factories import ClientFactory, ContactFactory, DealFactory, stage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "secret-pass-123"  # UserFactory's
+
+
+@pytest.fixture(autouse=True)
+def default_stages(transactional_db):
+    from django.apps import apps
+
+    importlib.import_module("deals.migrations.0002_default_stages").create_default_stages(apps, None)
+
+
+@pytest.fixture
+def phone(browser):
+    # Not is_mobile: mobile emulation widens the layout viewport to fit wide content, which
+    # would hide the very overflow under test (innerWidth grows with scrollWidth).
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    new_page = context.new_page()
+    new_page.set_default_timeout(15_000)
+    yield new_page
+    context.close()
+
+
+def sign_in(page, live_server, username, password=PASSWORD):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def overflow(page) -> tuple[int, int]:
+    return tuple(page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"))
+
+
+def assert_fits(page, live_server, path: str, who: str) -> None:
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} as {who} answered {response.status}"
+    page.wait_for_load_state("networkidle")
+    scroll_width, inner_width = overflow(page)
+    assert inner_width == PHONE["width"], f"{path} as {who}: the viewport is {inner_width} px wide"
+    assert scroll_width <= inner_width, (
+        f"{path} as {who} scrolls sideways at 390 px: scrollWidth {scroll_width} > {inner_width}"
+    )
+
+
+def test_no_page_scrolls_sideways_on_a_phone(live_server, phone):
+    """The demo department (long names, e-mails, big sums): every navigation link, its
+    sub-pages (report cards, plan tabs), a client page and a deal page, as rep1 and as head."""
+    call_command("seed_demo", stdout=StringIO())
+    call_command("run_reports", "--months", "2", "--no-email", stdout=StringIO())
+    for username in ("rep1", "head"):
+        user = User.objects.get(username=username)
+        client = Client.objects.visible_to(user).filter(contacts__isnull=False).order_by("pk").first()
+        deal = Deal.objects.visible_to(user).order_by("pk").first()
+        phone.context.clear_cookies()
+        sign_in(phone, live_server, username, password="demo")
+        links = phone.eval_on_selector_all("nav.nav a", "links => links.map(a => a.getAttribute('href'))")
+        assert len(links) >= 10, links
+        pages = []
+        for link in links:
+            if link.startswith("/admin/"):
+                continue
+            assert_fits(phone, live_server, link, username)
+            below = "main .subnav a, main a.report-card"
+            pages += phone.eval_on_selector_all(below, "links => links.map(a => a.getAttribute('href'))")
+        for path in dict.fromkeys(
+            [
+                *pages,
+                f"/clients/{client.pk}/",
+                f"/deals/{deal.pk}/",
+                "/search/?q=an",
+                "/log/",
+                "/accounts/tokens/",
+            ]
+        ):
+            assert_fits(phone, live_server, path, username)
+
+
+def test_the_menu_collapses_behind_its_button(live_server, phone, department):
+    sign_in(phone, live_server, department.rep_north.username)
+    nav = phone.locator("nav.nav")
+    toggle = phone.locator("[data-menu-toggle]")
+    expect(nav).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    header_height = phone.locator("header.topbar").bounding_box()["height"]
+    assert header_height < 120, header_height
+    toggle.tap()
+    expect(nav).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    phone.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    # by keyboard: the button is focused after Escape; Enter opens, Enter again closes
+    phone.keyboard.press("Enter")
+    expect(nav).to_be_visible()
+    phone.keyboard.press("Enter")
+    expect(nav).to_be_hidden()
+
+
+def test_the_menu_is_inline_on_a_desktop(live_server, page, department):
+    sign_in(page, live_server, department.rep_north.username)
+    expect(page.locator("nav.nav")).to_be_visible()
+    expect(page.locator("[data-menu-toggle]")).to_be_hidden()
+
+
+def test_search_from_the_header_with_the_keyboard(live_server, page, department):
+    aurora = ClientFactory(owner=department.rep_north, name="Aurora Logistics")
+    ContactFactory(client=aurora, name="Ivan Aurorin")
+    ClientFactory(owner=department.rep_south, name="Aurora South")
+    sign_in(page, live_server, department.rep_north.username)
+    box = page.locator("#header-search-q")
+    page.keyboard.press("/")
+    expect(box).to_be_focused()
+    box.blur()
+    page.keyboard.press("Control+k")
+    expect(box).to_be_focused()
+    page.keyboard.type("auror")
+    hits = page.locator("#header-search-results .search-hit")
+    expect(hits).to_have_count(2)  # the client and its contact; not rep_south's client
+    expect(box).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(hits.first).to_have_class("search-hit active")
+    expect(box).to_have_attribute("aria-activedescendant", f"search-hit-clients-{aurora.pk}")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/clients/{aurora.pk}/")
+    # Enter with nothing chosen opens the full results page
+    page.keyboard.press("/")
+    page.keyboard.type("auror")
+    expect(hits).to_have_count(2)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/search/?q=auror")
+    expect(page.locator(".search-result-link")).to_have_count(2)
+
+
+def test_a_call_is_logged_from_the_header_in_four_taps_on_a_phone(live_server, phone, department):
+    rep = department.rep_north
+    client = ClientFactory(owner=rep, name="Borei Capital", tax_id="7709876543")
+    ContactFactory(client=client, name="Office manager")
+    boss = ContactFactory(client=client, name="Dmitry Liu", is_decision_maker=True)
+    deal = DealFactory(client=client, owner=rep, title="Fleet renewal")
+    DealFactory(client=client, owner=rep, title="Old one", stage=stage("Lost"))
+    sign_in(phone, live_server, rep.username)
+    phone.goto(f"{live_server.url}/deals/list/")
+    taps = 0
+
+    def tap(locator):
+        nonlocal taps
+        taps += 1
+        locator.tap()
+
+    tap(phone.locator("[data-testid=quick-log-button]"))
+    search = phone.locator("dialog.quick-log #quick-log-q")
+    expect(search).to_be_focused()
+    phone.keyboard.type("borei")
+    tap(phone.locator(".quick-log-pick-client", has_text="Borei Capital"))
+    form = phone.locator("dialog.quick-log form.quick-log-form")
+    expect(form.locator("[name=kind]")).to_have_value("call")
+    expect(form.locator("[name=contact]")).to_have_value(str(boss.pk))
+    expect(form.locator("[name=deal]")).to_have_value(str(deal.pk))
+    expect(form.locator("[name=outcome]")).to_be_focused()
+    phone.keyboard.type("Agreed to a demo on Friday")
+    tap(form.locator("[data-testid=quick-log-save]"))
+    expect(phone.locator("[data-testid=quick-log-done]")).to_have_text("Call with Borei Capital logged.")
+    assert taps <= 4, taps
+    activity = Activity.objects.get()
+    assert (activity.client_id, activity.contact_id, activity.deal_id, activity.owner_id) == (
+        client.pk,
+        boss.pk,
+        deal.pk,
+        rep.pk,
+    )
+    assert (activity.kind, activity.outcome) == ("call", "Agreed to a demo on Friday")
+    assert overflow(phone)[0] <= PHONE["width"]

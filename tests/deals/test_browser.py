@@ -115,6 +115,10 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     rep_card = lead_page.get_by_test_id("rep-card-rep1")
     expect(rep_card).to_contain_text("Anna Ivanova")
     expect(rep_card.get_by_test_id("proven-count")).to_have_text("1")
+    expect(rep_card.get_by_test_id("warning-not_reviewed")).to_have_text("0")  # a new deal
+    # the person's deals load when the row is opened
+    expect(rep_card).not_to_contain_text("Their buyer asked for a contract draft.")
+    rep_card.locator("summary").click()
     expect(rep_card).to_contain_text("Their buyer asked for a contract draft.")
     expect(rep_card).to_contain_text("The director asked whether we can lower the price by 5%.")
     rep_card.get_by_test_id(f"top-deal-{deal.pk}").click()
@@ -130,6 +134,8 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     expect(lead_page.get_by_test_id("review-recorded")).to_have_text("Review recorded.")
     expect(lead_page.get_by_test_id("board-panel")).to_contain_text("Push for the signature date.")
     assert lead_page.url == f"{base}/deals/board/"
+    expect(rep_card.get_by_test_id("proven-count")).to_have_text("1")  # the row, refreshed in place
+    expect(rep_card).to_have_attribute("open", "")  # ... and still open
     review = Review.objects.get(deal=deal)
     assert (review.reviewer.username, review.verdict) == ("lead1", "on_track")
 

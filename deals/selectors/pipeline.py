@@ -13,7 +13,10 @@ from core.money import ZERO, money
 from deals.models import Deal, Stage, StageKind
 from deals.selectors.deals import OPEN, WEIGHT, Clock, weighted_from_weight, with_signals
 
-KANBAN_CARDS_PER_COLUMN = 40
+# A column shows its first cards; "show more" loads the next as many (kanban_cards).
+KANBAN_CARDS_PER_COLUMN = 20
+# The order of a column's cards: soonest expected close first, undated last.
+KANBAN_ORDER = (F("expected_close").asc(nulls_last=True), F("pk").asc())
 
 
 def open_stages() -> list[Stage]:
@@ -108,9 +111,8 @@ def kanban_columns(
     position = Window(
         RowNumber(),
         partition_by=[F("stage_id")],
-        order_by=[F("expected_close").asc(nulls_last=True), F("pk").asc()],
+        order_by=list(KANBAN_ORDER),
     )
-    # Rank first, then annotate only the cards shown: the signals are correlated subqueries.
     # Rank first and fetch the signals (correlated subqueries) only for the cards shown; the
     # ids travel as a list so that the database plans the second query for a few rows.
     open_ids = [row.stage.pk for row in summary.stages]
@@ -128,3 +130,36 @@ def kanban_columns(
         by_stage[deal.stage_id].append(deal)
     columns = [KanbanColumn(summary=row, deals=by_stage.get(row.stage.pk, [])) for row in summary.stages]
     return columns, summary
+
+
+def kanban_cards(
+    *,
+    deals: QuerySet[Deal],
+    stage: Stage,
+    offset: int,
+    limit: int = KANBAN_CARDS_PER_COLUMN,
+    clock: Clock | None = None,
+) -> tuple[list[Deal], bool]:
+    """A column's cards after the first ``offset`` (its "show more"), in the column's order,
+    and whether more follow. Two queries: the page's ids (one more row tells whether
+    anything follows), then those cards with their signals."""
+    ids = list(
+        deals.filter(stage=stage)
+        .order_by(*KANBAN_ORDER)
+        .values_list("pk", flat=True)[offset : offset + limit + 1]
+    )
+    more = len(ids) > limit
+    ids = ids[:limit]
+    if not ids:
+        return [], False
+    cards = with_signals(
+        Deal.objects.filter(pk__in=ids).select_related("client", "owner", "stage"), clock or Clock.current()
+    ).order_by(*KANBAN_ORDER)
+    return list(cards), more
+
+
+def kanban_card(*, deal: Deal, clock: Clock | None = None) -> Deal:
+    """One card, as the column shows it (the card a move answers with)."""
+    return with_signals(
+        Deal.objects.filter(pk=deal.pk).select_related("client", "owner", "stage"), clock or Clock.current()
+    ).get()

@@ -157,9 +157,11 @@
   }
 
   function move(card, stage, reason) {
+    // The answer is the notice, with the totals, the two columns' headers and the moved
+    // card out of band (a refused move answers the whole board, retargeted by the server).
     htmx.ajax("POST", card.dataset.moveUrl, {
-      target: "#kanban",
-      swap: "outerHTML",
+      target: "#kanban-status",
+      swap: "innerHTML",
       values: kanbanValues({ stage: stage, lost_reason: reason || "" }),
     });
   }

@@ -57,23 +57,21 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
 
     # ... drags it across the kanban to Negotiation
     rep_page.goto(f"{base}/deals/")
-    card = rep_page.get_by_test_id(f"deal-card-{deal.pk}")
-    expect(rep_page.get_by_test_id("column-lead").get_by_test_id(f"deal-card-{deal.pk}")).to_be_visible()
+    card = rep_page.locator(f"#deal-card-{deal.pk}")
+    expect(rep_page.get_by_test_id("column-lead").locator(f"#deal-card-{deal.pk}")).to_be_visible()
     card.drag_to(rep_page.get_by_test_id("column-proposal"))
     expect(rep_page.locator(".kanban-notice")).to_have_text("Moved “Cold store automation” to Proposal.")
-    card = rep_page.get_by_test_id(f"deal-card-{deal.pk}")
+    card = rep_page.locator(f"#deal-card-{deal.pk}")
     card.drag_to(rep_page.get_by_test_id("column-negotiation"))
     expect(rep_page.locator(".kanban-notice")).to_have_text("Moved “Cold store automation” to Negotiation.")
-    expect(
-        rep_page.get_by_test_id("column-negotiation").get_by_test_id(f"deal-card-{deal.pk}")
-    ).to_be_visible()
+    expect(rep_page.get_by_test_id("column-negotiation").locator(f"#deal-card-{deal.pk}")).to_be_visible()
     assert list(
         StageChange.objects.filter(deal=deal).order_by("pk").values_list("from_stage__name", "to_stage__name")
     ) == [(None, "Lead"), ("Lead", "Proposal"), ("Proposal", "Negotiation")]
 
     # Lost without a reason is refused with a clear message, and nothing changes
-    rep_page.get_by_test_id(f"deal-card-{deal.pk}").hover()
-    rep_page.get_by_test_id(f"deal-card-{deal.pk}").get_by_role("link", name="✗ Lost").click()
+    rep_page.locator(f"#deal-card-{deal.pk}").hover()
+    rep_page.locator(f"#deal-card-{deal.pk}").get_by_role("link", name="✗ Lost").click()
     dialog = rep_page.locator("#lost-dialog")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Close as lost").click()

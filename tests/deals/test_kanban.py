@@ -76,7 +76,7 @@ def test_a_card_shows_client_amount_owner_close_date_facts_and_warnings(client, 
     deal = board_deals["north"]
     Deal.objects.filter(pk=deal.pk).update(next_step="")
     page = client.get(reverse("deals:kanban")).content.decode()
-    card = re.search(rf'data-testid="deal-card-{deal.pk}".*?</article>', page, re.S).group(0)
+    card = re.search(rf'id="deal-card-{deal.pk}" class.*?</article>', page, re.S).group(0)
     assert deal.client.name in card
     assert "1,500.50" in card
     assert department.rep_north.full_name in card
@@ -248,7 +248,7 @@ def test_lost_with_a_reason_from_the_kanban_closes_the_deal(client, department, 
         **HTMX,
     )
     assert response.status_code == 200
-    assert f'data-testid="deal-card-{deal.pk}"' not in response.content.decode()
+    assert f'id="deal-card-{deal.pk}" class' not in response.content.decode()
     deal.refresh_from_db()
     assert (deal.stage.name, deal.lost_reason) == ("Lost", "Went with a competitor")
 
@@ -337,7 +337,43 @@ def test_kanban_runs_a_constant_number_of_queries(client, department, stages, dj
 def test_read_only_roles_get_no_move_controls(client, department, board_deals, viewer, moves):
     client.force_login(getattr(department, viewer))
     page = client.get(reverse("deals:kanban")).content.decode()
-    card = re.search(rf'data-testid="deal-card-{board_deals["north"].pk}".*?</article>', page, re.S).group(0)
+    card = re.search(rf'id="deal-card-{board_deals["north"].pk}" class.*?</article>', page, re.S).group(0)
     assert ('draggable="true"' in page) == moves
     assert ("card-actions" in card) == moves
     assert ('href="/deals/new/"' in page) == moves
+
+
+def test_the_kanban_page_stays_within_its_budget_however_many_deals(client, department, stages):
+    """20 cards a column whatever the number of deals: the page's bytes stop growing there."""
+    client.force_login(department.head)
+    open_names = ["Lead", "Qualified", "Proposal", "Negotiation", "Contract"]
+
+    def page_bytes() -> tuple[int, int]:
+        response = client.get(reverse("deals:kanban"))
+        assert response.status_code == 200
+        return len(response.content), response.content.decode().count('class="deal-card')
+
+    for stage in open_names:
+        for number in range(20):
+            make_deal(
+                department.rep_north,
+                stage=stage,
+                title=f"{stage} deal {number:02}",
+                next_step="",
+                age_days=30,
+            )
+    full, cards = page_bytes()
+    assert cards == 100
+    for stage in open_names:
+        for number in range(15):
+            make_deal(
+                department.rep_south,
+                stage=stage,
+                title=f"{stage} more {number:02}",
+                next_step="",
+                age_days=30,
+            )
+    grown, cards = page_bytes()
+    assert cards == 100
+    assert grown - full < 2_000  # the owner filter, the counts and sums: not the cards
+    assert grown < 150_000

@@ -6,15 +6,30 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from core.money import ZERO, money
 from deals.models import Deal, Stage, StageKind
-from deals.selectors.deals import OPEN, WEIGHT, Clock, weighted_from_weight, with_signals
+from deals.selectors.deals import Clock, weighted_from_weight, with_signals
 
 # A column shows its first cards; "show more" loads the next as many (kanban_cards).
 KANBAN_CARDS_PER_COLUMN = 20
+# amount × the deal's own probability (in percent), for the deals that have one.
+OWN_WEIGHT = ExpressionWrapper(
+    F("amount") * F("probability"), output_field=DecimalField(max_digits=20, decimal_places=2)
+)
 # The order of a column's cards: soonest expected close first, undated last.
 KANBAN_ORDER = (F("expected_close").asc(nulls_last=True), F("pk").asc())
 
@@ -56,13 +71,24 @@ class PipelineSummary:
 
 def pipeline_summary(*, deals: QuerySet[Deal], stages: list[Stage] | None = None) -> PipelineSummary:
     """Per open stage: count, amount and weighted amount of ``deals`` (already filtered to
-    what the viewer sees). Two queries: the stages and one grouped aggregate."""
+    what the viewer sees). Two queries: the stages and one grouped aggregate.
+
+    The aggregate names the stages by id and does not join them: a deal's weight is its
+    amount × its own probability, or × its stage's default when it has none, so the sums are
+    Σ(amount × probability) over deals with one plus Σ amount over deals without, times the
+    stage's default, added here (exact in decimals, and the deal table alone is read)."""
     stages = open_stages() if stages is None else stages
+    has_probability = Q(probability__isnull=False)
     rows = (
-        deals.filter(OPEN)
+        deals.filter(stage_id__in=[stage.pk for stage in stages])
         .order_by()
         .values("stage_id")
-        .annotate(deal_count=Count("pk"), total_amount=Sum("amount"), total_weight=Sum(WEIGHT))
+        .annotate(
+            deal_count=Count("pk"),
+            total_amount=Sum("amount"),
+            own_weight=Sum(OWN_WEIGHT, filter=has_probability),
+            default_amount=Sum("amount", filter=~has_probability),
+        )
     )
     by_stage = {row["stage_id"]: row for row in rows}
     summary = []
@@ -71,12 +97,15 @@ def pipeline_summary(*, deals: QuerySet[Deal], stages: list[Stage] | None = None
         if row is None:
             summary.append(PipelineStage(stage=stage))
         else:
+            weight = Decimal(row["own_weight"] or 0) + Decimal(row["default_amount"] or 0) * Decimal(
+                stage.default_probability
+            )
             summary.append(
                 PipelineStage(
                     stage=stage,
                     count=row["deal_count"],
                     amount=money(row["total_amount"]),
-                    weighted=weighted_from_weight(row["total_weight"]),
+                    weighted=weighted_from_weight(weight if row["deal_count"] else None),
                 )
             )
     return PipelineSummary(stages=summary)

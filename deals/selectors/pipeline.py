@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -145,12 +146,22 @@ def kanban_columns(
     # Rank first and fetch the signals (correlated subqueries) only for the cards shown; the
     # ids travel as a list so that the database plans the second query for a few rows.
     open_ids = [row.stage.pk for row in summary.stages]
-    shown = list(
-        deals.filter(stage_id__in=open_ids)
-        .annotate(position=position)
-        .filter(position__lte=per_column)
-        .values_list("pk", flat=True)
-    )
+    if open_ids and connection.features.supports_slicing_ordering_in_compound:
+        # Each column's first cards straight from the (stage, expected close) index, the
+        # columns put together with UNION ALL: the cost follows the cards shown, where
+        # ranking every open deal grows with the pipeline (PostgreSQL; SQLite ranks).
+        columns = [
+            deals.filter(stage_id=pk).order_by(*KANBAN_ORDER).values_list("pk", flat=True)[:per_column]
+            for pk in open_ids
+        ]
+        shown = list(columns[0].union(*columns[1:], all=True))
+    else:
+        shown = list(
+            deals.filter(stage_id__in=open_ids)
+            .annotate(position=position)
+            .filter(position__lte=per_column)
+            .values_list("pk", flat=True)
+        )
     cards = with_signals(
         Deal.objects.filter(pk__in=shown).select_related("client", "owner", "stage"), clock
     ).order_by("stage__order", F("expected_close").asc(nulls_last=True), "pk")

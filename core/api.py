@@ -1,11 +1,15 @@
 """API conventions shared by every endpoint: pagination, strict ordering and JSON errors
 (the bounded JSON parser is core.parsers: DRF's views read the parser setting on import)."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
@@ -18,8 +22,33 @@ from core.errors import Conflict, is_lost_race
 from core.ordering import parse_ordering
 
 
+class LeanCountPaginator(DjangoPaginator):
+    """Django's paginator counting ``count_queryset`` instead of the page's queryset: the
+    same rows without the annotations and joins the page needs (a list's COUNT then joins
+    only what its filters use)."""
+
+    def __init__(self, object_list, per_page, *, count_queryset=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_queryset = count_queryset
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_queryset is not None:
+            return self.count_queryset.count()
+        return super().count
+
+
 class Pagination(PageNumberPagination):
+    """Page-number pagination; a view with ``count_queryset(queryset)`` has its total counted
+    on what that returns (the same filtered rows, without the page's annotations)."""
+
     page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        counting = getattr(view, "count_queryset", None)
+        if counting is not None:
+            self.django_paginator_class = partial(LeanCountPaginator, count_queryset=counting(queryset))
+        return super().paginate_queryset(queryset, request, view)
 
     @property
     def max_page_size(self) -> int:

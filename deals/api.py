@@ -198,6 +198,12 @@ class DealViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return deal_list(viewer=self.request.user)
 
+    def count_queryset(self, queryset):
+        """The list's total: the same filters over the visible deals, without the signals'
+        subqueries and the joins the rows need (the count used to join every deal to its
+        stage; issue 15)."""
+        return self.filter_queryset(Deal.objects.visible_to(self.request.user)).order_by()
+
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
             return DealWriteSerializer

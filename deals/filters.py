@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
+from clients.models import Client
 from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageKind, Verdict
 from deals.rules import scope_people
@@ -99,7 +100,12 @@ class DealFilter(PipelineFilter):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(client__name__icontains=value))
+        # Each side is its own ILIKE over one table, which PostgreSQL answers from a trigram
+        # index (pg_trgm GIN on deal titles and client names) instead of matching the pattern
+        # against every deal joined to its client.
+        titled = Deal.objects.filter(title__icontains=value).values("pk")
+        clients = Client.objects.filter(name__icontains=value).values("pk")
+        return queryset.filter(Q(pk__in=titled) | Q(client_id__in=clients))
 
     def filter_has_facts(self, queryset, name, value):
         if value is None:

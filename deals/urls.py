@@ -6,6 +6,7 @@ app_name = "deals"
 
 urlpatterns = [
     path("", views.kanban, name="kanban"),
+    path("columns/<int:stage_id>/", views.kanban_more, name="kanban_more"),
     path("list/", views.deal_list_page, name="list"),
     path("board/people/<int:pk>/deals/", views.board_person_deals, name="board_person_deals"),
     path("new/", views.create, name="create"),

@@ -86,6 +86,19 @@ def _client_for(username: str) -> Client:
     return client
 
 
+def _first_open_stage() -> int:
+    from deals.models import Stage, StageKind
+
+    stages = Stage.objects.filter(kind=StageKind.OPEN, is_active=True).order_by("order", "pk")
+    return stages.values_list("pk", flat=True)[0]
+
+
+def _rep_id(username: str) -> int:
+    from accounts.models import User
+
+    return User.objects.get(username=username).pk
+
+
 def measured_requests() -> list[tuple[str, str, str, str, str]]:
     """Every request the benchmark measures: (name, kind, username, path, budget). The
     test suite replays the same list to check that query counts do not grow with data."""
@@ -112,7 +125,17 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
         ("API search as a rep", "api", rep, f"/api/v1/search/?q={fragment}", ""),
         ("Page search dropdown", "page", "head", f"{reverse('header:search_suggest')}?q={fragment}", ""),
         ("Page kanban", "page", "head", reverse("deals:kanban"), "<= 300 ms"),
+        (
+            "Page kanban, show more",
+            "page",
+            "head",
+            reverse("deals:kanban_more", args=[_first_open_stage()]) + "?offset=20",
+            "",
+        ),
         ("Page board", "page", "head", reverse("board"), "<= 400 ms"),
+        ("Page board, a person opened", "page", "head", reverse("board_person", args=[_rep_id(rep)]), ""),
+        ("Page deal list", "page", "head", reverse("deals:list"), ""),
+        ("Page deal list, search", "page", "head", reverse("deals:list") + "?q=12", ""),
         ("Page client list", "page", "head", reverse("clients:list"), "<= 200 ms"),
         ("Page receivables overview", "page", "head", reverse("targets:receivables"), "<= 200 ms"),
         ("Page reports", "page", "head", reverse("reports:index"), "<= 200 ms"),

@@ -40,6 +40,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     # The board's pages (reports.board_views) keep their paths under /deals/.
     path("deals/board/", board_views.board_page, name="board"),
+    path("deals/board/people/<int:pk>/", board_views.board_person, name="board_person"),
     path("deals/board/reviews/<int:pk>/", board_views.panel_review, name="board_review"),
     path("deals/<int:pk>/panel/", board_views.panel, name="board_panel"),
     path("deals/", include("deals.urls")),

@@ -148,11 +148,14 @@ def board(
     team: Team | None = None,
     person_ids: list[int] | None = None,
     clock: Clock | None = None,
+    with_top_deals: bool = True,
 ) -> Board:
     """One row per person in scope with their open deals, intent proven vs feelings only,
     weighted pipeline, this month's won / plan / gap, warnings and their three deals most
     likely to close with the latest facts. Six queries whatever the number of people and
-    deals (plus whatever ``plans`` reads); people who need attention first. The pipeline
+    deals (plus whatever ``plans`` reads); people who need attention first. Without
+    ``with_top_deals`` (the board page's summary rows, which load a person's deals when
+    opened) the top deals are not read: three queries. The pipeline
     knows nothing of plans: the caller gives them (reports.board does, from targets);
     without them every row shows no plan."""
     clock = clock or Clock.current()
@@ -191,7 +194,7 @@ def board(
     )
     by_person = {row["owner_id"]: row for row in figures}
     plans = _month_plans(plans, ids, clock)
-    top = _top_deals(visible.filter(is_open))
+    top = _top_deals(visible.filter(is_open)) if with_top_deals else {}
 
     rows = []
     for person in people:

@@ -6,14 +6,33 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db import connection
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from core.money import ZERO, money
 from deals.models import Deal, Stage, StageKind
-from deals.selectors.deals import OPEN, WEIGHT, Clock, weighted_from_weight, with_signals
+from deals.selectors.deals import Clock, weighted_from_weight, with_signals
 
-KANBAN_CARDS_PER_COLUMN = 40
+# A column shows its first cards; "show more" loads the next as many (kanban_cards).
+KANBAN_CARDS_PER_COLUMN = 20
+# amount × the deal's own probability (in percent), for the deals that have one.
+OWN_WEIGHT = ExpressionWrapper(
+    F("amount") * F("probability"), output_field=DecimalField(max_digits=20, decimal_places=2)
+)
+# The order of a column's cards: soonest expected close first, undated last.
+KANBAN_ORDER = (F("expected_close").asc(nulls_last=True), F("pk").asc())
 
 
 def open_stages() -> list[Stage]:
@@ -53,13 +72,24 @@ class PipelineSummary:
 
 def pipeline_summary(*, deals: QuerySet[Deal], stages: list[Stage] | None = None) -> PipelineSummary:
     """Per open stage: count, amount and weighted amount of ``deals`` (already filtered to
-    what the viewer sees). Two queries: the stages and one grouped aggregate."""
+    what the viewer sees). Two queries: the stages and one grouped aggregate.
+
+    The aggregate names the stages by id and does not join them: a deal's weight is its
+    amount × its own probability, or × its stage's default when it has none, so the sums are
+    Σ(amount × probability) over deals with one plus Σ amount over deals without, times the
+    stage's default, added here (exact in decimals, and the deal table alone is read)."""
     stages = open_stages() if stages is None else stages
+    has_probability = Q(probability__isnull=False)
     rows = (
-        deals.filter(OPEN)
+        deals.filter(stage_id__in=[stage.pk for stage in stages])
         .order_by()
         .values("stage_id")
-        .annotate(deal_count=Count("pk"), total_amount=Sum("amount"), total_weight=Sum(WEIGHT))
+        .annotate(
+            deal_count=Count("pk"),
+            total_amount=Sum("amount"),
+            own_weight=Sum(OWN_WEIGHT, filter=has_probability),
+            default_amount=Sum("amount", filter=~has_probability),
+        )
     )
     by_stage = {row["stage_id"]: row for row in rows}
     summary = []
@@ -68,12 +98,15 @@ def pipeline_summary(*, deals: QuerySet[Deal], stages: list[Stage] | None = None
         if row is None:
             summary.append(PipelineStage(stage=stage))
         else:
+            weight = Decimal(row["own_weight"] or 0) + Decimal(row["default_amount"] or 0) * Decimal(
+                stage.default_probability
+            )
             summary.append(
                 PipelineStage(
                     stage=stage,
                     count=row["deal_count"],
                     amount=money(row["total_amount"]),
-                    weighted=weighted_from_weight(row["total_weight"]),
+                    weighted=weighted_from_weight(weight if row["deal_count"] else None),
                 )
             )
     return PipelineSummary(stages=summary)
@@ -108,18 +141,27 @@ def kanban_columns(
     position = Window(
         RowNumber(),
         partition_by=[F("stage_id")],
-        order_by=[F("expected_close").asc(nulls_last=True), F("pk").asc()],
+        order_by=list(KANBAN_ORDER),
     )
-    # Rank first, then annotate only the cards shown: the signals are correlated subqueries.
     # Rank first and fetch the signals (correlated subqueries) only for the cards shown; the
     # ids travel as a list so that the database plans the second query for a few rows.
     open_ids = [row.stage.pk for row in summary.stages]
-    shown = list(
-        deals.filter(stage_id__in=open_ids)
-        .annotate(position=position)
-        .filter(position__lte=per_column)
-        .values_list("pk", flat=True)
-    )
+    if open_ids and connection.features.supports_slicing_ordering_in_compound:
+        # Each column's first cards straight from the (stage, expected close) index, the
+        # columns put together with UNION ALL: the cost follows the cards shown, where
+        # ranking every open deal grows with the pipeline (PostgreSQL; SQLite ranks).
+        columns = [
+            deals.filter(stage_id=pk).order_by(*KANBAN_ORDER).values_list("pk", flat=True)[:per_column]
+            for pk in open_ids
+        ]
+        shown = list(columns[0].union(*columns[1:], all=True))
+    else:
+        shown = list(
+            deals.filter(stage_id__in=open_ids)
+            .annotate(position=position)
+            .filter(position__lte=per_column)
+            .values_list("pk", flat=True)
+        )
     cards = with_signals(
         Deal.objects.filter(pk__in=shown).select_related("client", "owner", "stage"), clock
     ).order_by("stage__order", F("expected_close").asc(nulls_last=True), "pk")
@@ -128,3 +170,36 @@ def kanban_columns(
         by_stage[deal.stage_id].append(deal)
     columns = [KanbanColumn(summary=row, deals=by_stage.get(row.stage.pk, [])) for row in summary.stages]
     return columns, summary
+
+
+def kanban_cards(
+    *,
+    deals: QuerySet[Deal],
+    stage: Stage,
+    offset: int,
+    limit: int = KANBAN_CARDS_PER_COLUMN,
+    clock: Clock | None = None,
+) -> tuple[list[Deal], bool]:
+    """A column's cards after the first ``offset`` (its "show more"), in the column's order,
+    and whether more follow. Two queries: the page's ids (one more row tells whether
+    anything follows), then those cards with their signals."""
+    ids = list(
+        deals.filter(stage=stage)
+        .order_by(*KANBAN_ORDER)
+        .values_list("pk", flat=True)[offset : offset + limit + 1]
+    )
+    more = len(ids) > limit
+    ids = ids[:limit]
+    if not ids:
+        return [], False
+    cards = with_signals(
+        Deal.objects.filter(pk__in=ids).select_related("client", "owner", "stage"), clock or Clock.current()
+    ).order_by(*KANBAN_ORDER)
+    return list(cards), more
+
+
+def kanban_card(*, deal: Deal, clock: Clock | None = None) -> Deal:
+    """One card, as the column shows it (the card a move answers with)."""
+    return with_signals(
+        Deal.objects.filter(pk=deal.pk).select_related("client", "owner", "stage"), clock or Clock.current()
+    ).get()

@@ -15,7 +15,7 @@ from deals.views.deal import (
     submit_review,
 )
 from deals.views.deal_list import LIST_PAGE_SIZE, deal_list_page
-from deals.views.kanban import kanban, move
+from deals.views.kanban import kanban, kanban_more, move
 
 __all__ = [
     "BOARD_PERSON_DEALS_LIMIT",
@@ -29,6 +29,7 @@ __all__ = [
     "edit",
     "fact_add",
     "kanban",
+    "kanban_more",
     "move",
     "render_deal_page",
     "review_add",

@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from deals.filters import PipelineFilter
 from deals.forms import MoveForm
 from deals.models import Deal, StageKind
 from deals.rules import changes_no_deal, stages_for_moves
-from deals.selectors.pipeline import kanban_columns
+from deals.selectors.pipeline import kanban_card, kanban_cards, kanban_columns, pipeline_summary
 from deals.views.deal import render_deal_page
 
 
@@ -31,24 +31,36 @@ def _kanban_filterset(request, data: QueryDict) -> tuple[PipelineFilter, object]
     return filterset, (filterset.qs if filterset.is_valid() else base.none())
 
 
+def _filters_query(data: QueryDict) -> QueryDict:
+    query = data.copy()
+    for key in ("view", "filters", "stage", "lost_reason", "csrfmiddlewaretoken", "offset"):
+        query.pop(key, None)
+    return query
+
+
+def _card_context(request, open_stages, closed_stages) -> dict:
+    """What a card needs besides its deal: the stages it may move to and whether it may."""
+    return {
+        "open_stages": open_stages,
+        "won_stage": next((s for s in closed_stages if s.kind == StageKind.WON), None),
+        "lost_stage": next((s for s in closed_stages if s.kind == StageKind.LOST), None),
+        "can_move": not changes_no_deal(request.user),
+    }
+
+
 def _kanban_context(request, data: QueryDict, **extra) -> dict:
     filterset, deals = _kanban_filterset(request, data)
     open_stages, closed_stages = stages_for_moves()
     columns, summary = kanban_columns(deals=deals, stages=open_stages)
-    query = data.copy()
-    for key in ("view", "filters", "stage", "lost_reason", "csrfmiddlewaretoken"):
-        query.pop(key, None)
+    query = _filters_query(data)
     return {
+        **_card_context(request, open_stages, closed_stages),
         "filter": filterset,
         "columns": columns,
         "summary": summary,
-        "open_stages": open_stages,
-        "won_stage": next((s for s in closed_stages if s.kind == StageKind.WON), None),
-        "lost_stage": next((s for s in closed_stages if s.kind == StageKind.LOST), None),
         "filters": query.urlencode(),
         "kanban_vals": json.dumps({"view": "kanban", "filters": query.urlencode()}),
         "list_query": query.urlencode(),
-        "can_move": not changes_no_deal(request.user),
         **extra,
     }
 
@@ -61,6 +73,64 @@ def kanban(request):
     return render(request, "deals/kanban.html", context)
 
 
+# The furthest "show more" goes into a column; beyond it the deal list takes over.
+KANBAN_MAX_OFFSET = 10_000
+
+
+@login_required
+def kanban_more(request, stage_id):
+    """A column's next cards ("show more"), in the column's order, with the next "show more"
+    when more follow. A bad offset or filter answers 400; a stage not on the kanban 404."""
+    open_stages, closed_stages = stages_for_moves()
+    stage = next((s for s in open_stages if s.pk == stage_id), None)
+    if stage is None:
+        raise Http404
+    try:
+        offset = int(request.GET.get("offset", ""))
+    except ValueError:
+        offset = -1
+    filterset, deals = _kanban_filterset(request, request.GET)
+    if not 0 <= offset <= KANBAN_MAX_OFFSET or not filterset.is_valid():
+        return render(request, "deals/partials/kanban_status.html", {"error": _("Bad request.")}, status=400)
+    cards, more = kanban_cards(deals=deals, stage=stage, offset=offset)
+    query = _filters_query(request.GET)
+    return render(
+        request,
+        "deals/partials/kanban_cards.html",
+        {
+            **_card_context(request, open_stages, closed_stages),
+            "deals": cards,
+            "stage": stage,
+            "more": more,
+            "offset": offset + len(cards),
+            "list_query": query.urlencode(),
+        },
+    )
+
+
+def _moved_answer(request, deal: Deal, from_stage_id: int, notice: str):
+    """A card moved on the kanban: the notice, the totals, the two columns' headers and the
+    moved card only (htmx swaps them out of band), not the whole board again."""
+    data = QueryDict(request.POST.get("filters", ""))
+    _, deals = _kanban_filterset(request, data)
+    open_stages, closed_stages = stages_for_moves()
+    summary = pipeline_summary(deals=deals, stages=open_stages)
+    heads = [row for row in summary.stages if row.stage.pk in (from_stage_id, deal.stage_id)]
+    on_board = deal.stage.kind == StageKind.OPEN and deals.filter(pk=deal.pk).exists()
+    return render(
+        request,
+        "deals/partials/kanban_moved.html",
+        {
+            **_card_context(request, open_stages, closed_stages),
+            "notice": notice,
+            "summary": summary,
+            "heads": heads,
+            "deal": deal,
+            "card": kanban_card(deal=deal) if on_board else None,
+        },
+    )
+
+
 # --- moving a deal ----------------------------------------------------------------------
 
 
@@ -68,6 +138,7 @@ def kanban(request):
 @require_POST
 def move(request, pk):
     deal = get_visible_or_404(Deal.objects.select_related("stage"), request.user, pk=pk)
+    from_stage_id = deal.stage_id
     form = MoveForm(request.POST)
     view = request.POST.get("view", "deal")
     error = None
@@ -90,26 +161,29 @@ def move(request, pk):
         status = 400
 
     if view == "kanban" and request.htmx:
+        if status == 200:
+            notice = _("Moved “%(deal)s” to %(stage)s.") % {"deal": deal.title, "stage": deal.stage.name}
+            return _moved_answer(request, deal, from_stage_id, notice)
         data = QueryDict(request.POST.get("filters", ""))
         extra = {}
-        if status == 200:
-            extra["notice"] = _("Moved “%(deal)s” to %(stage)s.") % {
-                "deal": deal.title,
-                "stage": deal.stage.name,
-            }
-        elif form.errors.get("lost_reason"):
+        if form.errors.get("lost_reason"):
             extra["lost_form"] = form
             extra["lost_deal"] = deal
         else:
             extra["error"] = error or " ".join(
                 str(message) for messages_ in form.errors.values() for message in messages_
             )
-        return render(
+        # A refused move answers the whole board (the lost-reason dialog lives in it), in
+        # place of the board whatever the control aimed at.
+        response = render(
             request,
             "deals/partials/kanban_board.html",
             _kanban_context(request, data, **extra),
             status=status,
         )
+        response["HX-Retarget"] = "#kanban"
+        response["HX-Reswap"] = "outerHTML"
+        return response
 
     if status == 200:
         messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})

@@ -14,13 +14,24 @@ from collections.abc import Callable, Iterable
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from reports.models import ReportKind, ReportRun, RunStatus
+from reports.models import (
+    ActivityStat,
+    ConversionReport,
+    CoverageReport,
+    Notification,
+    OverdueAlert,
+    PlanFulfilment,
+    RenewalReport,
+    ReportKind,
+    ReportRun,
+    RunStatus,
+)
 from reports.rules import may_trigger_runs
 from reports.services.activity import activity_compute
 from reports.services.alerts import alerts_refresh
@@ -50,11 +61,45 @@ def _compute(kind: str, run_date: datetime.date, *, send_email: bool) -> RunResu
     return services[kind](as_of=run_date)
 
 
+# The tables each kind fills, which the run has PostgreSQL ANALYZE once it wrote them in bulk:
+# the planner otherwise keeps the statistics of the tables as they were (empty, after a fresh
+# seed) and plans the home page's alerts as a loop over every alert of the department.
+REPORT_TABLES = {
+    ReportKind.CONVERSION: [ConversionReport],
+    ReportKind.RENEWAL: [RenewalReport],
+    ReportKind.ACTIVITY: [ActivityStat],
+    ReportKind.FULFILMENT: [PlanFulfilment],
+    ReportKind.COVERAGE: [CoverageReport],
+    ReportKind.ALERTS: [OverdueAlert, Notification],
+}
+# A run that writes at least this many rows analyzes its tables (a night's small changes are
+# left to autovacuum).
+ANALYZE_AFTER_ROWS = 1000
+
+
+def report_tables_analyze(kinds: Iterable[str]) -> list[str]:
+    """ANALYZE the tables the given kinds fill (PostgreSQL only; elsewhere nothing). Returns
+    the tables analyzed."""
+    if connection.vendor != "postgresql":
+        return []
+    tables = sorted({model._meta.db_table for kind in kinds for model in REPORT_TABLES.get(kind, [])})
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return tables
+
+
 def report_run_execute(
-    *, kind: str, run_date: datetime.date, run_id: int | None = None, send_email: bool = True
+    *,
+    kind: str,
+    run_date: datetime.date,
+    run_id: int | None = None,
+    send_email: bool = True,
+    analyze: bool = True,
 ) -> ReportRun:
     """Compute one kind of report for one date and record how it went. Errors are recorded
-    on the run and raised again so the caller (a task) can retry."""
+    on the run and raised again so the caller (a task) can retry. A run that wrote rows in
+    bulk analyzes its tables unless ``analyze`` is off (a backfill analyzes once, at its end)."""
     if kind not in REPORT_KINDS:
         raise ValidationError({"kind": _("Unknown report kind.")})
     started = timezone.now()
@@ -80,6 +125,8 @@ def report_run_execute(
     run.rows_total = result.rows_total
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "rows_written", "rows_total", "finished_at", "updated_at"])
+    if analyze and result.rows_written >= ANALYZE_AFTER_ROWS:
+        report_tables_analyze([kind])
     return run
 
 

@@ -157,12 +157,44 @@
   }
 
   function move(card, stage, reason) {
+    // The answer is the notice, with the totals, the two columns' headers and the moved
+    // card out of band (a refused move answers the whole board, retargeted by the server).
     htmx.ajax("POST", card.dataset.moveUrl, {
-      target: "#kanban",
-      swap: "outerHTML",
+      target: "#kanban-status",
+      swap: "innerHTML",
       values: kanbanValues({ stage: stage, lost_reason: reason || "" }),
     });
   }
+
+  // A card's stage select holds only its own stage until it is first used; then the
+  // board's stages (one <template> per board) fill it, the current one still selected.
+  function fillStageOptions(select) {
+    var stages = document.getElementById("kanban-stages");
+    if (!stages || select.dataset.filled) return;
+    var current = select.value;
+    var own = select.options[0];
+    var options = document.createDocumentFragment();
+    var found = false;
+    stages.content.querySelectorAll("option").forEach(function (option) {
+      if (option.value === current) {
+        options.appendChild(own);
+        found = true;
+      } else {
+        options.appendChild(option.cloneNode(true));
+      }
+    });
+    if (!found) options.insertBefore(own, options.firstChild); // a retired stage stays first
+    select.appendChild(options);
+    select.value = current;
+    select.dataset.filled = "1";
+  }
+
+  ["focusin", "pointerdown"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var select = event.target.closest && event.target.closest("select[data-stage-options]");
+      if (select) fillStageOptions(select);
+    });
+  });
 
   function askLostReason(card) {
     var dialog = document.getElementById("lost-dialog");

@@ -309,13 +309,16 @@ class ReceivablesAgingView(APIView):
                 return Response({name: [_("Give a record id (a whole number).")]}, status=400)
             filters[f"{name}_id"] = number
         today = timezone.localdate()
-        rows = selectors.receivables_aging(viewer=request.user, today=today, group_by=group, **filters)
+        # The grouped aggregate runs once: its rows give the page, the count and the totals
+        # (a COUNT over the grouped query and a second aggregate for the totals would each
+        # group every outstanding installment again).
+        rows = list(selectors.receivables_aging(viewer=request.user, today=today, group_by=group, **filters))
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         results = [
             {"key": row["key"], "name": _aging_row_name(group, row), **_aging_figures(row)} for row in page
         ]
         response = paginator.get_paginated_response(results)
-        totals = selectors.receivables_totals(viewer=request.user, today=today, **filters)
+        totals = selectors.aging_rows_totals(rows)
         response.data = {"as_of": today, "group": group, "totals": _aging_figures(totals), **response.data}
         return response

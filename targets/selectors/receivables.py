@@ -219,6 +219,16 @@ def receivables_rollup(*, viewer, today: datetime.date, team_id=None):
     return totals, by_team, by_owner
 
 
+def aging_rows_totals(rows) -> dict:
+    """The totals of :func:`receivables_aging`'s rows, summed here: the same figures as
+    :func:`receivables_totals` without a second pass over the installments."""
+    totals = {name: 0 if name == "installment_count" else Decimal("0.00") for name in AGING_SUM_FIELDS}
+    for row in rows:
+        for name in AGING_SUM_FIELDS:
+            totals[name] += row[name] or 0
+    return totals
+
+
 def receivables_totals(*, viewer, today: datetime.date, team_id=None, owner_id=None, client_id=None) -> dict:
     """The same sums as :func:`receivables_aging` over everything ``viewer`` sees."""
     queryset = _receivables_base(

@@ -718,3 +718,30 @@ def test_api_texts_are_bounded_like_the_forms(department, deals, api_as):
         {"comment": ["Keep this under 5000 characters (it has 5001)."]},
     )
     assert (Fact.objects.count(), Review.objects.count()) == (facts, reviews)
+
+
+def test_the_deal_lists_count_joins_only_what_its_filters_use(department, stages, api_as):
+    """The paginator's COUNT runs on the filtered deals without the rows' joins and signals:
+    unfiltered it reads the deal table alone; a status filter joins the stages it needs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_deal(department.rep_north, stage="Lead", title="Open one")
+    make_deal(department.rep_north, stage="Won", title="Won one")
+    client = api_as(department.head)
+
+    def count_sql(query: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(f"/api/v1/deals/?{query}").json()
+        counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1
+        return body["count"], counts[0]
+
+    total, sql = count_sql("page_size=1")
+    assert total == 2
+    assert "deals_stage" not in sql and "clients_client" not in sql and "EXISTS" not in sql.upper()
+    total, sql = count_sql("status=open")
+    assert total == 1
+    assert "deals_stage" in sql
+    total, sql = count_sql("search=Won")
+    assert total == 1

@@ -29,8 +29,15 @@ def measured(django_assert_num_queries, queries: int, request: Callable, shown: 
 
 
 def card(page: str, username: str) -> str:
-    match = re.search(rf'data-testid="rep-card-{username}".*?</article>', page, re.S)
+    match = re.search(rf'data-testid="rep-card-{username}".*?</details>', page, re.S)
     return match.group(0) if match else ""
+
+
+def opened(client, person) -> str:
+    """A person's row opened on the board: what htmx loads into it."""
+    response = client.get(reverse("board_person", args=[person.pk]), **HTMX)
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 @pytest.fixture
@@ -79,31 +86,38 @@ def test_the_board_has_a_card_per_person_in_scope(client, department, deals, vie
     assert set(re.findall(r'data-testid="rep-card-([\w-]+)"', page)) == cards
 
 
-def test_a_card_shows_the_figures_and_the_top_deals_with_their_facts(client, department, deals):
+def test_a_row_shows_the_figures_and_opens_on_the_top_deals_with_their_facts(client, department, deals):
     client.force_login(department.lead_north)
     page = client.get(reverse("board")).content.decode()
     north = card(page, "rep_north")
-    assert '<span class="figure-value" data-testid="open-count">2</span>' in north
-    assert "10,500.00" in north  # open amount
-    assert "6,200.00" in north  # weighted: 10000 × 60% + 500 × 40%
-    assert '<b data-testid="proven-count">1</b>' in north
-    assert '<b data-testid="feelings-count">1</b>' in north
-    assert "Proven one" in north and "Feeling one" in north
-    assert north.index("Proven one") < north.index("Feeling one")
-    assert "The director asked whether we can lower the price." in north
-    assert "Feelings only — no fact yet" in north
-    assert "no plan set" in north
+    assert '<span data-testid="open-count">2 <small>10,500.00</small></span>' in north
+    assert "<span>6,200.00</span>" in north  # weighted: 10000 × 60% + 500 × 40%
+    assert '<span class="proven" data-testid="proven-count">1</span>' in north
+    assert '<span class="feelings" data-testid="feelings-count">1</span>' in north
+    assert '<span class="att" data-testid="attention">1</span>' in north  # the feeling: no next step
+    assert "<small>no plan</small>" in north
+    # The deals are not on the page: they load when the row is opened.
+    assert "Proven one" not in page
+    assert f'hx-get="/deals/board/people/{department.rep_north.pk}/" hx-trigger="toggle once"' in north
+    detail = opened(client, department.rep_north)
+    assert "Proven one" in detail and "Feeling one" in detail
+    assert detail.index("Proven one") < detail.index("Feeling one")
+    assert "The director asked whether we can lower the price." in detail
+    assert "Feelings only — no fact yet" in detail
+    assert "no plan set" in detail
 
 
 def test_every_warning_links_to_the_deals_behind_it(client, department, deals):
     client.force_login(department.lead_north)
-    page = client.get(reverse("board")).content.decode()
-    north = card(page, "rep_north")
-    link = re.search(r'href="([^"]+)" data-testid="warning-no_next_step"', north).group(1)
+    north = card(client.get(reverse("board")).content.decode(), "rep_north")
+    assert '<span class="w" data-testid="warning-no_next_step">1</span>' in north
+    assert '<span data-testid="warning-past_close">0</span>' in north
+    detail = opened(client, department.rep_north)
+    link = re.search(r'href="([^"]+)" data-testid="warning-link-no_next_step"', detail).group(1)
     assert link == f"/deals/list/?owner={department.rep_north.pk}&amp;warning=no_next_step"
     listed = client.get(link.replace("&amp;", "&")).content.decode()
     assert ">Feeling one</a>" in listed and ">Proven one</a>" not in listed
-    assert 'data-testid="warning-past_close"' not in north  # nothing to link to
+    assert 'data-testid="warning-link-past_close"' not in detail  # nothing to link to
 
 
 def test_the_plan_and_the_gap_show_once_a_plan_exists(client, department, deals):
@@ -118,9 +132,11 @@ def test_the_plan_and_the_gap_show_once_a_plan_exists(client, department, deals)
     make_deal(department.rep_north, stage="Won", amount="2000.00")
     client.force_login(department.lead_north)
     north = card(client.get(reverse("board")).content.decode(), "rep_north")
-    assert "plan 8,000.00" in north
-    assert 'Gap <b class="gap">6,000.00</b>' in north
-    assert "25%" in north
+    assert '<b class="gap">6,000.00</b> <small>25%</small>' in north
+    detail = opened(client, department.rep_north)
+    assert "plan 8,000.00" in detail
+    assert 'Gap <b class="gap">6,000.00</b>' in detail
+    assert "25%" in detail
 
 
 def test_the_head_filters_the_board_by_team(client, department, deals):
@@ -167,11 +183,10 @@ def test_the_panel_has_no_review_form_for_those_who_may_not_review(client, depar
 
 
 def test_a_review_recorded_from_the_panel_refreshes_the_panel_and_the_card(client, department, deals):
-    deal = deals["feeling"]
-    make_deal(department.rep_north, age_days=10, title="Old unreviewed")
+    deal = make_deal(department.rep_north, age_days=10, title="Old unreviewed")
     client.force_login(department.lead_north)
     before = card(client.get(reverse("board")).content.decode(), "rep_north")
-    assert re.search(r'data-testid="warning-not_reviewed">Unreviewed 7d <b>1</b>', before)
+    assert '<span class="w" data-testid="warning-not_reviewed">1</span>' in before
     response = client.post(
         reverse("board_review", args=[deal.pk]),
         {"verdict": "at_risk", "comment": "Feelings only: find the decision maker", "view": "panel"},
@@ -181,12 +196,17 @@ def test_a_review_recorded_from_the_panel_refreshes_the_panel_and_the_card(clien
     page = response.content.decode()
     assert 'data-testid="review-recorded"' in page
     assert "Feelings only: find the decision maker" in page
-    assert (
-        'id="rep-card-'
-        + str(department.rep_north.pk)
-        + '" data-testid="rep-card-rep_north" hx-swap-oob="true"'
-        in page
+    # The person's row, out of band: the review took the deal off "not reviewed".
+    row = re.search(
+        rf'<summary class="rep-cols" id="rep-row-{department.rep_north.pk}" hx-swap-oob="true">.*?</summary>',
+        page,
+        re.S,
     )
+    assert row, page
+    assert '<span data-testid="warning-not_reviewed">0</span>' in row.group(0)
+    # The board shows it too: its cached rows follow the change.
+    after = card(client.get(reverse("board")).content.decode(), "rep_north")
+    assert '<span data-testid="warning-not_reviewed">0</span>' in after
     review = Review.objects.get()
     assert (review.deal, review.reviewer, review.verdict) == (deal, department.lead_north, "at_risk")
     detail = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
@@ -224,15 +244,58 @@ def test_the_board_runs_a_constant_number_of_queries(client, department, stages,
         return client.get(reverse("board"))
 
     def rep_cards(response) -> int:
-        return response.content.decode().count('class="rep-card')
+        return response.content.decode().count('<details class="rep-card')
 
-    # session, user, teams, people, stages, figures, plans, top deal ids, top deals, their facts
-    measured(django_assert_num_queries, 10, board, rep_cards, 9)  # leads included
+    # session, user, teams, the data's version; then, when the data changed since the rows
+    # were last rendered: people, stages, figures, plans
+    measured(django_assert_num_queries, 8, board, rep_cards, 9)  # leads included
+    measured(django_assert_num_queries, 4, board, rep_cards, 9)  # nothing changed: rendered rows
     for number in range(8):
         person = UserFactory(username=f"seller{number}", team=department.south)
         for stage in ("Lead", "Proposal", "Negotiation", "Contract", "Won"):
             make_deal(person, stage=stage, facts=number % 3)
-    measured(django_assert_num_queries, 10, board, rep_cards, 17)
+    measured(django_assert_num_queries, 8, board, rep_cards, 17)
+    measured(django_assert_num_queries, 4, board, rep_cards, 17)
+
+
+def test_the_board_page_does_not_grow_with_the_deals(client, department, stages):
+    """The page holds one summary row per person, never their deals: 40 more deals add no byte."""
+    client.force_login(department.head)
+    make_deal(department.rep_north, facts=1, title="Only one")
+    few = client.get(reverse("board")).content
+    for number in range(40):
+        make_deal(department.rep_north, facts=number % 2, title=f"Deal {number:02}")
+    many = client.get(reverse("board")).content
+    assert b"Only one" not in few and b"Deal 00" not in many
+    assert abs(len(many) - len(few)) < 100  # only the figures and their digits differ
+    assert len(many) < 40_000
+
+
+def test_an_opened_row_runs_a_constant_number_of_queries_and_shows_a_screenful(
+    client, department, deals, django_assert_num_queries
+):
+    client.force_login(department.lead_north)
+    url = reverse("board_person", args=[department.rep_north.pk])
+
+    def person():
+        return client.get(url, **HTMX)
+
+    def deal_links(response) -> int:
+        return len(re.findall(r'data-testid="(?:top|rep)-deal-\d+"', response.content.decode()))
+
+    # session, user, people, stages, figures, plans, top deal ids, top deals, their facts, deals
+    measured(django_assert_num_queries, 10, person, deal_links, 2)
+    for _ in range(30):
+        make_deal(department.rep_north, facts=1)
+    measured(django_assert_num_queries, 10, person, deal_links, 13)  # 3 top + 10 others
+    assert "19 more in the list" in person().content.decode()
+
+
+@pytest.mark.parametrize("viewer", ["rep_south", "lead_south", "rep_north_2"])
+def test_a_row_outside_the_viewers_board_is_not_found(client, department, deals, viewer):
+    client.force_login(getattr(department, viewer))
+    assert client.get(reverse("board_person", args=[department.rep_north.pk]), **HTMX).status_code == 404
+    assert client.get("/deals/board/people/99999999/", **HTMX).status_code == 404
 
 
 def test_the_panel_runs_a_constant_number_of_queries(client, department, deals):
@@ -260,16 +323,18 @@ def test_every_open_deal_of_a_person_can_be_opened_from_the_board(client, depart
     for number in range(4):
         make_deal(department.rep_north, stage="Lead", amount=f"{number + 1}.00", title=f"Small {number}")
     client.force_login(department.lead_north)
-    page = client.get(reverse("board")).content.decode()
-    north = card(page, "rep_north")
-    assert "Review all 6 open deals" in north
+    detail = opened(client, department.rep_north)
+    top = re.findall(r'data-testid="top-deal-\d+">([^<]+)</a>', detail)
+    others = re.findall(r'data-testid="rep-deal-\d+">([^<]+)</a>', detail)
+    assert top == ["Proven one", "Feeling one", "Small 3"]
+    assert others == ["Small 2", "Small 1", "Small 0"]
+    assert f'hx-get="/deals/{deals["feeling"].pk}/panel/"' in detail
+    assert "No next step" in detail
+    # The whole list stays a link away, and the deals-only fragment still answers.
     url = reverse("deals:board_person_deals", args=[department.rep_north.pk])
-    assert f'hx-get="{url}"' in north
     listed = client.get(url, **HTMX).content.decode()
     titles = re.findall(r'data-testid="rep-deal-\d+">([^<]+)</a>', listed)
     assert titles == ["Proven one", "Feeling one", "Small 3", "Small 2", "Small 1", "Small 0"]
-    assert f'hx-get="/deals/{deals["feeling"].pk}/panel/"' in listed
-    assert "No next step" in listed
 
 
 @pytest.mark.parametrize("viewer", ["rep_south", "lead_south", "rep_north_2"])

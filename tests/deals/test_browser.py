@@ -57,23 +57,21 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
 
     # ... drags it across the kanban to Negotiation
     rep_page.goto(f"{base}/deals/")
-    card = rep_page.get_by_test_id(f"deal-card-{deal.pk}")
-    expect(rep_page.get_by_test_id("column-lead").get_by_test_id(f"deal-card-{deal.pk}")).to_be_visible()
+    card = rep_page.locator(f"#deal-card-{deal.pk}")
+    expect(rep_page.get_by_test_id("column-lead").locator(f"#deal-card-{deal.pk}")).to_be_visible()
     card.drag_to(rep_page.get_by_test_id("column-proposal"))
     expect(rep_page.locator(".kanban-notice")).to_have_text("Moved “Cold store automation” to Proposal.")
-    card = rep_page.get_by_test_id(f"deal-card-{deal.pk}")
+    card = rep_page.locator(f"#deal-card-{deal.pk}")
     card.drag_to(rep_page.get_by_test_id("column-negotiation"))
     expect(rep_page.locator(".kanban-notice")).to_have_text("Moved “Cold store automation” to Negotiation.")
-    expect(
-        rep_page.get_by_test_id("column-negotiation").get_by_test_id(f"deal-card-{deal.pk}")
-    ).to_be_visible()
+    expect(rep_page.get_by_test_id("column-negotiation").locator(f"#deal-card-{deal.pk}")).to_be_visible()
     assert list(
         StageChange.objects.filter(deal=deal).order_by("pk").values_list("from_stage__name", "to_stage__name")
     ) == [(None, "Lead"), ("Lead", "Proposal"), ("Proposal", "Negotiation")]
 
     # Lost without a reason is refused with a clear message, and nothing changes
-    rep_page.get_by_test_id(f"deal-card-{deal.pk}").hover()
-    rep_page.get_by_test_id(f"deal-card-{deal.pk}").get_by_role("link", name="✗ Lost").click()
+    rep_page.locator(f"#deal-card-{deal.pk}").hover()
+    rep_page.locator(f"#deal-card-{deal.pk}").get_by_role("link", name="✗ Lost").click()
     dialog = rep_page.locator("#lost-dialog")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Close as lost").click()
@@ -115,6 +113,10 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     rep_card = lead_page.get_by_test_id("rep-card-rep1")
     expect(rep_card).to_contain_text("Anna Ivanova")
     expect(rep_card.get_by_test_id("proven-count")).to_have_text("1")
+    expect(rep_card.get_by_test_id("warning-not_reviewed")).to_have_text("0")  # a new deal
+    # the person's deals load when the row is opened
+    expect(rep_card).not_to_contain_text("Their buyer asked for a contract draft.")
+    rep_card.locator("summary").click()
     expect(rep_card).to_contain_text("Their buyer asked for a contract draft.")
     expect(rep_card).to_contain_text("The director asked whether we can lower the price by 5%.")
     rep_card.get_by_test_id(f"top-deal-{deal.pk}").click()
@@ -130,6 +132,8 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     expect(lead_page.get_by_test_id("review-recorded")).to_have_text("Review recorded.")
     expect(lead_page.get_by_test_id("board-panel")).to_contain_text("Push for the signature date.")
     assert lead_page.url == f"{base}/deals/board/"
+    expect(rep_card.get_by_test_id("proven-count")).to_have_text("1")  # the row, refreshed in place
+    expect(rep_card).to_have_attribute("open", "")  # ... and still open
     review = Review.objects.get(deal=deal)
     assert (review.reviewer.username, review.verdict) == ("lead1", "on_track")
 

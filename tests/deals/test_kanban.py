@@ -1,6 +1,6 @@
 """The pipeline kanban: columns, cards, filters, moving cards (htmx and plain posts)."""
 
-import json
+import datetime
 import re
 from collections.abc import Callable
 
@@ -76,7 +76,7 @@ def test_a_card_shows_client_amount_owner_close_date_facts_and_warnings(client, 
     deal = board_deals["north"]
     Deal.objects.filter(pk=deal.pk).update(next_step="")
     page = client.get(reverse("deals:kanban")).content.decode()
-    card = re.search(rf'data-testid="deal-card-{deal.pk}".*?</article>', page, re.S).group(0)
+    card = re.search(rf'id="deal-card-{deal.pk}" class.*?</article>', page, re.S).group(0)
     assert deal.client.name in card
     assert "1,500.50" in card
     assert department.rep_north.full_name in card
@@ -109,11 +109,14 @@ def test_htmx_filtering_returns_only_the_board(client, department, board_deals):
     assert "<html" not in page
 
 
-def test_dropping_a_card_moves_the_deal_and_returns_the_refreshed_board(
+def test_dropping_a_card_answers_the_two_columns_headers_and_the_moved_card_only(
     client, department, board_deals, stages
 ):
     client.force_login(department.rep_north)
     deal = board_deals["north"]
+    old_stage = deal.stage
+    for number in range(30):
+        make_deal(department.rep_north, stage="Proposal", title=f"Filler {number}")
     response = client.post(
         reverse("deals:move", args=[deal.pk]),
         {"stage": stages["Negotiation"].pk, "view": "kanban", "filters": f"owner={department.rep_north.pk}"},
@@ -122,12 +125,99 @@ def test_dropping_a_card_moves_the_deal_and_returns_the_refreshed_board(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Moved “North deal” to Negotiation." in page
-    assert f'data-testid="deal-card-{deal.pk}"' in column_text(page, "negotiation")
-    assert json.loads(re.search(r'hx-vals="([^"]*)"', page).group(1).replace("&quot;", '"')) == {
-        "view": "kanban",
-        "filters": f"owner={department.rep_north.pk}",
-    }
+    heads = re.findall(r'<header class="column-head" id="column-head-(\d+)" hx-swap-oob="true">', page)
+    assert heads == [str(old_stage.pk), str(stages["Negotiation"].pk)]
+    assert re.search(rf'id="column-head-{stages["Negotiation"].pk}".*?column-count">1<', page, re.S)
+    assert f'<article id="deal-card-{deal.pk}" hx-swap-oob="delete"></article>' in page
+    assert f'<div hx-swap-oob="afterbegin:#column-cards-{stages["Negotiation"].pk}">' in page
+    assert page.count('class="deal-card') == 1  # the moved card, none of the 30 others
+    assert 'id="pipeline-totals" data-testid="pipeline-totals" hx-swap-oob="true"' in page
+    assert len(response.content) < 6_000
     assert Deal.objects.get(pk=deal.pk).stage.name == "Negotiation"
+
+
+def test_a_move_answers_in_a_constant_number_of_queries(client, department, board_deals, stages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(department.rep_north)
+
+    def move(deal, stage):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                reverse("deals:move", args=[deal.pk]), {"stage": stages[stage].pk, "view": "kanban"}, **HTMX
+            )
+        assert response.status_code == 200
+        return len(queries)
+
+    few = move(board_deals["north"], "Contract")
+    for number in range(25):
+        make_deal(department.rep_north, stage="Lead", facts=number % 2)
+    assert move(board_deals["north"], "Negotiation") == few
+
+
+def test_a_column_shows_its_first_20_cards_and_shows_more_on_demand(client, department, stages):
+    client.force_login(department.rep_north)
+    for number in range(45):
+        make_deal(
+            department.rep_north,
+            stage="Lead",
+            title=f"Deal {number:02}",
+            expected_close=datetime.date(2030, 1, 1) + datetime.timedelta(days=number),
+        )
+    page = client.get(reverse("deals:kanban")).content.decode()
+    lead = column_text(page, "lead")
+    assert re.findall(r">(Deal \d+)</a>", lead) == [f"Deal {n:02}" for n in range(20)]
+    more = re.search(r'hx-get="([^"]+)" hx-target="this" hx-swap="outerHTML"', lead).group(1)
+    assert "Show more (25 left)" in lead
+    second = client.get(more.replace("&amp;", "&"), **HTMX).content.decode()
+    assert re.findall(r">(Deal \d+)</a>", second) == [f"Deal {n:02}" for n in range(20, 40)]
+    third_url = re.search(r'hx-get="([^"]+)"', second.split("</article>")[-1]).group(1)
+    third = client.get(third_url.replace("&amp;", "&"), **HTMX).content.decode()
+    assert re.findall(r">(Deal \d+)</a>", third) == [f"Deal {n:02}" for n in range(40, 45)]
+    assert "column-more" not in third
+
+
+@pytest.mark.parametrize("offset", ["", "x", "-1", "99999999", "1e3"])
+def test_show_more_refuses_a_bad_offset(client, department, stages, offset):
+    client.force_login(department.rep_north)
+    response = client.get(reverse("deals:kanban_more", args=[stages["Lead"].pk]), {"offset": offset}, **HTMX)
+    assert response.status_code == 400
+
+
+def test_show_more_of_a_closed_or_unknown_stage_is_not_found(client, department, stages):
+    client.force_login(department.rep_north)
+    for stage_id in (stages["Won"].pk, 99999999):
+        response = client.get(reverse("deals:kanban_more", args=[stage_id]), {"offset": 0}, **HTMX)
+        assert response.status_code == 404
+
+
+def test_show_more_shows_only_what_the_viewer_sees(client, department, stages):
+    for number in range(3):
+        make_deal(department.rep_south, stage="Lead", title=f"South {number}")
+    make_deal(department.rep_north, stage="Lead", title="North 0")
+    client.force_login(department.rep_north)
+    page = client.get(reverse("deals:kanban_more", args=[stages["Lead"].pk]), {"offset": 0}, **HTMX)
+    assert page.status_code == 200
+    assert re.findall(r">((?:North|South) \d+)</a>", page.content.decode()) == ["North 0"]
+
+
+def test_show_more_runs_a_constant_number_of_queries(client, department, stages, django_assert_num_queries):
+    client.force_login(department.rep_north)
+    url = reverse("deals:kanban_more", args=[stages["Lead"].pk])
+    make_deal(department.rep_north, stage="Lead", facts=1)
+
+    def more():
+        return client.get(url, {"offset": 0}, **HTMX)
+
+    def cards(response) -> int:
+        return response.content.decode().count('class="deal-card')
+
+    # session, user, stages, card ids, cards
+    measured(django_assert_num_queries, 5, more, cards, 1)
+    for number in range(30):
+        make_deal(department.rep_north, stage="Lead", facts=number % 2)
+    measured(django_assert_num_queries, 5, more, cards, 20)
 
 
 def test_dropping_on_lost_without_a_reason_reopens_the_question_and_changes_nothing(
@@ -158,7 +248,7 @@ def test_lost_with_a_reason_from_the_kanban_closes_the_deal(client, department, 
         **HTMX,
     )
     assert response.status_code == 200
-    assert f'data-testid="deal-card-{deal.pk}"' not in response.content.decode()
+    assert f'id="deal-card-{deal.pk}" class' not in response.content.decode()
     deal.refresh_from_db()
     assert (deal.stage.name, deal.lost_reason) == ("Lost", "Went with a competitor")
 
@@ -247,7 +337,43 @@ def test_kanban_runs_a_constant_number_of_queries(client, department, stages, dj
 def test_read_only_roles_get_no_move_controls(client, department, board_deals, viewer, moves):
     client.force_login(getattr(department, viewer))
     page = client.get(reverse("deals:kanban")).content.decode()
-    card = re.search(rf'data-testid="deal-card-{board_deals["north"].pk}".*?</article>', page, re.S).group(0)
+    card = re.search(rf'id="deal-card-{board_deals["north"].pk}" class.*?</article>', page, re.S).group(0)
     assert ('draggable="true"' in page) == moves
     assert ("card-actions" in card) == moves
     assert ('href="/deals/new/"' in page) == moves
+
+
+def test_the_kanban_page_stays_within_its_budget_however_many_deals(client, department, stages):
+    """20 cards a column whatever the number of deals: the page's bytes stop growing there."""
+    client.force_login(department.head)
+    open_names = ["Lead", "Qualified", "Proposal", "Negotiation", "Contract"]
+
+    def page_bytes() -> tuple[int, int]:
+        response = client.get(reverse("deals:kanban"))
+        assert response.status_code == 200
+        return len(response.content), response.content.decode().count('class="deal-card')
+
+    for stage in open_names:
+        for number in range(20):
+            make_deal(
+                department.rep_north,
+                stage=stage,
+                title=f"{stage} deal {number:02}",
+                next_step="",
+                age_days=30,
+            )
+    full, cards = page_bytes()
+    assert cards == 100
+    for stage in open_names:
+        for number in range(15):
+            make_deal(
+                department.rep_south,
+                stage=stage,
+                title=f"{stage} more {number:02}",
+                next_step="",
+                age_days=30,
+            )
+    grown, cards = page_bytes()
+    assert cards == 100
+    assert grown - full < 2_000  # the owner filter, the counts and sums: not the cards
+    assert grown < 150_000

@@ -79,3 +79,42 @@ def test_every_measured_request_runs_the_same_queries_at_two_data_sizes(seeded_d
 
     assert after == before
     assert all(count > 0 for count in before.values())
+
+
+def test_the_benchmark_child_answers_one_timed_request_per_line(seeded_demo):
+    """``bench --serve``: the requests' names first, then one JSON answer per index."""
+    import json
+
+    from demo.bench_compare import serve
+
+    call_command("run_reports", "--months", "1", "--no-email", stdout=StringIO())
+    requests = measured_requests()
+    board = [row[0] for row in requests].index("Page board")
+    out = StringIO()
+    serve(out=out, inp=StringIO(f"{board}\n{board}\n"))
+    lines = out.getvalue().splitlines()
+    assert json.loads(lines[0]) == [row[0] for row in requests]
+    first, second = (json.loads(line) for line in lines[1:])
+    assert (first["status"], second["status"]) == (200, 200)
+    assert 10_000 < second["bytes"] < 150_000
+    assert second["queries"] < first["queries"]  # the rows rendered by the first, cached
+
+
+def test_the_budget_lines_judge_ratios_bytes_and_query_counts():
+    from demo.bench_compare import Row, _print_requests
+
+    def row(name, small, large, queries=(5, 5), size=(1000, 1000)):
+        return Row(name, [small], [large], queries[0], queries[1], size[0], size[1])
+
+    lines = []
+    holds = _print_requests([row("Page board", 10, 14), row("API deals list", 10, 19)], lines.append)
+    assert holds and "budget: every request <= 2x from small to large          holds" in lines
+    lines = []
+    assert not _print_requests([row("Page board", 10, 16)], lines.append)  # 1.6x > 1.5x
+    assert "budget: board and kanban pages <= 1.5x                   FAILS" in lines
+    lines = []
+    assert not _print_requests([row("Page kanban", 10, 10, size=(1000, 151_000))], lines.append)
+    assert "budget: every page <= 150 KB at both sizes               FAILS" in lines
+    lines = []
+    assert not _print_requests([row("API clients list", 10, 10, queries=(4, 5))], lines.append)
+    assert "budget: query counts equal at both sizes                 FAILS" in lines

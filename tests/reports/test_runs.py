@@ -316,3 +316,44 @@ def test_the_command_refuses_the_distant_past_and_writes_nothing(department, arg
         call_command("run_reports", *arguments)
     assert not ReportRun.objects.exists()
     assert not ConversionReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_run_that_writes_in_bulk_analyzes_its_tables(department, monkeypatch):
+    analyzed = []
+    monkeypatch.setattr(run_services, "report_tables_analyze", lambda kinds: analyzed.append(list(kinds)))
+    report_run_execute(kind="conversion", run_date=AS_OF)  # 12 rows: left to autovacuum
+    assert analyzed == []
+    monkeypatch.setattr(run_services, "ANALYZE_AFTER_ROWS", 12)
+    assert report_run_execute(kind="conversion", run_date=datetime.date(2026, 4, 30)).rows_written == 12
+    assert analyzed == [["conversion"]]
+    report_run_execute(kind="conversion", run_date=datetime.date(2026, 5, 31), analyze=False)
+    assert analyzed == [["conversion"]]
+
+
+@pytest.mark.django_db
+def test_the_command_analyzes_once_after_every_date(department, monkeypatch, capsys):
+    from reports.management.commands import run_reports as command
+
+    analyzed = []
+
+    def analyze(kinds):
+        analyzed.append(list(kinds))
+        return ["reports_renewalreport"]
+
+    monkeypatch.setattr(command, "report_tables_analyze", analyze)
+    monkeypatch.setattr(run_services, "ANALYZE_AFTER_ROWS", 1)  # the runs themselves leave it
+    call_command("run_reports", "--date", AS_OF.isoformat(), "--months", "3", "--kind", "conversion")
+    assert analyzed == [["conversion"]]
+    assert "Analyzed reports_renewalreport." in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_analyzing_names_the_tables_of_each_kind(department):
+    from django.db import connection
+
+    tables = run_services.report_tables_analyze(["alerts", "conversion"])
+    if connection.vendor == "postgresql":
+        assert tables == ["reports_conversionreport", "reports_notification", "reports_overduealert"]
+    else:
+        assert tables == []  # SQLite plans without ANALYZE statistics of this kind

@@ -6,7 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reports.models import ReportKind, ReportRun, RunStatus
-from reports.services.runs import MAX_YEARS_BACK, REPORT_KINDS, earliest_run_date, report_run_execute
+from reports.services.runs import (
+    MAX_YEARS_BACK,
+    REPORT_KINDS,
+    earliest_run_date,
+    report_run_execute,
+    report_tables_analyze,
+)
 
 
 def _month_ends(last: datetime.date, months: int) -> list[datetime.date]:
@@ -63,6 +69,7 @@ class Command(BaseCommand):
             raise CommandError(f"The dates must be {earliest.isoformat()} or later.")
         kinds = options["kind"] or REPORT_KINDS
         failed = 0
+        written = set()
         for run_date in run_dates:
             for kind in kinds:
                 # Alerts describe the present; only the latest date brings them up to date.
@@ -76,14 +83,22 @@ class Command(BaseCommand):
                 ):
                     continue
                 try:
-                    run = report_run_execute(kind=kind, run_date=run_date, send_email=not options["no_email"])
+                    run = report_run_execute(
+                        kind=kind, run_date=run_date, send_email=not options["no_email"], analyze=False
+                    )
                 except Exception as error:
                     failed += 1
                     self.stderr.write(f"{run_date} {kind}: failed: {error}")
                     continue
+                if run.rows_written:
+                    written.add(kind)
                 self.stdout.write(
                     f"{run_date} {kind}: {run.status}, {run.rows_written} rows written, "
                     f"{run.rows_total} rows, {run.duration_seconds or 0:.2f} s"
                 )
+        # Once, after every date: the planner sees the tables as the runs left them.
+        analyzed = report_tables_analyze(sorted(written))
+        if analyzed:
+            self.stdout.write(f"Analyzed {', '.join(analyzed)}.")
         if failed:
             raise CommandError(f"{failed} report run(s) failed.")

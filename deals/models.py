@@ -10,6 +10,9 @@ from simple_history.models import HistoricalRecords
 from accounts.visibility import VisibleQuerySet
 from core.money import CENT
 
+# The largest number of days a warning threshold may be set to (ten years).
+MAX_WARNING_DAYS = 3650
+
 
 class StageKind(models.TextChoices):
     OPEN = "open", _("Open")
@@ -25,6 +28,13 @@ class Stage(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=StageKind.choices, default=StageKind.OPEN)
     is_active = models.BooleanField(_("active"), default=True)
+    max_days_in_stage = models.PositiveSmallIntegerField(
+        _("days allowed in stage"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WARNING_DAYS)],
+        help_text=_("An open deal longer in this stage is flagged. Empty: no limit."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -276,3 +286,88 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal}: {self.get_verdict_display()}"
+
+
+class Severity(models.IntegerChoices):
+    """How much a warning matters: a deal is flagged by its most severe warning only."""
+
+    OFF = 0, _("Off")
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+
+
+class WarningSettings(models.Model):
+    """The deal warnings' thresholds and severities, set by the head: one row (pk 1). Days
+    allowed per stage live on Stage; activity norms per role on targets' norms."""
+
+    SINGLETON_PK = 1
+
+    no_activity_days = models.PositiveSmallIntegerField(
+        _("days without activity"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WARNING_DAYS)],
+    )
+    review_cadence_days = models.PositiveSmallIntegerField(
+        _("review cadence, days"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WARNING_DAYS)],
+    )
+    no_activity_severity = models.PositiveSmallIntegerField(
+        _("no activity"), choices=Severity.choices, default=Severity.HIGH
+    )
+    past_close_severity = models.PositiveSmallIntegerField(
+        _("past expected close"), choices=Severity.choices, default=Severity.HIGH
+    )
+    no_next_step_severity = models.PositiveSmallIntegerField(
+        _("no next step"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    not_reviewed_severity = models.PositiveSmallIntegerField(
+        _("not reviewed"), choices=Severity.choices, default=Severity.LOW
+    )
+    stale_in_stage_severity = models.PositiveSmallIntegerField(
+        _("too long in stage"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    attention_severity = models.PositiveSmallIntegerField(
+        _("needs attention from"),
+        choices=[choice for choice in Severity.choices if choice[0] != Severity.OFF],
+        default=Severity.MEDIUM,
+        help_text=_("A deal needs attention when its most severe warning is at least this severe."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("warning settings")
+        verbose_name_plural = _("warning settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="warningsettings_singleton"),
+            models.CheckConstraint(
+                condition=Q(no_activity_days__gte=1, review_cadence_days__gte=1),
+                name="warningsettings_days_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    no_activity_severity__lte=3,
+                    past_close_severity__lte=3,
+                    no_next_step_severity__lte=3,
+                    not_reviewed_severity__lte=3,
+                    stale_in_stage_severity__lte=3,
+                    attention_severity__gte=1,
+                    attention_severity__lte=3,
+                ),
+                name="warningsettings_severity_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Warning settings"))

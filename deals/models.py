@@ -4,11 +4,25 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.visibility import VisibleQuerySet
 from core.money import CENT
+
+# The seeded pipeline's stage names (deals/migrations/0002_default_stages.py, demo), marked
+# for the catalogues: Stage.display_name translates them at display time; a stage the
+# department names itself shows as written.
+SEEDED_STAGE_NAMES = [
+    gettext_noop("Lead"),
+    gettext_noop("Qualified"),
+    gettext_noop("Proposal"),
+    gettext_noop("Negotiation"),
+    gettext_noop("Contract"),
+    gettext_noop("Won"),
+    gettext_noop("Lost"),
+]
 
 # The largest number of days a warning threshold may be set to (ten years).
 MAX_WARNING_DAYS = 3650
@@ -49,7 +63,12 @@ class Stage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is one of the seeded names."""
+        return gettext(self.name) if self.name in SEEDED_STAGE_NAMES else self.name
 
     @property
     def is_closed(self) -> bool:

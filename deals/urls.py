@@ -1,12 +1,14 @@
 from django.urls import path
 
 from deals import panels, views
+from deals.views.warnings import warning_settings
 
 app_name = "deals"
 
 urlpatterns = [
     path("", views.kanban, name="kanban"),
     path("list/", views.deal_list_page, name="list"),
+    path("warnings/settings/", warning_settings, name="warning_settings"),
     path("board/people/<int:pk>/deals/", views.board_person_deals, name="board_person_deals"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),

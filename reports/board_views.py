@@ -13,7 +13,7 @@ from accounts.visibility import get_visible_or_404
 from deals import views as deal_views
 from deals.forms import ReviewForm
 from deals.models import Deal
-from deals.rules import may_review_deal
+from deals.rules import may_review_deal, may_set_warning_settings
 from deals.selectors import DealWarning, deal_detail, deal_facts, deal_reviews, deal_warnings
 from reports.board import board
 
@@ -42,6 +42,7 @@ def board_page(request):
             "teams": teams if len(teams) > 1 else [],
             "team": team,
             "month": data.clock.month_start,
+            "may_set_warnings": may_set_warning_settings(request.user),
         },
     )
 

@@ -35,7 +35,7 @@ def test_a_happened_date_before_its_record_is_refused():
     with pytest.raises(ValidationError) as caught:
         dates.check_happened(created - DAY, field="occurred_at", not_before=created)
     assert messages(caught.value, "occurred_at") == [
-        "This cannot be before 03/05/2026, when the record was created."
+        "This cannot be before 5 Mar 2026, when the record was created."
     ]
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/facts/", views.fact_add, name="fact_add"),

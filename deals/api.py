@@ -19,7 +19,7 @@ from deals import services
 from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, Verdict
 from deals.rules import scope_people
-from deals.selectors.deals import deal_list, deal_warnings
+from deals.selectors.deals import Clock, deal_list, deal_warnings
 from deals.selectors.pipeline import pipeline_summary
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -196,7 +196,7 @@ class DealViewSet(viewsets.ModelViewSet):
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        return deal_list(viewer=self.request.user)
+        return deal_list(viewer=self.request.user, clock=Clock.for_request(self.request))
 
     def count_queryset(self, queryset):
         """The list's total: the same filters over the visible deals, without the signals'

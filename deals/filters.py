@@ -113,7 +113,8 @@ class DealFilter(PipelineFilter):
         return queryset.filter(has_facts_q() if value else ~has_facts_q())
 
     def filter_warning(self, queryset, name, value):
-        return queryset.filter(warning_q(value, Clock.current())) if value else queryset
+        clock = Clock.for_request(getattr(self, "request", None))
+        return queryset.filter(warning_q(value, clock)) if value else queryset
 
 
 class StageFilter(UpdatedSinceFilterSet):

@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from clients.models import Activity, Client
 from core.filters import MAX_ID
-from deals.models import Deal, DealType, FactKind, Stage, StageKind, Verdict
+from deals.models import (
+    MAX_WARNING_DAYS,
+    Deal,
+    DealType,
+    FactKind,
+    Stage,
+    StageKind,
+    Verdict,
+    WarningSettings,
+)
 from deals.rules import can_reassign, deal_owner_choices
 from deals.selectors.deals import renewable_deals
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
@@ -176,3 +185,43 @@ class ReviewForm(forms.Form):
     )
     next_action = forms.CharField(label=_("Agreed next action"), required=False, max_length=300)
     next_action_due = forms.DateField(label=_("By"), required=False, widget=DATE)
+
+
+class WarningSettingsForm(forms.ModelForm):
+    """The head's thresholds and severities, plus one "days allowed" field per open stage."""
+
+    class Meta:
+        model = WarningSettings
+        fields = [
+            "no_activity_days",
+            "review_cadence_days",
+            "past_close_severity",
+            "no_activity_severity",
+            "no_next_step_severity",
+            "stale_in_stage_severity",
+            "not_reviewed_severity",
+            "attention_severity",
+        ]
+
+    def __init__(self, *args, stages: list[Stage], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stages = stages
+        for stage in stages:
+            self.fields[self.stage_field(stage)] = forms.IntegerField(
+                label=_("Days allowed in “%(stage)s”") % {"stage": stage.display_name},
+                required=False,
+                min_value=1,
+                max_value=MAX_WARNING_DAYS,
+                initial=stage.max_days_in_stage,
+                help_text=_("Empty: no limit."),
+            )
+
+    @staticmethod
+    def stage_field(stage: Stage) -> str:
+        return f"stage_{stage.pk}_days"
+
+    def stage_days(self) -> dict[int, int | None]:
+        return {stage.pk: self.cleaned_data.get(self.stage_field(stage)) for stage in self.stages}
+
+    def setting_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

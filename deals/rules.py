@@ -36,6 +36,7 @@ __all__ = [
     "may_log_activities",
     "may_own_deals",
     "may_review_deal",
+    "may_set_warning_settings",
     "scope_people",
     "selling_q",
     "stages_for_moves",
@@ -138,3 +139,8 @@ def selling_q() -> Q:
     """The active people who sell (accounts.roles.SELLING_ROLES, leads included): the board
     gives each of them in scope a row, as the reports do."""
     return Q(is_active=True, role__in=SELLING_ROLES)
+
+
+def may_set_warning_settings(user) -> bool:
+    """The head sets the deal warnings' thresholds and severities; everyone works with them."""
+    return is_usable(user) and is_head(user)

@@ -39,7 +39,10 @@ class DealTable(ListTable):
         verbose_name=_("Client"), accessor="client__name", orderable=True, order_by=_sorted_by("client__name")
     )
     stage = tables.Column(
-        verbose_name=_("Stage"), accessor="stage__name", orderable=True, order_by=_sorted_by("stage__order")
+        verbose_name=_("Stage"),
+        accessor="stage__display_name",
+        orderable=True,
+        order_by=_sorted_by("stage__order"),
     )
     amount = tables.Column(
         verbose_name=_("Amount"), orderable=True, order_by=_sorted_by("amount"), attrs=NUMBER

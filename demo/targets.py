@@ -10,11 +10,12 @@ import random
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
+from clients.models import Activity, ActivityKind
 from deals.models import Deal, StageKind
 from targets import services
 from targets.models import Installment, OverdueReason, Payment, PlanMetric, SplitMethod
@@ -58,7 +59,7 @@ def _seed_plans(staff, rng: random.Random) -> None:
     elapsed = Decimal(today.timetuple().tm_yday) / Decimal(365)
     this_amount = _round_to(so_far / elapsed * Decimal("1.05"), step) if so_far else DEFAULT_BOOKED
     members = list(services.plan_members())
-    rep_weights = {member.pk: Decimal(rng.randint(80, 120)) / 100 for member in members}
+    rep_weights = _rep_weights(members, rng)
     for year, amount, metric in (
         (this_year - 1, last_amount, PlanMetric.BOOKED),
         (this_year, this_amount, PlanMetric.BOOKED),
@@ -77,18 +78,73 @@ def _seed_plans(staff, rng: random.Random) -> None:
         )
 
 
+def _rep_weights(members, rng: random.Random) -> dict[int, Decimal]:
+    """Each plan member's share of the plan: their share of the last twelve months' wins,
+    give or take 15%, so each rep's fulfilment lands around the department's (not 4% for
+    one and 250% for another). Someone who won nothing still gets a small plan."""
+    since = timezone.localdate() - datetime.timedelta(days=365)
+    won = dict(
+        Deal.objects.filter(stage__kind=StageKind.WON, closed_at__gte=since, owner__in=members)
+        .values("owner_id")
+        .annotate(total=Sum("amount"))
+        .values_list("owner_id", "total")
+    )
+    average = (sum(won.values(), Decimal("0")) / len(members)) if members and won else Decimal("1")
+    floor = average / 4 or Decimal("1")
+    return {
+        member.pk: max(won.get(member.pk) or Decimal("0"), floor) * Decimal(rng.randint(90, 115)) / 100
+        for member in members
+    }
+
+
+# Calls a day each role is asked for, as a share of what that role's people log on a working
+# day of the last four weeks: the norm sits near the middle, so some meet it and some do not.
+NORMS = (
+    # role, calls (× the role's median daily calls), meetings per week
+    (Role.REP, Decimal("1.0"), 2),
+    (Role.ACCOUNT_MANAGER, Decimal("0.9"), 2),
+    (Role.SDR, Decimal("0.9"), 1),
+    (Role.LEAD, Decimal("1.1"), 1),
+)
+
+
+def _daily_calls() -> dict[int, Decimal]:
+    """Calls per working day each person logged over the last four weeks (20 working days)."""
+    since = timezone.now() - datetime.timedelta(days=28)
+    calls = (
+        Activity.objects.filter(kind=ActivityKind.CALL, occurred_at__gte=since)
+        .values("owner_id")
+        .annotate(count=Count("pk"))
+        .values_list("owner_id", "count")
+    )
+    return {owner_id: Decimal(count) / 20 for owner_id, count in calls}
+
+
+def _median(values: list[Decimal]) -> Decimal:
+    ordered = sorted(values)
+    if not ordered:
+        return Decimal("0")
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _seed_norms(staff) -> None:
     head = staff.head
-    for role, calls, meetings in (
-        (Role.REP, 30, 8),
-        (Role.ACCOUNT_MANAGER, 15, 10),
-        (Role.SDR, 60, 4),
-        (Role.LEAD, 10, 5),
-    ):
+    daily = _daily_calls()
+    people = [*staff.reps, *staff.leads, *staff.others.values()]
+    for role, share, meetings in NORMS:
+        rates = [daily.get(person.pk, Decimal("0")) for person in people if person.role == role]
+        calls = max(1, int((_median(rates) * share).quantize(Decimal("1"))))
         services.norm_set_for_role(actor=head, role=role, calls_per_day=calls, meetings_per_week=meetings)
     if len(staff.reps) >= 7:
-        services.norm_set_for_user(actor=head, person=staff.reps[0], calls_per_day=40, meetings_per_week=10)
-        services.norm_set_for_user(actor=head, person=staff.reps[6], calls_per_day=20, meetings_per_week=5)
+        # one rep asked for more than their role, one for less
+        rep_norm = max(1, int(_median([daily.get(rep.pk, Decimal("0")) for rep in staff.reps])))
+        services.norm_set_for_user(
+            actor=head, person=staff.reps[0], calls_per_day=rep_norm + 2, meetings_per_week=3
+        )
+        services.norm_set_for_user(
+            actor=head, person=staff.reps[6], calls_per_day=max(1, rep_norm - 2), meetings_per_week=1
+        )
 
 
 def _at(day: datetime.date, hour: int = 11) -> datetime.datetime:

@@ -17,7 +17,7 @@ from accounts.visibility import get_visible_or_404
 from deals import views as deal_views
 from deals.forms import ReviewForm
 from deals.models import Deal
-from deals.rules import may_review_deal
+from deals.rules import may_review_deal, may_set_warning_settings
 from deals.selectors import (
     Clock,
     DealWarning,
@@ -77,6 +77,7 @@ def board_page(request):
             "teams": teams if len(teams) > 1 else [],
             "team": team,
             "month": clock.month_start,
+            "may_set_warnings": may_set_warning_settings(request.user),
         },
     )
 

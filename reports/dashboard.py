@@ -20,8 +20,8 @@ from accounts.visibility import sees_everything, team_ids_of
 from clients.models import Activity, ActivityKind
 from clients.selectors import next_step_counts, next_step_list
 from core.money import money
-from deals.models import Deal, Stage, StageKind
-from deals.selectors import WARNING_SHORT_LABELS, Clock, DealWarning, warning_q
+from deals.models import Deal, StageKind
+from deals.selectors import Clock, primary_warning_qs, warning_short_label
 from reports.models import AlertStatus, OverdueAlert
 from reports.selectors import alert_summary
 from reports.services.common import day_start, is_workday
@@ -149,16 +149,18 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
 
     # Stages by id rather than by joining on their kind: the planner then estimates the
     # open deals from the stage column's statistics instead of assuming most deals are open.
-    stages = dict(Stage.objects.values_list("pk", "kind"))
+    stages = clock.policy.stage_kinds
     open_ids = [pk for pk, stage_kind in stages.items() if stage_kind == StageKind.OPEN]
     won_ids = [pk for pk, stage_kind in stages.items() if stage_kind == StageKind.WON]
     won_this_month = Q(stage_id__in=won_ids, closed_at__gte=clock.month_start, closed_at__lte=clock.month_end)
     deals = Deal.objects.visible_to(viewer)
     if kind == "person":
         deals = deals.filter(owner=viewer)
+    # Each open deal counted under its most severe warning only.
+    primary = primary_warning_qs(clock, is_open=Q(stage_id__in=open_ids))
     open_totals = deals.filter(stage_id__in=open_ids).aggregate(
         open_deals=Count("pk"),
-        **{f"warn_{key}": Count("pk", filter=warning_q(key, clock)) for key in DealWarning.values},
+        **{f"warn_{key}": Count("pk", filter=condition) for key, condition in primary.items()},
     )
     won_totals = deals.filter(won_this_month).aggregate(won=Sum("amount"), won_count=Count("pk"))
     totals = {**open_totals, **won_totals}
@@ -215,7 +217,7 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
     )
     if kind != "person":
         dashboard.warnings = [
-            (key, WARNING_SHORT_LABELS[key], totals[f"warn_{key}"]) for key in DealWarning.values
+            (key, warning_short_label(key, clock.policy), totals[f"warn_{key}"]) for key in primary
         ]
         dashboard.lines = (
             _person_lines(people, deals.filter(won_this_month), calls, today, workday)

@@ -32,6 +32,7 @@ from deals.selectors.deals import (
     Timeline,
     TimelineEntry,
     any_warning_q,
+    attention_q,
     deal_detail,
     deal_facts,
     deal_list,
@@ -40,8 +41,12 @@ from deals.selectors.deals import (
     deal_warnings,
     fact_count,
     has_facts_q,
+    primary_warning_qs,
     renewable_deals,
+    severity_expression,
+    warning_label,
     warning_q,
+    warning_short_label,
     weighted_from_weight,
     with_signals,
 )
@@ -54,6 +59,7 @@ from deals.selectors.pipeline import (
     open_stages,
     pipeline_summary,
 )
+from deals.selectors.policy import WarningPolicy
 
 __all__ = [
     "EFFECTIVE_PROBABILITY",
@@ -78,6 +84,10 @@ __all__ = [
     "TimelineEntry",
     "TopDeal",
     "any_warning_q",
+    "attention_q",
+    "primary_warning_qs",
+    "severity_expression",
+    "WarningPolicy",
     "board",
     "board_open_deals",
     "board_people",
@@ -97,4 +107,6 @@ __all__ = [
     "warning_q",
     "weighted_from_weight",
     "with_signals",
+    "warning_label",
+    "warning_short_label",
 ]

@@ -8,23 +8,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import Team, User
 from core.money import ZERO, money
-from deals.models import Deal, Fact, Stage, StageKind
+from deals.models import Deal, Fact, StageKind
 from deals.rules import scope_people, selling_q
 from deals.selectors.deals import (
     OPEN,
-    WARNING_SHORT_LABELS,
     WEIGHT,
     Clock,
-    DealWarning,
-    any_warning_q,
+    attention_q,
     fact_count,
     has_facts_q,
-    warning_q,
+    primary_warning_qs,
+    severity_expression,
+    warning_short_label,
     weighted_from_weight,
     with_signals,
 )
@@ -49,8 +49,13 @@ class BoardRow:
     won_amount: Decimal = ZERO
     won_count: int = 0
     plan: Decimal | None = None
+    # warning → the deals whose most severe warning it is (each warned deal counted once)
     warnings: dict[str, int] = field(default_factory=dict)
     attention: int = 0
+    # Σ severity × weighted amount of the deals needing attention: rows sort by it.
+    attention_score: Decimal = ZERO
+    severities: dict[str, int] = field(default_factory=dict)
+    warning_labels: dict[str, str] = field(default_factory=dict)
     top_deals: list[TopDeal] = field(default_factory=list)
 
     @property
@@ -80,7 +85,8 @@ class BoardRow:
 
     @property
     def warning_list(self) -> list[tuple[str, str, int]]:
-        return [(key, WARNING_SHORT_LABELS[key], self.warnings.get(key, 0)) for key in DealWarning.values]
+        """(key, short label, count) of the warnings that are on, most severe first."""
+        return [(key, self.warning_labels.get(key, key), count) for key, count in self.warnings.items()]
 
 
 @dataclass
@@ -151,9 +157,10 @@ def board(
     with_top_deals: bool = True,
 ) -> Board:
     """One row per person in scope with their open deals, intent proven vs feelings only,
-    weighted pipeline, this month's won / plan / gap, warnings and their three deals most
-    likely to close with the latest facts. Six queries whatever the number of people and
-    deals (plus whatever ``plans`` reads); people who need attention first. Without
+    weighted pipeline, this month's won / plan / gap, warnings (each deal counted under its
+    most severe one) and their three deals most likely to close with the latest facts. Six
+    queries whatever the number of people and deals (plus whatever ``plans`` reads); people
+    first by severity × weighted amount of their deals needing attention. Without
     ``with_top_deals`` (the board page's summary rows, which load a person's deals when
     opened) the top deals are not read: three queries. The pipeline
     knows nothing of plans: the caller gives them (reports.board does, from targets);
@@ -168,15 +175,21 @@ def board(
     ids = [person.pk for person in people]
     visible = Deal.objects.visible_to(viewer).filter(owner_id__in=ids)
     # Stages by id rather than through a join on their kind: the database then estimates
-    # the rows from the deal table's statistics and plans the aggregate accordingly.
-    kinds = dict(Stage.objects.values_list("pk", "kind"))
+    # the rows from the deal table's statistics and plans the aggregate accordingly. The
+    # warning policy's query reads the stages' kinds too.
+    kinds = clock.policy.stage_kinds
     is_open = Q(stage_id__in=[pk for pk, kind in kinds.items() if kind == StageKind.OPEN])
     won_this_month = Q(
         stage_id__in=[pk for pk, kind in kinds.items() if kind == StageKind.WON],
         closed_at__gte=clock.month_start,
         closed_at__lte=clock.month_end,
     )
-    warnings = {warning: warning_q(warning, clock, is_open=is_open) for warning in DealWarning.values}
+    warnings = primary_warning_qs(clock, is_open=is_open)
+    flagged = attention_q(clock, is_open=is_open)
+    score = ExpressionWrapper(
+        severity_expression(clock, is_open=is_open) * WEIGHT,
+        output_field=DecimalField(max_digits=22, decimal_places=2),
+    )
     figures = (
         visible.filter(is_open | won_this_month)
         .order_by()
@@ -188,7 +201,8 @@ def board(
             open_weight=Sum(WEIGHT, filter=is_open),
             won_count=Count("pk", filter=won_this_month),
             won_total=Sum("amount", filter=won_this_month),
-            attention=Count("pk", filter=is_open & (any_warning_q(clock, is_open=is_open) | ~has_facts_q())),
+            attention=Count("pk", filter=is_open & flagged),
+            attention_weight=Sum(score, filter=is_open & flagged),
             **{f"warn_{key}": Count("pk", filter=condition) for key, condition in warnings.items()},
         )
     )
@@ -196,6 +210,7 @@ def board(
     plans = _month_plans(plans, ids, clock)
     top = _top_deals(visible.filter(is_open)) if with_top_deals else {}
 
+    labels = {key: warning_short_label(key, clock.policy) for key in warnings}
     rows = []
     for person in people:
         row = by_person.get(person.pk, {})
@@ -209,12 +224,17 @@ def board(
                 won_amount=money(row.get("won_total")),
                 won_count=row.get("won_count", 0),
                 plan=money(plans[person.pk]) if person.pk in plans else None,
-                warnings={key: row.get(f"warn_{key}", 0) for key in DealWarning.values},
+                warnings={key: row.get(f"warn_{key}", 0) for key in warnings},
                 attention=row.get("attention", 0),
+                attention_score=weighted_from_weight(row.get("attention_weight")),
+                severities={key: clock.policy.severity(key) for key in warnings},
+                warning_labels=labels,
                 top_deals=top.get(person.pk, []),
             )
         )
-    rows.sort(key=lambda r: (-r.attention, -(r.gap or ZERO), r.person.full_name.casefold()))
+    rows.sort(
+        key=lambda r: (-r.attention_score, -r.attention, -(r.gap or ZERO), r.person.full_name.casefold())
+    )
     return Board(rows=rows, clock=clock)
 
 
@@ -227,9 +247,17 @@ def _month_plans(plans: MonthPlans | None, ids: list[int], clock: Clock) -> Mapp
 
 
 def board_open_deals(*, viewer: User, person: User, clock: Clock | None = None) -> QuerySet[Deal]:
-    """One person's open deals that the viewer sees, most likely to close first."""
+    """One person's open deals that the viewer sees, by severity × weighted amount (the
+    most urgent first), then most likely to close."""
     deals = Deal.objects.visible_to(viewer).filter(OPEN, owner=person).select_related("client", "stage")
-    return with_signals(deals, clock or Clock.current()).annotate(weight=WEIGHT).order_by("-weight", "pk")
+    urgency = ExpressionWrapper(
+        F("severity") * WEIGHT, output_field=DecimalField(max_digits=22, decimal_places=2)
+    )
+    return (
+        with_signals(deals, clock or Clock.current())
+        .annotate(weight=WEIGHT, urgency=urgency)
+        .order_by("-urgency", "-weight", "pk")
+    )
 
 
 def _top_deals(open_deals: QuerySet[Deal]) -> dict[int, list[TopDeal]]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -27,10 +29,10 @@ from django.db.models import (
     Subquery,
     TextChoices,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -38,7 +40,9 @@ from accounts.visibility import get_visible_or_404
 from clients.models import Activity
 from core.money import CENT, ZERO
 from deals.models import Deal, Fact, Review, StageChange, StageKind
+from deals.selectors.policy import WarningPolicy
 
+# The defaults of the head's warning settings (deals.WarningSettings), which decide.
 NO_ACTIVITY_DAYS = 14
 REVIEW_CADENCE_DAYS = 7
 
@@ -51,18 +55,38 @@ OPEN = Q(stage__kind=StageKind.OPEN)
 
 
 class DealWarning(TextChoices):
-    NO_ACTIVITY = "no_activity", format_lazy(_("No activity for {days} days"), days=NO_ACTIVITY_DAYS)
+    NO_ACTIVITY = "no_activity", _("No recent activity")
     PAST_CLOSE = "past_close", _("Past expected close")
     NO_NEXT_STEP = "no_next_step", _("No next step")
-    NOT_REVIEWED = "not_reviewed", format_lazy(_("Not reviewed for {days} days"), days=REVIEW_CADENCE_DAYS)
+    NOT_REVIEWED = "not_reviewed", _("Not reviewed lately")
+    STALE_IN_STAGE = "stale_in_stage", _("Too long in stage")
 
 
 WARNING_SHORT_LABELS = {
-    DealWarning.NO_ACTIVITY: format_lazy(_("Silent {days}d"), days=NO_ACTIVITY_DAYS),
+    DealWarning.NO_ACTIVITY: _("Silent"),
     DealWarning.PAST_CLOSE: _("Overdue close"),
     DealWarning.NO_NEXT_STEP: _("No next step"),
-    DealWarning.NOT_REVIEWED: format_lazy(_("Unreviewed {days}d"), days=REVIEW_CADENCE_DAYS),
+    DealWarning.NOT_REVIEWED: _("Unreviewed"),
+    DealWarning.STALE_IN_STAGE: _("Stuck in stage"),
 }
+
+
+def warning_short_label(warning: str, policy: WarningPolicy) -> str:
+    """A board chip's label, with the day count the policy sets where it has one."""
+    if warning == DealWarning.NO_ACTIVITY:
+        return _("Silent {days}d").format(days=policy.no_activity_days)
+    if warning == DealWarning.NOT_REVIEWED:
+        return _("Unreviewed {days}d").format(days=policy.review_cadence_days)
+    return str(WARNING_SHORT_LABELS[warning])
+
+
+def warning_label(warning: str, policy: WarningPolicy) -> str:
+    """A warning's long label, with the day count the policy sets where it has one."""
+    if warning == DealWarning.NO_ACTIVITY:
+        return _("No activity for {days} days").format(days=policy.no_activity_days)
+    if warning == DealWarning.NOT_REVIEWED:
+        return _("Not reviewed for {days} days").format(days=policy.review_cadence_days)
+    return str(DealWarning(warning).label)
 
 
 def weighted_from_weight(value) -> Decimal:
@@ -71,23 +95,39 @@ def weighted_from_weight(value) -> Decimal:
 
 @dataclass(frozen=True)
 class Clock:
-    """'Now' for one request, so every figure on a page uses the same cut-offs."""
+    """'Now' for one request, so every figure on a page uses the same cut-offs, and the
+    warning policy in force (read once, on first use, unless given)."""
 
     now: datetime.datetime
     today: datetime.date
+    given_policy: WarningPolicy | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def current(cls) -> Clock:
+    def current(cls, policy: WarningPolicy | None = None) -> Clock:
         now = timezone.now()
-        return cls(now=now, today=timezone.localdate(now))
+        return cls(now=now, today=timezone.localdate(now), given_policy=policy)
+
+    @classmethod
+    def for_request(cls, request) -> Clock:
+        """One clock (and one policy read) per request, shared by its selectors and filters."""
+        clock = getattr(request, "_deals_clock", None) if request is not None else None
+        if clock is None:
+            clock = cls.current()
+            if request is not None:
+                request._deals_clock = clock
+        return clock
+
+    @cached_property
+    def policy(self) -> WarningPolicy:
+        return self.given_policy or WarningPolicy.load()
 
     @property
     def activity_cutoff(self) -> datetime.datetime:
-        return self.now - datetime.timedelta(days=NO_ACTIVITY_DAYS)
+        return self.now - datetime.timedelta(days=self.policy.no_activity_days)
 
     @property
     def review_cutoff(self) -> datetime.datetime:
-        return self.now - datetime.timedelta(days=REVIEW_CADENCE_DAYS)
+        return self.now - datetime.timedelta(days=self.policy.review_cadence_days)
 
     @property
     def month_start(self) -> datetime.date:
@@ -99,9 +139,11 @@ class Clock:
 
 
 def warning_q(warning: str, clock: Clock, *, is_open: Q = OPEN) -> Q:
-    """Which open deals carry a warning. The clock of "no activity" and "not reviewed"
-    starts when the deal was created: a two-day-old deal has not been silent for 14 days.
-    ``is_open`` may name the open stages by id, which lets the database estimate rows."""
+    """Which open deals carry a warning (whatever its severity). The clock of "no
+    activity" and "not reviewed" starts when the deal was created: a two-day-old deal has
+    not been silent for 14 days; "too long in stage" counts from the last stage change (or
+    the deal's creation). ``is_open`` may name the open stages by id, which lets the
+    database estimate rows."""
     if warning == DealWarning.NO_ACTIVITY:
         recent = Activity.objects.filter(deal=OuterRef("pk"), occurred_at__gte=clock.activity_cutoff)
         return is_open & Q(created_at__lt=clock.activity_cutoff) & Q(~Exists(recent))
@@ -112,14 +154,61 @@ def warning_q(warning: str, clock: Clock, *, is_open: Q = OPEN) -> Q:
     if warning == DealWarning.NOT_REVIEWED:
         recent = Review.objects.filter(deal=OuterRef("pk"), reviewed_at__gte=clock.review_cutoff)
         return is_open & Q(created_at__lt=clock.review_cutoff) & Q(~Exists(recent))
+    if warning == DealWarning.STALE_IN_STAGE:
+        return is_open & _stale_in_stage_q(clock)
     raise ValueError(f"unknown warning {warning!r}")
 
 
-def any_warning_q(clock: Clock, *, is_open: Q = OPEN) -> Q:
+def _stale_in_stage_q(clock: Clock) -> Q:
     condition = Q(pk__in=[])
-    for warning in DealWarning.values:
+    for stage_id, days in sorted(clock.policy.stage_days.items()):
+        cutoff = clock.now - datetime.timedelta(days=days)
+        entered_before = Q(stage_changed_at__lt=cutoff) | Q(
+            stage_changed_at__isnull=True, created_at__lt=cutoff
+        )
+        condition |= Q(stage_id=stage_id) & entered_before
+    return condition
+
+
+def any_warning_q(clock: Clock, *, is_open: Q = OPEN) -> Q:
+    """Open deals with at least one warning that is on."""
+    condition = Q(pk__in=[])
+    for warning in clock.policy.ranked(DealWarning.values):
         condition |= warning_q(warning, clock, is_open=is_open)
     return condition
+
+
+def attention_q(clock: Clock, *, is_open: Q = OPEN) -> Q:
+    """Open deals that need attention: their most severe warning reaches the head's level."""
+    condition = Q(pk__in=[])
+    for warning in clock.policy.ranked(DealWarning.values):
+        if clock.policy.flags(warning):
+            condition |= warning_q(warning, clock, is_open=is_open)
+    return condition
+
+
+def primary_warning_qs(clock: Clock, *, is_open: Q = OPEN) -> dict[str, Q]:
+    """For each warning that is on: the deals whose most severe warning it is (a deal with
+    two equally severe warnings counts under the first in DealWarning's order), so every
+    warned deal is counted once."""
+    conditions: dict[str, Q] = {}
+    above = Q(pk__in=[])
+    for warning in clock.policy.ranked(DealWarning.values):
+        condition = warning_q(warning, clock, is_open=is_open)
+        conditions[warning] = condition & ~above
+        above |= condition
+    return conditions
+
+
+def severity_expression(clock: Clock, *, is_open: Q = OPEN) -> Case:
+    """A deal's severity: that of its most severe warning that is on, 0 without one."""
+    whens = [
+        When(warning_q(warning, clock, is_open=is_open), then=Value(clock.policy.severity(warning)))
+        for warning in clock.policy.ranked(DealWarning.values)
+    ]
+    if not whens:
+        return Value(0, output_field=IntegerField())
+    return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
 def has_facts_q() -> Q:
@@ -132,17 +221,28 @@ def fact_count() -> Coalesce:
 
 
 def with_signals(deals: QuerySet[Deal], clock: Clock) -> QuerySet[Deal]:
-    """Deals annotated with ``fact_count`` and one ``warn_<warning>`` flag per warning."""
+    """Deals annotated with ``fact_count``, one ``warn_<warning>`` flag per warning and
+    ``severity`` (that of their most severe warning)."""
     flags = {
         f"warn_{warning}": ExpressionWrapper(warning_q(warning, clock), output_field=BooleanField())
         for warning in DealWarning.values
     }
-    return deals.annotate(fact_count=fact_count(), **flags)
+    # Each warning's severity as a constant column, so a row's badges know their colour.
+    severities = {
+        f"severity_{warning}": Value(clock.policy.severity(warning), output_field=IntegerField())
+        for warning in DealWarning.values
+    }
+    return deals.annotate(fact_count=fact_count(), severity=severity_expression(clock), **flags, **severities)
 
 
 def deal_warnings(deal: Deal) -> list[str]:
-    """The warnings of a deal annotated by ``with_signals``."""
-    return [warning for warning in DealWarning.values if getattr(deal, f"warn_{warning}", False)]
+    """The warnings of a deal annotated by ``with_signals`` that are on, most severe first."""
+    warnings = [
+        warning
+        for warning in DealWarning.values
+        if getattr(deal, f"warn_{warning}", False) and getattr(deal, f"severity_{warning}", 1) > 0
+    ]
+    return sorted(warnings, key=lambda warning: -getattr(deal, f"severity_{warning}", 1))
 
 
 def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:

@@ -14,6 +14,7 @@ from deals.services.deals import (
     read_only_message,
 )
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH, fact_add, review_add
+from deals.services.warnings import warning_settings_current, warning_settings_update
 
 __all__ = [
     "DEAL_DATE_FIELDS",
@@ -29,4 +30,6 @@ __all__ = [
     "fact_add",
     "read_only_message",
     "review_add",
+    "warning_settings_current",
+    "warning_settings_update",
 ]

@@ -30,6 +30,7 @@ from deals.rules import (
     stages_for_moves,
 )
 from deals.selectors.deals import DealWarning, deal_detail, deal_timeline, deal_warnings
+from deals.selectors.history import deal_history
 
 
 def _detail_context(request, deal: Deal, **forms_) -> dict:
@@ -230,3 +231,11 @@ def delete(request, pk):
         {"deal": deal, "error": error},
         status=400 if error else 200,
     )
+
+
+@login_required
+def history(request, pk):
+    """The deal's history tab: who changed what and when, for everyone who sees the deal."""
+    deal = get_visible_or_404(Deal.objects.select_related("client", "stage"), request.user, pk=pk)
+    page = deal_history(deal=deal, page=request.GET.get("page"))
+    return render(request, "deals/deal_history.html", {"deal": deal, "page": page})

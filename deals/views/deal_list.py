@@ -12,7 +12,7 @@ from core.money import money
 from core.tables import export_table, table_for_request
 from deals.filters import DealFilter
 from deals.rules import changes_no_deal
-from deals.selectors.deals import DealWarning, deal_list
+from deals.selectors.deals import Clock, deal_list, warning_label
 from deals.tables import DealTable
 
 LIST_PAGE_SIZE = 50
@@ -33,7 +33,8 @@ def _ordering_from_sort(request) -> None:
 @login_required
 def deal_list_page(request):
     _ordering_from_sort(request)
-    base = deal_list(viewer=request.user)
+    clock = Clock.for_request(request)
+    base = deal_list(viewer=request.user, clock=clock)
     filterset = DealFilter(request.GET, queryset=base, request=request)
     deals = filterset.qs if filterset.is_valid() else base.none()
     export_format = request.GET.get("export")
@@ -51,8 +52,11 @@ def deal_list_page(request):
             "total_amount": money(totals["amount"]),
             "total_count": totals["count"],
             "can_move": not changes_no_deal(request.user),
-            "active_warning": dict(DealWarning.choices).get(
-                filterset.form.cleaned_data.get("warning") if filterset.is_valid() else None
-            ),
+            "active_warning": _warning_label(filterset, clock),
         },
     )
+
+
+def _warning_label(filterset, clock: Clock) -> str | None:
+    warning = filterset.form.cleaned_data.get("warning") if filterset.is_valid() else None
+    return warning_label(warning, clock.policy) if warning else None

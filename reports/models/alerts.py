@@ -129,7 +129,8 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     """An in-app notice (and e-mail) to one person about an alert reaching a level. Sent at
-    most once per alert, level and recipient — the unique constraint makes re-runs safe."""
+    most once per alert, level and recipient — the unique constraint makes re-runs safe.
+    Escalations are urgent and e-mailed at once; the rest go into one daily digest."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
@@ -139,7 +140,11 @@ class Notification(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=AlertLevel.choices)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Urgent (escalated) notifications are e-mailed at once; the others wait for the
+    # recipient's daily digest, one e-mail a day listing them all.
     email_pending = models.BooleanField(_("e-mail to send"), default=False)
+    digest_pending = models.BooleanField(_("waiting for the daily digest"), default=False)
+    digested_on = models.DateField(_("sent in the digest of"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
@@ -167,6 +172,10 @@ class Notification(models.Model):
     @property
     def is_escalated(self) -> bool:
         return self.level == AlertLevel.ESCALATED
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.is_escalated
 
 
 class NotificationPreference(models.Model):

@@ -27,7 +27,11 @@ from core.locks import lock_one
 from reports.models import AlertLevel, AlertStatus, Notification, NotificationPreference, OverdueAlert
 from reports.rules import ESCALATES_TO_ROLES
 from reports.services.common import RunResult
-from reports.services.notifications import notifications_send_pending, unread_count_forget
+from reports.services.notifications import (
+    notifications_send_digests,
+    notifications_send_pending,
+    unread_count_forget,
+)
 from reports.signals import alert_escalated
 from targets.models import Installment, OverdueReason
 from targets.selectors import aging_bucket_expression, installments_with_balance
@@ -60,11 +64,13 @@ def _changed(alert: OverdueAlert, values: dict) -> bool:
 
 
 def alerts_refresh(*, today: datetime.date, send_email: bool = True) -> RunResult:
-    """Bring the alerts up to date for ``today`` and notify; then send the e-mails of the
-    notifications created (after the commit, so a rolled-back run mails nobody)."""
+    """Bring the alerts up to date for ``today`` and notify; then e-mail the urgent
+    notifications created and each person's daily digest of the others (after the commit,
+    so a rolled-back run mails nobody)."""
     result = _alerts_refresh(today=today, send_email=send_email)
     if send_email and not result.skipped:
         notifications_send_pending()
+        notifications_send_digests(today=today)
     return result
 
 
@@ -308,16 +314,21 @@ def _notify(*, send_email: bool) -> int:
             "user_id", flat=True
         )
     )
-    notifications = [
-        Notification(
-            alert_id=alert_id,
-            level=level,
-            recipient_id=user_id,
-            email_pending=send_email and bool(recipients[user_id]["email"]) and user_id not in declined,
+    notifications = []
+    for alert_id, level, user_id in sorted(missing):
+        if not recipients[user_id]["is_active"]:
+            continue
+        mailed = send_email and bool(recipients[user_id]["email"]) and user_id not in declined
+        urgent = level >= AlertLevel.ESCALATED
+        notifications.append(
+            Notification(
+                alert_id=alert_id,
+                level=level,
+                recipient_id=user_id,
+                email_pending=mailed and urgent,
+                digest_pending=mailed and not urgent,
+            )
         )
-        for alert_id, level, user_id in sorted(missing)
-        if recipients[user_id]["is_active"]
-    ]
     Notification.objects.bulk_create(notifications, batch_size=500)
     people = {notification.recipient_id for notification in notifications}
     unread_count_forget(people)

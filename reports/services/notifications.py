@@ -1,5 +1,8 @@
 """In-app notifications and their e-mails.
 
+Urgent notifications (an escalation) are e-mailed one by one as they come; the others wait
+for the recipient's daily digest: one e-mail a day listing them all.
+
 An e-mail is sent once: a notification due for e-mail is claimed by a conditional update
 (``email_pending`` true → false) before sending, so two senders never both send it; a
 failed send puts the claim back for the next run. The text is rendered in the
@@ -7,6 +10,7 @@ recipient's language (their notification preference, else the site's default).""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 
@@ -109,6 +113,66 @@ def notifications_send_pending() -> int:
             continue
         sent += 1
     return sent
+
+
+def notifications_send_digests(*, today: datetime.date) -> int:
+    """Send each person their digest of the notifications waiting for it: one e-mail a day
+    (someone already sent a digest for ``today`` waits until the next day). Claimed before
+    sending like single e-mails; a failed send puts the claim back. Returns how many
+    digests went out."""
+    waiting = (
+        Notification.objects.filter(digest_pending=True)
+        .exclude(recipient_id__in=Notification.objects.filter(digested_on=today).values("recipient_id"))
+        .select_related("recipient", "alert__client", "alert__installment__deal__owner")
+        .order_by("recipient_id", "-alert__days_overdue", "pk")
+    )
+    by_recipient: dict[int, list[Notification]] = {}
+    for notification in waiting:
+        by_recipient.setdefault(notification.recipient_id, []).append(notification)
+    languages = dict(
+        NotificationPreference.objects.filter(user_id__in=list(by_recipient)).values_list(
+            "user_id", "language"
+        )
+    )
+    sent = 0
+    for recipient_id, notifications in by_recipient.items():
+        ids = [notification.pk for notification in notifications]
+        claimed = Notification.objects.filter(pk__in=ids, digest_pending=True).update(
+            digest_pending=False, digested_on=today, emailed_at=timezone.now()
+        )
+        if claimed != len(ids):
+            # another sender took some of them: put back what this one claimed
+            Notification.objects.filter(pk__in=ids, digested_on=today, emailed_at__isnull=False).update(
+                digest_pending=True, digested_on=None, emailed_at=None
+            )
+            continue
+        language = languages.get(recipient_id, settings.LANGUAGE_CODE)
+        try:
+            _render_digest(notifications, language).send()
+        except Exception:
+            logger.exception("The digest of user %s failed; it will be retried.", recipient_id)
+            Notification.objects.filter(pk__in=ids).update(
+                digest_pending=True, digested_on=None, emailed_at=None
+            )
+            continue
+        sent += 1
+    return sent
+
+
+def _render_digest(notifications: list[Notification], language: str) -> EmailMultiAlternatives:
+    recipient = notifications[0].recipient
+    context = {
+        "recipient": recipient,
+        "notifications": notifications,
+        "count": len(notifications),
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(language):
+        subject = " ".join(render_to_string("reports/email/digest_subject.txt", context).split())
+        body = render_to_string("reports/email/digest_body.txt", context)
+    return EmailMultiAlternatives(
+        subject=subject, body=body, to=[recipient.email], headers={"Content-Language": language}
+    )
 
 
 @transaction.atomic

@@ -260,6 +260,13 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (salesdept/formats/<language>/formats.py): one date format
+# per language across the product, and each language's thousand and decimal separators
+# (templates group amounts with floatformat's "g" and core's money filters). Ids print
+# ungrouped: USE_THOUSAND_SEPARATOR stays off so no id or URL part gets a separator.
+FORMAT_MODULE_PATH = ["salesdept.formats"]
+# The department's currency (ISO 4217), shown on every amount; exports carry the code.
+DEPARTMENT_CURRENCY = env.str("DEPARTMENT_CURRENCY", default="RUB")
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

@@ -25,7 +25,7 @@ def test_a_happened_date_in_the_future_is_refused_with_todays_date():
     with pytest.raises(ValidationError) as caught:
         dates.check_happened(dates.today() + DAY, field="paid_on")
     assert messages(caught.value, "paid_on") == [
-        f"This cannot be in the future (today is {dates.today():%m/%d/%Y})."
+        f"This cannot be in the future (today is {dates.today():%-d %b %Y})."
     ]
 
 
@@ -35,7 +35,7 @@ def test_a_happened_date_before_its_record_is_refused():
     with pytest.raises(ValidationError) as caught:
         dates.check_happened(created - DAY, field="occurred_at", not_before=created)
     assert messages(caught.value, "occurred_at") == [
-        "This cannot be before 03/05/2026, when the record was created."
+        "This cannot be before 5 Mar 2026, when the record was created."
     ]
 
 
@@ -65,7 +65,7 @@ def test_a_planned_date_beyond_the_horizon_is_refused():
     with pytest.raises(ValidationError) as caught:
         dates.check_planned(dates.horizon() + DAY, field="expected_close")
     assert messages(caught.value, "expected_close") == [
-        f"Choose a date no later than {dates.horizon():%m/%d/%Y} (5 years ahead)."
+        f"Choose a date no later than {dates.horizon():%-d %b %Y} (5 years ahead)."
     ]
 
 

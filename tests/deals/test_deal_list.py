@@ -190,15 +190,16 @@ def test_deal_list_runs_a_constant_number_of_queries(client, department, stages,
 
     client.force_login(department.head)
     make_deal(department.rep_north, facts=1)
-    # session, user, owner choices, team choices, stage choices, saved views, count + sum, page
-    with django_assert_num_queries(8):
+    # session, user, warning policy, owner choices, team choices, stage choices, saved views,
+    # count + sum, page
+    with django_assert_num_queries(9):
         response = client.get(reverse("deals:list"))
     assert response.status_code == 200
     assert len(re.findall(r'href="/deals/\d+/"', response.content.decode())) == 1  # the title links
     for number in range(40):
         person = UserFactory(username=f"seller{number}", team=department.north)
         make_deal(person, stage="Proposal", facts=number % 3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("deals:list"))
     assert response.status_code == 200
     assert len(re.findall(r'href="/deals/\d+/"', response.content.decode())) == 41

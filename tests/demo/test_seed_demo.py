@@ -46,3 +46,38 @@ def test_seed_demo_if_empty_leaves_an_existing_database_alone(seeded_demo):
     assert User.objects.count() == len(DEMO_USERS)
     with pytest.raises(CommandError, match="already has users"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_demo_flags_a_minority_of_deals_and_some_reps_meet_the_call_norm(seeded_demo):
+    """Warnings worth reading: on the head's board between 10% and 30% of open deals need
+    attention; the call norms sit where some reps meet them and some do not."""
+    import datetime
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from clients.models import Activity, ActivityKind
+    from reports.board import board
+    from targets.selectors import effective_norms
+
+    head = User.objects.get(username="head")
+    data = board(viewer=head)
+    assert data.open_count > 100
+    share = data.attention / data.open_count
+    assert 0.10 <= share <= 0.30, (data.attention, data.open_count)
+    # each flagged deal counted once, under its most severe warning
+    flagged_by_warning = Counter()
+    for row in data.rows:
+        flagged_by_warning.update(row.warnings)
+    assert sum(flagged_by_warning.values()) >= data.attention
+
+    since = timezone.now() - datetime.timedelta(days=28)
+    calls = Counter(
+        Activity.objects.filter(kind=ActivityKind.CALL, occurred_at__gte=since).values_list(
+            "owner_id", flat=True
+        )
+    )
+    reps = effective_norms(viewer=head, people=User.objects.filter(role="rep"))
+    meets = {rep.username: calls[rep.pk] / 20 >= rep.calls_per_day for rep in reps}
+    assert len(meets) == 12
+    assert 1 <= sum(meets.values()) <= 11, meets

@@ -53,8 +53,13 @@ def test_an_installment_becoming_overdue_yields_one_alert_and_two_notifications(
         "lead_north@example.com",
         "rep_north@example.com",
     ]
-    assert all(n.emailed_at is not None and not n.email_pending for n in Notification.objects.all())
-    assert mail.outbox[0].subject == f"Overdue payment: {installment.deal.client.name}"
+    assert all(
+        n.emailed_at is not None and not n.email_pending and not n.digest_pending and n.digested_on == day(1)
+        for n in Notification.objects.all()
+    )
+    # not urgent: it comes in each person's daily digest
+    assert mail.outbox[0].subject == "Daily digest: 1 overdue payment"
+    assert installment.deal.client.name in mail.outbox[0].body
 
 
 def test_running_twice_changes_nothing_and_sends_nothing_more(department, installment):
@@ -173,11 +178,11 @@ def test_a_failed_e_mail_is_retried_on_the_next_run(department, installment, mon
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
     alerts_refresh(today=day(1))
-    assert Notification.objects.filter(email_pending=True, emailed_at=None).count() == 2
+    assert Notification.objects.filter(digest_pending=True, emailed_at=None, digested_on=None).count() == 2
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)
     alerts_refresh(today=day(1))
     assert len(mail.outbox) == 2
-    assert not Notification.objects.filter(email_pending=True).exists()
+    assert not Notification.objects.filter(digest_pending=True).exists()
 
 
 def test_an_alert_reopens_when_the_installment_falls_overdue_again(department, installment):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import connection
 
 from clients.models import Activity
-from deals.models import Deal, Fact, Review
+from deals.models import Deal, Fact, Review, Stage, WarningSettings
 from deals.selectors import Board, Clock
 from deals.selectors import board as pipeline_board
 from targets.models import Allocation
@@ -54,6 +54,9 @@ def board_version() -> str:
         _latest(Activity, "updated_at"),
         _latest(Allocation.history.model, "history_id"),
         _latest(Allocation, "updated_at"),
+        # The head's warning thresholds and the days allowed per stage change every warning.
+        _latest(WarningSettings, "updated_at"),
+        _latest(Stage, "updated_at"),
     ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))

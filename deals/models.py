@@ -89,8 +89,6 @@ class Deal(models.Model):
     )
     service_start = models.DateField(_("service period start"), null=True, blank=True)
     service_end = models.DateField(_("service period end"), null=True, blank=True)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
-    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
     lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
     closed_at = models.DateField(_("closed"), null=True, blank=True)
     stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)

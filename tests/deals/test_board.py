@@ -99,8 +99,8 @@ def test_every_warning_links_to_the_deals_behind_it(client, department, deals):
     client.force_login(department.lead_north)
     page = client.get(reverse("board")).content.decode()
     north = card(page, "rep_north")
-    link = re.search(r'href="([^"]+)" data-testid="warning-no_next_step"', north).group(1)
-    assert link == f"/deals/list/?owner={department.rep_north.pk}&amp;warning=no_next_step"
+    link = re.search(r'href="([^"]+)" data-testid="warning-no_open_task"', north).group(1)
+    assert link == f"/deals/list/?owner={department.rep_north.pk}&amp;warning=no_open_task"
     listed = client.get(link.replace("&amp;", "&")).content.decode()
     assert ">Feeling one</a>" in listed and ">Proven one</a>" not in listed
     assert 'data-testid="warning-past_close"' not in north  # nothing to link to
@@ -269,7 +269,7 @@ def test_every_open_deal_of_a_person_can_be_opened_from_the_board(client, depart
     titles = re.findall(r'data-testid="rep-deal-\d+">([^<]+)</a>', listed)
     assert titles == ["Proven one", "Feeling one", "Small 3", "Small 2", "Small 1", "Small 0"]
     assert f'hx-get="/deals/{deals["feeling"].pk}/panel/"' in listed
-    assert "No next step" in listed
+    assert "No open task" in listed
 
 
 @pytest.mark.parametrize("viewer", ["rep_south", "lead_south", "rep_north_2"])

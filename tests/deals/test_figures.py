@@ -258,7 +258,7 @@ def test_each_warning_counts_exactly_the_deals_it_describes(department, stages):
         review(deal, lead, days_ago=1)
 
     row = rows_by_username(board(viewer=lead))["rep_north"]
-    assert row.warnings == {"no_activity": 2, "past_close": 1, "no_next_step": 1, "not_reviewed": 1}
+    assert row.warnings == {"no_activity": 2, "past_close": 1, "no_open_task": 1, "not_reviewed": 1}
     # every open deal has no fact, so every open one needs attention
     assert row.attention == row.open_count == 9
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from reports.models import ReportKind
+from reports.services.reminders import reminders_run
 from reports.services.runs import REPORT_KINDS, RUN_REPORT_TASK, report_run_execute, report_runs_queue
 
 RETRY_ON = (OperationalError, InterfaceError, IntegrityError)
@@ -40,3 +41,11 @@ def run_nightly(today: str | None = None) -> list[int]:
     runs = report_runs_queue(run_date=day - datetime.timedelta(days=1), kinds=reports)
     runs += report_runs_queue(run_date=day, kinds=[ReportKind.ALERTS])
     return [run.pk for run in runs]
+
+
+@shared_task(name="reports.send_reminders")
+def send_reminders() -> dict:
+    """Every minute (beat): the reminders before timed tasks and the morning digests, each
+    sent once (reports/services/reminders.py)."""
+    run = reminders_run()
+    return {"reminders": run.reminders, "digests": run.digests, "emails": run.emails}

@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.run_nightly",
         "schedule": crontab(hour=REPORTS_NIGHTLY_HOUR, minute=REPORTS_NIGHTLY_MINUTE),
     },
+    # Reminders before timed tasks and the morning digests (each sent once however often).
+    "reminders-every-minute": {
+        "task": "reports.send_reminders",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- REST API

@@ -279,3 +279,17 @@ class MyDayFilter(django_filters.FilterSet):
         model = Task
         fields: list[str] = []
         form = forms.Form
+
+
+class CalendarFilter(django_filters.FilterSet):
+    """The calendar's scope: one person (the viewer by default) or a whole team."""
+
+    person = ModelChoiceFilter(
+        label=_("Whose"), queryset=visible_people, field_name="owner", empty_label=_("Everyone I can see")
+    )
+    team = ModelChoiceFilter(label=_("Team"), field_name="owner__team", queryset=visible_teams)
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+        form = forms.Form

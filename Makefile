@@ -96,6 +96,16 @@ vendor:
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+	mkdir -p $(VENDOR)/fullcalendar
+	cp node_modules/temporal-polyfill/global.js $(VENDOR)/fullcalendar/temporal-polyfill.js
+	cp node_modules/temporal-polyfill/LICENSE $(VENDOR)/fullcalendar/temporal-polyfill.LICENSE
+	cp node_modules/fullcalendar/all/global.js $(VENDOR)/fullcalendar/fullcalendar.js
+	cp node_modules/fullcalendar/themes/classic/global.js $(VENDOR)/fullcalendar/theme-classic.js
+	cp node_modules/fullcalendar/locales-all/global.js $(VENDOR)/fullcalendar/locales-all.js
+	cp node_modules/fullcalendar/skeleton.css $(VENDOR)/fullcalendar/skeleton.css
+	cp node_modules/fullcalendar/themes/classic/theme.css $(VENDOR)/fullcalendar/theme-classic.css
+	cp node_modules/fullcalendar/themes/classic/palette.css $(VENDOR)/fullcalendar/palette-classic.css
+	cp node_modules/fullcalendar/LICENSE.md $(VENDOR)/fullcalendar/fullcalendar.LICENSE.md
 
 # The performance benchmark. With BENCH_SMALL_URL and BENCH_LARGE_URL (two PostgreSQL
 # databases) it measures both sizes in one sitting, interleaved, and prints every request's

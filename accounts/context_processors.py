@@ -7,7 +7,7 @@ from accounts.roles import Role, has_role
 SECTIONS = [
     ("home", _("Home"), "home", None),
     ("clients:list", _("Clients"), "clients", None),
-    ("clients:next_steps", _("Next steps"), "next_steps", None),
+    ("tasks:my_day", _("My day"), "my_day", None),
     ("deals:kanban", _("Pipeline"), "pipeline", None),
     ("deals:list", _("Deals"), "deals", None),
     ("board", _("抓单 board"), "board", None),

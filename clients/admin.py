@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from clients.models import Activity, Client, Contact, Industry
+from clients.models import Activity, Client, Contact, Industry, Task
 
 
 @admin.register(Industry)
@@ -68,12 +68,19 @@ class ActivityAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "kind",
         "client",
         "owner",
-        "next_step",
-        "next_step_due",
-        "next_step_done_at",
     ]
     list_filter = ["kind", "direction"]
     list_select_related = ["client", "owner"]
-    search_fields = ["client__name", "outcome", "next_step"]
+    search_fields = ["client__name", "outcome"]
     raw_id_fields = ["client", "contact", "deal", "owner"]
     date_hierarchy = "occurred_at"
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["due_date", "due_time", "kind", "title", "client", "owner", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["client", "owner"]
+    search_fields = ["client__name", "title"]
+    raw_id_fields = ["client", "contact", "deal", "owner"]
+    date_hierarchy = "due_date"

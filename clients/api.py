@@ -186,13 +186,10 @@ class ActivitySerializer(serializers.ModelSerializer):
             "occurred_at",
             "duration_minutes",
             "outcome",
-            "next_step",
-            "next_step_due",
-            "next_step_done_at",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["next_step_done_at", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
 
 
 class HandOverSerializer(serializers.Serializer):
@@ -363,7 +360,7 @@ class ContactViewSet(viewsets.ModelViewSet):
 
 class ActivityViewSet(viewsets.ModelViewSet):
     """Calls, meetings, e-mails, visits and notes on the clients you may see. The one who
-    logs an activity owns it. `next_step_open=true&ordering=next_step_due` lists what is due."""
+    logs an activity owns it. What comes next is a task (/api/v1/tasks/)."""
 
     serializer_class = ActivitySerializer
     permission_classes = [IsAuthenticated, MayChangeObject]
@@ -390,10 +387,3 @@ class ActivityViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         services.activity_delete(by=request.user, activity=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(request=None, responses={200: ActivitySerializer})
-    @action(detail=True, methods=["post"], url_path="complete-next-step", url_name="complete-next-step")
-    def complete_next_step(self, request, pk=None):
-        """Mark the activity's next step done (repeating it changes nothing)."""
-        activity = services.next_step_complete(by=request.user, activity=self.get_object())
-        return Response(self.get_serializer(activity).data)

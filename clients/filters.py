@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Replace
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
@@ -24,6 +22,9 @@ from clients.models import (
     Industry,
     Segment,
     Source,
+    Task,
+    TaskKind,
+    TaskStatus,
     Tier,
     normalize_name,
     normalize_tax_id,
@@ -207,7 +208,7 @@ class ContactFilter(UpdatedSinceFilterSet):
 
 class ActivityFilter(UpdatedSinceFilterSet):
     search = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", help_text=_("Outcome, next step or client name.")
+        label=_("Search"), method="filter_search", help_text=_("Outcome or client name.")
     )
     client = IdFilter(label=_("Client id"), field_name="client_id")
     contact = IdFilter(label=_("Contact id"), field_name="contact_id")
@@ -222,15 +223,10 @@ class ActivityFilter(UpdatedSinceFilterSet):
     occurred_before = IsoDateTimeFilter(
         label=_("Happened before"), field_name="occurred_at", lookup_expr="lt"
     )
-    next_step_open = django_filters.BooleanFilter(label=_("Has an open next step"), method="filter_open")
-    next_step_due_before = DateFilter(
-        label=_("Next step due on or before"), field_name="next_step_due", lookup_expr="lte"
-    )
     ordering = NullsLastOrderingFilter(
         label=_("Sort by"),
         fields=(
             ("occurred_at", "occurred_at"),
-            ("next_step_due", "next_step_due"),
             ("updated_at", "updated"),
             ("client__name", "client"),
         ),
@@ -244,60 +240,56 @@ class ActivityFilter(UpdatedSinceFilterSet):
         term = value.strip()
         if not term:
             return queryset
-        return queryset.filter(
-            Q(outcome__icontains=term) | Q(next_step__icontains=term) | Q(client__name__icontains=term)
-        )
-
-    def filter_open(self, queryset, name, value):
-        if value is None:
-            return queryset
-        is_open = Q(next_step_done_at__isnull=True) & ~Q(next_step="")
-        return queryset.filter(is_open if value else ~is_open)
+        return queryset.filter(Q(outcome__icontains=term) | Q(client__name__icontains=term))
 
 
-class NextStepFilter(django_filters.FilterSet):
-    """The "My next steps" page: whose (the viewer unless a lead or the head picks someone
-    else) and when due."""
+class TaskFilter(UpdatedSinceFilterSet):
+    """Tasks, for the API and the calendar: whose, on what, which kind and state, due when."""
 
-    DUE_CHOICES = (
-        ("overdue", _("Overdue")),
-        ("today", _("Due today")),
-        ("week", _("Due within 7 days")),
-        ("later", _("Later or undated")),
+    owner = ModelChoiceFilter(label=_("Owner"), queryset=visible_people)
+    client = IdFilter(label=_("Client id"), field_name="client_id")
+    deal = IdFilter(label=_("Deal id"), field_name="deal_id")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=TaskKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TaskStatus.choices)
+    due_after = DateFilter(label=_("Due on or after"), field_name="due_date", lookup_expr="gte")
+    due_before = DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte")
+    ordering = OrderingFilter(
+        label=_("Sort by"),
+        fields=(("due_date", "due_date"), ("updated_at", "updated"), ("pk", "id")),
     )
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+
+class MyDayFilter(django_filters.FilterSet):
+    """The My day page: whose (the viewer unless a lead or the head picks someone else) and
+    which kind."""
 
     person = ModelChoiceFilter(
         label=_("Whose"),
         queryset=visible_people,
-        method="filter_person",
+        field_name="owner",
         empty_label=_("Everyone I can see"),
     )
-    due = django_filters.ChoiceFilter(
-        label=_("Due"), choices=DUE_CHOICES, method="filter_due", empty_label=ANY
-    )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices, empty_label=ANY)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=TaskKind.choices, empty_label=ANY)
 
     class Meta:
-        model = Activity
+        model = Task
         fields: list[str] = []
         form = forms.Form
 
-    def filter_person(self, queryset, name, value):
-        """Someone's next steps: those they logged and those on the clients they own."""
-        if value is None:
-            return queryset
-        return queryset.filter(Q(owner=value) | Q(client__owner=value))
 
-    def filter_due(self, queryset, name, value):
-        today = timezone.localdate()
-        if value == "overdue":
-            return queryset.filter(next_step_due__lt=today)
-        if value == "today":
-            return queryset.filter(next_step_due=today)
-        if value == "week":
-            return queryset.filter(
-                next_step_due__gte=today, next_step_due__lte=today + datetime.timedelta(days=7)
-            )
-        if value == "later":
-            return queryset.filter(Q(next_step_due__gt=today) | Q(next_step_due__isnull=True))
-        return queryset
+class CalendarFilter(django_filters.FilterSet):
+    """The calendar's scope: one person (the viewer by default) or a whole team."""
+
+    person = ModelChoiceFilter(
+        label=_("Whose"), queryset=visible_people, field_name="owner", empty_label=_("Everyone I can see")
+    )
+    team = ModelChoiceFilter(label=_("Team"), field_name="owner__team", queryset=visible_teams)
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+        form = forms.Form

@@ -12,11 +12,16 @@ from clients.models import (
     Industry,
     Segment,
     Source,
+    Task,
+    TaskKind,
     Tier,
 )
 from clients.selectors import client_linked_deals
 from clients.services.clients import CLIENT_DETAIL_FIELDS
 from core.filters import check_date_in_range
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def _owner_label(user) -> str:
@@ -176,10 +181,12 @@ class ActivityLogForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
-    next_step = forms.CharField(label=_("Next step"), required=False, max_length=300)
-    next_step_due = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    # The next task, planned in the same step (only when logging, not when editing).
+    next_kind = forms.ChoiceField(
+        label=_("Next"), choices=TaskKind.choices, initial=TaskKind.CALL, required=False
     )
+    next_title = forms.CharField(label=_("Next task"), required=False, max_length=300)
+    next_due_date = forms.DateField(label=_("Due"), required=False, widget=DATE)
 
     def __init__(self, *args, client: Client, user, deal=None, instance=None, **kwargs):
         if instance is not None:
@@ -193,8 +200,6 @@ class ActivityLogForm(forms.Form):
                     "occurred_at": timezone.localtime(instance.occurred_at).strftime("%Y-%m-%dT%H:%M"),
                     "duration_minutes": instance.duration_minutes,
                     "outcome": instance.outcome,
-                    "next_step": instance.next_step,
-                    "next_step_due": instance.next_step_due,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -222,16 +227,33 @@ class ActivityLogForm(forms.Form):
         check_date_in_range(value)
         return value
 
-    def clean_next_step_due(self):
-        value = self.cleaned_data.get("next_step_due")
+    def clean_next_due_date(self):
+        value = self.cleaned_data.get("next_due_date")
         check_date_in_range(value)
         return value
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("next_step_due") and not (cleaned.get("next_step") or "").strip():
-            self.add_error("next_step", _("Describe the next step that is due on that date."))
+        if cleaned.get("next_due_date") and not (cleaned.get("next_title") or "").strip():
+            self.add_error("next_title", _("Say what is to be done by that date."))
+        if (
+            (cleaned.get("next_title") or "").strip()
+            and not cleaned.get("next_due_date")
+            and "next_due_date" not in self.errors
+        ):
+            self.add_error("next_due_date", _("Say when it is due."))
         return cleaned
+
+    def next_task(self) -> dict | None:
+        """The next task to plan, or None when none was asked for."""
+        data = self.cleaned_data
+        if self.instance is not None or not (data.get("next_title") or "").strip():
+            return None
+        return {
+            "kind": data.get("next_kind") or TaskKind.CALL,
+            "title": data["next_title"],
+            "due_date": data["next_due_date"],
+        }
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -243,9 +265,125 @@ class ActivityLogForm(forms.Form):
             "occurred_at": data.get("occurred_at"),
             "duration_minutes": data.get("duration_minutes") or 0,
             "outcome": data.get("outcome") or "",
-            "next_step": data.get("next_step") or "",
-            "next_step_due": data.get("next_step_due"),
         }
         if self.instance is not None and kwargs["occurred_at"] is None:
             kwargs["occurred_at"] = self.instance.occurred_at
         return kwargs
+
+
+class TaskForm(forms.Form):
+    """Plan or change a task. The client is fixed (the page it is planned from); its contact
+    and deal are the client's, the owner one the viewer may give tasks to."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.CALL)
+    title = forms.CharField(label=_("What"), max_length=300)
+    due_date = forms.DateField(label=_("Due"), widget=DATE)
+    due_time = forms.TimeField(label=_("Time"), required=False, widget=TIME)
+    duration_minutes = forms.IntegerField(label=_("Minutes"), required=False, min_value=1, max_value=24 * 60)
+    contact = forms.ModelChoiceField(label=_("With"), queryset=Contact.objects.none(), required=False)
+    deal = forms.ModelChoiceField(label=_("Deal"), queryset=Contact.objects.none(), required=False)
+    owner = forms.ModelChoiceField(label=_("Who does it"), queryset=Contact.objects.none())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, *args, client: Client, user, owners, instance: Task | None = None, deal=None, **kwargs
+    ):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": instance.kind,
+                    "title": instance.title,
+                    "due_date": instance.due_date,
+                    "due_time": instance.due_time,
+                    "duration_minutes": instance.duration_minutes,
+                    "contact": instance.contact_id,
+                    "deal": instance.deal_id,
+                    "owner": instance.owner_id,
+                    "notes": instance.notes,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.fields["contact"].queryset = client.contacts.all()
+        self.fields["deal"].queryset = client_linked_deals(viewer=user, client=client)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = _owner_label
+        if instance is None and not self.is_bound:
+            self.fields["owner"].initial = user.pk
+            self.fields["due_date"].initial = timezone.localdate()
+            if deal is not None:
+                self.fields["deal"].initial = deal.pk
+            contacts = list(self.fields["contact"].queryset[:2])
+            if len(contacts) == 1:
+                self.fields["contact"].initial = contacts[0].pk
+
+    def clean_due_date(self):
+        value = self.cleaned_data.get("due_date")
+        check_date_in_range(value)
+        return value
+
+    def service_kwargs(self) -> dict:
+        return {field: self.cleaned_data.get(field) for field in self.fields} | {
+            "notes": self.cleaned_data.get("notes") or ""
+        }
+
+
+class TaskCompleteForm(forms.Form):
+    """Close a task: how it went, and optionally the next task (kind, what, when)."""
+
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_kind = forms.ChoiceField(
+        label=_("Next"), choices=TaskKind.choices, initial=TaskKind.CALL, required=False
+    )
+    next_title = forms.CharField(label=_("Next task"), required=False, max_length=300)
+    next_due_date = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    next_due_time = forms.TimeField(label=_("Time"), required=False, widget=TIME)
+
+    def clean_next_due_date(self):
+        value = self.cleaned_data.get("next_due_date")
+        check_date_in_range(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        title = (cleaned.get("next_title") or "").strip()
+        if title and not cleaned.get("next_due_date") and "next_due_date" not in self.errors:
+            self.add_error("next_due_date", _("Say when it is due."))
+        if not title and cleaned.get("next_due_date"):
+            self.add_error("next_title", _("Say what is to be done by that date."))
+        return cleaned
+
+    def next_task(self) -> dict | None:
+        data = self.cleaned_data
+        if not (data.get("next_title") or "").strip():
+            return None
+        return {
+            "kind": data.get("next_kind") or TaskKind.CALL,
+            "title": data["next_title"],
+            "due_date": data["next_due_date"],
+            "due_time": data.get("next_due_time"),
+        }
+
+
+class DaySettingsForm(forms.Form):
+    remind_minutes = forms.IntegerField(
+        label=_("Remind me this many minutes before a timed task"),
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        help_text=_("Empty: no reminders."),
+    )
+    digest_time = forms.TimeField(
+        label=_("Send me the day's digest at"), required=False, widget=TIME, help_text=_("Empty: no digest.")
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        kwargs.setdefault(
+            "initial", {"remind_minutes": instance.remind_minutes, "digest_time": instance.digest_time}
+        )
+        super().__init__(*args, **kwargs)

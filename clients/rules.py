@@ -17,11 +17,14 @@ from accounts.roles import (
     OWN_SCOPE_ROLES,
     Role,
     has_role,
+    is_analyst,
     is_head,
     is_lead,
     is_manager,
     is_sdr,
+    is_usable,
     may_own_clients,
+    sees_team,
 )
 from accounts.visibility import (
     can_write,
@@ -31,7 +34,7 @@ from accounts.visibility import (
     team_ids_of,
     writability_q,
 )
-from clients.models import Activity, Client, ClientStatus
+from clients.models import Activity, Client, ClientStatus, Task
 
 # --------------------------------------------------------------------------- creating and owning
 
@@ -169,4 +172,65 @@ def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
             # The owner's role as recorded, active or not: a departed SDR's lead is handed over too.
             and (sdr or client.owner.role == Role.SDR)
         ),
+    )
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def may_do_tasks(user: User) -> bool:
+    """Everybody who works clients may hold a task; an analyst only reads."""
+    return is_usable(user) and not is_analyst(user)
+
+
+def task_owner_check(*, by: User, owner: User, client: Client) -> None:
+    """ValidationError on ``owner`` unless ``by`` may give a task on ``client`` to ``owner``:
+    themselves, a lead or an assistant anyone of their team, the head anybody; and the owner
+    must see the client. A hidden colleague reads like nobody at all."""
+    if owner is None or not User.objects.visible_to(by).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("Choose someone you may give tasks to.")})
+    if not owner.is_active or not may_do_tasks(owner):
+        raise ValidationError({"owner": _("Choose an active member of staff who works clients.")})
+    if not may_own(by, owner, model=Task):
+        raise ValidationError({"owner": _("You may not give tasks to %(name)s.") % {"name": owner.full_name}})
+    if not Client.objects.visible_to(owner).filter(pk=client.pk).exists():
+        raise ValidationError({"owner": _("%(name)s does not see this client.") % {"name": owner.full_name}})
+
+
+def task_assignees(*, viewer: User) -> QuerySet[User]:
+    """The people ``viewer`` may give a task to (before the client's check): the head anyone
+    who works clients, a lead and an assistant their team, everybody else only themselves."""
+    people = User.objects.filter(is_active=True).exclude(role=Role.ANALYST).select_related("team")
+    if not may_do_tasks(viewer):
+        return people.none()
+    if is_head(viewer):
+        return people
+    if sees_team(viewer):
+        return people.filter(Q(pk=viewer.pk) | Q(team_id__in=team_ids_of(viewer)))
+    return people.filter(pk=viewer.pk)
+
+
+def may_delete_task(user: User, task: Task) -> bool:
+    """A task is deleted by its owner, their lead or the head (an assistant cancels)."""
+    if not can_write(user, task):
+        return False
+    return task.owner_id == user.pk or is_manager(user)
+
+
+def ensure_can_delete_task(user: User, task: Task) -> None:
+    ensure_can_write(user, task)
+    if not may_delete_task(user, task):
+        raise PermissionDenied(_("Only the task's owner, their team lead or the head deletes a task."))
+
+
+@dataclass
+class TaskPermissions:
+    change: bool  # edit, complete, snooze, cancel
+    delete: bool
+
+
+def task_permissions(*, viewer: User, task: Task) -> TaskPermissions:
+    change = can_write(viewer, task)
+    return TaskPermissions(
+        change=change, delete=change and (task.owner_id == viewer.pk or is_manager(viewer))
     )

@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
-from clients.models import Activity, Client, Contact, Industry
-
-OPEN_NEXT_STEP = Q(next_step_done_at__isnull=True) & ~Q(next_step="")
+from clients.models import Activity, Client, Contact, Industry, Task, TaskStatus
 
 
 def client_list(*, viewer: User) -> QuerySet[Client]:
@@ -71,11 +69,21 @@ def client_timeline(*, viewer: User, client: Client) -> QuerySet[Activity]:
     )
 
 
-def client_open_next_steps(*, client: Client) -> QuerySet[Activity]:
+def client_open_tasks(*, client: Client) -> QuerySet[Task]:
+    """The client's open tasks, whoever holds them (the panel of the client page), soonest first."""
     return (
-        Activity.objects.filter(OPEN_NEXT_STEP, client=client)
-        .select_related("owner", "contact")
-        .order_by("next_step_due", "occurred_at", "pk")
+        Task.objects.filter(client=client, status=TaskStatus.OPEN)
+        .select_related("owner", "contact", "client")
+        .order_by("due_date", F("due_time").asc(nulls_first=True), "pk")
+    )
+
+
+def deal_open_tasks(*, deal_id: int) -> QuerySet[Task]:
+    """A deal's open tasks, whoever holds them, soonest first."""
+    return (
+        Task.objects.filter(deal_id=deal_id, status=TaskStatus.OPEN)
+        .select_related("owner", "contact", "client")
+        .order_by("due_date", F("due_time").asc(nulls_first=True), "pk")
     )
 
 
@@ -167,29 +175,35 @@ def activity_list(*, viewer: User) -> QuerySet[Activity]:
     return Activity.objects.visible_to(viewer).select_related("client", "owner", "contact", "deal")
 
 
-def next_step_list(*, viewer: User) -> QuerySet[Activity]:
-    """Open next steps the viewer may see, overdue (earliest due) first, undated last."""
+TASK_ORDER = ("due_date", F("due_time").asc(nulls_first=True), "pk")
+
+
+def task_list(*, viewer: User) -> QuerySet[Task]:
+    """Every task the viewer may see, with what a row shows, soonest first."""
     return (
-        Activity.objects.visible_to(viewer)
-        .filter(OPEN_NEXT_STEP)
+        Task.objects.visible_to(viewer)
         .select_related("client", "contact", "owner", "deal")
-        .order_by(F("next_step_due").asc(nulls_last=True), "occurred_at", "pk")
+        .order_by(*TASK_ORDER)
     )
 
 
+def open_task_list(*, viewer: User) -> QuerySet[Task]:
+    return task_list(viewer=viewer).filter(status=TaskStatus.OPEN)
+
+
 @dataclass
-class NextStepCounts:
+class TaskCounts:
     overdue: int
     today: int
     later: int
 
 
-def next_step_counts(queryset: QuerySet[Activity], *, today: datetime.date | None = None) -> NextStepCounts:
-    """How many of these open next steps are overdue, due today, due later — one query."""
+def task_counts(queryset: QuerySet[Task], *, today: datetime.date | None = None) -> TaskCounts:
+    """How many of these tasks are overdue, due today, due later — one query."""
     today = today or timezone.localdate()
     totals = queryset.order_by().aggregate(
-        overdue=Count("pk", filter=Q(next_step_due__lt=today)),
-        today=Count("pk", filter=Q(next_step_due=today)),
-        later=Count("pk", filter=Q(next_step_due__gt=today) | Q(next_step_due__isnull=True)),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        today=Count("pk", filter=Q(due_date=today)),
+        later=Count("pk", filter=Q(due_date__gt=today)),
     )
-    return NextStepCounts(**totals)
+    return TaskCounts(**totals)

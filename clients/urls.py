@@ -24,5 +24,4 @@ urlpatterns = [
     path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
     path("activities/<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/delete/", activities.activity_delete, name="activity_delete"),
-    path("activities/<int:pk>/complete/", activities.next_step_complete, name="next_step_complete"),
 ]

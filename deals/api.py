@@ -50,6 +50,8 @@ class DealSerializer(serializers.ModelSerializer):
     effective_probability = serializers.IntegerField(read_only=True)
     weighted_amount = serializers.DecimalField(read_only=True, max_digits=16, decimal_places=2)
     fact_count = serializers.IntegerField(read_only=True)
+    next_task = serializers.CharField(read_only=True, allow_null=True, help_text="The soonest open task.")
+    next_task_due = serializers.DateField(read_only=True, allow_null=True)
     warnings = serializers.SerializerMethodField()
 
     class Meta:
@@ -73,8 +75,8 @@ class DealSerializer(serializers.ModelSerializer):
             "renewal_of",
             "service_start",
             "service_end",
-            "next_step",
-            "next_step_due",
+            "next_task",
+            "next_task_due",
             "lost_reason",
             "closed_at",
             "stage_changed_at",
@@ -104,8 +106,6 @@ class DealWriteSerializer(serializers.Serializer):
     renewal_of = VisibleRelatedField(Deal, required=False, allow_null=True)
     service_start = serializers.DateField(required=False, allow_null=True)
     service_end = serializers.DateField(required=False, allow_null=True)
-    next_step = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    next_step_due = serializers.DateField(required=False, allow_null=True)
     # On update the stage and client are passed to deal_update as given: it refuses a
     # different stage or client, so that rule lives in the service only.
 

@@ -68,8 +68,6 @@ class DealForm(forms.Form):
     )
     service_start = forms.DateField(label=_("Service period start"), required=False, widget=DATE)
     service_end = forms.DateField(label=_("Service period end"), required=False, widget=DATE)
-    next_step = forms.CharField(label=_("Next step"), required=False, max_length=300)
-    next_step_due = forms.DateField(label=_("Next step due"), required=False, widget=DATE)
     owner = OwnerChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, viewer, deal: Deal | None = None, **kwargs):
@@ -86,8 +84,6 @@ class DealForm(forms.Form):
                     "deal_type",
                     "service_start",
                     "service_end",
-                    "next_step",
-                    "next_step_due",
                 )
             } | {"renewal_of": deal.renewal_of_id, "owner": deal.owner_id}
         super().__init__(*args, **kwargs)
@@ -124,8 +120,6 @@ class DealForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("next_step_due") and not (cleaned.get("next_step") or "").strip():
-            self.add_error("next_step", _("Describe the next step that is due on that date."))
         start, end = cleaned.get("service_start"), cleaned.get("service_end")
         if start and end and end < start:
             self.add_error("service_end", _("The service period cannot end before it starts."))
@@ -138,7 +132,6 @@ class DealForm(forms.Form):
         data.pop("stage", None)
         if "owner" in data and data["owner"] is None:
             data.pop("owner")
-        data["next_step"] = data.get("next_step") or ""
         return data
 
 
@@ -197,7 +190,7 @@ class WarningSettingsForm(forms.ModelForm):
             "review_cadence_days",
             "past_close_severity",
             "no_activity_severity",
-            "no_next_step_severity",
+            "no_open_task_severity",
             "stale_in_stage_severity",
             "not_reviewed_severity",
             "attention_severity",

@@ -119,8 +119,6 @@ class Deal(models.Model):
     )
     service_start = models.DateField(_("service period start"), null=True, blank=True)
     service_end = models.DateField(_("service period end"), null=True, blank=True)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
-    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
     lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
     closed_at = models.DateField(_("closed"), null=True, blank=True)
     stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
@@ -340,7 +338,7 @@ class WarningSettings(models.Model):
     past_close_severity = models.PositiveSmallIntegerField(
         _("past expected close"), choices=Severity.choices, default=Severity.HIGH
     )
-    no_next_step_severity = models.PositiveSmallIntegerField(
+    no_open_task_severity = models.PositiveSmallIntegerField(
         _("no next step"), choices=Severity.choices, default=Severity.MEDIUM
     )
     not_reviewed_severity = models.PositiveSmallIntegerField(
@@ -380,7 +378,7 @@ class WarningSettings(models.Model):
                 condition=Q(
                     no_activity_severity__lte=3,
                     past_close_severity__lte=3,
-                    no_next_step_severity__lte=3,
+                    no_open_task_severity__lte=3,
                     not_reviewed_severity__lte=3,
                     stale_in_stage_severity__lte=3,
                     attention_severity__gte=1,

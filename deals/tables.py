@@ -76,8 +76,8 @@ class DealTable(ListTable):
         order_by=_sorted_by("fact_count"),
         attrs=NUMBER,
     )
-    next_step = tables.Column(verbose_name=_("Next step"), default="—")
-    next_step_due = tables.Column(verbose_name=_("Next step due"), visible=False)
+    next_task = tables.Column(verbose_name=_("Next task"), default="—")
+    next_task_due = tables.Column(verbose_name=_("Next task due"), visible=False)
     closed = tables.Column(verbose_name=_("Closed"), accessor="closed_at", visible=False)
     lost_reason = tables.Column(verbose_name=_("Lost reason"), visible=False)
     created = tables.Column(
@@ -114,8 +114,8 @@ class DealTable(ListTable):
             "team",
             "expected_close",
             "facts",
-            "next_step",
-            "next_step_due",
+            "next_task",
+            "next_task_due",
             "closed",
             "lost_reason",
             "created",
@@ -169,8 +169,8 @@ class DealTable(ListTable):
     def value_facts(self, value):
         return value
 
-    def render_next_step(self, value):
+    def render_next_task(self, value):
         return truncatechars(value, 40)
 
-    def value_next_step(self, value):
+    def value_next_task(self, value):
         return value

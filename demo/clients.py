@@ -21,6 +21,9 @@ from clients.models import (
     Industry,
     Segment,
     Source,
+    Task,
+    TaskKind,
+    TaskStatus,
     Tier,
     normalize_name,
 )
@@ -290,6 +293,7 @@ def _seed_activities(*, staff, rng: random.Random, clients, created_on, contacts
     lead_of_team = {lead.team_id: lead for lead in staff.leads}
     now = timezone.now()
     activities: list[Activity] = []
+    steps: list[tuple[Activity, dict]] = []
     for client, first_day in zip(clients, created_on, strict=True):
         low, high = ACTIVITIES_PER_STATUS[client.status]
         count = rng.randint(low, high) * (2 if client.tier == Tier.A else 1)
@@ -309,11 +313,45 @@ def _seed_activities(*, staff, rng: random.Random, clients, created_on, contacts
                 now=now,
             )
             if activity.kind != ActivityKind.NOTE:
-                _maybe_next_step(
+                step = _maybe_next_step(
                     rng, activity, client=client, is_latest=position == len(days) - 1, today=today
                 )
+                if step is not None:
+                    steps.append((activity, step))
             activities.append(activity)
     Activity.objects.bulk_create(activities, batch_size=2000)
+    Task.objects.bulk_create([_step_task(activity, step) for activity, step in steps], batch_size=2000)
+
+
+# The task a next step becomes: what kind it is, by what it says.
+STEP_KINDS = {
+    "call": TaskKind.CALL,
+    "meet": TaskKind.MEETING,
+    "visit": TaskKind.VISIT,
+    "send": TaskKind.EMAIL,
+}
+
+
+def _step_task(activity: Activity, step: dict) -> Task:
+    """A planned next task of an activity: open ones due soon (some with a time), past ones done."""
+    title = step["title"]
+    kind = next((kind for word, kind in STEP_KINDS.items() if word in title.lower()), TaskKind.TODO)
+    done_at = step["done_at"]
+    timed = done_at is None and kind in (TaskKind.CALL, TaskKind.MEETING, TaskKind.VISIT)
+    return Task(
+        kind=kind,
+        title=title,
+        client=activity.client,
+        contact=activity.contact,
+        owner=activity.owner,
+        created_by=activity.owner,
+        due_date=step["due"],
+        due_time=datetime.time(9 + activity.pk % 9, 30 if activity.pk % 2 else 0) if timed else None,
+        duration_minutes=(60 if kind != TaskKind.CALL else 15) if timed else None,
+        status=TaskStatus.DONE if done_at else TaskStatus.OPEN,
+        done_at=done_at,
+        done_by=activity.owner if done_at else None,
+    )
 
 
 def _activity_helpers(client: Client, *, lead_of_team, assistant) -> list:
@@ -356,18 +394,23 @@ def _demo_activity(rng: random.Random, *, client, day, helpers, assistant, clien
     )
 
 
-def _maybe_next_step(rng: random.Random, activity: Activity, *, client, is_latest: bool, today) -> None:
-    """About a third of activities, and the latest of each client, plan a next step; most past
-    steps are done, a few forgotten ones stay open and overdue."""
+def _maybe_next_step(
+    rng: random.Random, activity: Activity, *, client, is_latest: bool, today
+) -> dict | None:
+    """About a third of activities, and the latest of each client, plan a next task; most past
+    ones are done, a few forgotten ones stay open and overdue. The latest open one of a client
+    is due from today on (recent or upcoming), as a rep keeps their day."""
     if not (rng.random() < 0.3 or is_latest):
-        return
-    activity.next_step = rng.choice(NEXT_STEPS)
-    activity.next_step_due = activity.occurred_at.date() + datetime.timedelta(days=rng.randint(1, 14))
-    still_open = (
-        is_latest and client.status != ClientStatus.FORMER and rng.random() < 0.75
-    ) or activity.next_step_due >= today
+        return None
+    title = rng.choice(NEXT_STEPS)
+    due = activity.occurred_at.date() + datetime.timedelta(days=rng.randint(1, 14))
+    still_open = (is_latest and client.status != ClientStatus.FORMER and rng.random() < 0.75) or due >= today
     if not still_open and rng.random() < 0.015:
         still_open = True  # forgotten: stays open, long overdue
+    done_at = None
     if not still_open:
-        done_day = min(activity.next_step_due + datetime.timedelta(days=rng.randint(-2, 3)), today)
-        activity.next_step_done_at = max(_working_moment(rng, done_day), activity.occurred_at)
+        done_day = min(due + datetime.timedelta(days=rng.randint(-2, 3)), today)
+        done_at = max(_working_moment(rng, done_day), activity.occurred_at)
+    elif is_latest and due < today - datetime.timedelta(days=3):
+        due = today + datetime.timedelta(days=activity.occurred_at.day % 10 - 2)
+    return {"title": title, "due": due, "done_at": done_at}

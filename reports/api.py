@@ -259,7 +259,18 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "level", "alert", "read_at", "emailed_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "kind",
+            "level",
+            "alert",
+            "task",
+            "digest_on",
+            "read_at",
+            "emailed_at",
+            "created_at",
+            "updated_at",
+        ]
 
     @extend_schema_field(OverdueAlertSerializer(allow_null=True))
     def get_alert(self, notification) -> dict | None:

@@ -54,7 +54,7 @@ class BoardPersonSerializer(serializers.Serializer):
 class BoardWarningsSerializer(serializers.Serializer):
     no_activity = serializers.IntegerField()
     past_close = serializers.IntegerField()
-    no_next_step = serializers.IntegerField()
+    no_open_task = serializers.IntegerField()
     not_reviewed = serializers.IntegerField()
 
 

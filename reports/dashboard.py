@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, User
 from accounts.roles import SELLING_ROLES, sees_team
 from accounts.visibility import sees_everything, team_ids_of
-from clients.models import Activity, ActivityKind
-from clients.selectors import next_step_counts, next_step_list
+from clients.models import Activity, ActivityKind, Task
+from clients.selectors import open_task_list, task_counts
 from core.money import money
 from deals.models import Deal, StageKind
 from deals.selectors import Clock, primary_warning_qs, warning_short_label
@@ -72,10 +72,9 @@ class Dashboard:
     won_count: int
     calls_today: int
     calls_norm: int
-    next_steps: list[Activity]
-    next_step_total: int
-    next_step_overdue: int
-    deal_steps: list[Deal]
+    tasks: list[Task]  # open, due today or earlier
+    task_total: int
+    task_overdue: int
     overdue_clients: list[dict]
     alerts: dict
     warnings: list[tuple[str, str, int]] | None = None
@@ -169,16 +168,10 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
     people_ids = [person.pk for person in people]
     calls = _today_calls(people_ids, clock)
 
-    steps = next_step_list(viewer=viewer).filter(next_step_due__lte=today)
+    tasks = open_task_list(viewer=viewer).filter(due_date__lte=today)
     if kind == "person":
-        steps = steps.filter(owner=viewer)
-    step_counts = next_step_counts(steps, today=today)
-    deal_steps = (
-        deals.filter(stage_id__in=open_ids, next_step_due__lte=today)
-        .exclude(next_step="")
-        .select_related("client", "owner")
-        .order_by("next_step_due", "pk")
-    )
+        tasks = tasks.filter(owner=viewer)
+    counts = task_counts(tasks, today=today)
 
     alerts = OverdueAlert.objects.visible_to(viewer).filter(status=AlertStatus.OPEN)
     if kind == "person":
@@ -198,17 +191,16 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
         won_count=totals["won_count"],
         calls_today=calls.count(),
         calls_norm=sum(person.calls_per_day for person in people) if workday else 0,
-        next_steps=list(steps[:LIST_LENGTH]),
-        next_step_total=step_counts.overdue + step_counts.today,
-        next_step_overdue=step_counts.overdue,
-        deal_steps=list(deal_steps[:LIST_LENGTH]),
+        tasks=list(tasks[:LIST_LENGTH]),
+        task_total=counts.overdue + counts.today,
+        task_overdue=counts.overdue,
         overdue_clients=overdue_clients,
         alerts=alert_summary(viewer=viewer)
         if kind != "person"
         else alerts.aggregate(open=Count("pk"), outstanding=Sum("outstanding"), checked_on=Max("checked_on")),
         open_deals=totals["open_deals"],
         links={
-            "next_steps": _url("clients:next_steps"),
+            "tasks": _url("tasks:my_day"),
             "board": _url("board"),
             "alerts": _url("reports:alerts"),
             "fulfilment": _url("reports:fulfilment"),

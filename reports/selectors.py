@@ -148,7 +148,7 @@ def notification_list(*, viewer: User) -> QuerySet[Notification]:
     return (
         Notification.objects.visible_to(viewer)
         .annotate(alert_visible=Exists(visible_alerts))
-        .select_related("alert__client", "alert__installment__deal__owner")
+        .select_related("alert__client", "alert__installment__deal__owner", "task__client")
     )
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from reports.models import ReportKind
+from reports.services.reminders import reminders_run
 from reports.services.runs import REPORT_KINDS, RUN_REPORT_TASK, report_run_execute, report_runs_queue
 from sync.services import tombstones_purge
 
@@ -42,3 +43,11 @@ def run_nightly(today: str | None = None) -> list[int]:
     runs += report_runs_queue(run_date=day, kinds=[ReportKind.ALERTS])
     tombstones_purge()
     return [run.pk for run in runs]
+
+
+@shared_task(name="reports.send_reminders")
+def send_reminders() -> dict:
+    """Every minute (beat): the reminders before timed tasks and the morning digests, each
+    sent once (reports/services/reminders.py)."""
+    run = reminders_run()
+    return {"reminders": run.reminders, "digests": run.digests, "emails": run.emails}

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from clients.views import tasks as task_views
 from integrations import api as integrations_api
 from reports import board_views
 from reports import views as reports_views
@@ -38,6 +39,8 @@ urlpatterns = [
     path("", reports_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    path("tasks/", include("clients.task_urls")),
+    path("calendar/<str:token>.ics", task_views.calendar_feed, name="calendar_feed"),
     # The board's pages (reports.board_views) keep their paths under /deals/.
     path("deals/board/", board_views.board_page, name="board"),
     path("deals/board/people/<int:pk>/", board_views.board_person, name="board_person"),

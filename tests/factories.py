@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, Team, Territory, User
-from clients.models import Activity, ActivityKind, Client, Contact, Industry, normalize_name
+from clients.models import Activity, ActivityKind, Client, Contact, Industry, Task, TaskKind, normalize_name
 from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, Verdict
 from targets.models import Installment, OverdueReason, Payment, Plan, PlanMetric
 
@@ -77,6 +77,17 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     kind = ActivityKind.CALL
     occurred_at = factory.LazyFunction(timezone.now)
     duration_minutes = 5
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    client = factory.SubFactory(ClientFactory)
+    owner = factory.LazyAttribute(lambda task: task.client.owner)
+    kind = TaskKind.CALL
+    title = factory.Sequence(lambda n: f"Task {n}")
+    due_date = factory.LazyFunction(timezone.localdate)
 
 
 def stage(name: str) -> Stage:

@@ -20,12 +20,10 @@ from clients.rules import (
 from clients.services.activities import (
     ACTIVITY_FIELDS,
     MAX_ACTIVITY_MINUTES,
-    MAX_NEXT_STEP_LENGTH,
     MAX_OUTCOME_LENGTH,
     activity_delete,
     activity_log,
     activity_update,
-    next_step_complete,
 )
 from clients.services.checks import (
     client_duplicate_of,
@@ -46,14 +44,26 @@ from clients.services.clients import (
     hand_over_candidates,
 )
 from clients.services.contacts import CONTACT_FIELDS, contact_create, contact_delete, contact_update
+from clients.services.day import day_settings_of, day_settings_update, feed_rotate
 from clients.services.imports import ClientImportResult, ImportIssue, client_import
+from clients.services.tasks import (
+    SNOOZE_CHOICES,
+    TASK_FIELDS,
+    activity_log_with_next_task,
+    snooze_date,
+    task_cancel,
+    task_complete,
+    task_create,
+    task_delete,
+    task_snooze,
+    task_update,
+)
 
 __all__ = [
     "ACTIVITY_FIELDS",
     "CLIENT_DETAIL_FIELDS",
     "CONTACT_FIELDS",
     "MAX_ACTIVITY_MINUTES",
-    "MAX_NEXT_STEP_LENGTH",
     "MAX_OUTCOME_LENGTH",
     "ClientImportResult",
     "ImportIssue",
@@ -84,7 +94,19 @@ __all__ = [
     "may_hand_over",
     "may_reassign",
     "name_key",
-    "next_step_complete",
     "same_company",
     "tax_id_clean",
+    "SNOOZE_CHOICES",
+    "TASK_FIELDS",
+    "activity_log_with_next_task",
+    "snooze_date",
+    "task_cancel",
+    "task_complete",
+    "task_create",
+    "task_delete",
+    "task_snooze",
+    "task_update",
+    "day_settings_of",
+    "day_settings_update",
+    "feed_rotate",
 ]

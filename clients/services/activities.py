@@ -1,4 +1,4 @@
-"""Activities: calls, meetings, e-mails, visits and notes, and their next steps."""
+"""Activities: calls, meetings, e-mails, visits and notes (what comes next is a task)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,12 @@ from accounts.visibility import ensure_can_write
 from clients.models import Activity, ActivityKind, Client, Contact, Direction
 from clients.rules import ensure_can_write_client_records
 from clients.selectors import linked_deals
-from core.dates import check_happened, check_planned, errors_of
+from core.dates import check_happened, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_one
 
 MAX_ACTIVITY_MINUTES = 24 * 60
 MAX_OUTCOME_LENGTH = 5000
-MAX_NEXT_STEP_LENGTH = Activity._meta.get_field("next_step").max_length
 
 
 def _activity_errors(
@@ -32,12 +31,9 @@ def _activity_errors(
     contact: Contact | None,
     deal,
     duration_minutes: int,
-    next_step: str,
-    next_step_due: datetime.date | None,
     direction: str,
     occurred_at: datetime.datetime | None,
     outcome: str,
-    previous_due: datetime.date | None = None,
     previous_occurred_at: datetime.datetime | None = None,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -54,8 +50,6 @@ def _activity_errors(
             errors["deal"] = _("Select a valid choice. That choice is not one of the available choices.")
         elif deal.client_id != client.pk:
             errors["deal"] = _("This deal belongs to another client.")
-    if next_step_due is not None and not (next_step or "").strip():
-        errors["next_step"] = _("Describe the next step that is due on that date.")
     if duration_minutes is None or duration_minutes < 0:
         errors["duration_minutes"] = _("Duration cannot be negative.")
     elif duration_minutes > MAX_ACTIVITY_MINUTES:
@@ -64,39 +58,32 @@ def _activity_errors(
         }
     if len(outcome or "") > MAX_OUTCOME_LENGTH:
         errors["outcome"] = _("Longer than %(limit)d characters.") % {"limit": MAX_OUTCOME_LENGTH}
-    if len(next_step or "") > MAX_NEXT_STEP_LENGTH:
-        errors["next_step"] = _("Longer than %(limit)d characters.") % {"limit": MAX_NEXT_STEP_LENGTH}
-    for field, value in (("occurred_at", occurred_at), ("next_step_due", next_step_due)):
-        try:
-            check_date_in_range(value)
-        except ValidationError as error:
-            errors[field] = error.messages[0]
+    try:
+        check_date_in_range(occurred_at)
+    except ValidationError as error:
+        errors["occurred_at"] = error.messages[0]
     errors.update(
         _date_policy_errors(
             errors,
             client=client,
             occurred_at=occurred_at,
             previous_occurred_at=previous_occurred_at,
-            next_step_due=next_step_due,
-            previous_due=previous_due,
         )
     )
     return errors
 
 
 def _date_policy_errors(
-    found: dict[str, str], *, client, occurred_at, previous_occurred_at, next_step_due, previous_due
+    found: dict[str, str], *, client, occurred_at, previous_occurred_at
 ) -> dict[str, str]:
     """The date policy (core.dates): it happened, so not in the future nor before the client
-    came into the CRM; the next step is planned, so not in the past when set. An unchanged
-    date of an existing record is left alone, so an old record still saves."""
+    came into the CRM. An unchanged date of an existing record is left alone, so an old
+    record still saves."""
     errors: dict[str, str] = {}
     if "occurred_at" not in found and (occurred_at is None or occurred_at != previous_occurred_at):
         errors.update(
             errors_of(check_happened, occurred_at, field="occurred_at", not_before=client.created_at)
         )
-    if "next_step_due" not in found:
-        errors.update(errors_of(check_planned, next_step_due, field="next_step_due", previous=previous_due))
     return errors
 
 
@@ -112,8 +99,6 @@ def activity_log(
     deal=None,
     duration_minutes: int = 0,
     outcome: str = "",
-    next_step: str = "",
-    next_step_due: datetime.date | None = None,
 ) -> Activity:
     """Record a call, meeting, e-mail, visit or note. The one logging it owns it; they must
     see the client and be allowed to write activities for it (assistants may, for their team)."""
@@ -125,8 +110,6 @@ def activity_log(
         contact=contact,
         deal=deal,
         duration_minutes=duration_minutes,
-        next_step=next_step,
-        next_step_due=next_step_due,
         direction=direction,
         occurred_at=occurred_at,
         outcome=outcome,
@@ -145,8 +128,6 @@ def activity_log(
         occurred_at=occurred_at or timezone.now(),
         duration_minutes=duration_minutes,
         outcome=outcome.strip(),
-        next_step=next_step.strip(),
-        next_step_due=next_step_due,
     )
     activity.full_clean()
     activity.save()
@@ -161,8 +142,6 @@ ACTIVITY_FIELDS = (
     "occurred_at",
     "duration_minutes",
     "outcome",
-    "next_step",
-    "next_step_due",
 )
 
 
@@ -176,7 +155,6 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
     activity = lock_one(Activity.objects, pk=activity.pk)  # the client is read after the lock
     data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     data.update(changes)
-    data["next_step"] = (data["next_step"] or "").strip()
     data["outcome"] = (data["outcome"] or "").strip()
     data["direction"] = data["direction"] or ""
     errors = _activity_errors(
@@ -186,12 +164,9 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
         contact=data["contact"],
         deal=data["deal"],
         duration_minutes=data["duration_minutes"],
-        next_step=data["next_step"],
-        next_step_due=data["next_step_due"],
         direction=data["direction"],
         occurred_at=data["occurred_at"],
         outcome=data["outcome"],
-        previous_due=activity.next_step_due,
         previous_occurred_at=activity.occurred_at,
     )
     if data["occurred_at"] is None:
@@ -200,8 +175,6 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
         raise ValidationError(errors)
     if data["kind"] not in (ActivityKind.CALL, ActivityKind.EMAIL):
         data["direction"] = ""
-    if not data["next_step"]:
-        data["next_step_due"] = None
     for field, value in data.items():
         setattr(activity, field, value)
     activity.full_clean()
@@ -213,17 +186,3 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
 def activity_delete(*, by: User, activity: Activity) -> None:
     ensure_can_write(by, activity)
     activity.delete()
-
-
-@transaction.atomic
-def next_step_complete(*, by: User, activity: Activity) -> Activity:
-    """Mark an activity's next step done. Completing it twice (a double click, two
-    devices) keeps the first completion time."""
-    ensure_can_write(by, activity)
-    if not activity.next_step:
-        raise ValidationError({"next_step": _("This activity has no next step to complete.")})
-    now = timezone.now()
-    Activity.objects.filter(pk=activity.pk, next_step_done_at__isnull=True).update(
-        next_step_done_at=now, updated_at=now
-    )
-    return Activity.objects.get(pk=activity.pk)

@@ -1,5 +1,5 @@
-"""Activities on the client page: the timeline, the quick log, edit, delete, and ticking a
-next step off."""
+"""Activities on the client page: the timeline, the quick log (with the next task), edit,
+delete."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from clients.forms import ActivityLogForm
 from clients.models import Activity
 from clients.views.common import TIMELINE_PER_PAGE, activity_panel_context, client_page_context, posted
 from core.forms import apply_service_errors
-from core.http import safe_next
 
 
 @login_required
@@ -42,12 +40,14 @@ def client_timeline(request, pk: int):
 @require_POST
 def activity_log(request, pk: int):
     """The quick log form. With htmx the activity panel is swapped in place (fresh form,
-    the new entry on top, and the open next steps refreshed); without, a redirect."""
+    the new entry on top, and the open tasks refreshed); without, a redirect."""
     client = selectors.client_get(viewer=request.user, pk=pk)
     form = ActivityLogForm(request.POST, client=client, user=request.user)
     if form.is_valid():
         try:
-            services.activity_log(by=request.user, client=client, **form.service_kwargs())
+            services.activity_log_with_next_task(
+                by=request.user, client=client, next_task=form.next_task(), **form.service_kwargs()
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -108,20 +108,3 @@ def activity_delete(request, pk: int):
             "cancel_url": reverse("clients:detail", args=[activity.client_id]),
         },
     )
-
-
-@login_required
-@require_POST
-def next_step_complete(request, pk: int):
-    """Tick a next step off. With htmx the row is replaced by its done state."""
-    activity = get_visible_or_404(Activity.objects.all(), request.user, pk=pk)
-    try:
-        activity = services.next_step_complete(by=request.user, activity=activity)
-    except ValidationError as error:
-        if request.htmx:
-            return HttpResponse(" ".join(error.messages), status=400)
-        messages.error(request, " ".join(error.messages))
-    if request.htmx:
-        activity = Activity.objects.select_related("client", "contact", "owner").get(pk=activity.pk)
-        return render(request, "clients/partials/next_step_done.html", {"step": activity})
-    return redirect(safe_next(request, reverse("clients:next_steps")))

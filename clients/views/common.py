@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from clients import rules, selectors
-from clients.forms import ActivityLogForm, StatusForm
+from clients.forms import ActivityLogForm, StatusForm, TaskCompleteForm
+from clients.models import Task
 
 TIMELINE_PER_PAGE = 20
+CLIENT_TASKS_SHOWN = 50
 
 
 def posted(request):
@@ -29,8 +31,30 @@ def activity_panel_context(request, client, *, form=None, permissions=None):
         "timeline": timeline,
         "permissions": permissions,
         "can_complete": permissions.records,
-        "open_next_steps": selectors.client_open_next_steps(client=client),
         "today": timezone.localdate(),
+        **client_tasks_context(request, client),
+    }
+
+
+def client_tasks_context(request, client) -> dict:
+    """The client's open tasks (whoever holds them), each completable by who may."""
+    tasks = list(selectors.client_open_tasks(client=client)[:CLIENT_TASKS_SHOWN])
+    writable = Task.objects.writable_by(request.user).filter(pk__in=[task.pk for task in tasks])
+    return {
+        "client_tasks": tasks,
+        "writable_ids": set(writable.values_list("pk", flat=True)),
+        "complete_form": TaskCompleteForm(),
+    }
+
+
+def deal_tasks_context(request, deal) -> dict:
+    """A deal's open tasks for its page (the deals app shows them; tasks live here)."""
+    tasks = list(selectors.deal_open_tasks(deal_id=deal.pk)[:CLIENT_TASKS_SHOWN])
+    writable = Task.objects.writable_by(request.user).filter(pk__in=[task.pk for task in tasks])
+    return {
+        "deal_tasks": tasks,
+        "writable_ids": set(writable.values_list("pk", flat=True)),
+        "complete_form": TaskCompleteForm(),
     }
 
 

@@ -1,24 +1,20 @@
 """List pages and their exports: clients (one table, clients/tables.py, for the page and its
-CSV/XLSX export), and open next steps."""
+CSV/XLSX export)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.visibility import sees_only_own
 from clients import rules, selectors
-from clients.filters import ClientFilter, NextStepFilter
-from clients.models import Activity
+from clients.filters import ClientFilter
 from clients.tables import ClientTable
 from core.http import query_without
 from core.tables import export_table, table_for_request
 
 CLIENTS_PER_PAGE = 50
-NEXT_STEPS_PER_PAGE = 50
 
 
 def _client_filter(request):
@@ -62,32 +58,5 @@ def client_export(request, export_format: str):
 @login_required
 @require_GET
 def next_steps(request):
-    """The viewer's open next steps, overdue first, each completable in place."""
-    data = request.GET.copy()
-    if "person" not in data:
-        data["person"] = str(request.user.pk)
-    queryset = selectors.next_step_list(viewer=request.user)
-    filterset = NextStepFilter(data, queryset=queryset, request=request)
-    filtered = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(filtered, NEXT_STEPS_PER_PAGE).get_page(request.GET.get("page"))
-    whose = NextStepFilter(data, queryset=queryset, request=request)
-    whose.filters.pop("due")
-    counts = selectors.next_step_counts(whose.qs if whose.is_valid() else queryset.none())
-    writable_ids = set(
-        Activity.objects.writable_by(request.user)
-        .filter(pk__in=[step.pk for step in page.object_list])
-        .values_list("pk", flat=True)
-    )
-    return render(
-        request,
-        "clients/next_steps.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query_without(request, "page"),
-            "counts": counts,
-            "filters_people": not sees_only_own(request.user),
-            "today": timezone.localdate(),
-            "writable_ids": writable_ids,
-        },
-    )
+    """The old "My next steps" address: next steps are tasks now, on My day."""
+    return redirect("tasks:my_day", permanent=True)

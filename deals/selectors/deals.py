@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
-from clients.models import Activity
+from clients.models import Activity, Task, TaskStatus
 from core.money import CENT, ZERO
 from deals.models import Deal, Fact, Review, StageChange, StageKind
 from deals.selectors.policy import WarningPolicy
@@ -57,7 +57,7 @@ OPEN = Q(stage__kind=StageKind.OPEN)
 class DealWarning(TextChoices):
     NO_ACTIVITY = "no_activity", _("No recent activity")
     PAST_CLOSE = "past_close", _("Past expected close")
-    NO_NEXT_STEP = "no_next_step", _("No next step")
+    NO_OPEN_TASK = "no_open_task", _("No open task")
     NOT_REVIEWED = "not_reviewed", _("Not reviewed lately")
     STALE_IN_STAGE = "stale_in_stage", _("Too long in stage")
 
@@ -65,7 +65,7 @@ class DealWarning(TextChoices):
 WARNING_SHORT_LABELS = {
     DealWarning.NO_ACTIVITY: _("Silent"),
     DealWarning.PAST_CLOSE: _("Overdue close"),
-    DealWarning.NO_NEXT_STEP: _("No next step"),
+    DealWarning.NO_OPEN_TASK: _("No open task"),
     DealWarning.NOT_REVIEWED: _("Unreviewed"),
     DealWarning.STALE_IN_STAGE: _("Stuck in stage"),
 }
@@ -149,8 +149,8 @@ def warning_q(warning: str, clock: Clock, *, is_open: Q = OPEN) -> Q:
         return is_open & Q(created_at__lt=clock.activity_cutoff) & Q(~Exists(recent))
     if warning == DealWarning.PAST_CLOSE:
         return is_open & Q(expected_close__lt=clock.today)
-    if warning == DealWarning.NO_NEXT_STEP:
-        return is_open & Q(next_step="")
+    if warning == DealWarning.NO_OPEN_TASK:
+        return is_open & Q(~Exists(Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN)))
     if warning == DealWarning.NOT_REVIEWED:
         recent = Review.objects.filter(deal=OuterRef("pk"), reviewed_at__gte=clock.review_cutoff)
         return is_open & Q(created_at__lt=clock.review_cutoff) & Q(~Exists(recent))
@@ -246,9 +246,18 @@ def deal_warnings(deal: Deal) -> list[str]:
 
 
 def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:
-    """The deals the viewer sees, with everything a list row, card or API row shows."""
+    """The deals the viewer sees, with everything a list row, card or API row shows (and
+    the soonest open task: ``next_task``, ``next_task_due``)."""
+    soonest = Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN).order_by(
+        "due_date", F("due_time").asc(nulls_first=True), "pk"
+    )
     return with_signals(
-        Deal.objects.visible_to(viewer).select_related("client", "owner", "owner__team", "stage"),
+        Deal.objects.visible_to(viewer)
+        .select_related("client", "owner", "owner__team", "stage")
+        .annotate(
+            next_task=Subquery(soonest.values("title")[:1]),
+            next_task_due=Subquery(soonest.values("due_date")[:1]),
+        ),
         clock or Clock.current(),
     )
 

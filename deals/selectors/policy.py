@@ -13,7 +13,7 @@ from deals.models import Severity, Stage, StageKind, WarningSettings
 SEVERITY_FIELDS = {
     "no_activity": "no_activity_severity",
     "past_close": "past_close_severity",
-    "no_next_step": "no_next_step_severity",
+    "no_open_task": "no_open_task_severity",
     "not_reviewed": "not_reviewed_severity",
     "stale_in_stage": "stale_in_stage_severity",
 }

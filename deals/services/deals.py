@@ -52,8 +52,6 @@ UPDATABLE_FIELDS = frozenset(
         "renewal_of",
         "service_start",
         "service_end",
-        "next_step",
-        "next_step_due",
         "owner",
     }
 )
@@ -73,8 +71,8 @@ def _as_amount(value) -> Decimal | None:
         return None
 
 
-DEAL_DATE_FIELDS = ("expected_close", "service_start", "service_end", "next_step_due")
-PLANNED_FIELDS = ("expected_close", "next_step_due")
+DEAL_DATE_FIELDS = ("expected_close", "service_start", "service_end")
+PLANNED_FIELDS = ("expected_close",)
 # What a won deal's schedule, booked figures and fulfilment rest on: these change only
 # through deal_won_change, by a lead or the head, with a reason.
 WON_FIXED_FIELDS = ("amount", "client", "closed_at")
@@ -152,10 +150,6 @@ def _validate_fields(*, by: User, values: dict[str, Any], deal: Deal | None, cli
     end = values.get("service_end", deal.service_end if deal else None)
     if start and end and end < start and "service_end" not in errors:
         errors["service_end"] = _("The service period cannot end before it starts.")
-    next_step = values.get("next_step", deal.next_step if deal else "")
-    next_step_due = values.get("next_step_due", deal.next_step_due if deal else None)
-    if next_step_due and not (next_step or "").strip():
-        errors["next_step"] = _("Describe the next step that is due on that date.")
     renewal_of = values.get("renewal_of")
     if renewal_of is not None:
         deal_type = values.get("deal_type", deal.deal_type if deal else DealType.NEW)
@@ -195,8 +189,6 @@ def deal_create(
     renewal_of: Deal | None = None,
     service_start: datetime.date | None = None,
     service_end: datetime.date | None = None,
-    next_step: str = "",
-    next_step_due: datetime.date | None = None,
 ) -> Deal:
     """Open a deal and record where it entered the pipeline (a StageChange from nowhere)."""
     client = get_visible_or_404(Client.objects.all(), by, pk=client.pk)
@@ -216,8 +208,6 @@ def deal_create(
         "renewal_of": renewal_of,
         "service_start": service_start,
         "service_end": service_end,
-        "next_step": next_step,
-        "next_step_due": next_step_due,
     }
     errors = _validate_fields(by=by, values=values, deal=None, client=client)
     if stage is None or stage.kind != StageKind.OPEN or not stage.is_active:
@@ -237,8 +227,6 @@ def deal_create(
         renewal_of=renewal_of,
         service_start=service_start,
         service_end=service_end,
-        next_step=next_step.strip(),
-        next_step_due=next_step_due,
         stage_changed_at=now,
     )
     deal.full_clean()
@@ -281,9 +269,8 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
             if getattr(given, "pk", given) != current_id:
                 raise ValidationError({name: message})
     _refuse_closed_changes(current, values)
-    for text_field in ("title", "next_step"):
-        if text_field in values:
-            values[text_field] = (values[text_field] or "").strip()
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip()
     new_owner = values.get("owner")
     if new_owner is not None and new_owner.pk != current.owner_id:
         if not can_reassign(by):

@@ -16,7 +16,7 @@ SETTING_FIELDS = [
     "review_cadence_days",
     "no_activity_severity",
     "past_close_severity",
-    "no_next_step_severity",
+    "no_open_task_severity",
     "not_reviewed_severity",
     "stale_in_stage_severity",
     "attention_severity",

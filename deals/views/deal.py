@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.visibility import get_visible_or_404
 from clients.forms import ActivityLogForm
-from clients.services import activity_log
+from clients.services import activity_log_with_next_task
+from clients.views.common import deal_tasks_context
 from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
@@ -48,6 +49,8 @@ def _detail_context(request, deal: Deal, **forms_) -> dict:
         "can_review": reviewer,
         "move_stages": [s for s in open_stages if s.is_active] + closed_stages,
         "lost_stage_ids": [s.pk for s in closed_stages if s.kind == StageKind.LOST],
+        "may_plan_tasks": logs_activities,
+        **deal_tasks_context(request, deal),
     }
     if writable:
         context["move_form"] = forms_.get("move_form") or MoveForm(initial={"stage": deal.stage_id})
@@ -141,7 +144,9 @@ def activity_add(request, pk):
     status = 400
     if form.is_valid():
         try:
-            activity_log(by=request.user, client=deal.client, **form.service_kwargs())
+            activity_log_with_next_task(
+                by=request.user, client=deal.client, next_task=form.next_task(), **form.service_kwargs()
+            )
             status = 200
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -77,6 +77,7 @@ class Plan:
     renewal_of: Plan | None = None
     service: tuple[datetime.date, datetime.date] | None = None
     deal: Deal | None = None
+    next_task: tuple[str, datetime.date] | None = None  # (what, due) of an open deal
 
     @property
     def stage(self) -> Stage:

@@ -10,7 +10,7 @@ import random
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from clients.models import Activity, ActivityKind, Direction
+from clients.models import Activity, ActivityKind, Direction, Task, TaskKind
 from deals.models import Deal, Fact, FactKind, Review, StageChange, StageKind, Verdict
 from demo.deals.pipeline import Plan, between, working_moment
 
@@ -110,9 +110,10 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
             if expected < today and rng.random() < 0.88:
                 expected = today + datetime.timedelta(days=rng.randint(3, 90))
         next_step, next_step_due = "", None
-        if not closed and rng.random() < 0.93:
+        if not closed and rng.random() < 0.93:  # most open deals have their next task
             next_step = rng.choice(NEXT_STEPS)
             next_step_due = today + datetime.timedelta(days=rng.randint(-5, 14))
+        plan.next_task = (next_step, next_step_due) if next_step else None
         deal = Deal(
             title=plan.title,
             client=plan.client,
@@ -125,8 +126,6 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
             renewal_of=plan.renewal_of.deal if plan.renewal_of else None,
             service_start=plan.service[0] if plan.service else None,
             service_end=plan.service[1] if plan.service else None,
-            next_step=next_step,
-            next_step_due=next_step_due,
             lost_reason=plan.lost_reason if stage.kind == StageKind.LOST else "",
             closed_at=timezone.localtime(changed_at).date() if closed else None,
             stage_changed_at=changed_at,
@@ -138,6 +137,36 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
     if deals:
         with _given_timestamps(Deal):
             bulk_create_with_history(deals, Deal, batch_size=500, default_change_reason="Demo data")
+        _write_deal_tasks(plans)
+
+
+def _write_deal_tasks(plans: list[Plan]) -> None:
+    """Each open deal's next task, on the deal, for its owner; one deal in five has none (the
+    board flags those: "no open task")."""
+    kinds = {
+        "call": TaskKind.CALL,
+        "meet": TaskKind.MEETING,
+        "book": TaskKind.MEETING,
+        "send": TaskKind.EMAIL,
+    }
+    tasks = []
+    for plan in plans:
+        if plan.next_task is None:
+            continue
+        title, due = plan.next_task
+        kind = next((kind for word, kind in kinds.items() if title.lower().startswith(word)), TaskKind.TODO)
+        tasks.append(
+            Task(
+                kind=kind,
+                title=title,
+                client=plan.client,
+                deal=plan.deal,
+                owner_id=plan.owner_id,
+                created_by_id=plan.owner_id,
+                due_date=due,
+            )
+        )
+    Task.objects.bulk_create(tasks, batch_size=1000)
 
 
 def write_history(

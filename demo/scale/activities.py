@@ -21,10 +21,11 @@ def seed_large_activities(
     started: float,
 ) -> None:
     """Activities spread evenly over the period, a few with a next step (done unless recent)."""
-    from clients.models import Activity
+    from clients.models import Activity, Task
 
     first_day, span_days, today = period.first_day, period.span_days, period.today
     kinds = ["call"] * 12 + ["meeting"] * 4 + ["email"] * 3 + ["visit"]
+    task_rows: list[tuple] = []
 
     def activity_rows() -> Iterator[tuple]:
         for index in range(scale.activities):
@@ -32,9 +33,23 @@ def seed_large_activities(
             owner = clients.owner[client_index]
             day = first_day + datetime.timedelta(days=int(span_days * index / scale.activities))
             kind = rng.choice(kinds)
-            next_step = "Send the offer" if rng.random() < 0.03 else ""
+            next_step = rng.random() < 0.03
             due = day + datetime.timedelta(days=rng.randrange(1, 14)) if next_step else None
             done = timestamp(due, rng) if due and due < today - datetime.timedelta(days=7) else None
+            if next_step:  # a few plan an e-mail: done unless recent
+                task_rows.append(
+                    (
+                        clients.start + client_index,
+                        owner,
+                        owner,
+                        "email",
+                        "Send the offer",
+                        due,
+                        "done" if done else "open",
+                        done,
+                        owner if done else None,
+                    )
+                )
             yield (
                 clients.start + client_index,
                 owner,
@@ -43,9 +58,6 @@ def seed_large_activities(
                 timestamp(day, rng),
                 rng.randrange(1, 60),
                 "Discussed the next delivery.",
-                next_step,
-                due,
-                done,
             )
 
     activity_writer = TableWriter(
@@ -58,12 +70,15 @@ def seed_large_activities(
             "occurred_at",
             "duration_minutes",
             "outcome",
-            "next_step",
-            "next_step_due",
-            "next_step_done_at",
         ],
         now,
     )
     activity_writer.write(activity_rows())
-    reset_sequences(Activity)
-    say(out, started, f"activities: {activity_writer.count:,}")
+    task_writer = TableWriter(
+        Task,
+        ["client", "owner", "created_by", "kind", "title", "due_date", "status", "done_at", "done_by"],
+        now,
+    )
+    task_writer.write(task_rows)
+    reset_sequences(Activity, Task)
+    say(out, started, f"activities: {activity_writer.count:,}, their tasks: {task_writer.count:,}")

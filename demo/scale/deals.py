@@ -30,6 +30,7 @@ class _DealRows:
         self.changes: list[tuple] = []
         self.facts: list[tuple] = []
         self.reviews: list[tuple] = []
+        self.tasks: list[tuple] = []
 
 
 class _DealMaker:
@@ -76,6 +77,19 @@ class _DealMaker:
         service_start = closed_at if renewal else None
         service_end = closed_at + datetime.timedelta(days=365) if renewal else None
         has_next_step = final.kind == "open" and rng.random() < 0.75
+        if has_next_step:  # three open deals in four have their next task
+            due = today + datetime.timedelta(days=rng.randrange(-10, 20))
+            rows.tasks.append(
+                (
+                    deal_id,
+                    self.clients.start + client_index,
+                    owner,
+                    owner,
+                    "call",
+                    "Call back with the proposal",
+                    due,
+                )
+            )
         rows.deals.append(
             (
                 deal_id,
@@ -88,8 +102,6 @@ class _DealMaker:
                 rng.choice(["new", "new", "new", "renewal", "upsell"]),
                 service_start,
                 service_end,
-                "Call back with the proposal" if has_next_step else "",
-                today + datetime.timedelta(days=rng.randrange(-10, 20)) if has_next_step else None,
                 "Price too high" if final is lost else "",
                 closed_at,
                 last_change,
@@ -164,6 +176,7 @@ def seed_large_deals(
 ) -> list[tuple[int, Decimal, datetime.date, int]]:
     """Deals with their stage history, facts and reviews, written a chunk at a time; the
     answer is the won deals (id, amount, closed on, owner) for the receivables."""
+    from clients.models import Task
     from deals.models import Deal, Fact, Review, StageChange
 
     maker = _DealMaker(rng=rng, scale=scale, staff=staff, clients=clients, period=period)
@@ -180,8 +193,6 @@ def seed_large_deals(
             "deal_type",
             "service_start",
             "service_end",
-            "next_step",
-            "next_step_due",
             "lost_reason",
             "closed_at",
             "stage_changed_at",
@@ -194,6 +205,9 @@ def seed_large_deals(
     )
     fact_writer = TableWriter(Fact, ["deal", "kind", "text", "happened_on", "recorded_by"], now)
     review_writer = TableWriter(Review, ["deal", "reviewer", "verdict", "comment", "reviewed_at"], now)
+    task_writer = TableWriter(
+        Task, ["deal", "client", "owner", "created_by", "kind", "title", "due_date"], now
+    )
 
     for chunk_start in range(0, scale.deals, CHUNK):
         rows = _DealRows()
@@ -203,7 +217,12 @@ def seed_large_deals(
         change_writer.write(rows.changes)
         fact_writer.write(rows.facts)
         review_writer.write(rows.reviews)
+        task_writer.write(rows.tasks)
         say(out, started, f"deals: {deal_writer.count:,}, stage changes: {change_writer.count:,}")
-    reset_sequences(Deal, StageChange, Fact, Review)
-    say(out, started, f"facts: {fact_writer.count:,}, reviews: {review_writer.count:,}")
+    reset_sequences(Deal, StageChange, Fact, Review, Task)
+    say(
+        out,
+        started,
+        f"facts: {fact_writer.count:,}, reviews: {review_writer.count:,}, tasks: {task_writer.count:,}",
+    )
     return maker.won_deals

@@ -127,18 +127,43 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
+class NotificationKind(models.TextChoices):
+    ALERT = "alert", _("Overdue payment")
+    REMINDER = "reminder", _("Task reminder")
+    DIGEST = "digest", _("Morning digest")
+
+
 class Notification(models.Model):
-    """An in-app notice (and e-mail) to one person about an alert reaching a level. Sent at
-    most once per alert, level and recipient — the unique constraint makes re-runs safe.
-    Escalations are urgent and e-mailed at once; the rest go into one daily digest."""
+    """An in-app notice (and e-mail) to one person: an alert reaching a level (sent at most
+    once per alert, level and recipient — the unique constraint makes re-runs safe;
+    escalations are urgent and e-mailed at once, the rest go into one daily digest), a
+    reminder before a timed task (claimed on the task), or the morning digest of their day
+    (once a day: claimed on their day settings, and a unique constraint)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
     )
-    alert = models.ForeignKey(
-        OverdueAlert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="notifications"
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=NotificationKind.choices, default=NotificationKind.ALERT
     )
-    level = models.PositiveSmallIntegerField(_("level"), choices=AlertLevel.choices)
+    alert = models.ForeignKey(
+        OverdueAlert,
+        verbose_name=_("alert"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=AlertLevel.choices, null=True, blank=True)
+    task = models.ForeignKey(
+        "clients.Task",
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    digest_on = models.DateField(_("digest of"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Urgent (escalated) notifications are e-mailed at once; the others wait for the
     # recipient's daily digest, one e-mail a day listing them all.
@@ -159,6 +184,11 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["alert", "level", "recipient"], name="notification_once_per_level"
             ),
+            models.UniqueConstraint(
+                fields=["recipient", "digest_on"],
+                condition=Q(kind="digest"),
+                name="notification_digest_once_a_day",
+            ),
         ]
         indexes = [
             models.Index(
@@ -167,6 +197,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind != NotificationKind.ALERT:
+            return f"{self.recipient} · {self.get_kind_display()}"
         return f"{self.recipient} · {self.alert} · {self.get_level_display()}"
 
     @property

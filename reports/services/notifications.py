@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
-from reports.models import Notification, NotificationPreference
+from reports.models import Notification, NotificationKind, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,37 @@ def unread_notification_count(user: User) -> int:
     return count
 
 
+def _task_email_context(notification: Notification) -> tuple[str, dict]:
+    """The template and context of a reminder's or a digest's e-mail."""
+    from clients.models import Task, TaskStatus
+
+    context = {
+        "notification": notification,
+        "recipient": notification.recipient,
+        "site_url": settings.SITE_URL,
+    }
+    if notification.kind == NotificationKind.REMINDER:
+        return "reminder", context | {"task": notification.task}
+    tasks = Task.objects.filter(
+        owner=notification.recipient, status=TaskStatus.OPEN, due_date__lte=notification.digest_on
+    ).select_related("client", "contact")
+    overdue = [task for task in tasks if task.due_date < notification.digest_on]
+    due_today = [task for task in tasks if task.due_date == notification.digest_on]
+    return "day_digest", context | {"overdue": overdue, "due_today": due_today, "day": notification.digest_on}
+
+
 def _render_email(notification: Notification, language: str) -> EmailMultiAlternatives:
+    if notification.kind != NotificationKind.ALERT:
+        name, context = _task_email_context(notification)
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"reports/email/{name}_subject.txt", context).split())
+            body = render_to_string(f"reports/email/{name}_body.txt", context)
+        return EmailMultiAlternatives(
+            subject=subject,
+            body=body,
+            to=[notification.recipient.email],
+            headers={"Content-Language": language},
+        )
     alert = notification.alert
     installment = alert.installment
     context = {
@@ -91,7 +121,7 @@ def notifications_send_pending() -> int:
     """E-mail every notification still waiting for its e-mail; returns how many went out."""
     sent = 0
     pending = Notification.objects.filter(email_pending=True).select_related(
-        "recipient", "alert__client", "alert__installment__deal__owner"
+        "recipient", "alert__client", "alert__installment__deal__owner", "task__client", "task__contact"
     )
     languages = dict(
         NotificationPreference.objects.filter(user_id__in=pending.values("recipient_id")).values_list(

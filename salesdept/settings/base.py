@@ -341,6 +341,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Heartbeats nobody took in time say nothing: they are dropped, not piled up.
         "options": {"expires": BEAT_HEARTBEAT_SECONDS},
     },
+    # Reminders before timed tasks and the morning digests (each sent once however often).
+    "reminders-every-minute": {
+        "task": "reports.send_reminders",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- REST API

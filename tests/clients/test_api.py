@@ -344,18 +344,15 @@ def test_rep_logs_a_call_through_the_api(api_as, department, book):
             "contact": book.north_contact.pk,
             "duration_minutes": 4,
             "outcome": "They called back.",
-            "next_step": "Send the invoice",
-            "next_step_due": "2030-01-10",
             "owner": department.rep_north_2.pk,  # ignored: whoever logs it owns it
         },
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["owner"], body["client_name"], body["next_step_due"], body["next_step_done_at"]) == (
+    assert (body["owner"], body["client_name"], body["outcome"]) == (
         department.rep_north.pk,
         "Northwind Trading",
-        "2030-01-10",
-        None,
+        "They called back.",
     )
 
 
@@ -397,21 +394,6 @@ def test_assistant_logs_and_edits_team_activities(api_as, department, book):
     assert response.status_code == 201
     response = api.patch(f"/api/v1/activities/{book.north_activity.pk}/", {"outcome": "Corrected."})
     assert response.status_code == 200 and response.json()["outcome"] == "Corrected."
-
-
-def test_complete_next_step_and_open_filter(api_as, department, book):
-    step = ActivityFactory(client=book.north, next_step="Call back", next_step_due=timezone.localdate())
-    api = api_as(department.rep_north)
-    open_rows = api.get("/api/v1/activities/", {"next_step_open": "true", "ordering": "next_step_due"}).json()
-    assert [row["id"] for row in open_rows["results"]] == [step.pk]
-    response = api.post(f"/api/v1/activities/{step.pk}/complete-next-step/")
-    assert response.status_code == 200
-    assert response.json()["next_step_done_at"] is not None
-    assert api.get("/api/v1/activities/", {"next_step_open": "true"}).json()["count"] == 0
-    assert (
-        api_as(department.analyst).post(f"/api/v1/activities/{step.pk}/complete-next-step/").status_code
-        == 403
-    )
 
 
 def test_activity_filters(api_as, department, book):

@@ -8,10 +8,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clients.models import Activity, Client
-from clients.services import activity_log, activity_update
+from clients.models import Activity, Client, Task
+from clients.services import (
+    activity_log,
+    activity_log_with_next_task,
+    activity_update,
+    task_create,
+    task_update,
+)
 from core.dates import horizon
-from tests.factories import ActivityFactory, ClientFactory
+from tests.factories import ActivityFactory, ClientFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +47,24 @@ def test_a_call_dated_in_the_future_is_refused(department, client):
     assert not Activity.objects.exists()
 
 
-def test_a_call_dated_2999_with_a_next_step_due_1900_is_refused(department, client):
+def test_a_call_dated_2999_with_a_next_task_due_1900_is_refused(department, client):
     with pytest.raises(ValidationError) as error:
-        activity_log(
+        activity_log_with_next_task(
             by=department.rep_north,
             client=client,
             occurred_at=datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC),
-            next_step="Call back",
-            next_step_due=datetime.date(1900, 1, 1),
+            next_task={"title": "Call back", "due_date": datetime.date(1900, 1, 1)},
         )
-    assert set(error.value.message_dict) >= {"occurred_at", "next_step_due"}
+    assert set(error.value.message_dict) == {"occurred_at"}
+    with pytest.raises(ValidationError) as error:
+        activity_log_with_next_task(
+            by=department.rep_north,
+            client=client,
+            next_task={"title": "Call back", "due_date": datetime.date(1900, 1, 1)},
+        )
+    assert set(error.value.message_dict) == {"next_due_date"}
     assert not Activity.objects.exists()
+    assert not Task.objects.exists()
 
 
 def test_an_activity_before_the_client_existed_is_refused(department, client):
@@ -68,38 +81,36 @@ def test_an_activity_before_the_client_existed_is_refused(department, client):
     assert Activity.objects.count() == 1
 
 
-def test_a_next_step_in_the_past_or_beyond_five_years_is_refused(department, client):
+def test_a_task_in_the_past_or_beyond_five_years_is_refused(department, client):
     today = timezone.localdate()
     for due in (today - DAY, horizon() + DAY):
         refused(
-            lambda due=due: activity_log(
-                by=department.rep_north, client=client, next_step="Send the offer", next_step_due=due
+            lambda due=due: task_create(
+                by=department.rep_north, client=client, title="Send the offer", due_date=due
             ),
-            "next_step_due",
+            "due_date",
         )
-    assert not Activity.objects.exists()
-    activity_log(by=department.rep_north, client=client, next_step="Send the offer", next_step_due=horizon())
-    assert Activity.objects.count() == 1
+    assert not Task.objects.exists()
+    task_create(by=department.rep_north, client=client, title="Send the offer", due_date=horizon())
+    assert Task.objects.count() == 1
 
 
-def test_an_old_activity_still_saves_with_its_unchanged_dates(department, client):
+def test_an_old_activity_and_an_overdue_task_still_save_with_their_unchanged_dates(department, client):
     old = ActivityFactory(
-        client=client,
-        owner=department.rep_north,
-        occurred_at=timezone.now() - datetime.timedelta(days=400),
-        next_step="Follow up",
-        next_step_due=timezone.localdate() - datetime.timedelta(days=30),
+        client=client, owner=department.rep_north, occurred_at=timezone.now() - datetime.timedelta(days=400)
     )
     updated = activity_update(by=department.rep_north, activity=old, outcome="Agreed on a demo")
     assert updated.outcome == "Agreed on a demo"
-    # Moving the overdue next step further into the past is refused, nothing changes.
-    refused(
-        lambda: activity_update(
-            by=department.rep_north,
-            activity=old,
-            next_step_due=timezone.localdate() - datetime.timedelta(days=60),
-        ),
-        "next_step_due",
+    overdue = TaskFactory(
+        client=client, owner=department.rep_north, due_date=timezone.localdate() - datetime.timedelta(days=30)
     )
-    old.refresh_from_db()
-    assert old.next_step_due == timezone.localdate() - datetime.timedelta(days=30)
+    assert task_update(by=department.rep_north, task=overdue, title="Follow up").title == "Follow up"
+    # Moving the overdue task further into the past is refused, nothing changes.
+    refused(
+        lambda: task_update(
+            by=department.rep_north, task=overdue, due_date=timezone.localdate() - datetime.timedelta(days=60)
+        ),
+        "due_date",
+    )
+    overdue.refresh_from_db()
+    assert overdue.due_date == timezone.localdate() - datetime.timedelta(days=30)

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Activity, Client, Contact
+from clients.models import Activity, Client, Contact, Task
 from tests.clients.conftest import CLIENTS_SEEN, read_xlsx
-from tests.factories import ActivityFactory, ClientFactory, DealFactory, IndustryFactory, stage
+from tests.factories import ActivityFactory, ClientFactory, DealFactory, IndustryFactory, TaskFactory, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_anonymous_is_sent_to_login(client, book):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_client_page_shows_deals_timeline_next_steps_history_and_receivables(client, department, book):
+def test_client_page_shows_deals_timeline_open_tasks_history_and_receivables(client, department, book):
     deal = DealFactory(
         client=book.north,
         title="Annual licence",
@@ -164,8 +164,13 @@ def test_client_page_shows_deals_timeline_next_steps_history_and_receivables(cli
         client=book.north,
         kind="meeting",
         outcome="Newest meeting.",
-        next_step="Send the contract draft",
-        next_step_due=today - datetime.timedelta(days=1),
+    )
+    TaskFactory(
+        client=book.north,
+        owner=department.rep_north,
+        kind="email",
+        title="Send the contract draft",
+        due_date=today - datetime.timedelta(days=1),
     )
     client.force_login(department.rep_north)
     page = page_of(client, reverse("clients:detail", args=[book.north.pk]))
@@ -232,8 +237,9 @@ def test_rep_logs_a_call_with_htmx_and_gets_the_fresh_panel(client, department, 
             "contact": book.north_contact.pk,
             "duration_minutes": "7",
             "outcome": "Agreed to a demo.",
-            "next_step": "Run the demo",
-            "next_step_due": due.isoformat(),
+            "next_kind": "meeting",
+            "next_title": "Run the demo",
+            "next_due_date": due.isoformat(),
         },
         HTTP_HX_REQUEST="true",
     )
@@ -243,20 +249,21 @@ def test_rep_logs_a_call_with_htmx_and_gets_the_fresh_panel(client, department, 
     assert "Logged." in page
     assert '<ol id="timeline-list" class="timeline" hx-swap-oob="true">' in page
     assert page.index("Agreed to a demo.") < page.index("Asked for a price list.")
-    assert '<div id="open-next-steps" hx-swap-oob="true">' in page and "Run the demo" in page
+    assert '<div id="client-tasks" hx-swap-oob="true">' in page and "Run the demo" in page
     activity = Activity.objects.get(outcome="Agreed to a demo.")
-    assert (
-        activity.owner,
-        activity.client,
-        activity.contact,
-        activity.duration_minutes,
-        activity.next_step_due,
-    ) == (
+    assert (activity.owner, activity.client, activity.contact, activity.duration_minutes) == (
         department.rep_north,
         book.north,
         book.north_contact,
         7,
+    )
+    task = Task.objects.get()
+    assert (task.kind, task.title, task.due_date, task.owner, task.contact) == (
+        "meeting",
+        "Run the demo",
         due,
+        department.rep_north,
+        book.north_contact,
     )
 
 
@@ -274,12 +281,12 @@ def test_log_with_errors_shows_them_and_writes_nothing(client, department, book)
     client.force_login(department.rep_north)
     response = client.post(
         reverse("clients:log_activity", args=[book.north.pk]),
-        {"kind": "call", "duration_minutes": "-5", "next_step_due": "2030-01-01"},
+        {"kind": "call", "duration_minutes": "-5", "next_due_date": "2030-01-01"},
         HTTP_HX_REQUEST="true",
     )
     page = response.content.decode()
     assert "Ensure this value is greater than or equal to 0." in page
-    assert "Describe the next step that is due on that date." in page
+    assert "Say what is to be done by that date." in page
     assert "hx-swap-oob" not in page
     assert book.north.activities.count() == 1
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ActivityFactory, ClientFactory, ContactFactory, DealFactory
+from tests.factories import ActivityFactory, ClientFactory, ContactFactory, DealFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,8 @@ def grow(department, book, times: int) -> None:
     for owner in (department.rep_north, department.rep_north_2, department.rep_south):
         for client in ClientFactory.create_batch(times, owner=owner):
             ContactFactory.create_batch(2, client=client)
-            ActivityFactory(client=client, owner=owner, next_step="Call back", next_step_due=today)
+            ActivityFactory(client=client, owner=owner)
+            TaskFactory(client=client, owner=owner, title="Call back", due_date=today)
             ActivityFactory(client=client, owner=department.lead_north, contact=client.contacts.first())
             DealFactory(client=client)
     for day in range(times):
@@ -31,8 +32,13 @@ def grow(department, book, times: int) -> None:
             owner=department.rep_north,
             contact=book.north_contact,
             occurred_at=timezone.now() - datetime.timedelta(days=day),
-            next_step="Follow up",
-            next_step_due=today + datetime.timedelta(days=day),
+        )
+        TaskFactory(
+            client=book.north,
+            owner=department.rep_north,
+            contact=book.north_contact,
+            title="Follow up",
+            due_date=today + datetime.timedelta(days=day),
         )
         DealFactory(client=book.north, owner=department.rep_north)
     ContactFactory.create_batch(times, client=book.north)
@@ -66,8 +72,8 @@ def timeline_items(response) -> int:
     return response.content.decode().count('<li class="timeline-item')
 
 
-def next_step_rows(response) -> int:
-    return response.content.decode().count('<li class="step')
+def task_rows(response) -> int:
+    return response.content.decode().count('<li class="step task-row')
 
 
 def contacts_shown(response) -> int:
@@ -132,14 +138,15 @@ def test_client_export(client, department, book, django_assert_num_queries):
 
 
 def test_client_page(client, department, book, django_assert_num_queries):
+    TaskFactory(client=book.north, owner=department.rep_north)
     client.force_login(department.rep_north)
 
     def detail():
         return client.get(reverse("clients:detail", args=[book.north.pk]))
 
     # The Deals card is loaded from the deals app (deals:client_deals), not read here:
-    # contacts shown, one then 13.
-    assert_constant(django_assert_num_queries, department, book, 11, detail, contacts_shown, (1, 13))
+    # contacts shown, one then 13 (the open tasks and which of them the viewer may change: 2).
+    assert_constant(django_assert_num_queries, department, book, 12, detail, contacts_shown, (1, 13))
 
 
 def test_client_deals_panel(client, department, book, django_assert_num_queries):
@@ -165,23 +172,24 @@ def test_timeline_page(client, department, book, django_assert_num_queries):
     )
 
 
-# session, user, (person choices for managers), counts, count, page, which of them may be ticked off.
-# Rows: the one open step, then the grown steps of the team (lead) or of the rep.
+# session, user, (person choices for managers), overdue, today, upcoming count and page, which
+# of them may be changed. Rows: one task in each section (an empty section skips its page
+# query), then the grown tasks of the team (lead) or of the rep (upcoming fits on one page).
 @pytest.mark.parametrize(
-    ("viewer", "queries", "rows"), [("lead_north", 7, (1, 37)), ("rep_north", 6, (1, 25))]
+    ("viewer", "queries", "rows"), [("lead_north", 8, (3, 39)), ("rep_north", 7, (3, 27))]
 )
-def test_next_steps_page(client, department, book, django_assert_num_queries, viewer, queries, rows):
-    ActivityFactory(
-        client=book.north, owner=department.rep_north, next_step="Call", next_step_due=timezone.localdate()
-    )
+def test_my_day_page(client, department, book, django_assert_num_queries, viewer, queries, rows):
+    today = timezone.localdate()
+    for due in (today - datetime.timedelta(days=3), today, today + datetime.timedelta(days=30)):
+        TaskFactory(client=book.north, owner=department.rep_north, title="Call", due_date=due)
     client.force_login(getattr(department, viewer))
     assert_constant(
         django_assert_num_queries,
         department,
         book,
         queries,
-        lambda: client.get(reverse("clients:next_steps"), {"person": ""}),
-        next_step_rows,
+        lambda: client.get(reverse("tasks:my_day"), {"person": ""}),
+        task_rows,
         rows,
     )
 
@@ -194,11 +202,18 @@ def test_next_steps_page(client, department, book, django_assert_num_queries, vi
         ("/api/v1/clients/", {}, ((2, 2), (26, 26))),
         ("/api/v1/contacts/", {}, ((2, 2), (62, 62))),
         ("/api/v1/activities/", {}, ((1, 1), (61, 61))),
+        ("/api/v1/tasks/", {}, ((1, 1), (37, 37))),
+        (
+            "/api/v1/tasks/",
+            {"status": "open", "due_after": "2000-01-01", "ordering": "-due_date"},
+            ((1, 1), (37, 37)),
+        ),
         ("/api/v1/clients/", {"search": "900", "ordering": "owner"}, ((1, 1), (25, 25))),
     ],
 )
 def test_api_lists(api_as, department, book, django_assert_num_queries, url, params, rows):
     ContactFactory(client=book.north, phone="+7 900 555-00-00")
+    TaskFactory(client=book.north, owner=department.rep_north)
     api = api_as(department.lead_north)
 
     def get():

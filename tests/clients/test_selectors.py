@@ -12,7 +12,14 @@ from clients.filters import ClientFilter, ContactFilter
 from clients.models import Client
 from deals.panels import client_deals
 from tests.clients.conftest import CLIENTS_SEEN
-from tests.factories import ActivityFactory, ClientFactory, ContactFactory, DealFactory, IndustryFactory
+from tests.factories import (
+    ActivityFactory,
+    ClientFactory,
+    ContactFactory,
+    DealFactory,
+    IndustryFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,24 +153,19 @@ def test_client_history_is_limited(department):
     ]
 
 
-def test_next_steps_overdue_first_undated_last(department, book):
+def test_open_tasks_overdue_first_untimed_before_timed(department, book):
     today = timezone.localdate()
-    later = ActivityFactory(
-        client=book.north, next_step="Later", next_step_due=today + datetime.timedelta(days=5)
-    )
-    undated = ActivityFactory(client=book.north, next_step="Undated")
-    overdue = ActivityFactory(
-        client=book.north, next_step="Overdue", next_step_due=today - datetime.timedelta(days=3)
-    )
-    due_today = ActivityFactory(client=book.north, next_step="Today", next_step_due=today)
-    ActivityFactory(
-        client=book.north, next_step="Done", next_step_due=today, next_step_done_at=timezone.now()
-    )
-    ActivityFactory(client=book.south, next_step="Hidden", next_step_due=today)
-    steps = selectors.next_step_list(viewer=department.rep_north)
-    assert list(steps) == [overdue, due_today, later, undated]
-    counts = selectors.next_step_counts(steps)
-    assert (counts.overdue, counts.today, counts.later) == (1, 1, 2)
+    later = TaskFactory(client=book.north, title="Later", due_date=today + datetime.timedelta(days=5))
+    at_ten = TaskFactory(client=book.north, title="At ten", due_date=today, due_time=datetime.time(10))
+    overdue = TaskFactory(client=book.north, title="Overdue", due_date=today - datetime.timedelta(days=3))
+    due_today = TaskFactory(client=book.north, title="Today", due_date=today)
+    at_nine = TaskFactory(client=book.north, title="At nine", due_date=today, due_time=datetime.time(9))
+    TaskFactory(client=book.north, title="Done", due_date=today, status="done")
+    TaskFactory(client=book.south, title="Hidden", due_date=today)
+    tasks = selectors.open_task_list(viewer=department.rep_north)
+    assert list(tasks) == [overdue, due_today, at_nine, at_ten, later]
+    counts = selectors.task_counts(tasks)
+    assert (counts.overdue, counts.today, counts.later) == (1, 3, 1)
 
 
 # --------------------------------------------------------------------------- search and filters

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clients import services
 from clients.models import Activity, Client, ClientStatus, Contact
-from tests.factories import ActivityFactory, ClientFactory, DealFactory, IndustryFactory
+from tests.factories import ClientFactory, DealFactory, IndustryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -398,7 +398,7 @@ def test_contact_delete_keeps_the_activities(department, book):
 
 def test_activity_log_owner_is_the_one_logging_it(department, book):
     due = timezone.localdate() + datetime.timedelta(days=3)
-    activity = services.activity_log(
+    activity, task = services.activity_log_with_next_task(
         by=department.lead_north,
         client=book.north,
         kind="meeting",
@@ -406,16 +406,19 @@ def test_activity_log_owner_is_the_one_logging_it(department, book):
         contact=book.north_contact,
         duration_minutes=45,
         outcome=" Met the director. ",
-        next_step=" Send the proposal ",
-        next_step_due=due,
+        next_task={"kind": "email", "title": " Send the proposal ", "due_date": due},
     )
     activity.refresh_from_db()
     assert activity.owner == department.lead_north
     assert activity.direction == ""  # only calls and e-mails have a direction
-    assert (activity.outcome, activity.next_step, activity.next_step_due) == (
-        "Met the director.",
+    assert activity.outcome == "Met the director."
+    assert (task.kind, task.title, task.due_date, task.owner, task.contact, task.status) == (
+        "email",
         "Send the proposal",
         due,
+        department.lead_north,
+        book.north_contact,
+        "open",
     )
 
 
@@ -437,13 +440,11 @@ def test_activity_log_refuses_foreign_contact_and_deal(department, book):
             client=book.north,
             contact=book.south_contact,
             deal=foreign_deal,
-            next_step_due=timezone.localdate(),
             duration_minutes=-1,
         )
     assert error.value.message_dict == {
         "contact": ["This contact belongs to another client."],
         "deal": ["This deal belongs to another client."],
-        "next_step": ["Describe the next step that is due on that date."],
         "duration_minutes": ["Duration cannot be negative."],
     }
     assert book.north.activities.count() == 1
@@ -482,23 +483,3 @@ def test_activity_update_and_delete(department, book):
     assert snapshot(activity) == before
     services.activity_delete(by=department.lead_north, activity=activity)
     assert not Activity.objects.filter(pk=activity.pk).exists()
-
-
-def test_next_step_complete_is_idempotent(department, book):
-    activity = ActivityFactory(client=book.north, owner=department.rep_north, next_step="Call back")
-    first = services.next_step_complete(by=department.rep_north, activity=activity)
-    assert first.next_step_done_at is not None
-    second = services.next_step_complete(by=department.lead_north, activity=activity)
-    assert second.next_step_done_at == first.next_step_done_at
-
-
-def test_next_step_complete_refusals(department, book):
-    with pytest.raises(ValidationError) as error:
-        services.next_step_complete(by=department.rep_north, activity=book.north_activity)
-    assert error.value.message_dict == {"next_step": ["This activity has no next step to complete."]}
-    activity = ActivityFactory(client=book.north, owner=department.rep_north, next_step="Call back")
-    with pytest.raises(PermissionDenied):
-        services.next_step_complete(by=department.analyst, activity=activity)
-    with pytest.raises(Http404):
-        services.next_step_complete(by=department.rep_south, activity=activity)
-    assert Activity.objects.get(pk=activity.pk).next_step_done_at is None

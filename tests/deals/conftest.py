@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from clients.models import Activity
 from deals.models import Deal, Review, Stage, StageChange
-from tests.factories import ActivityFactory, ClientFactory, DealFactory, FactFactory, ReviewFactory
+from tests.factories import (
+    ActivityFactory,
+    ClientFactory,
+    DealFactory,
+    FactFactory,
+    ReviewFactory,
+    TaskFactory,
+)
 
 DEFAULT_PIPELINE = importlib.import_module("deals.migrations.0002_default_stages").DEFAULT_PIPELINE
 
@@ -40,8 +47,8 @@ def make_deal(
     client=None,
     **extra,
 ) -> Deal:
-    """A deal as it would look after the services ran: its StageChange from nowhere, a next
-    step, and (``age_days``) created that long ago."""
+    """A deal as it would look after the services ran: its StageChange from nowhere, an open
+    task (``next_step``, none when empty), and (``age_days``) created that long ago."""
     stage_object = Stage.objects.get(name=stage)
     deal = DealFactory(
         owner=owner,
@@ -50,13 +57,14 @@ def make_deal(
         amount=Decimal(amount),
         probability=probability,
         expected_close=expected_close,
-        next_step=next_step,
         closed_at=timezone.localdate() if stage_object.is_closed else None,
         **extra,
     )
     StageChange.objects.create(
         deal=deal, from_stage=None, to_stage=stage_object, changed_by=owner, changed_at=timezone.now()
     )
+    if next_step:
+        TaskFactory(client=deal.client, deal=deal, owner=owner, title=next_step)
     for _ in range(facts):
         FactFactory(deal=deal, recorded_by=owner)
     if age_days:

@@ -282,12 +282,12 @@ def test_a_deal_cannot_be_handed_to_an_assistant_through_the_api(department, dea
 def test_patch_updates_details(department, deals, api_as):
     deal = deals["north"]
     response = api_as(department.rep_north).patch(
-        f"/api/v1/deals/{deal.pk}/", {"amount": "2000.00", "next_step": "Sign", "probability": 70}
+        f"/api/v1/deals/{deal.pk}/", {"amount": "2000.00", "probability": 70}
     )
     assert response.status_code == 200, response.content
     assert (response.json()["amount"], response.json()["weighted_amount"]) == ("2000.00", "1400.00")
     deal.refresh_from_db()
-    assert (deal.amount, deal.next_step, deal.probability) == (Decimal("2000.00"), "Sign", 70)
+    assert (deal.amount, deal.probability) == (Decimal("2000.00"), 70)
 
 
 def test_the_stage_is_read_only_on_update(department, deals, api_as, stages):
@@ -608,7 +608,7 @@ def test_board_rows(department, deals, api_as):
         "weighted": "493.82",
     }
     assert (north["won_amount"], north["plan"], north["gap"]) == ("0.00", None, None)
-    assert north["warnings"] == {"no_activity": 0, "past_close": 0, "no_next_step": 0, "not_reviewed": 0}
+    assert north["warnings"] == {"no_activity": 0, "past_close": 0, "no_open_task": 0, "not_reviewed": 0}
     assert north["person"]["team_name"] == "North"
     top = north["top_deals"][0]
     assert (top["title"], top["amount"], top["weighted_amount"], top["fact_count"]) == (

@@ -110,11 +110,11 @@ def test_a_row_shows_the_figures_and_opens_on_the_top_deals_with_their_facts(cli
 def test_every_warning_links_to_the_deals_behind_it(client, department, deals):
     client.force_login(department.lead_north)
     north = card(client.get(reverse("board")).content.decode(), "rep_north")
-    assert '<span class="w" data-testid="warning-no_next_step">1</span>' in north
+    assert '<span class="w" data-testid="warning-no_open_task">1</span>' in north
     assert '<span data-testid="warning-past_close">0</span>' in north
     detail = opened(client, department.rep_north)
-    link = re.search(r'href="([^"]+)" data-testid="warning-link-no_next_step"', detail).group(1)
-    assert link == f"/deals/list/?owner={department.rep_north.pk}&amp;warning=no_next_step"
+    link = re.search(r'href="([^"]+)" data-testid="warning-link-no_open_task"', detail).group(1)
+    assert link == f"/deals/list/?owner={department.rep_north.pk}&amp;warning=no_open_task"
     listed = client.get(link.replace("&amp;", "&")).content.decode()
     assert ">Feeling one</a>" in listed and ">Proven one</a>" not in listed
     assert 'data-testid="warning-link-past_close"' not in detail  # nothing to link to
@@ -329,12 +329,12 @@ def test_every_open_deal_of_a_person_can_be_opened_from_the_board(client, depart
     assert top == ["Proven one", "Feeling one", "Small 3"]
     assert others == ["Small 2", "Small 1", "Small 0"]
     assert f'hx-get="/deals/{deals["feeling"].pk}/panel/"' in detail
-    assert "No next step" in detail
+    assert "No open task" in detail
     # The whole list stays a link away, and the deals-only fragment still answers.
     url = reverse("deals:board_person_deals", args=[department.rep_north.pk])
     listed = client.get(url, **HTMX).content.decode()
     titles = re.findall(r'data-testid="rep-deal-\d+">([^<]+)</a>', listed)
-    # the one with a warning (no next step: medium) first, then most likely to close
+    # the one with a warning (no open task: medium) first, then most likely to close
     assert titles == ["Feeling one", "Proven one", "Small 3", "Small 2", "Small 1", "Small 0"]
 
 

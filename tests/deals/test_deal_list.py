@@ -88,7 +88,7 @@ def test_the_list_shows_what_the_viewer_may_see(client, department, deals, viewe
         ({"has_facts": "false"}, {"Bravo", "Charlie", "Delta"}),
         ({"q": "alp"}, {"Alpha"}),
         ({"warning": "past_close"}, {"Bravo"}),
-        ({"warning": "no_next_step"}, {"Bravo"}),
+        ({"warning": "no_open_task"}, {"Bravo"}),
     ],
 )
 def test_filters(client, department, deals, params, expected):

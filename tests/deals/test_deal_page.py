@@ -213,12 +213,12 @@ def test_a_bad_activity_is_a_400_and_nothing_is_logged(client, department, deal)
     client.force_login(department.rep_north)
     response = client.post(
         reverse("deals:activity_add", args=[deal.pk]),
-        {"kind": "call", "duration_minutes": "-3", "next_step_due": "2030-01-01"},
+        {"kind": "call", "duration_minutes": "-3", "next_due_date": "2030-01-01"},
         **HTMX,
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Describe the next step that is due on that date." in page
+    assert "Say what is to be done by that date." in page
     assert Activity.objects.count() == 0
 
 
@@ -334,7 +334,6 @@ def test_a_rep_creates_a_deal(client, department, stages):
             "stage": stages["Lead"].pk,
             "deal_type": "new",
             "expected_close": "2030-06-30",
-            "next_step": "Send the proposal",
         },
     )
     deal = Deal.objects.get()
@@ -360,14 +359,12 @@ def test_the_create_form_shows_errors_and_writes_nothing(client, department, sta
             "amount": "-1",
             "stage": stages["Lead"].pk,
             "deal_type": "new",
-            "next_step_due": "2030-01-01",
         },
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "This field is required." in page
     assert "Ensure this value is greater than or equal to 0." in page
-    assert "Describe the next step that is due on that date." in page
     assert Deal.objects.count() == 0
 
 

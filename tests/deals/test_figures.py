@@ -261,7 +261,7 @@ def test_each_warning_counts_exactly_the_deals_it_describes(department, stages):
     assert row.warnings == {
         "no_activity": 2,
         "past_close": 1,
-        "no_next_step": 1,
+        "no_open_task": 1,
         "stale_in_stage": 0,
         "not_reviewed": 1,
     }

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 
+from clients.models import Task
 from deals.models import Deal
 from tests.deals.conftest import make_deal, snapshot
 from tests.factories import UserFactory
@@ -74,7 +75,7 @@ def test_columns_show_count_sum_and_weighted_sum(client, department, board_deals
 def test_a_card_shows_client_amount_owner_close_date_facts_and_warnings(client, department, board_deals):
     client.force_login(department.rep_north)
     deal = board_deals["north"]
-    Deal.objects.filter(pk=deal.pk).update(next_step="")
+    Task.objects.filter(deal=deal).delete()
     page = client.get(reverse("deals:kanban")).content.decode()
     card = re.search(rf'id="deal-card-{deal.pk}" class.*?</article>', page, re.S).group(0)
     assert deal.client.name in card
@@ -82,7 +83,7 @@ def test_a_card_shows_client_amount_owner_close_date_facts_and_warnings(client, 
     assert department.rep_north.full_name in card
     assert "no close date" in card
     assert "✔ 2" in card
-    assert "No next step" in card
+    assert "No open task" in card
 
 
 def test_kanban_filters_by_owner_and_team(client, department, board_deals):

@@ -77,8 +77,8 @@ def test_the_export_heading_is_the_tables_export_columns(client, department, fou
         "Team",
         "Expected close",
         "Facts",
-        "Next step",
-        "Next step due",
+        "Next task",
+        "Next task due",
         "Closed",
         "Lost reason",
         "Created",
@@ -93,7 +93,7 @@ def test_the_page_shows_the_visible_columns_and_not_the_export_only_ones(client,
     page = client.get(reverse("deals:list")).content.decode()
     for heading in ("Deal", "Client", "Stage", "Amount", "Owner", "Expected close", "Facts"):
         assert f">{heading}</a>" in page, heading
-    for heading in ("Prob.", "Next step", "Warnings"):  # shown, not sortable
+    for heading in ("Prob.", "Next task", "Warnings"):  # shown, not sortable
         assert heading in page and f">{heading}</a>" not in page, heading
     assert "Probability, %" not in page and "Lost reason" not in page
     assert '<span class="stage-pill kind-won">Won</span>' in page

@@ -35,7 +35,6 @@ def test_create_opens_the_deal_at_the_first_stage_and_records_where_it_entered(d
         title="  Warehouse automation  ",
         amount="125000.50",
         expected_close=datetime.date(2030, 3, 1),
-        next_step="Send the proposal",
     )
     deal.refresh_from_db()
     assert deal.title == "Warehouse automation"
@@ -110,14 +109,12 @@ def test_create_refuses_bad_input_with_field_messages_and_writes_nothing(departm
             stage=stages["Won"],
             service_start=datetime.date(2030, 2, 1),
             service_end=datetime.date(2030, 1, 1),
-            next_step_due=datetime.date(2030, 1, 1),
         )
     assert error.value.message_dict == {
         "title": ["Give the deal a title."],
         "amount": ["The amount cannot be negative."],
         "probability": ["Probability is a percentage from 0 to 100."],
         "service_end": ["The service period cannot end before it starts."],
-        "next_step": ["Describe the next step that is due on that date."],
         "stage": ["A new deal starts in an open stage; move it to won or lost afterwards."],
     }
     assert Deal.objects.count() == 0
@@ -158,10 +155,10 @@ def test_update_changes_only_the_given_fields(department):
     updated = services.deal_update(
         deal=deal,
         by=department.rep_north,
-        data={"amount": Decimal("250.00"), "probability": 35, "next_step": " Send contract "},
+        data={"amount": Decimal("250.00"), "probability": 35, "title": " Send contract "},
     )
     fresh = Deal.objects.get(pk=deal.pk)
-    assert (fresh.amount, fresh.probability, fresh.next_step) == (Decimal("250.00"), 35, "Send contract")
+    assert (fresh.amount, fresh.probability, fresh.title) == (Decimal("250.00"), 35, "Send contract")
     assert updated.effective_probability == 35
     assert fresh.history.first().history_user == department.rep_north
 

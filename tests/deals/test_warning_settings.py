@@ -30,7 +30,7 @@ def settings(head, **values):
         "review_cadence_days": 7,
         "no_activity_severity": Severity.HIGH,
         "past_close_severity": Severity.HIGH,
-        "no_next_step_severity": Severity.MEDIUM,
+        "no_open_task_severity": Severity.MEDIUM,
         "not_reviewed_severity": Severity.LOW,
         "stale_in_stage_severity": Severity.MEDIUM,
         "attention_severity": Severity.MEDIUM,
@@ -68,7 +68,7 @@ def test_each_deal_counts_once_under_its_most_severe_warning(department, flagged
     assert row.warnings == {
         "no_activity": 1,
         "past_close": 1,
-        "no_next_step": 1,
+        "no_open_task": 1,
         "stale_in_stage": 0,
         "not_reviewed": 1,
     }
@@ -84,7 +84,7 @@ def test_the_heads_thresholds_and_severities_decide(department, flagged):
         department.head,
         no_activity_days=30,
         not_reviewed_severity=Severity.HIGH,
-        no_next_step_severity=Severity.OFF,
+        no_open_task_severity=Severity.OFF,
     )
     row = rows(department.lead_north)["rep_north"]
     # silent for 20 days is no longer silent; no next step is off, "both" is past close
@@ -95,7 +95,7 @@ def test_the_heads_thresholds_and_severities_decide(department, flagged):
     settings(department.head, attention_severity=Severity.HIGH)
     row = rows(department.lead_north)["rep_north"]
     assert (row.attention, row.attention_score) == (2, Decimal("600.00"))
-    assert row.warnings["no_next_step"] == 1  # on at medium: shows, does not flag
+    assert row.warnings["no_open_task"] == 1  # on at medium: shows, does not flag
     assert sum(row.warnings.values()) == 4
 
 
@@ -158,7 +158,7 @@ def form_data(**values) -> dict:
         "review_cadence_days": "10",
         "past_close_severity": "3",
         "no_activity_severity": "2",
-        "no_next_step_severity": "2",
+        "no_open_task_severity": "2",
         "stale_in_stage_severity": "2",
         "not_reviewed_severity": "0",
         "attention_severity": "2",

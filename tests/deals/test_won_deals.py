@@ -138,18 +138,15 @@ def test_winning_a_deal_makes_its_client_a_customer(department):
     assert lost_client.status == ClientStatus.LEAD
 
 
-def test_a_deal_closing_in_1900_or_a_next_step_in_the_past_is_refused(department):
+def test_a_deal_closing_in_1900_or_in_the_past_is_refused(department):
     client = ClientFactory(owner=department.rep_north)
     for field, value in (
         ("expected_close", datetime.date(1900, 1, 1)),
         ("expected_close", timezone.localdate() - DAY),
         ("expected_close", horizon() + DAY),
-        ("next_step_due", timezone.localdate() - DAY),
     ):
         with pytest.raises(ValidationError) as error:
-            deal_create(
-                by=department.rep_north, client=client, title="Fleet", next_step="Call", **{field: value}
-            )
+            deal_create(by=department.rep_north, client=client, title="Fleet", **{field: value})
         assert field in error.value.message_dict
     assert not Deal.objects.exists()
 
@@ -160,15 +157,13 @@ def test_an_old_deal_keeps_its_past_dates_when_saved(department):
         client=ClientFactory(owner=department.rep_north),
         owner=department.rep_north,
         expected_close=old_date,
-        next_step="Call",
-        next_step_due=old_date,
     )
     deal_update(deal=deal, by=department.rep_north, data={"title": "Renamed", "expected_close": old_date})
     unchanged(deal, title="Renamed", expected_close=old_date)
     with pytest.raises(ValidationError) as error:
-        deal_update(deal=deal, by=department.rep_north, data={"next_step_due": old_date - DAY})
-    assert "next_step_due" in error.value.message_dict
-    unchanged(deal, next_step_due=old_date)
+        deal_update(deal=deal, by=department.rep_north, data={"expected_close": old_date - DAY})
+    assert "expected_close" in error.value.message_dict
+    unchanged(deal, expected_close=old_date)
 
 
 def test_the_api_changes_a_won_deal_for_a_lead_and_refuses_a_rep(department, won, api_as):

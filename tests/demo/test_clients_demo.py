@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from clients.models import Activity, Client, Contact, Industry
+from clients.models import Activity, Client, Contact, Industry, Task
 from demo import clients as demo
 from demo.accounts import seed_staff
 
@@ -47,15 +47,13 @@ def test_demo_client_base():
     assert timezone.localdate(first) <= today - datetime.timedelta(days=600)
     assert Activity.objects.filter(occurred_at__gt=timezone.now()).count() == 0
 
-    open_steps = Activity.objects.filter(next_step_done_at__isnull=True).exclude(next_step="")
-    assert open_steps.filter(next_step_due__lt=today).count() >= 20
-    assert open_steps.filter(next_step_due__gte=today).count() >= 100
-    assert Activity.objects.filter(next_step_done_at__isnull=False).count() >= 1000
-    rep1_steps = open_steps.filter(client__owner__username="rep1")
-    assert (
-        rep1_steps.filter(next_step_due__lt=today).exists()
-        and rep1_steps.filter(next_step_due__gte=today).exists()
-    )
+    open_tasks = Task.objects.filter(status="open")
+    assert open_tasks.filter(due_date__lt=today).count() >= 20
+    assert open_tasks.filter(due_date__gte=today).count() >= 100
+    assert Task.objects.filter(status="done").count() >= 1000
+    for seller in staff.sellers:  # everybody's day has something recent or coming up
+        assert open_tasks.filter(owner=seller, due_date__gte=today - datetime.timedelta(days=7)).exists()
+    assert open_tasks.exclude(due_time=None).exists()
 
     client = Client.objects.select_related("owner").first()
     record = client.history.get()

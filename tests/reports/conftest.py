@@ -16,6 +16,7 @@ from tests.factories import (
     ClientFactory,
     DealFactory,
     StageChangeFactory,
+    TaskFactory,
     TeamFactory,
     stage,
 )
@@ -47,9 +48,12 @@ def make_deal(
     closed: datetime.date | None = None,
     client=None,
     history: list[tuple[str | None, str, datetime.datetime]] = (),
+    next_step: str = "",
+    next_step_due: datetime.date | None = None,
     **extra,
 ) -> Deal:
-    """A deal with its creation moment, close date and stage history as given."""
+    """A deal with its creation moment, close date and stage history as given, and an open
+    task (``next_step``, due ``next_step_due``) when one is named."""
     client = client or ClientFactory(owner=owner)
     deal = DealFactory(
         owner=owner, client=client, stage=stage(stage_name), amount=Decimal(amount), closed_at=closed, **extra
@@ -57,6 +61,14 @@ def make_deal(
     if created is not None:
         Deal.objects.filter(pk=deal.pk).update(created_at=created)
         deal.refresh_from_db()
+    if next_step:
+        TaskFactory(
+            client=client,
+            deal=deal,
+            owner=owner,
+            title=next_step,
+            due_date=next_step_due or timezone.localdate(),
+        )
     for from_name, to_name, moment in history:
         StageChangeFactory(
             deal=deal,

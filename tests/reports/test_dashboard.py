@@ -15,7 +15,13 @@ from reports.dashboard import dashboard_for
 from reports.services.alerts import alerts_refresh
 from reports.services.common import is_workday
 from targets.models import Allocation, PlanMetric
-from tests.factories import ActivityFactory, ClientFactory, InstallmentFactory, PlanFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    InstallmentFactory,
+    PlanFactory,
+    TaskFactory,
+    UserFactory,
+)
 from tests.reports.conftest import log, make_deal, norm
 
 pytestmark = pytest.mark.django_db
@@ -72,19 +78,11 @@ def month_of_work(department, east, today):
     log(d.rep_north, "call", now - datetime.timedelta(days=2), 7)
     client = ClientFactory(owner=d.rep_north, name="Kama Steel")
     for step, due in [("Call back", -1), ("Send contract", 0), ("Later", 1)]:
-        ActivityFactory(
-            client=client,
-            owner=d.rep_north,
-            kind="note",
-            next_step=step,
-            next_step_due=today + datetime.timedelta(days=due),
+        TaskFactory(
+            client=client, owner=d.rep_north, title=step, due_date=today + datetime.timedelta(days=due)
         )
-    ActivityFactory(
-        client=ClientFactory(owner=d.rep_south),
-        owner=d.rep_south,
-        kind="note",
-        next_step="South step",
-        next_step_due=today,
+    TaskFactory(
+        client=ClientFactory(owner=d.rep_south), owner=d.rep_south, title="South step", due_date=today
     )
 
     InstallmentFactory(deal=won, due_date=today - datetime.timedelta(days=5), amount=Decimal("800.00"))
@@ -102,9 +100,8 @@ def test_a_rep_sees_their_month(department, month_of_work, today):
         1,
     )
     assert (board.calls_today, board.calls_norm) == (3, 10 if is_workday(today) else 0)
-    assert [step.next_step for step in board.next_steps] == ["Call back", "Send contract"]
-    assert (board.next_step_total, board.next_step_overdue) == (2, 1)
-    assert [deal.title for deal in board.deal_steps] == ["Fresh deal"]
+    assert [task.title for task in board.tasks] == ["Call back", "Send the offer", "Send contract"]
+    assert (board.task_total, board.task_overdue) == (3, 1)
     assert [(row["client__name"], row["outstanding"], row["days"]) for row in board.overdue_clients] == [
         (month_of_work["client"].name, Decimal("800.00"), 5)
     ]
@@ -121,7 +118,7 @@ def test_a_lead_sees_the_team_and_the_board_warnings(department, month_of_work, 
     assert {key: count for key, _label, count in board.warnings} == {
         "no_activity": 1,
         "past_close": 0,
-        "no_next_step": 0,
+        "no_open_task": 0,
         "stale_in_stage": 0,
         "not_reviewed": 0,
     }
@@ -132,7 +129,7 @@ def test_a_lead_sees_the_team_and_the_board_warnings(department, month_of_work, 
         department.rep_north_2.full_name: (Decimal("2500.00"), Decimal("0.00"), 0),
         department.sdr_north.full_name: (None, Decimal("0.00"), 0),
     }
-    assert [step.next_step for step in board.next_steps] == ["Call back", "Send contract"]
+    assert [task.title for task in board.tasks] == ["Call back", "Send the offer", "Send contract"]
     assert len(board.overdue_clients) == 1
 
 
@@ -146,7 +143,12 @@ def test_the_head_sees_the_department_by_team(department, month_of_work, today):
         ("North", Decimal("6000.00"), Decimal("2000.00"), 3),
         ("South", Decimal("4000.00"), Decimal("1000.00"), 12),
     ]
-    assert [step.next_step for step in board.next_steps] == ["Call back", "Send contract", "South step"]
+    assert [task.title for task in board.tasks] == [
+        "Call back",
+        "Send the offer",
+        "Send contract",
+        "South step",
+    ]
     assert board.alerts["open"] == 1
 
 
@@ -157,7 +159,7 @@ def test_the_analyst_sees_the_department_too(department, month_of_work):
 def test_someone_else_in_the_team_sees_nothing_of_it(department, month_of_work):
     board = dashboard_for(department.rep_south)
     assert (board.plan, board.won) == (Decimal("4000.00"), Decimal("1000.00"))
-    assert [step.next_step for step in board.next_steps] == ["South step"]
+    assert [task.title for task in board.tasks] == ["South step"]
     assert board.overdue_clients == []
 
 

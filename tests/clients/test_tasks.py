@@ -1,0 +1,344 @@
+"""Tasks: planning (who may give whom a task), closing one by logging its activity with the
+next task in the same step, snoozing, cancelling, deleting; My day, the task pages, and the
+deal flag "no open task"."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from clients import services
+from clients.models import Activity, Task, TaskStatus
+from core.errors import Conflict
+from tests.factories import DealFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def test_a_rep_plans_for_themselves_a_lead_and_an_assistant_for_the_team(department, book):
+    own = services.task_create(
+        by=department.rep_north, client=book.north, title=" Call Olga ", due_date=today()
+    )
+    assert (own.owner, own.created_by, own.title, own.status) == (
+        department.rep_north,
+        department.rep_north,
+        "Call Olga",
+        "open",
+    )
+    by_lead = services.task_create(
+        by=department.lead_north,
+        client=book.north,
+        title="Visit",
+        due_date=today(),
+        owner=department.rep_north,
+    )
+    assert (by_lead.owner, by_lead.created_by) == (department.rep_north, department.lead_north)
+    by_assistant = services.task_create(
+        by=department.assistant_north,
+        client=book.north,
+        title="Send the invoice",
+        kind="email",
+        due_date=today() + DAY,
+        owner=department.rep_north,
+    )
+    assert by_assistant.owner == department.rep_north
+    # A rep gives no task to a colleague; the owner must see the client.
+    with pytest.raises(ValidationError) as error:
+        services.task_create(
+            by=department.rep_north,
+            client=book.north,
+            title="X",
+            due_date=today(),
+            owner=department.rep_north_2,
+        )
+    assert error.value.message_dict == {
+        "owner": [f"You may not give tasks to {department.rep_north_2.full_name}."]
+    }
+    with pytest.raises(ValidationError) as error:
+        services.task_create(
+            by=department.lead_north,
+            client=book.north,
+            title="X",
+            due_date=today(),
+            owner=department.rep_north_2,
+        )
+    assert error.value.message_dict == {
+        "owner": [f"{department.rep_north_2.full_name} does not see this client."]
+    }
+    with pytest.raises(ValidationError) as error:  # a hidden person reads like nobody
+        services.task_create(
+            by=department.lead_north,
+            client=book.north,
+            title="X",
+            due_date=today(),
+            owner=department.rep_south,
+        )
+    assert error.value.message_dict == {"owner": ["Choose someone you may give tasks to."]}
+    with pytest.raises(Http404):
+        services.task_create(by=department.rep_south, client=book.north, title="X", due_date=today())
+    with pytest.raises(PermissionDenied):
+        services.task_create(by=department.analyst, client=book.north, title="X", due_date=today())
+    assert Task.objects.count() == 3
+
+
+def test_bad_task_input_is_refused_whole(department, book):
+    foreign_deal = DealFactory(client=book.north_2)
+    with pytest.raises(ValidationError) as error:
+        services.task_create(
+            by=department.head,
+            client=book.north,
+            title=" ",
+            kind="dance",
+            due_date=today() - DAY,
+            duration_minutes=24 * 60 + 1,
+            contact=book.south_contact,
+            deal=foreign_deal,
+            notes="n" * 5001,
+        )
+    assert error.value.message_dict == {
+        "kind": ["Choose a valid kind of task."],
+        "title": ["Say what is to be done."],
+        "notes": ["Longer than 5000 characters."],
+        "contact": ["This contact belongs to another client."],
+        "deal": ["This deal belongs to another client."],
+        "duration_minutes": ["A task lasts from 1 to 1440 minutes."],
+        "due_date": ["Choose today or a later date."],
+    }
+    with pytest.raises(ValidationError) as error:
+        services.task_create(
+            by=department.head, client=book.north, title="X", due_date=today(), duration_minutes=30
+        )
+    assert error.value.message_dict == {"duration_minutes": ["Give a time of day for a task that lasts."]}
+    assert not Task.objects.exists()
+
+
+# --------------------------------------------------------------------------- close one, open the next
+
+
+def test_completing_logs_the_activity_and_plans_the_next_in_one_step(department, book):
+    deal = DealFactory(client=book.north, owner=department.rep_north)
+    task = TaskFactory(
+        client=book.north, owner=department.rep_north, contact=book.north_contact, deal=deal, kind="meeting"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.task_complete(by=department.rep_north, task=task)
+    assert error.value.message_dict == {"outcome": ["Say how it went."]}
+    activity, planned = services.task_complete(
+        by=department.rep_north,
+        task=task,
+        outcome=" They want a pilot. ",
+        next_task={"kind": "call", "title": "Agree the pilot", "due_date": today() + DAY, "due_time": None},
+    )
+    task.refresh_from_db()
+    assert (task.status, task.done_by, task.activity) == ("done", department.rep_north, activity)
+    assert task.done_at is not None
+    assert (activity.kind, activity.outcome, activity.contact, activity.deal, activity.owner) == (
+        "meeting",
+        "They want a pilot.",
+        book.north_contact,
+        deal,
+        department.rep_north,
+    )
+    assert (planned.kind, planned.title, planned.due_date, planned.owner, planned.contact, planned.deal) == (
+        "call",
+        "Agree the pilot",
+        today() + DAY,
+        department.rep_north,
+        book.north_contact,
+        deal,
+    )
+    with pytest.raises(Conflict):  # a second tap logs nothing twice
+        services.task_complete(by=department.rep_north, task=task, outcome="Again")
+    assert Activity.objects.filter(client=book.north).count() == 2
+
+
+def test_an_invalid_next_task_leaves_everything_as_it_was(department, book):
+    task = TaskFactory(client=book.north, owner=department.rep_north, kind="todo")
+    with pytest.raises(ValidationError) as error:
+        services.task_complete(
+            by=department.rep_north, task=task, next_task={"title": "", "due_date": today() - DAY}
+        )
+    assert error.value.message_dict == {
+        "next_title": ["Say what is to be done."],
+        "next_due_date": ["Choose today or a later date."],
+    }
+    task.refresh_from_db()
+    assert task.status == "open"
+    assert Activity.objects.filter(client=book.north).count() == 1  # the book's own
+    # A to-do needs no outcome: its title is logged.
+    activity, planned = services.task_complete(by=department.rep_north, task=task)
+    assert (activity.kind, activity.outcome, planned) == ("note", task.title, None)
+
+
+def test_snooze_cancel_and_delete_follow_the_rules(department, book):
+    task = TaskFactory(client=book.north, owner=department.rep_north, due_time=datetime.time(15, 30))
+    task = services.task_snooze(by=department.rep_north, task=task, until="tomorrow")
+    assert (task.due_date, task.due_time) == (today() + DAY, datetime.time(15, 30))
+    task = services.task_snooze(by=department.assistant_north, task=task, until="next_week")
+    assert task.due_date == today() + 7 * DAY
+    with pytest.raises(ValidationError):
+        services.task_snooze(by=department.rep_north, task=task, until="never")
+    with pytest.raises(Http404):
+        services.task_cancel(by=department.rep_south, task=task)
+    with pytest.raises(PermissionDenied):
+        services.task_cancel(by=department.analyst, task=task)
+    with pytest.raises(PermissionDenied):  # an assistant cancels, but does not delete
+        services.task_delete(by=department.assistant_north, task=task)
+    cancelled = services.task_cancel(by=department.assistant_north, task=task)
+    assert (cancelled.status, cancelled.cancelled_by) == ("cancelled", department.assistant_north)
+    with pytest.raises(Conflict):
+        services.task_snooze(by=department.rep_north, task=task, until="tomorrow")
+    services.task_delete(by=department.lead_north, task=task)
+    assert not Task.objects.exists()
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_my_day_shows_overdue_today_by_time_and_upcoming(client, department, book):
+    TaskFactory(client=book.north, owner=department.rep_north, title="Late one", due_date=today() - 2 * DAY)
+    TaskFactory(
+        client=book.north,
+        owner=department.rep_north,
+        title="At three",
+        due_date=today(),
+        due_time=datetime.time(15),
+    )
+    TaskFactory(
+        client=book.north,
+        owner=department.rep_north,
+        title="At nine",
+        due_date=today(),
+        due_time=datetime.time(9),
+    )
+    TaskFactory(client=book.north, owner=department.rep_north, title="Next week", due_date=today() + 7 * DAY)
+    TaskFactory(client=book.north, owner=department.rep_north, title="Done one", status=TaskStatus.DONE)
+    TaskFactory(client=book.south, owner=department.rep_south, title="Not mine")
+    client.force_login(department.rep_north)
+    page = client.get(reverse("tasks:my_day")).content.decode()
+    overdue = page[page.index('data-testid="overdue"') : page.index('data-testid="today"')]
+    due_today = page[page.index('data-testid="today"') : page.index('data-testid="upcoming"')]
+    upcoming = page[page.index('data-testid="upcoming"') :]
+    assert "Late one" in overdue and "overdue" in overdue
+    assert due_today.index("09:00") < due_today.index("At nine") < due_today.index("At three")
+    assert "Next week" in upcoming
+    assert "Done one" not in page and "Not mine" not in page
+    assert 'href="/tasks/"' in page  # the navigation's "My day"
+    assert (
+        client.get(reverse("tasks:my_day"), {"kind": "meeting"})
+        .content.decode()
+        .count('class="step task-row')
+        == 0
+    )
+
+
+def test_my_day_is_empty_with_a_hint(client, department):
+    client.force_login(department.rep_north)
+    page = client.get(reverse("tasks:my_day")).content.decode()
+    assert "Nothing overdue." in page and "Nothing due today." in page and "Nothing planned ahead." in page
+
+
+def test_one_tap_complete_with_outcome_and_next_task_over_htmx(client, department, book):
+    task = TaskFactory(client=book.north, owner=department.rep_north, kind="call", title="Call Olga")
+    client.force_login(department.rep_north)
+    url = reverse("tasks:complete", args=[task.pk])
+    response = client.post(url, {"outcome": ""}, **HTMX)
+    assert response.status_code == 400
+    assert "Outcome: Say how it went." in response.content.decode()
+    due = today() + 2 * DAY
+    response = client.post(
+        url,
+        {
+            "outcome": "Will sign",
+            "next_kind": "meeting",
+            "next_title": "Sign",
+            "next_due_date": due.isoformat(),
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith(f'<li class="step task-row kind-call done" id="task-{task.pk}"')
+    assert "Done and logged; next: Sign on" in page
+    assert Task.objects.get(title="Sign").due_date == due
+    assert Activity.objects.filter(outcome="Will sign", kind="call").count() == 1
+    response = client.post(url, {"outcome": "Again"}, **HTMX)
+    assert response.status_code == 409
+
+
+def test_snooze_and_cancel_pages(client, department, book):
+    task = TaskFactory(client=book.north, owner=department.rep_north)
+    client.force_login(department.rep_north)
+    response = client.post(reverse("tasks:snooze", args=[task.pk]), {"until": "next_week"}, **HTMX)
+    assert response.status_code == 200 and "Moved to" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).due_date == today() + 7 * DAY
+    response = client.post(reverse("tasks:snooze", args=[task.pk]), {"until": "someday"}, **HTMX)
+    assert response.status_code == 400
+    response = client.post(reverse("tasks:cancel", args=[task.pk]))
+    assert response.status_code == 302
+    assert Task.objects.get(pk=task.pk).status == "cancelled"
+    client.force_login(department.rep_south)
+    assert client.post(reverse("tasks:cancel", args=[task.pk])).status_code == 404
+    assert client.get(reverse("tasks:detail", args=[task.pk])).status_code == 404
+
+
+def test_create_and_edit_pages(client, department, book):
+    client.force_login(department.lead_north)
+    url = reverse("tasks:create", args=[book.north.pk])
+    page = client.get(url).content.decode()
+    assert 'name="owner"' in page and department.rep_north.full_name in page
+    response = client.post(
+        url,
+        {
+            "kind": "visit",
+            "title": "Visit the plant",
+            "due_date": (today() + DAY).isoformat(),
+            "due_time": "10:30",
+            "duration_minutes": "90",
+            "owner": department.rep_north.pk,
+        },
+    )
+    task = Task.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/tasks/{task.pk}/"
+    assert (task.owner, task.due_time, task.duration_minutes) == (
+        department.rep_north,
+        datetime.time(10, 30),
+        90,
+    )
+    response = client.post(
+        reverse("tasks:edit", args=[task.pk]),
+        {"kind": "visit", "title": "", "due_date": "0001-01-01", "owner": department.rep_south.pk},
+    )
+    assert response.status_code == 400
+    assert Task.objects.get().title == "Visit the plant"
+    client.force_login(department.rep_south)
+    assert client.get(url).status_code == 404
+    client.force_login(department.analyst)
+    assert client.get(url).status_code == 403
+
+
+def test_client_page_lists_open_tasks_and_the_deal_is_flagged_without_one(client, department, book):
+    deal = DealFactory(client=book.north, owner=department.rep_north, title="Fleet")
+    client.force_login(department.rep_north)
+    deal_page = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    assert "No open task" in deal_page
+    TaskFactory(client=book.north, owner=department.rep_north, deal=deal, title="Call about the fleet")
+    deal_page = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    assert "No open task" not in deal_page and "Call about the fleet" in deal_page
+    client_page = client.get(reverse("clients:detail", args=[book.north.pk])).content.decode()
+    assert "Call about the fleet" in client_page
+    assert client.get("/clients/next-steps/").status_code == 301

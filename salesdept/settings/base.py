@@ -403,6 +403,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.models.Role",
         "WebhookEventEnum": "integrations.models.WebhookEvent",
         "ActivityKindEnum": "clients.models.ActivityKind",
+        "TaskKindEnum": "clients.models.TaskKind",
+        "NotificationKindEnum": "reports.models.alerts.NotificationKind",
         "ClientStatusEnum": "clients.models.ClientStatus",
         "StageKindEnum": "deals.models.StageKind",
         "FactKindEnum": "deals.models.FactKind",

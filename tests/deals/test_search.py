@@ -1,9 +1,12 @@
 """Global search: what each kind matches, visibility, the 10-per-kind cap, the term's bounds,
 the registry, the header's dropdown, the results page and GET /api/v1/search/."""
 
+import importlib
+
 import pytest
 from django.urls import reverse
 
+from clients.models import Client
 from deals import search as search_module
 from deals.search import Hit, clean_term, register, search
 from tests.factories import ClientFactory, ContactFactory, DealFactory
@@ -217,3 +220,26 @@ def test_pages_need_a_sign_in(client):
     response = client.get(reverse("header:search"), {"q": "aurora"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+# --- PostgreSQL: the trigram indexes --------------------------------------------------------------
+
+
+def test_on_postgresql_every_searched_column_has_a_trigram_index_the_lookup_can_use(department, book):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes exist on PostgreSQL only (SQLite scans)")
+    migration = importlib.import_module("deals.migrations.0005_search_trigram_indexes")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
+        found = dict(cursor.fetchall())
+        assert set(found) == {name for name, _table, _column in migration.SEARCH_INDEXES}
+        assert all("gin_trgm_ops" in definition and "upper(" in definition for definition in found.values())
+        # with sequential scans off, the planner reaches the name through its index: the
+        # expression Django writes for icontains is the indexed one
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = Client.objects.filter(name__icontains="rora").values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "client_name_trgm" in plan, plan

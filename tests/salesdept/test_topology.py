@@ -414,6 +414,29 @@ def exercise(topology) -> None:
         [SLOW_KIND, today],
     ) == [(1,)]
 
+    # Log lines carry time, level, logger and the request id (in a worker: the task id), and
+    # gunicorn's access line ends with the id the response carried.
+    workdir = processes.workdir
+    worker_logs = "".join((workdir / f"{name}.log").read_text(errors="replace") for name in workers.values())
+    assert re.search(
+        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} INFO celery\.app\.trace \[([0-9a-f-]{36})\] "
+        r"Task reports\.run_report\[\1\] succeeded",
+        worker_logs,
+        re.MULTILINE,
+    ), worker_logs[-2000:]
+    status, headers, _, _ = web_a.request(
+        "GET", "/accounts/login/", headers={"X-Request-ID": "topology-check-1"}
+    )
+    assert headers["X-Request-ID"] == "topology-check-1"
+    wait_until(
+        "the access log line with the request id",
+        lambda: (
+            '"GET /accounts/login/ HTTP/1.1" 200' in (log := (workdir / "web_a.log").read_text())
+            and "id=topology-check-1" in log
+        ),
+        timeout=10,
+    )
+
     # Redis stops: both web processes say so.
     for web in (web_a, web_b):
         assert web.healthz()[0] == 200

@@ -171,3 +171,39 @@ class DealTable(ListTable):
 
     def value_next_step(self, value):
         return value
+
+
+class ProductTable(ListTable):
+    """The product catalogue (page and CSV/XLSX export)."""
+
+    export_filename = "products"
+
+    code = tables.Column(verbose_name=_("Code"), orderable=True, order_by=_sorted_by("code"))
+    name = tables.Column(
+        verbose_name=_("Name"),
+        orderable=True,
+        order_by=_sorted_by("name"),
+        attrs={"td": {"class": "product-name"}},
+    )
+    unit = tables.Column(verbose_name=_("Unit"), orderable=False)
+    list_price = tables.Column(
+        verbose_name=_("List price"), orderable=True, order_by=_sorted_by("list_price"), attrs=NUMBER
+    )
+    tax_rate = tables.Column(verbose_name=_("Tax rate, %"), orderable=True, attrs=NUMBER)
+    max_discount_percent = tables.Column(verbose_name=_("Max discount, %"), orderable=True, attrs=NUMBER)
+    is_active = tables.BooleanColumn(verbose_name=_("Active"), orderable=True)
+    edit = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+
+    def __init__(self, *args, can_manage: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_manage:
+            self.columns.hide("edit")
+
+    def render_list_price(self, value):
+        return floatformat(value, "2g")
+
+    def value_list_price(self, value):
+        return value
+
+    def render_edit(self, value):
+        return format_html('<a href="{}">{}</a>', reverse("deals:product_edit", args=[value]), _("Edit"))

@@ -30,6 +30,7 @@ from deals.rules import (
     stages_for_moves,
 )
 from deals.selectors.deals import DealWarning, deal_detail, deal_timeline, deal_warnings
+from deals.views.commerce import commerce_context
 
 
 def _detail_context(request, deal: Deal, **forms_) -> dict:
@@ -48,6 +49,7 @@ def _detail_context(request, deal: Deal, **forms_) -> dict:
         "move_stages": [s for s in open_stages if s.is_active] + closed_stages,
         "lost_stage_ids": [s.pk for s in closed_stages if s.kind == StageKind.LOST],
     }
+    context["commerce"] = commerce_context(request, deal)
     if writable:
         context["move_form"] = forms_.get("move_form") or MoveForm(initial={"stage": deal.stage_id})
         context["fact_form"] = forms_.get("fact_form") or FactForm(deal=deal, viewer=user)

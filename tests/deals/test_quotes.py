@@ -194,3 +194,41 @@ def test_the_nightly_run_expires_sent_proposals_past_their_validity(department, 
         "expired",
         "draft",
     )
+
+
+def test_the_nightly_task_expires_proposals_before_queueing_the_reports(department, priced_deal, monkeypatch):
+    from reports import tasks
+
+    contact = ContactFactory(client=priced_deal.client, email="buyer@example.com")
+    quote = services.quote_create(by=department.rep_north, deal=priced_deal, contact=contact)
+    services.quote_send(by=department.rep_north, quote=quote)
+    Quote.objects.update(valid_until=datetime.date(2026, 3, 1))
+    monkeypatch.setattr(tasks, "report_runs_queue", lambda **kwargs: [])
+    tasks.run_nightly.apply(args=["2026-03-02"])
+    assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.EXPIRED
+
+
+def test_the_demo_catalogue_prices_lines_with_the_one_rule(department, stages):
+    import random
+
+    from deals.pricing import line_totals
+    from demo.deals import catalogue
+
+    deals = [make_deal(department.rep_north) for _ in range(12)]
+    products = catalogue.seed(rng=random.Random(13))
+    assert len(products) == 10
+    lined = [deal for deal in deals if deal.lines.exists()]
+    assert lined
+    for deal in lined:
+        deal.refresh_from_db()
+        lines = list(deal.lines.all())
+        assert deal.amount == sum(line.net for line in lines)
+        for line in lines:
+            expected = line_totals(
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                tax_rate=line.tax_rate,
+            )
+            assert (line.net, line.tax, line.gross) == (expected.net, expected.tax, expected.gross)
+            assert line.discount_percent <= line.product.max_discount_percent

@@ -15,7 +15,9 @@ def test_two_proposals_issued_at_once_get_consecutive_numbers(department, stages
     first_deal = make_deal(department.rep_north)
     second_deal = make_deal(department.rep_south)
     for deal in (first_deal, second_deal):
-        DealLine.objects.create(deal=deal, name="Work", quantity=1, unit_price=Decimal("10"), net=Decimal("10"))
+        DealLine.objects.create(
+            deal=deal, name="Work", quantity=1, unit_price=Decimal("10"), net=Decimal("10")
+        )
     # the year's counter exists already: both transactions then wait on the same row
     services.quote_create(by=department.rep_north, deal=first_deal)
 

@@ -178,3 +178,35 @@ def test_bad_proposal_form_is_a_form_error(client, department, stages):
         response = client.post(reverse("deals:quote_create", args=[deal.pk]), data, **HTMX)
         assert response.status_code == 400, data
     assert not Quote.objects.exists()
+
+
+def test_the_lines_and_proposals_panel_runs_a_constant_number_of_queries(
+    client, department, stages, django_assert_num_queries
+):
+    deal = make_deal(department.rep_north)
+    client.force_login(department.lead_north)
+    for size in (2, 7):
+        for position in range(deal.lines.count(), size):
+            DealLine.objects.create(
+                deal=deal,
+                product=ProductFactory(),
+                name=f"L{position}",
+                quantity=1,
+                unit_price=1,
+                approval=ApprovalStatus.APPROVED,
+                approved_by=department.lead_north,
+            )
+            Quote.objects.create(
+                deal=deal,
+                number=f"Q-T-{position}",
+                version=position + 1,
+                client_name="C",
+                valid_until="2030-01-01",
+                created_by=department.rep_north,
+            )
+        # session, user, deal, lines, may change, quotes, lead's team, approvals, products, contacts
+        with django_assert_num_queries(10):
+            response = client.get(reverse("deals:commerce", args=[deal.pk]), **HTMX)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert (body.count('<tr class="line-row"'), body.count(">Q-T-")) == (size, size)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from deals.models import Deal, Fact, Product, Quote, QuoteLine, Review, Stage, StageChange
+from deals.models import Deal, DealLine, Fact, Product, Quote, QuoteLine, Review, Stage, StageChange
 
 
 @admin.register(Stage)
@@ -120,4 +120,33 @@ class QuoteAdmin(SimpleHistoryAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DealLine)
+class DealLineAdmin(SimpleHistoryAdmin):
+    """Deal lines and their history are read here: they change through the services (the
+    deal page and the API), which keep the deal's amount equal to its lines' net total."""
+
+    list_display = [
+        "deal",
+        "name",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "net",
+        "approval",
+        "approved_by",
+    ]
+    list_filter = ["approval"]
+    search_fields = ["name", "deal__title"]
+    list_select_related = ["deal", "approved_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -333,6 +333,8 @@ def deal_line_decide(*, by: User, line: DealLine, approve: bool) -> DealLine:
     deal = line.deal
     if not can_approve_discount(by, deal):
         raise PermissionDenied(_("Only the owner's team lead or the head of sales decides on a discount."))
+    if deal.stage.kind != StageKind.OPEN:
+        raise ValidationError(_("The deal is closed: its lines no longer change."))
     current = lock_one(DealLine.objects, pk=line.pk)
     if current.approval != ApprovalStatus.PENDING:
         raise ValidationError(_("This line is not awaiting a decision."))

@@ -151,3 +151,20 @@ def test_lines_refuse_bad_numbers_hidden_deals_and_closed_deals(department, stag
         services.deal_line_add(by=department.rep_north, deal=won, name="X", quantity=1, unit_price=1)
     assert DealLine.objects.count() == 0
     assert Deal.objects.get(pk=deal.pk).amount == Decimal("1000.00")
+
+
+def test_no_decision_on_the_discount_of_a_closed_deal(department, stages):
+    deal = make_deal(department.rep_north)
+    line = services.deal_line_add(
+        by=department.rep_north,
+        deal=deal,
+        product=ProductFactory(),
+        quantity=1,
+        discount_percent=Decimal("40"),
+    )
+    services.deal_move(deal=deal, stage=stages["Lost"], by=department.rep_north, lost_reason="Price")
+    with pytest.raises(ValidationError):
+        services.deal_line_decide(
+            by=department.lead_north, line=DealLine.objects.get(pk=line.pk), approve=True
+        )
+    assert DealLine.objects.get(pk=line.pk).approval == ApprovalStatus.PENDING

@@ -5,6 +5,7 @@ plain value under its own heading: a page-only column (``exclude_from_export``) 
 export-only one (``visible=False``)."""
 
 import django_tables2 as tables
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -205,5 +206,18 @@ class ProductTable(ListTable):
     def value_list_price(self, value):
         return value
 
-    def render_edit(self, value):
-        return format_html('<a href="{}">{}</a>', reverse("deals:product_edit", args=[value]), _("Edit"))
+    def render_edit(self, value, record):
+        """Edit, and deactivate (or activate again) in one click."""
+        return format_html(
+            '<a href="{}">{}</a> <form method="post" action="{}" class="inline-form">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="active" value="{}">'
+            '<button type="submit" class="small" data-testid="product-toggle-{}">{}</button></form>',
+            reverse("deals:product_edit", args=[value]),
+            _("Edit"),
+            reverse("deals:product_active", args=[value]),
+            get_token(self.request),
+            "false" if record.is_active else "true",
+            value,
+            _("Deactivate") if record.is_active else _("Activate"),
+        )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("products/", products.product_list, name="products"),
     path("products/new/", products.product_create, name="product_create"),
     path("products/<int:pk>/edit/", products.product_edit, name="product_edit"),
+    path("products/<int:pk>/active/", products.product_active, name="product_active"),
     path("<int:pk>/commerce/", commerce.commerce_panel, name="commerce"),
     path("<int:pk>/lines/", commerce.line_add, name="line_add"),
     path("lines/<int:pk>/edit/", commerce.line_edit, name="line_edit"),

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exports import EXPORT_FORMATS
 from core.forms import apply_service_errors
+from core.http import safe_next
 from core.tables import export_table, table_for_request
 from deals import services
 from deals.filters import ProductFilter
@@ -78,3 +80,18 @@ def product_edit(request, pk):
     return render(
         request, "deals/products/product_form.html", {"form": form, "product": product}, status=status
     )
+
+
+@login_required
+@require_POST
+def product_active(request, pk):
+    """Deactivate a product (it leaves the choices of new lines) or activate it again."""
+    _ensure_manages(request)
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    active = request.POST.get("active") == "true"
+    services.product_update(by=request.user, product=product, data={"is_active": active})
+    if active:
+        messages.success(request, _("Product “%(name)s” is offered again.") % {"name": product.name})
+    else:
+        messages.success(request, _("Product “%(name)s” deactivated.") % {"name": product.name})
+    return redirect(safe_next(request, reverse("deals:products")))

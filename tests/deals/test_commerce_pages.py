@@ -210,3 +210,24 @@ def test_the_lines_and_proposals_panel_runs_a_constant_number_of_queries(
         assert response.status_code == 200
         body = response.content.decode()
         assert (body.count('<tr class="line-row"'), body.count(">Q-T-")) == (size, size)
+
+
+def test_the_head_deactivates_and_reactivates_a_product_from_the_list(client, department):
+    product = ProductFactory(name="Tablet")
+    client.force_login(department.rep_north)
+    assert (
+        client.post(reverse("deals:product_active", args=[product.pk]), {"active": "false"}).status_code
+        == 403
+    )
+    assert 'data-testid="product-toggle-' not in client.get(reverse("deals:products")).content.decode()
+    client.force_login(department.head)
+    page = client.get(reverse("deals:products")).content.decode()
+    assert f'data-testid="product-toggle-{product.pk}">Deactivate<' in page
+    response = client.post(
+        reverse("deals:product_active", args=[product.pk]), {"active": "false"}, follow=True
+    )
+    assert "Product “Tablet” deactivated." in response.content.decode()
+    assert Product.objects.get(pk=product.pk).is_active is False
+    assert client.post(reverse("deals:product_active", args=[10**12]), {"active": "true"}).status_code == 404
+    client.post(reverse("deals:product_active", args=[product.pk]), {"active": "true"})
+    assert Product.objects.get(pk=product.pk).is_active is True

@@ -25,7 +25,10 @@ CATALOGUE = [
 
 
 def seed(*, rng: random.Random) -> list[Product]:
-    products = [
+    codes = [row[0] for row in CATALOGUE]
+    present = set(Product.objects.filter(code__in=codes).values_list("code", flat=True))
+    # Seeding again (the deals seed run twice) keeps the catalogue it made the first time.
+    Product.objects.bulk_create(
         Product(
             code=code,
             name=name,
@@ -35,9 +38,9 @@ def seed(*, rng: random.Random) -> list[Product]:
             max_discount_percent=Decimal(limit),
         )
         for code, name, unit, price, tax, limit in CATALOGUE
-    ]
-    Product.objects.bulk_create(products)
-    products = list(Product.objects.order_by("pk"))
+        if code not in present
+    )
+    products = list(Product.objects.filter(code__in=codes).order_by("pk"))
     deals = list(Deal.objects.filter(stage__kind=StageKind.OPEN).order_by("pk"))
     chosen = [deal for deal in deals if rng.random() < 0.3]
     lines: list[DealLine] = []

@@ -10,6 +10,7 @@ SECTIONS = [
     ("tasks:my_day", _("My day"), "my_day", None),
     ("deals:kanban", _("Pipeline"), "pipeline", None),
     ("deals:list", _("Deals"), "deals", None),
+    ("deals:products", _("Products"), "products", None),
     ("board", _("抓单 board"), "board", None),
     ("targets:plan_grid", _("Plans"), "plans", None),
     ("targets:receivables", _("Receivables"), "receivables", None),

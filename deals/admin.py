@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from deals.models import Deal, Fact, Review, Stage, StageChange
+from deals.models import Deal, DealLine, Fact, Product, Quote, QuoteLine, Review, Stage, StageChange
 
 
 @admin.register(Stage)
@@ -76,4 +76,77 @@ class StageChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    """The product catalogue (the head keeps it on the products page too)."""
+
+    list_display = ["code", "name", "unit", "list_price", "tax_rate", "max_discount_percent", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+    ordering = ["name", "pk"]
+
+
+class QuoteLineInline(admin.TabularInline):
+    model = QuoteLine
+    extra = 0
+    fields = [
+        "position",
+        "code",
+        "name",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_rate",
+        "net",
+        "gross",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Quote)
+class QuoteAdmin(SimpleHistoryAdmin):
+    """Proposals are read here: they are issued, sent and decided through the services."""
+
+    list_display = ["number", "version", "client_name", "status", "language", "valid_until", "gross"]
+    list_filter = ["status", "language"]
+    search_fields = ["number", "client_name"]
+    inlines = [QuoteLineInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DealLine)
+class DealLineAdmin(SimpleHistoryAdmin):
+    """Deal lines and their history are read here: they change through the services (the
+    deal page and the API), which keep the deal's amount equal to its lines' net total."""
+
+    list_display = [
+        "deal",
+        "name",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "net",
+        "approval",
+        "approved_by",
+    ]
+    list_filter = ["approval"]
+    search_fields = ["name", "deal__title"]
+    list_select_related = ["deal", "approved_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

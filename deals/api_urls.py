@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from deals import api
+from deals import api, api_commerce
 from deals.search_api import SearchView
 
 router = SimpleRouter()
@@ -11,6 +11,9 @@ router.register("stages", api.StageViewSet, basename="stage")
 router.register("deals", api.DealViewSet, basename="deal")
 router.register("facts", api.FactViewSet, basename="fact")
 router.register("reviews", api.ReviewViewSet, basename="review")
+router.register("products", api_commerce.ProductViewSet, basename="product")
+router.register("deal-lines", api_commerce.DealLineViewSet, basename="deal-line")
+router.register("quotes", api_commerce.QuoteViewSet, basename="quote")
 
 urlpatterns: list = [
     path("pipeline/", api.PipelineView.as_view(), name="pipeline"),

@@ -8,7 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from accounts.filters import visible_teams
 from clients.models import Client
 from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
-from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageKind, Verdict
+from deals.models import (
+    ApprovalStatus,
+    Deal,
+    DealLine,
+    DealType,
+    Fact,
+    FactKind,
+    Product,
+    Quote,
+    QuoteLanguage,
+    QuoteStatus,
+    Review,
+    Stage,
+    StageKind,
+    Verdict,
+)
 from deals.rules import scope_people
 from deals.selectors.deals import Clock, DealWarning, has_facts_q, warning_q
 
@@ -144,4 +159,52 @@ class ReviewFilter(UpdatedSinceFilterSet):
 
     class Meta:
         model = Review
+        fields: list[str] = []
+
+
+# --- products, deal lines, proposals ---------------------------------------------------
+
+
+class ProductFilter(UpdatedSinceFilterSet):
+    """The product catalogue's page, export and GET /api/v1/products/."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=100)
+    active = django_filters.BooleanFilter(
+        label=_("Active"),
+        field_name="is_active",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Active")), ("false", _("Inactive"))]),
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class DealLineFilter(UpdatedSinceFilterSet):
+    """GET /api/v1/deal-lines/: by deal, product and approval."""
+
+    deal = IdFilter(label=_("Deal"), field_name="deal_id")
+    product = IdFilter(label=_("Product"), field_name="product_id")
+    approval = django_filters.ChoiceFilter(label=_("Discount approval"), choices=ApprovalStatus.choices)
+
+    class Meta:
+        model = DealLine
+        fields: list[str] = []
+
+
+class QuoteFilter(UpdatedSinceFilterSet):
+    """GET /api/v1/quotes/: by deal, status and language."""
+
+    deal = IdFilter(label=_("Deal"), field_name="deal_id")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=QuoteStatus.choices)
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=QuoteLanguage.choices)
+
+    class Meta:
+        model = Quote
         fields: list[str] = []

@@ -1,17 +1,23 @@
 """Forms of the deal pages. They validate input; the services in deals.services write."""
 
+from decimal import Decimal
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.models import Activity, Client
+from clients.models import Activity, Client, Contact
 from core.filters import MAX_ID
 from deals.models import (
     MAX_WARNING_DAYS,
     Deal,
+    DealLine,
     DealType,
     FactKind,
+    Product,
+    QuoteLanguage,
     Stage,
     StageKind,
     Verdict,
@@ -95,6 +101,10 @@ class DealForm(forms.Form):
         else:
             del self.fields["client"]
             del self.fields["stage"]
+            if deal.lines.exists():
+                # A deal with lines takes its amount from them (deals.pricing): shown, not typed.
+                self.fields["amount"].disabled = True
+                self.fields["amount"].help_text = _("The sum of the deal's lines before tax.")
         self.fields["renewal_of"].queryset = renewable_deals(
             viewer=viewer, client_id=deal.client_id if deal else self._client_id()
         ).exclude(pk=deal.pk if deal else None)
@@ -130,6 +140,8 @@ class DealForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("client", None)
         data.pop("stage", None)
+        if self.fields.get("amount") is not None and self.fields["amount"].disabled:
+            data.pop("amount", None)
         if "owner" in data and data["owner"] is None:
             data.pop("owner")
         return data
@@ -218,3 +230,106 @@ class WarningSettingsForm(forms.ModelForm):
 
     def setting_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+# --- products, deal lines, proposals ---------------------------------------------------
+
+PERCENT_FIELD = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    code = forms.CharField(label=_("Code"), max_length=40)
+    unit = forms.CharField(label=_("Unit"), max_length=20, initial="pcs")
+    list_price = forms.DecimalField(label=_("List price"), **MONEY_FIELD)
+    tax_rate = forms.DecimalField(label=_("Tax rate, %"), initial=0, **PERCENT_FIELD)
+    max_discount_percent = forms.DecimalField(
+        label=_("Max discount without approval, %"), required=False, **PERCENT_FIELD
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("max_discount_percent") is None:
+            data.pop("max_discount_percent", None)
+        return data
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, product: Product) -> str:
+        return f"{product.code} · {product.name}"
+
+
+class DealLineForm(forms.Form):
+    """A line of a deal: a product (its name, unit, price and tax rate unless given) or a
+    free-text name with its price."""
+
+    product = ProductChoiceField(
+        label=_("Product"), queryset=Product.objects.none(), required=False, empty_label=_("Free text")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=12, decimal_places=3, min_value=Decimal("0.001"), initial=1
+    )
+    unit_price = forms.DecimalField(label=_("Unit price"), required=False, **MONEY_FIELD)
+    discount_percent = forms.DecimalField(label=_("Discount, %"), initial=0, **PERCENT_FIELD)
+    tax_rate = forms.DecimalField(label=_("Tax rate, %"), required=False, **PERCENT_FIELD)
+
+    def __init__(self, *args, line: DealLine | None = None, **kwargs):
+        if line is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "product": line.product_id,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "discount_percent": line.discount_percent,
+                "tax_rate": line.tax_rate,
+            }
+        super().__init__(*args, **kwargs)
+        products = Product.objects.active()
+        if line is not None and line.product_id:
+            products = Product.objects.filter(Q(is_active=True) | Q(pk=line.product_id))
+        self.fields["product"].queryset = products.order_by("name", "pk")
+        self.line = line
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("product") and not (cleaned.get("name") or "").strip():
+            self.add_error("name", _("Choose a product or name the line."))
+        if (
+            not cleaned.get("product")
+            and cleaned.get("unit_price") is None
+            and "unit_price" not in self.errors
+        ):
+            self.add_error("unit_price", _("Give the unit price of a line without a product."))
+        return cleaned
+
+    def values(self) -> dict:
+        """What the line services take; an empty price or tax rate means "the product's"."""
+        data = dict(self.cleaned_data)
+        data["name"] = (data.get("name") or "").strip()
+        return data
+
+
+class QuoteForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=QuoteLanguage.choices)
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
+    payment_terms = forms.CharField(
+        label=_("Payment terms"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    delivery_terms = forms.CharField(
+        label=_("Delivery terms"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, deal: Deal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(client_id=deal.client_id).order_by(
+            "name", "pk"
+        )
+
+
+class QuoteAcceptForm(forms.Form):
+    move_deal = forms.BooleanField(
+        label=_("Move the deal to the contract stage"), required=False, initial=True
+    )

@@ -26,6 +26,8 @@ from clients.services import ensure_can_write_client_records
 from deals.models import Deal, Stage, StageKind
 
 __all__ = [
+    "can_approve_discount",
+    "can_manage_products",
     "can_reassign",
     "can_reopen",
     "can_review",
@@ -90,6 +92,17 @@ def can_review(user, owner: User) -> bool:
     if owner.pk == user.pk:
         return True
     return owner.team_id is not None and team_ids_of(user).filter(pk=owner.team_id).exists()
+
+
+def can_manage_products(user) -> bool:
+    """The head keeps the product catalogue; everybody else reads it."""
+    return is_head(user)
+
+
+def can_approve_discount(user, deal) -> bool:
+    """A discount above a product's limit is decided by the deal owner's reviewer: their
+    team lead, or the head."""
+    return can_review(user, deal.owner)
 
 
 def may_review_deal(user, deal) -> bool:

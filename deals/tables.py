@@ -5,6 +5,7 @@ plain value under its own heading: a page-only column (``exclude_from_export``) 
 export-only one (``visible=False``)."""
 
 import django_tables2 as tables
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -174,3 +175,52 @@ class DealTable(ListTable):
 
     def value_next_task(self, value):
         return value
+
+
+class ProductTable(ListTable):
+    """The product catalogue (page and CSV/XLSX export)."""
+
+    export_filename = "products"
+
+    code = tables.Column(verbose_name=_("Code"), orderable=True, order_by=_sorted_by("code"))
+    name = tables.Column(
+        verbose_name=_("Name"),
+        orderable=True,
+        order_by=_sorted_by("name"),
+        attrs={"td": {"class": "product-name"}},
+    )
+    unit = tables.Column(verbose_name=_("Unit"), orderable=False)
+    list_price = tables.Column(
+        verbose_name=_("List price"), orderable=True, order_by=_sorted_by("list_price"), attrs=NUMBER
+    )
+    tax_rate = tables.Column(verbose_name=_("Tax rate, %"), orderable=True, attrs=NUMBER)
+    max_discount_percent = tables.Column(verbose_name=_("Max discount, %"), orderable=True, attrs=NUMBER)
+    is_active = tables.BooleanColumn(verbose_name=_("Active"), orderable=True)
+    edit = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+
+    def __init__(self, *args, can_manage: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_manage:
+            self.columns.hide("edit")
+
+    def render_list_price(self, value):
+        return floatformat(value, "2g")
+
+    def value_list_price(self, value):
+        return value
+
+    def render_edit(self, value, record):
+        """Edit, and deactivate (or activate again) in one click."""
+        return format_html(
+            '<a href="{}">{}</a> <form method="post" action="{}" class="inline-form">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="active" value="{}">'
+            '<button type="submit" class="small" data-testid="product-toggle-{}">{}</button></form>',
+            reverse("deals:product_edit", args=[value]),
+            _("Edit"),
+            reverse("deals:product_active", args=[value]),
+            get_token(self.request),
+            "false" if record.is_active else "true",
+            value,
+            _("Deactivate") if record.is_active else _("Activate"),
+        )

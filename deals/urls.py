@@ -1,6 +1,7 @@
 from django.urls import path
 
 from deals import panels, views
+from deals.views import commerce, products
 from deals.views.warnings import warning_settings
 
 app_name = "deals"
@@ -20,5 +21,21 @@ urlpatterns = [
     path("<int:pk>/facts/", views.fact_add, name="fact_add"),
     path("<int:pk>/reviews/", views.review_add, name="review_add"),
     path("<int:pk>/activities/", views.activity_add, name="activity_add"),
+    path("products/", products.product_list, name="products"),
+    path("products/new/", products.product_create, name="product_create"),
+    path("products/<int:pk>/edit/", products.product_edit, name="product_edit"),
+    path("products/<int:pk>/active/", products.product_active, name="product_active"),
+    path("<int:pk>/commerce/", commerce.commerce_panel, name="commerce"),
+    path("<int:pk>/lines/", commerce.line_add, name="line_add"),
+    path("lines/<int:pk>/edit/", commerce.line_edit, name="line_edit"),
+    path("lines/<int:pk>/delete/", commerce.line_delete, name="line_delete"),
+    path("lines/<int:pk>/approve/", commerce.line_decide, {"decision": "approve"}, name="line_approve"),
+    path("lines/<int:pk>/reject/", commerce.line_decide, {"decision": "reject"}, name="line_reject"),
+    path("<int:pk>/quotes/", commerce.quote_create, name="quote_create"),
+    path("quotes/<int:pk>/", commerce.quote_page, name="quote"),
+    path("quotes/<int:pk>/pdf/", commerce.quote_pdf_view, name="quote_pdf"),
+    path("quotes/<int:pk>/send/", commerce.quote_action, {"action": "send"}, name="quote_send"),
+    path("quotes/<int:pk>/accept/", commerce.quote_action, {"action": "accept"}, name="quote_accept"),
+    path("quotes/<int:pk>/reject/", commerce.quote_action, {"action": "reject"}, name="quote_reject"),
     path("clients/<int:client_id>/", panels.client_deals_panel, name="client_deals"),
 ]

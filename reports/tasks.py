@@ -11,6 +11,7 @@ from celery import shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.utils import timezone
 
+from deals.services import quotes_expire
 from reports.models import ReportKind
 from reports.services.reminders import reminders_run
 from reports.services.runs import REPORT_KINDS, RUN_REPORT_TASK, report_run_execute, report_runs_queue
@@ -36,8 +37,10 @@ def run_report(self, run_date: str, kind: str, run_id: int | None = None) -> dic
 @shared_task(name="reports.run_nightly")
 def run_nightly(today: str | None = None) -> list[int]:
     """The beat-scheduled nightly run: the reports for the day that just ended (so the
-    last day of a month completes that month) and the alerts as of today."""
+    last day of a month completes that month) and the alerts as of today. Sent proposals
+    past their validity expire first."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    quotes_expire(today=day)
     reports = [kind for kind in REPORT_KINDS if kind != ReportKind.ALERTS]
     runs = report_runs_queue(run_date=day - datetime.timedelta(days=1), kinds=reports)
     runs += report_runs_queue(run_date=day, kinds=[ReportKind.ALERTS])

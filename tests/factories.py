@@ -197,3 +197,15 @@ def money(value: str) -> Decimal:
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deals.Product"
+
+    name = factory.Sequence(lambda n: f"Product {n}")
+    code = factory.Sequence(lambda n: f"P-{n:04d}")
+    unit = "pcs"
+    list_price = Decimal("100.00")
+    tax_rate = Decimal("20.00")
+    max_discount_percent = Decimal("10.00")

@@ -15,6 +15,16 @@ from deals.services.deals import (
 )
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH, fact_add, review_add
 from deals.services.warnings import warning_settings_current, warning_settings_update
+from deals.services.lines import (
+    deal_line_add,
+    deal_line_decide,
+    deal_line_delete,
+    deal_line_update,
+    lines_block_quote,
+    product_create,
+    product_update,
+)
+from deals.services.quotes import quote_accept, quote_create, quote_reject, quote_send, quotes_expire
 
 __all__ = [
     "DEAL_DATE_FIELDS",
@@ -23,11 +33,23 @@ __all__ = [
     "UPDATABLE_FIELDS",
     "deal_create",
     "deal_delete",
+    "deal_line_add",
+    "deal_line_decide",
+    "deal_line_delete",
+    "deal_line_update",
     "deal_move",
     "deal_update",
     "deal_won_change",
     "default_stage",
     "fact_add",
+    "lines_block_quote",
+    "product_create",
+    "product_update",
+    "quote_accept",
+    "quote_create",
+    "quote_reject",
+    "quote_send",
+    "quotes_expire",
     "read_only_message",
     "review_add",
     "warning_settings_current",

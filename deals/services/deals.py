@@ -269,6 +269,7 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
             if getattr(given, "pk", given) != current_id:
                 raise ValidationError({name: message})
     _refuse_closed_changes(current, values)
+    _refuse_amount_of_lines(current, values)
     if "title" in values:
         values["title"] = (values["title"] or "").strip()
     new_owner = values.get("owner")
@@ -293,6 +294,18 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
     current.save(update_fields=[*changed, "updated_at"])
     deal_changed.send(Deal, deal_id=current.pk, event="updated")
     return current
+
+
+def _refuse_amount_of_lines(current: Deal, values: Mapping[str, Any]) -> None:
+    """A deal with lines takes its amount from them (the lines' net total, deals.pricing):
+    nobody types another one."""
+    if "amount" not in values or not current.lines.exists():
+        return
+    amount = _as_amount(values["amount"])
+    if amount is None or amount != current.amount:
+        raise ValidationError(
+            {"amount": _("This deal's amount is the sum of its lines; change the lines instead.")}
+        )
 
 
 def _refuse_closed_changes(current: Deal, values: Mapping[str, Any]) -> None:

@@ -32,6 +32,7 @@ from deals.rules import (
 )
 from deals.selectors.deals import DealWarning, deal_detail, deal_timeline, deal_warnings
 from deals.selectors.history import deal_history
+from deals.views.commerce import commerce_context
 
 
 def _detail_context(request, deal: Deal, **forms_) -> dict:
@@ -52,6 +53,7 @@ def _detail_context(request, deal: Deal, **forms_) -> dict:
         "may_plan_tasks": logs_activities,
         **deal_tasks_context(request, deal),
     }
+    context["commerce"] = commerce_context(request, deal)
     if writable:
         context["move_form"] = forms_.get("move_form") or MoveForm(initial={"stage": deal.stage_id})
         context["fact_form"] = forms_.get("fact_form") or FactForm(deal=deal, viewer=user)

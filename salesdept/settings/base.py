@@ -289,6 +289,13 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="salesdept <noreply@localhost>")
+
+# --- Products and proposals: the discount a rep may give on a line without a lead's
+# approval (a new product's default; each product may set its own), and the stage an
+# accepted proposal may move its deal to (by name).
+DEFAULT_MAX_DISCOUNT_PERCENT = env.str("DEFAULT_MAX_DISCOUNT_PERCENT", default="10")
+QUOTE_ACCEPTED_STAGE = env.str("QUOTE_ACCEPTED_STAGE", default="Contract")
+QUOTE_VALID_DAYS = env.int("QUOTE_VALID_DAYS", default=30)
 # Where people reach the site: links in e-mails are absolute from here. local.py uses the
 # address `make run` serves; production must set it (a deploy check says so).
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")

@@ -14,7 +14,6 @@ from deals.services.deals import (
     read_only_message,
 )
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH, fact_add, review_add
-from deals.services.warnings import warning_settings_current, warning_settings_update
 from deals.services.lines import (
     deal_line_add,
     deal_line_decide,
@@ -25,6 +24,7 @@ from deals.services.lines import (
     product_update,
 )
 from deals.services.quotes import quote_accept, quote_create, quote_reject, quote_send, quotes_expire
+from deals.services.warnings import warning_settings_current, warning_settings_update
 
 __all__ = [
     "DEAL_DATE_FIELDS",

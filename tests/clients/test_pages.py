@@ -177,7 +177,7 @@ def test_client_page_shows_deals_timeline_next_steps_history_and_receivables(cli
     deals_panel = page_of(client, reverse("deals:client_deals", args=[book.north.pk]))
     assert f'<a href="/deals/{deal.pk}/">Annual licence</a>' in deals_panel
     assert "125,000.50" in deals_panel
-    assert "renewal due 03/31/2027" in deals_panel
+    assert "renewal due 31 Mar 2027" in deals_panel
     assert page.index("Newest meeting.") < page.index("Asked for a price list.")
     assert "Send the contract draft" in page and "overdue" in page
     assert (

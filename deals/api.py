@@ -196,6 +196,8 @@ class DealViewSet(viewsets.ModelViewSet):
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: no warning policy to read
+            return Deal.objects.none()
         return deal_list(viewer=self.request.user, clock=Clock.for_request(self.request))
 
     def count_queryset(self, queryset):

@@ -331,12 +331,10 @@ class TaskForm(forms.Form):
         }
 
 
-class TaskCompleteForm(forms.Form):
-    """Close a task: how it went, and optionally the next task (kind, what, when)."""
+class NextTaskForm(forms.Form):
+    """The next task planned in the same step as logging or closing one: kind, what, when
+    (a time optional). Both or neither of what and when."""
 
-    outcome = forms.CharField(
-        label=_("Outcome"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
-    )
     next_kind = forms.ChoiceField(
         label=_("Next"), choices=TaskKind.choices, initial=TaskKind.CALL, required=False
     )
@@ -359,6 +357,7 @@ class TaskCompleteForm(forms.Form):
         return cleaned
 
     def next_task(self) -> dict | None:
+        """The next task to plan, or None when none was asked for."""
         data = self.cleaned_data
         if not (data.get("next_title") or "").strip():
             return None
@@ -368,6 +367,16 @@ class TaskCompleteForm(forms.Form):
             "due_date": data["next_due_date"],
             "due_time": data.get("next_due_time"),
         }
+
+
+class TaskCompleteForm(NextTaskForm):
+    """Close a task: how it went, and optionally the next task (kind, what, when)."""
+
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["outcome", "next_kind", "next_title", "next_due_date", "next_due_time"]
 
 
 class DaySettingsForm(forms.Form):

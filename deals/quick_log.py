@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_analyst, is_usable
+from clients.forms import NextTaskForm
 from clients.models import ActivityKind, Client, Direction
 from clients.rules import client_records_writability_q
 from deals.models import Deal
@@ -41,8 +42,9 @@ def open_deals_of(*, viewer, client: Client):
     return Deal.objects.visible_to(viewer).open().filter(client=client).order_by("-created_at", "-pk")
 
 
-class QuickLogForm(forms.Form):
-    """Kind, direction (calls and e-mails), contact, deal, outcome; it happened now."""
+class QuickLogForm(NextTaskForm):
+    """Kind, direction (calls and e-mails), contact, deal, outcome (it happened now), and
+    optionally the next task."""
 
     kind = forms.ChoiceField(label=_("What"), choices=ActivityKind.choices, initial=ActivityKind.CALL)
     direction = forms.ChoiceField(
@@ -59,6 +61,17 @@ class QuickLogForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "data-autofocus": ""}),
     )
+
+    field_order = [
+        "kind",
+        "direction",
+        "contact",
+        "deal",
+        "outcome",
+        "next_kind",
+        "next_title",
+        "next_due_date",
+    ]
 
     def __init__(self, *args, client: Client, viewer, **kwargs):
         super().__init__(*args, **kwargs)

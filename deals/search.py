@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client, Contact, normalize_tax_id
+from clients.models import Client, Contact, Task, TaskStatus, normalize_tax_id
 from deals.models import Deal
 
 MIN_LENGTH = 2
@@ -235,6 +236,57 @@ def find_deals(*, viewer, term: str, limit: int) -> list[Hit]:
     ]
 
 
+def task_matches(term: str, *, viewer) -> Q:
+    """Tasks by title or their client's name (two index-backed arms, as for deals)."""
+    if not _trigram_indexed():
+        return Q(title__icontains=term) | Q(client__name__icontains=term)
+    visible = Task.objects.visible_to(viewer).order_by()
+    by_title = visible.filter(title__icontains=term).values("pk")[:CANDIDATES]
+    named = Client.objects.filter(name__icontains=term).order_by().values("pk")
+    by_client = visible.filter(client__in=named).values("pk")[:CANDIDATES]
+    return Q(pk__in=by_title.union(by_client))
+
+
+def find_tasks(*, viewer, term: str, limit: int) -> list[Hit]:
+    """Open tasks first (soonest due first), then done and cancelled ones."""
+    rows = (
+        Task.objects.visible_to(viewer)
+        .filter(task_matches(term, viewer=viewer))
+        .select_related("client", "owner")
+        .annotate(
+            closed=Case(
+                When(status=TaskStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("closed", "due_date", "pk")[:limit]
+    )
+    return [
+        Hit(
+            id=task.pk,
+            label=task.title,
+            detail=" · ".join(
+                (
+                    task.get_kind_display(),
+                    task.client.name,
+                    formats.date_format(task.due_date, "SHORT_DATE_FORMAT"),
+                )
+            ),
+            url=reverse("tasks:detail", args=[task.pk]),
+            extra={
+                "title": task.title,
+                "kind": task.kind,
+                "status": task.status,
+                "client": task.client_id,
+                "client_name": task.client.name,
+                "due_date": task.due_date.isoformat(),
+                "owner": task.owner_id,
+            },
+        )
+        for task in rows
+    ]
+
+
 register("clients", _("Clients"), find_clients)
 register("contacts", _("Contacts"), find_contacts)
 register("deals", _("Deals"), find_deals)
+register("tasks", _("Tasks"), find_tasks)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.visibility import get_visible_or_404
-from clients.services import activity_log
+from clients.services import activity_log_with_next_task
 from core.forms import apply_service_errors
 from deals.quick_log import QuickLogForm, find_loggable_clients, loggable_clients, may_quick_log
 from deals.search import MAX_LENGTH, MIN_LENGTH, SearchTermError, clean_term
@@ -70,14 +70,18 @@ def quick_log(request):
     form = QuickLogForm(request.POST or None, client=client, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = activity_log(by=request.user, client=client, **form.service_kwargs())
+            activity, planned = activity_log_with_next_task(
+                by=request.user, client=client, next_task=form.next_task(), **form.service_kwargs()
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             if not request.htmx:
                 messages.success(request, _("Logged."))
                 return redirect("clients:detail", pk=client.pk)
-            return _answer(request, {"step": "done", "client": client, "activity": activity})
+            return _answer(
+                request, {"step": "done", "client": client, "activity": activity, "planned": planned}
+            )
     status = 400 if form.errors else 200
     return _answer(request, {"step": "form", "client": client, "form": form}, status=status)
 

@@ -4,7 +4,7 @@ is one to choose, the write through the activity service, and bad input."""
 import pytest
 from django.urls import reverse
 
-from clients.models import Activity
+from clients.models import Activity, Task
 from tests.factories import ClientFactory, ContactFactory, DealFactory, stage
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,45 @@ def test_logging_writes_the_activity_through_the_service(client, department, aur
     assert (activity.kind, activity.direction, activity.outcome) == ("call", "outgoing", "Agreed on a demo")
 
 
+def test_the_next_task_is_planned_in_the_same_step(client, department, aurora):
+    import datetime
+
+    from django.utils import timezone
+
+    from clients.models import Task
+
+    deal = DealFactory(client=aurora, owner=department.rep_north)
+    due = timezone.localdate() + datetime.timedelta(days=2)
+    client.force_login(department.rep_north)
+    response = client.post(
+        URL,
+        {
+            "client": aurora.pk,
+            "kind": "call",
+            "deal": deal.pk,
+            "outcome": "Wants the price list",
+            "next_kind": "email",
+            "next_title": "Send the price list",
+            "next_due_date": due.isoformat(),
+        },
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="quick-log-body",
+    )
+    assert response.status_code == 200
+    assert "Next: Send the price list, due" in response.content.decode()
+    task = Task.objects.get()
+    assert (task.kind, task.title, task.due_date, task.client, task.deal, task.owner, task.status) == (
+        "email",
+        "Send the price list",
+        due,
+        aurora,
+        deal,
+        department.rep_north,
+        "open",
+    )
+    assert Activity.objects.get().outcome == "Wants the price list"
+
+
 def test_without_htmx_logging_goes_to_the_client_page(client, department, aurora):
     client.force_login(department.rep_north)
     response = client.post(URL, {"client": aurora.pk, "kind": "meeting", "outcome": "Met"})
@@ -124,6 +163,11 @@ def test_without_htmx_logging_goes_to_the_client_page(client, department, aurora
         {"kind": "call", "contact": "999999"},
         {"kind": "call", "deal": "abc"},
         {"kind": "call", "outcome": "x" * 5001},
+        {"kind": "call", "next_title": "Call back"},
+        {"kind": "call", "next_due_date": "2099-01-01"},
+        {"kind": "call", "next_title": "Call back", "next_due_date": "1999-01-01"},
+        {"kind": "call", "next_title": "Call back", "next_due_date": "2026-13-45"},
+        {"kind": "call", "next_title": "Call back", "next_due_date": "2099-01-01", "next_kind": "dance"},
     ],
 )
 def test_bad_input_is_a_400_with_the_form_and_writes_nothing(client, department, aurora, data):
@@ -134,6 +178,7 @@ def test_bad_input_is_a_400_with_the_form_and_writes_nothing(client, department,
     assert response.status_code == 400
     assert 'class="field-error"' in response.content.decode()
     assert not Activity.objects.exists()
+    assert not Task.objects.exists()
 
 
 def test_another_clients_contact_or_deal_is_refused(client, department, aurora):

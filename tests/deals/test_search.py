@@ -61,6 +61,40 @@ def test_contacts_by_name_phone_email_and_deals_by_title_or_client_name(departme
     assert ids(search(viewer=rep, term="aurora log")["deals"]) == [book["deal"].pk]
 
 
+def test_tasks_by_title_or_client_name_open_ones_first(department, book):
+    import datetime
+
+    from django.utils import timezone
+
+    from clients.models import TaskStatus
+    from tests.factories import TaskFactory
+
+    today = timezone.localdate()
+    done = TaskFactory(
+        client=book["aurora"],
+        owner=department.rep_north,
+        title="Call Ivan",
+        status=TaskStatus.DONE,
+        due_date=today,
+    )
+    later = TaskFactory(
+        client=book["aurora"],
+        owner=department.rep_north,
+        title="Demo",
+        due_date=today + datetime.timedelta(days=3),
+    )
+    sooner = TaskFactory(
+        client=book["aurora"], owner=department.rep_north, title="Send the quote", due_date=today
+    )
+    TaskFactory(client=book["aurum"], owner=department.rep_south, title="Call Olga", due_date=today)
+    rep = department.rep_north
+    assert ids(search(viewer=rep, term="aurora")["tasks"]) == [sooner.pk, later.pk, done.pk]
+    assert ids(search(viewer=rep, term="call")["tasks"]) == [done.pk]
+    assert len(search(viewer=department.head, term="call")["tasks"]) == 2
+    hit = search(viewer=rep, term="quote")["tasks"][0]
+    assert (hit.label, hit.url, hit.extra["status"]) == ("Send the quote", f"/tasks/{sooner.pk}/", "open")
+
+
 def test_search_finds_only_what_the_viewer_sees(department, book):
     found = search(viewer=department.rep_north, term="aur")
     assert ids(found["clients"]) == [book["aurora"].pk]
@@ -74,6 +108,7 @@ def test_search_finds_only_what_the_viewer_sees(department, book):
         "clients": [],
         "contacts": [],
         "deals": [],
+        "tasks": [],
     }
 
 
@@ -117,7 +152,7 @@ def test_api_answers_each_kind_with_its_fields(api_as, department, book):
     response = api_as(department.rep_north).get("/api/v1/search/", {"q": "aurora"})
     assert response.status_code == 200
     body = response.json()
-    assert list(body) == ["clients", "contacts", "deals"]
+    assert list(body) == ["clients", "contacts", "deals", "tasks"]
     aurora = book["aurora"]
     assert body["clients"] == [
         {
@@ -156,7 +191,12 @@ def test_api_with_odd_input_never_fails(api_as, department, book):
     for term in ("%%", "__", "' OR 1=1 --", "\\\\", "Ω≈ç√", "a\x00b"):
         response = client.get("/api/v1/search/", {"q": term})
         assert response.status_code in (200, 400), term
-    assert client.get("/api/v1/search/", {"q": "%%"}).json() == {"clients": [], "contacts": [], "deals": []}
+    assert client.get("/api/v1/search/", {"q": "%%"}).json() == {
+        "clients": [],
+        "contacts": [],
+        "deals": [],
+        "tasks": [],
+    }
 
 
 # --- the pages -----------------------------------------------------------------------------------
@@ -234,7 +274,9 @@ def test_on_postgresql_every_searched_column_has_a_trigram_index_the_lookup_can_
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
         found = dict(cursor.fetchall())
-        assert set(found) == {name for name, _table, _column in migration.SEARCH_INDEXES}
+        assert set(found) == {name for name, _table, _column in migration.SEARCH_INDEXES} | {
+            "task_title_trgm"
+        }
         assert all("gin_trgm_ops" in definition and "upper(" in definition for definition in found.values())
         # with sequential scans off, the planner reaches the name through its index: the
         # expression Django writes for icontains is the indexed one

@@ -32,9 +32,9 @@ def quick_log_picks(response) -> int:
 @pytest.mark.parametrize(
     ("url_name", "expected", "shown", "rows"),
     [
-        # session, user, clients, contacts, deals
-        ("header:search_suggest", 5, hits, (12, 30)),
-        ("header:search", 5, result_links, (12, 30)),
+        # session, user, clients, contacts, deals, tasks
+        ("header:search_suggest", 6, hits, (12, 30)),
+        ("header:search", 6, result_links, (12, 30)),
         # session, user, clients
         ("header:quick_log_clients", 3, quick_log_picks, (3, 10)),
     ],
@@ -59,8 +59,8 @@ def test_search_api_runs_constant_queries(api_as, department, django_assert_num_
     for size, count in enumerate((6, 10)):
         if size:
             grow(department, 12)
-        # token, clients, contacts, deals
-        with django_assert_num_queries(4):
+        # token, clients, contacts, deals, tasks
+        with django_assert_num_queries(5):
             response = api.get("/api/v1/search/", {"q": "polar"})
         assert response.status_code == 200
         body = response.json()

@@ -319,6 +319,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
         "ActivityKindEnum": "clients.models.ActivityKind",
+        "TaskKindEnum": "clients.models.TaskKind",
+        "TaskStatusEnum": "clients.models.TaskStatus",
+        "NotificationKindEnum": "reports.models.NotificationKind",
         "ClientStatusEnum": "clients.models.ClientStatus",
         "StageKindEnum": "deals.models.StageKind",
         "FactKindEnum": "deals.models.FactKind",

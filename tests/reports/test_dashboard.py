@@ -100,7 +100,7 @@ def test_a_rep_sees_their_month(department, month_of_work, today):
         1,
     )
     assert (board.calls_today, board.calls_norm) == (3, 10 if is_workday(today) else 0)
-    assert [task.title for task in board.tasks] == ["Call back", "Send the offer", "Send contract"]
+    assert [task.title for task in board.tasks] == ["Send the offer", "Send contract", "Call back"]
     assert (board.task_total, board.task_overdue) == (3, 1)
     assert [(row["client__name"], row["outstanding"], row["days"]) for row in board.overdue_clients] == [
         (month_of_work["client"].name, Decimal("800.00"), 5)
@@ -129,7 +129,7 @@ def test_a_lead_sees_the_team_and_the_board_warnings(department, month_of_work, 
         department.rep_north_2.full_name: (Decimal("2500.00"), Decimal("0.00"), 0),
         department.sdr_north.full_name: (None, Decimal("0.00"), 0),
     }
-    assert [task.title for task in board.tasks] == ["Call back", "Send the offer", "Send contract"]
+    assert [task.title for task in board.tasks] == ["Send the offer", "Send contract", "Call back"]
     assert len(board.overdue_clients) == 1
 
 
@@ -144,10 +144,10 @@ def test_the_head_sees_the_department_by_team(department, month_of_work, today):
         ("South", Decimal("4000.00"), Decimal("1000.00"), 12),
     ]
     assert [task.title for task in board.tasks] == [
-        "Call back",
         "Send the offer",
         "Send contract",
         "South step",
+        "Call back",
     ]
     assert board.alerts["open"] == 1
 

@@ -1,0 +1,82 @@
+"""The rep's day in a real browser on a 390 px phone: My day lists today's call, one tap opens
+the completion form, the outcome and the next task are logged in one step; the calendar page
+shows the next task and a drag moves another task to the next day."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from clients.models import Activity, Task
+from tests.factories import ClientFactory, TaskFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_a_rep_closes_a_call_and_plans_the_next_on_a_phone(live_server, browser):
+    rep = UserFactory(username="rep1", first_name="Anna", role="rep", password="demo")
+    customer = ClientFactory(owner=rep, name="Polar Foods")
+    today = timezone.localdate()
+    if today.weekday() == 6:
+        pytest.skip("on a Sunday tomorrow is in next week's grid")
+    call = TaskFactory(client=customer, owner=rep, title="Call the buyer", due_time=datetime.time(11))
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, base, "rep1")
+    expect(page.get_by_test_id("tasks-due")).to_contain_text("Call the buyer")  # home: today's tasks
+
+    page.goto(f"{base}/tasks/")
+    row = page.locator(f"#task-{call.pk}")
+    expect(page.get_by_test_id("today")).to_contain_text("Call the buyer")
+    row.locator("summary").click()
+    row.locator("textarea[name=outcome]").fill("They want a demo")
+    row.locator("input[name=next_title]").fill("Demo at their office")
+    row.locator("input[name=next_due_date]").fill((today + datetime.timedelta(days=1)).isoformat())
+    row.locator("input[name=next_due_time]").fill("10:00")
+    row.locator("button[type=submit].primary").click()
+    expect(page.locator(f"#task-{call.pk}")).to_contain_text("Done and logged; next: Demo at their office")
+    assert Activity.objects.get(client=customer).outcome == "They want a demo"
+    planned = Task.objects.get(title="Demo at their office")
+    assert (planned.due_date, planned.due_time, planned.owner) == (
+        today + datetime.timedelta(days=1),
+        datetime.time(10),
+        rep,
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    # The calendar (desktop width for the week grid): the next task is there; drag it a day on.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    calendar_page = desk.new_page()
+    calendar_page.set_default_timeout(15_000)
+    sign_in(calendar_page, base, "rep1")
+    calendar_page.goto(f"{base}/tasks/calendar/")
+    event = calendar_page.locator(f'#task-calendar a[href="/tasks/{planned.pk}/"]')
+    expect(event).to_contain_text("Demo at their office")
+    event.scroll_into_view_if_needed()
+    box = event.bounding_box()
+    day_width = calendar_page.evaluate("document.getElementById('task-calendar').offsetWidth") / 8
+    x, y = box["x"] + 20, box["y"] + 10
+    direction = -1 if (today + datetime.timedelta(days=1)).weekday() == 6 else 1
+    calendar_page.mouse.move(x, y)
+    calendar_page.mouse.down()
+    for step in range(1, 16):
+        calendar_page.mouse.move(x + direction * day_width * step / 15, y, steps=2)
+        calendar_page.wait_for_timeout(20)
+    calendar_page.mouse.up()
+    expect(calendar_page.locator("#calendar-status")).to_have_text("Moved.")
+    planned.refresh_from_db()
+    assert planned.due_date == today + datetime.timedelta(days=1 + direction)
+    assert planned.due_time == datetime.time(10)
+    context.close()
+    desk.close()

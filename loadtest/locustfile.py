@@ -1,13 +1,16 @@
 """The load mix of ``make load`` (Locust, headless; see loadtest/run.py).
 
 Reps list their deals, open and drag cards on the kanban, log activities on their clients
-and search; a head watches the board and opens people's rows. Every user signs in as a demo
-login (password ``demo``) and keeps its session; writes carry the CSRF token as the pages'
-htmx does (the X-CSRFToken header)."""
+and search; a head watches the board and opens people's rows. Every user is a demo login
+with a session loadtest/run.py wrote for it (LOAD_SESSIONS; without it the user signs in
+with the password ``demo``); writes carry the page's CSRF token in the X-CSRFToken header,
+as the pages' htmx does."""
 
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import random
 import re
 
@@ -16,6 +19,7 @@ from locust import HttpUser, between, task
 PASSWORD = "demo"
 REPS = itertools.cycle(f"rep{number}" for number in range(1, 13))  # in the demo and at scale
 HTMX = {"HX-Request": "true"}
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 CARD = re.compile(r'data-move-url="(/deals/(\d+)/move/)"')
 STAGES = re.compile(r'<template id="kanban-stages">(.*?)</template>', re.S)
 OPTION = re.compile(r'<option value="(\d+)"')
@@ -27,23 +31,34 @@ SEARCHES = ["12", "Deal 4", "group", "module", "7"]
 class SignedIn(HttpUser):
     abstract = True
     username = ""
+    token = ""
 
     def on_start(self):
+        sessions = json.loads(os.environ.get("LOAD_SESSIONS") or "{}")
+        if self.username in sessions:
+            self.client.cookies.set("sessionid", sessions[self.username])
+            return
         self.client.get("/accounts/login/", name="sign in")
-        token = self.client.cookies.get("csrftoken", "")
         self.client.post(
             "/accounts/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            {
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
             headers={"Referer": f"{self.host}/accounts/login/"},
             name="sign in",
         )
 
+    def page(self, path: str, name: str, **kwargs) -> str:
+        text = self.client.get(path, name=name, **kwargs).text
+        match = TOKEN.search(text)
+        if match:
+            self.token = match.group(1)
+        return text
+
     def post(self, path: str, data: dict, name: str):
-        headers = {
-            **HTMX,
-            "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
-            "Referer": self.host + "/",
-        }
+        headers = {**HTMX, "X-CSRFToken": self.token, "Referer": self.host + "/"}
         return self.client.post(path, data, headers=headers, name=name)
 
 
@@ -53,25 +68,25 @@ class Rep(SignedIn):
 
     def on_start(self):
         self.username = next(REPS)
-        super().on_start()
         self.cards: list[tuple[str, str]] = []
         self.stages: list[str] = []
         self.clients: list[str] = []
+        super().on_start()
 
     @task(4)
     def deal_list(self):
-        self.client.get("/deals/list/?status=open", name="deal list")
+        self.page("/deals/list/?status=open", "deal list")
 
     @task(3)
     def kanban(self):
-        page = self.client.get("/deals/", name="kanban").text
+        page = self.page("/deals/", "kanban")
         self.cards = CARD.findall(page)
         match = STAGES.search(page)
         self.stages = OPTION.findall(match.group(1)) if match else []
 
     @task(3)
     def move_a_deal(self):
-        if not self.cards or not self.stages:
+        if not self.cards or not self.stages or not self.token:
             return self.kanban()
         url, _pk = random.choice(self.cards)
         self.post(
@@ -80,34 +95,31 @@ class Rep(SignedIn):
 
     @task(3)
     def log_an_activity(self):
-        if not self.clients:
-            page = self.client.get("/clients/", name="client list").text
-            self.clients = CLIENT.findall(page)
+        if not self.clients or not self.token:
+            self.clients = CLIENT.findall(self.page("/clients/", "client list"))
             return
-        client = random.choice(self.clients)
         self.post(
-            f"/clients/{client}/activities/",
+            f"/clients/{random.choice(self.clients)}/activities/",
             {"kind": "call", "direction": "outgoing", "duration_minutes": "5", "outcome": "Load test call"},
             "log activity",
         )
 
     @task(2)
     def search(self):
-        self.client.get(f"/deals/list/?q={random.choice(SEARCHES)}", name="deal search")
+        self.page(f"/deals/list/?q={random.choice(SEARCHES)}", "deal search")
 
 
 class Head(SignedIn):
     weight = 1
     wait_time = between(2, 5)
     username = "head"
+    people: list[str] = []
 
     @task(3)
     def board(self):
-        page = self.client.get("/deals/board/", name="board").text
-        self.people = PERSON.findall(page)
+        self.people = PERSON.findall(self.page("/deals/board/", "board"))
 
     @task(2)
     def open_a_person(self):
-        people = getattr(self, "people", [])
-        if people:
-            self.client.get(random.choice(people), headers=HTMX, name="board person")
+        if self.people:
+            self.client.get(random.choice(self.people), headers=HTMX, name="board person")

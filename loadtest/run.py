@@ -47,6 +47,38 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer at {url} within {seconds:.0f} s")
 
 
+SESSIONS_CODE = """
+import json, django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from accounts.models import User
+keys = {}
+for user in User.objects.filter(username__in=%r, is_active=True):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    keys[user.username] = session.session_key
+print(json.dumps(keys))
+"""
+
+
+def signed_in_sessions(env: dict, usernames: list[str]) -> str:
+    """A session per demo login, written straight into the session store: the mix measures
+    the pages, not twenty password hashes at once (signing in is the hasher's cost by design)."""
+    result = subprocess.run(
+        [sys.executable, "-c", SESSIONS_CODE % (usernames,)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 def read_totals(prefix: str) -> dict:
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -65,7 +97,16 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL (a seeded PostgreSQL database; see README, Performance).")
     host = f"http://127.0.0.1:{args.port}"
-    env = {**os.environ, "DEBUG": "false", "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60")}
+    # The laptop settings with DEBUG off and persistent connections as in production: the
+    # production settings insist on HTTPS (secure cookies, redirects), which loopback HTTP
+    # cannot carry.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("LOAD_SETTINGS", "salesdept.settings.local"),
+        "DEBUG": "false",
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+    }
+    env["LOAD_SESSIONS"] = signed_in_sessions(env, ["head", *(f"rep{number}" for number in range(1, 13))])
     server = subprocess.Popen(
         [
             sys.executable,
@@ -78,12 +119,15 @@ def main() -> int:
             str(args.workers),
             "--log-level",
             "warning",
+            "--preload",
         ],
         cwd=ROOT,
         env=env,
     )
     try:
         wait_until_up(f"{host}/accounts/login/")
+        for _ in range(4 * args.workers):  # every worker past its first request
+            urllib.request.urlopen(f"{host}/accounts/login/", timeout=30)
         master = psutil.Process(server.pid)
         with tempfile.TemporaryDirectory() as directory:
             prefix = str(Path(directory) / "load")
@@ -111,6 +155,7 @@ def main() -> int:
                     "WARNING",
                 ],
                 cwd=ROOT,
+                env=env,
                 check=False,
             )
             cpu = cpu_seconds(master) - before

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Team
 from accounts.visibility import get_visible_or_404
+from core.filters import MAX_ID
 from deals import views as deal_views
 from deals.forms import ReviewForm
 from deals.models import Deal
@@ -88,6 +89,8 @@ def board_person(request, pk):
     """One person's row opened: the month against plan, the warnings with links to their
     deals, the deals most likely to close with their latest facts, and the first open deals
     (each opening in the panel). 404 for someone outside the viewer's board."""
+    if not 0 < pk <= MAX_ID:  # beyond any id the database can hold
+        raise Http404
     clock = Clock.current()
     rows = board(viewer=request.user, person_ids=[pk], clock=clock).rows
     if not rows:

@@ -19,6 +19,7 @@ from core.http import safe_next
 from deals import services
 from deals.filters import PipelineFilter
 from deals.forms import MoveForm
+from deals.hooks import win_objections
 from deals.models import Deal, StageKind
 from deals.rules import changes_no_deal, stages_for_moves
 from deals.selectors.pipeline import kanban_columns
@@ -97,6 +98,8 @@ def move(request, pk):
                 "deal": deal.title,
                 "stage": deal.stage.name,
             }
+            if deal.stage.kind == StageKind.WON:
+                extra["notice"] = " ".join([extra["notice"], *(o.message for o in win_objections(deal))])
         elif form.errors.get("lost_reason"):
             extra["lost_form"] = form
             extra["lost_deal"] = deal
@@ -113,6 +116,9 @@ def move(request, pk):
 
     if status == 200:
         messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
+        if deal.stage.kind == StageKind.WON:
+            for objection in win_objections(deal):
+                messages.warning(request, objection.message)
         return redirect(safe_next(request, reverse("deals:detail", args=[deal.pk])))
     if status == 403:
         raise PermissionDenied(error)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Team
+from accounts.roles import is_manager
 from accounts.visibility import get_visible_or_404
 from deals import views as deal_views
 from deals.forms import ReviewForm
@@ -42,6 +43,7 @@ def board_page(request):
             "teams": teams if len(teams) > 1 else [],
             "team": team,
             "month": data.clock.month_start,
+            "reviews_contracts": is_manager(request.user),
         },
     )
 

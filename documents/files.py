@@ -84,7 +84,7 @@ def display_name(name: str | None) -> str:
     text = unicodedata.normalize("NFC", name or "")
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
     text = _UNSAFE.sub("_", text).strip(" .")
-    if not text:
+    if not text.strip("_ ."):
         text = "file"
     if len(text) > NAME_MAX_LENGTH:
         stem, dot, extension = text.rpartition(".")

@@ -42,9 +42,15 @@ def contract_detail(*, viewer: User, pk) -> Contract:
     return contract
 
 
-def contract_history(contract: Contract):
-    """The contract's recorded changes, oldest first, with who made them."""
-    return contract.history.select_related("history_user").order_by("history_date", "history_id")
+def contract_history(contract: Contract) -> list:
+    """The contract's recorded changes, oldest first, with who made them; each entry's
+    ``new_comment`` is the review comment when that change wrote it (not repeated after)."""
+    entries = list(contract.history.select_related("history_user").order_by("history_date", "history_id"))
+    previous = ""
+    for entry in entries:
+        entry.new_comment = entry.review_comment if entry.review_comment != previous else ""
+        previous = entry.review_comment
+    return entries
 
 
 def request_list(*, viewer: User) -> QuerySet[ClientRequest]:

@@ -43,7 +43,13 @@ def parent_url(kind: str, parent) -> str:
 
 
 def render_panel(request, kind: str, parent, *, form=None, status: int = 200, notice: str = ""):
-    deletable = attachment_deleter(request.user, parent)
+    may_delete = attachment_deleter(request.user, parent)
+    # A contract's signed scan stays (attachment_delete refuses it): no button for it.
+    kept = getattr(parent, "signed_scan_id", None)
+
+    def deletable(attachment) -> bool:
+        return attachment.pk != kept and may_delete(attachment)
+
     rows = [
         (attachment, deletable(attachment))
         for attachment in attachments_of(viewer=request.user, **{kind: parent})

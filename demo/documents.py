@@ -81,7 +81,9 @@ def _requests(staff, rng: random.Random) -> None:
     ).select_related("client__owner")
     clients = [deal.client for deal in due_soon[:3]]
     others = Deal.objects.filter(stage__kind=StageKind.WON).select_related("client__owner").order_by("pk")
-    clients += [deal.client for deal in others[:6] if deal.client not in clients]
+    for deal in others[:40]:
+        if deal.client not in clients:
+            clients.append(deal.client)
     for index, client in enumerate(clients[:8]):
         kind, text = REQUESTS[index % len(REQUESTS)]
         if index < 3:
@@ -97,7 +99,11 @@ def _requests(staff, rng: random.Random) -> None:
             services.request_move(by=client.owner, request=item, status="in_progress")
             if index > 4:
                 services.request_move(
-                    by=client.owner, request=item, status="resolved", resolution="Done.", satisfaction=rng.randint(3, 5)
+                    by=client.owner,
+                    request=item,
+                    status="resolved",
+                    resolution="Done.",
+                    satisfaction=rng.randint(3, 5),
                 )
 
 

@@ -20,7 +20,8 @@ def test_production_keeps_files_on_the_filesystem_without_a_bucket():
 def test_production_stores_files_in_the_named_bucket_privately():
     result = run_python(
         SHOW + "o = s.STORAGES['default']['OPTIONS'];"
-        "print(o['bucket_name'], o['endpoint_url'], o['default_acl'], o['querystring_auth'], o['file_overwrite'])",
+        "print(o['bucket_name'], o['endpoint_url'], o['default_acl'],"
+        " o['querystring_auth'], o['file_overwrite'])",
         AWS_STORAGE_BUCKET_NAME="crm-files",
         AWS_S3_ENDPOINT_URL="https://s3.example.com",
         **PRODUCTION,

@@ -100,3 +100,13 @@ def content_disposition(name: str, *, inline: bool = False) -> str:
     ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name).strip() or "file"
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def remove_stored_file(sender, instance, **kwargs) -> None:
+    """post_delete of an Attachment: remove its file from the storage after the commit (a
+    rolled-back deletion keeps it). Storage housekeeping, not a business rule."""
+    from django.db import transaction
+
+    storage, path = instance.file.storage, instance.file.name
+    if path:
+        transaction.on_commit(lambda: storage.delete(path))

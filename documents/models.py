@@ -135,8 +135,9 @@ class Contract(models.Model):
     visibility_owner_path = "deal__owner"
     assistant_may_write = False
 
+    # A deal deleted by mistake (deals.services.deal_delete) takes its contracts and their files.
     deal = models.ForeignKey(
-        "deals.Deal", verbose_name=_("deal"), on_delete=models.PROTECT, related_name="contracts"
+        "deals.Deal", verbose_name=_("deal"), on_delete=models.CASCADE, related_name="contracts"
     )
     number = models.CharField(_("number"), max_length=50, unique=True)
     date = models.DateField(_("contract date"))
@@ -163,10 +164,12 @@ class Contract(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    # RESTRICT: the scan is not deleted on its own (attachment_delete says why), only with
+    # its contract.
     signed_scan = models.ForeignKey(
         Attachment,
         verbose_name=_("signed scan"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -246,8 +249,9 @@ class ClientRequest(models.Model):
     assistant_may_write = True
 
     kind = models.CharField(_("kind"), max_length=12, choices=RequestKind.choices)
+    # A client deleted by mistake (one without deals: clients.services.client_delete) takes its requests.
     client = models.ForeignKey(
-        "clients.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="requests"
+        "clients.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="requests"
     )
     deal = models.ForeignKey(
         "deals.Deal",

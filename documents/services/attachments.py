@@ -101,6 +101,4 @@ def attachment_delete(*, by: User, attachment: Attachment) -> None:
         )
     if Contract.objects.filter(signed_scan=attachment).exists():
         raise ValidationError(_("This file is the signed scan of a contract and cannot be deleted."))
-    storage, path = attachment.file.storage, attachment.file.name
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    attachment.delete()  # its file leaves the storage on commit (documents.files.remove_stored_file)

@@ -246,7 +246,5 @@ def contract_delete(*, by: User, contract: Contract) -> None:
     current = _lock(contract, by)
     _ensure_writer(by, current)
     _ensure_status(current, (ContractStatus.DRAFT,), _("Only a draft contract can be deleted."))
-    files = [(a.file.storage, a.file.name) for a in current.attachments.all()]
     current._history_user = by
-    current.delete()
-    transaction.on_commit(lambda: [storage.delete(path) for storage, path in files])
+    current.delete()  # its attachments with it; their files leave the storage on commit

@@ -12,6 +12,8 @@ SECTIONS = [
     ("deals:list", _("Deals"), "deals", None),
     ("deals:products", _("Products"), "products", None),
     ("board", _("抓单 board"), "board", None),
+    ("documents:contract_list", _("Contracts"), "contracts", None),
+    ("documents:request_list", _("Requests"), "requests", None),
     ("targets:plan_grid", _("Plans"), "plans", None),
     ("targets:receivables", _("Receivables"), "receivables", None),
     ("reports:index", _("Reports"), "reports", None),

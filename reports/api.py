@@ -116,10 +116,20 @@ class NotRenewedDealSerializer(serializers.ModelSerializer):
     client = serializers.SerializerMethodField()
     owner = ReportPersonSerializer(read_only=True)
     renewal_in_progress = serializers.BooleanField(read_only=True)
+    open_complaints = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Deal
-        fields = ["id", "title", "client", "owner", "amount", "service_end", "renewal_in_progress"]
+        fields = [
+            "id",
+            "title",
+            "client",
+            "owner",
+            "amount",
+            "service_end",
+            "renewal_in_progress",
+            "open_complaints",
+        ]
 
     def get_client(self, deal) -> dict:
         return {"id": deal.client_id, "name": deal.client.name}

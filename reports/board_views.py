@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Team
+from accounts.roles import is_manager
 from accounts.visibility import get_visible_or_404
 from core.filters import MAX_ID
 from deals import views as deal_views
@@ -79,6 +80,7 @@ def board_page(request):
             "team": team,
             "month": clock.month_start,
             "may_set_warnings": may_set_warning_settings(request.user),
+            "reviews_contracts": is_manager(request.user),
         },
     )
 

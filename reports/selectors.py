@@ -5,13 +5,28 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.roles import sees_team
 from accounts.visibility import sees_everything, team_ids_of
 from deals.models import Deal, StageKind
+from documents.models import ClientRequest, RequestKind
 from reports.models import (
     AlertLevel,
     AlertStatus,
@@ -34,15 +49,27 @@ def renewal_month(month: datetime.date) -> Month:
 
 def not_renewed_deals(*, viewer: User, month: Month) -> QuerySet[Deal]:
     """The viewer's deals due for renewal in ``month`` that no won deal renewed (by the
-    month's ``as_of``), with whether a renewal is in the works."""
+    month's ``as_of``), with whether a renewal is in the works and how many complaints of
+    the client are open now — a risk to the renewal, so those deals come first."""
     in_progress = Deal.objects.filter(renewal_of=OuterRef("pk"), stage__kind=StageKind.OPEN)
+    complaints = (
+        ClientRequest.objects.still_open()
+        .filter(client_id=OuterRef("client_id"), kind=RequestKind.COMPLAINT)
+        .order_by()
+        .values("client_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         renewals_due(month)
         .visible_to(viewer)
         .exclude(Exists(won_renewals_of(OuterRef("pk"), as_of=month.as_of)))
-        .annotate(renewal_in_progress=Exists(in_progress))
+        .annotate(
+            renewal_in_progress=Exists(in_progress),
+            open_complaints=Coalesce(Subquery(complaints, output_field=IntegerField()), Value(0)),
+        )
         .select_related("client", "owner", "stage")
-        .order_by("service_end", "pk")
+        .order_by(Case(When(open_complaints__gt=0, then=Value(0)), default=Value(1)), "service_end", "pk")
     )
 
 

@@ -130,6 +130,9 @@ class RenewalTable(ReportTable):
     rate_by_count = export_only(gettext_lazy("Rate by count, %"))
     # xgettext:no-python-format
     rate_by_amount = export_only(gettext_lazy("Rate by amount, %"))
+    open_requests = Num(gettext_lazy("Open requests"), orderable=False)
+    overdue_requests = Num(gettext_lazy("Overdue requests"), orderable=False)
+    open_complaints = Num(gettext_lazy("Open complaints"), orderable=False)
 
 
 class ActivityTable(ReportTable):
@@ -233,6 +236,7 @@ class NotRenewedTable(ListTable):
     owner = tables.Column(verbose_name=gettext_lazy("Owner"), accessor="owner__full_name")
     amount = Money(gettext_lazy("Amount"))
     service_end = tables.Column(verbose_name=gettext_lazy("Service ends"))
+    open_complaints = tables.Column(verbose_name=gettext_lazy("Open complaints"))
 
     class Meta(ListTable.Meta):
         orderable = False

@@ -25,6 +25,7 @@ api_v1 = [
     path("", include(router.urls)),
     path("", include("clients.api_urls")),
     path("", include("deals.api_urls")),
+    path("", include("documents.api_urls")),
     path("", include("targets.api_urls")),
     path("", include("reports.api_urls")),
 ]
@@ -47,6 +48,7 @@ urlpatterns = [
     path("deals/board/reviews/<int:pk>/", board_views.panel_review, name="board_review"),
     path("deals/<int:pk>/panel/", board_views.panel, name="board_panel"),
     path("deals/", include("deals.urls")),
+    path("documents/", include("documents.urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
     path("integrations/", include("integrations.urls")),

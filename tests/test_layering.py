@@ -1,6 +1,6 @@
 """The apps import one way, and no module imports itself round a circle.
 
-    core ← accounts ← sync ← clients ← deals ← targets ← reports ← integrations ← demo
+    core ← accounts ← sync ← clients ← deals ← documents ← targets ← reports ← integrations ← demo
 
 An app may import its own modules and any app to its left, never one to its right; core
 imports no app; nothing imports demo; salesdept (settings, urls, celery, wsgi) is the roof
@@ -14,7 +14,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["core", "accounts", "sync", "clients", "deals", "targets", "reports", "integrations", "demo"]
+LAYERS = [
+    "core",
+    "accounts",
+    "sync",
+    "clients",
+    "deals",
+    "documents",
+    "targets",
+    "reports",
+    "integrations",
+    "demo",
+]
 ROOF = "salesdept"
 
 

@@ -29,6 +29,7 @@ from core.dates import check_happened, check_planned, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_one
 from core.money import money_text
+from deals.hooks import win_objections
 from deals.models import Deal, DealType, Stage, StageChange, StageKind
 from deals.rules import (
     can_change_won_deal,
@@ -364,6 +365,11 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
         )
     if len(reason) > Deal._meta.get_field("lost_reason").max_length:
         raise ValidationError({"lost_reason": _("Keep the reason under 300 characters.")})
+    if stage.kind == StageKind.WON:
+        # Higher apps' conditions for a win (documents: an approved contract), deals.hooks.
+        blocking = [objection.message for objection in win_objections(current) if objection.blocks]
+        if blocking:
+            raise ValidationError({"stage": blocking})
     now = timezone.now()
     fields = ["stage", "probability", "stage_changed_at", "closed_at", "lost_reason", "updated_at"]
     current.stage = stage

@@ -19,6 +19,7 @@ from core.http import safe_next
 from deals import services
 from deals.filters import PipelineFilter
 from deals.forms import MoveForm
+from deals.hooks import win_objections
 from deals.models import Deal, StageKind
 from deals.rules import changes_no_deal, stages_for_moves
 from deals.selectors.pipeline import kanban_card, kanban_cards, kanban_columns, pipeline_summary
@@ -166,7 +167,14 @@ def move(request, pk):
             return _moved_answer(request, deal, from_stage_id, notice)
         data = QueryDict(request.POST.get("filters", ""))
         extra = {}
-        if form.errors.get("lost_reason"):
+        if status == 200:
+            extra["notice"] = _("Moved “%(deal)s” to %(stage)s.") % {
+                "deal": deal.title,
+                "stage": deal.stage.display_name,
+            }
+            if deal.stage.kind == StageKind.WON:
+                extra["notice"] = " ".join([extra["notice"], *(o.message for o in win_objections(deal))])
+        elif form.errors.get("lost_reason"):
             extra["lost_form"] = form
             extra["lost_deal"] = deal
         else:
@@ -187,6 +195,9 @@ def move(request, pk):
 
     if status == 200:
         messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
+        if deal.stage.kind == StageKind.WON:
+            for objection in win_objections(deal):
+                messages.warning(request, objection.message)
         return redirect(safe_next(request, reverse("deals:detail", args=[deal.pk])))
     if status == 403:
         raise PermissionDenied(error)

@@ -56,8 +56,24 @@ class RenewalReport(ReportRow):
     renewed_amount = models.DecimalField(_("renewed amount"), default=0, **MONEY)
     rate_by_count = models.DecimalField(_("rate by count, %"), null=True, blank=True, **PERCENT)
     rate_by_amount = models.DecimalField(_("rate by amount, %"), null=True, blank=True, **PERCENT)
+    # After-sales, which decides the renewal rate (售后决定续费率): client requests still open
+    # at the run's date, those past their answer time, and the open complaints among them
+    # (documents.ClientRequest, by the request's owner).
+    open_requests = models.PositiveIntegerField(_("open requests"), default=0)
+    overdue_requests = models.PositiveIntegerField(_("overdue requests"), default=0)
+    open_complaints = models.PositiveIntegerField(_("open complaints"), default=0)
 
-    FIGURES = ("due", "due_amount", "renewed", "renewed_amount", "rate_by_count", "rate_by_amount")
+    FIGURES = (
+        "due",
+        "due_amount",
+        "renewed",
+        "renewed_amount",
+        "rate_by_count",
+        "rate_by_amount",
+        "open_requests",
+        "overdue_requests",
+        "open_complaints",
+    )
 
     class Meta(ReportRow.Meta):
         verbose_name = _("renewal report")

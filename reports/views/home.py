@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_manager
 from core import charts
 from core.templatetags.money import currency_symbol, short_figure
 from deals.models import Deal
@@ -20,7 +21,12 @@ def home(request):
     return render(
         request,
         "reports/home.html",
-        {"dashboard": dashboard, "home_charts": home_charts(request.user, dashboard)},
+        {
+            "dashboard": dashboard,
+            "home_charts": home_charts(request.user, dashboard),
+            # Leads and the head review contracts: their home loads the "awaiting your review" panel.
+            "reviews_contracts": is_manager(request.user),
+        },
     )
 
 

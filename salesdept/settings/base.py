@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sync",
     "clients",
     "deals",
+    "documents",
     "targets",
     "reports",
     "integrations",
@@ -391,6 +392,19 @@ IMPORT_MAX_COLUMNS = 100
 IMPORT_MAX_CELL_LENGTH = 10_000
 IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 
+# --- Documents (documents/): attachments, contracts, client requests.
+# Attachments: the largest file accepted, and the types accepted (detected from the file's
+# content, never its name: documents/files.py names what each key means).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENT_ALLOWED_TYPES = env.list(
+    "ATTACHMENT_ALLOWED_TYPES", default=["pdf", "png", "jpeg", "docx", "xlsx", "txt", "csv"]
+)
+# Moving a deal to won without an approved or signed contract: "warn" (the move happens and
+# the page says so), "block" (refused: a form error, 400 on the API) or "off".
+CONTRACT_REQUIRED_TO_WIN = env.str("CONTRACT_REQUIRED_TO_WIN", default="warn")
+# How many hours the department has to answer a client request, per kind.
+CLIENT_REQUEST_RESPONSE_HOURS = {"question": 24, "complaint": 8, "return": 72, "service": 48}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "salesdept API",
     "DESCRIPTION": "REST API of the salesdept sales-department CRM.",
@@ -421,6 +435,10 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "reports.models.AlertStatus",
         "ScopeEnum": "reports.models.Scope",
         "PeriodKindEnum": "reports.models.PeriodKind",
+        "ContractStatusEnum": "documents.models.ContractStatus",
+        "RequestKindEnum": "documents.models.RequestKind",
+        "RequestStatusEnum": "documents.models.RequestStatus",
+        "RequestPriorityEnum": "documents.models.RequestPriority",
     },
 }
 

@@ -339,8 +339,8 @@ def test_the_not_renewed_list_exports(client, reporting):
         reverse("reports:renewal"), {"month": "2026-03", "export": "csv", "list": "not_renewed"}
     )
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0] == "Client,Deal,Owner,Amount,Service ends"
-    assert len(lines) == 2 and lines[1].endswith(",700.00,2026-03-25")
+    assert lines[0] == "Client,Deal,Owner,Amount,Service ends,Open complaints"
+    assert len(lines) == 2 and lines[1].endswith(",700.00,2026-03-25,0")
 
 
 def test_a_runs_error_is_shown_only_to_those_who_start_runs(client, reporting, api_as):

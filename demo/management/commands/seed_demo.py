@@ -8,12 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from accounts.models import User
-from demo import clients, deals, reports, targets
+from demo import clients, deals, documents, reports, targets
 from demo.accounts import DEMO_PASSWORD, demo_logins, seed_staff
 from demo.scale import seed_large
 
 # In dependency order: each part builds on the rows of the ones before it.
-APP_SEEDS = (clients.seed, deals.seed, targets.seed, reports.seed)
+APP_SEEDS = (clients.seed, deals.seed, documents.seed, targets.seed, reports.seed)
 
 
 class Command(BaseCommand):

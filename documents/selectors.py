@@ -1,0 +1,84 @@
+"""Reads of attachments, contracts and client requests, each scoped by visibility and with
+the joins its page, export or API list needs."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.visibility import get_visible_or_404
+from documents.models import Attachment, ClientRequest, Contract
+
+
+def attachment_list(*, viewer: User) -> QuerySet[Attachment]:
+    return Attachment.objects.visible_to(viewer).select_related("uploaded_by")
+
+
+def attachments_of(*, viewer: User, **parent) -> QuerySet[Attachment]:
+    """The files of one record (client=…, deal=… or contract=…), newest first."""
+    return attachment_list(viewer=viewer).filter(**parent)
+
+
+def attachment_detail(*, viewer: User, pk) -> Attachment:
+    return get_visible_or_404(
+        Attachment.objects.select_related("client", "deal", "contract__deal", "uploaded_by"), viewer, pk=pk
+    )
+
+
+def contract_list(*, viewer: User) -> QuerySet[Contract]:
+    return Contract.objects.visible_to(viewer).select_related(
+        "deal__client", "deal__owner__team", "reviewed_by", "signed_scan"
+    )
+
+
+def contract_detail(*, viewer: User, pk) -> Contract:
+    contract = get_visible_or_404(
+        Contract.objects.select_related(
+            "deal__client", "deal__owner__team", "deal__stage", "reviewed_by", "created_by", "signed_scan"
+        ),
+        viewer,
+        pk=pk,
+    )
+    return contract
+
+
+def contract_history(contract: Contract) -> list:
+    """The contract's recorded changes, oldest first, with who made them; each entry's
+    ``new_comment`` is the review comment when that change wrote it (not repeated after)."""
+    entries = list(contract.history.select_related("history_user").order_by("history_date", "history_id"))
+    previous = ""
+    for entry in entries:
+        entry.new_comment = entry.review_comment if entry.review_comment != previous else ""
+        previous = entry.review_comment
+    return entries
+
+
+def request_list(*, viewer: User) -> QuerySet[ClientRequest]:
+    return ClientRequest.objects.visible_to(viewer).select_related(
+        "client", "owner__team", "deal", "contract"
+    )
+
+
+def request_detail(*, viewer: User, pk) -> ClientRequest:
+    return get_visible_or_404(
+        ClientRequest.objects.select_related("client", "owner__team", "deal", "contract", "created_by"),
+        viewer,
+        pk=pk,
+    )
+
+
+def request_history(request: ClientRequest):
+    return request.history.select_related("history_user").order_by("history_date", "history_id")
+
+
+__all__ = [
+    "attachment_detail",
+    "attachment_list",
+    "attachments_of",
+    "contract_detail",
+    "contract_history",
+    "contract_list",
+    "request_detail",
+    "request_history",
+    "request_list",
+]

@@ -1,0 +1,231 @@
+"""The contract and client-request lists' tables: one definition for each page and its
+CSV/XLSX export."""
+
+import django_tables2 as tables
+from django.template.defaultfilters import floatformat, truncatechars
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.tables import ListTable
+from documents.models import ClientRequest, Contract
+
+NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+def _sorted_by(*fields: str) -> tuple[str, ...]:
+    return (*fields, "pk")
+
+
+class ContractTable(ListTable):
+    export_filename = "contracts"
+
+    id = tables.Column(verbose_name=_("ID"), accessor="pk", visible=False)
+    number = tables.Column(verbose_name=_("Number"), orderable=True, order_by=_sorted_by("number"))
+    deal = tables.Column(
+        verbose_name=_("Deal"), accessor="deal__title", orderable=True, order_by=_sorted_by("deal__title")
+    )
+    client = tables.Column(
+        verbose_name=_("Client"),
+        accessor="deal__client__name",
+        orderable=True,
+        order_by=_sorted_by("deal__client__name"),
+    )
+    owner = tables.Column(
+        verbose_name=_("Owner"),
+        accessor="deal__owner__full_name",
+        orderable=True,
+        order_by=_sorted_by("deal__owner__last_name"),
+    )
+    team = tables.Column(verbose_name=_("Team"), accessor="deal__owner__team__name", visible=False)
+    date = tables.Column(verbose_name=_("Date"), orderable=True, order_by=_sorted_by("date"))
+    amount = tables.Column(
+        verbose_name=_("Amount"), orderable=True, order_by=_sorted_by("amount"), attrs=NUMBER
+    )
+    status = tables.Column(verbose_name=_("Status"), orderable=True, order_by=_sorted_by("status"))
+    version = tables.Column(verbose_name=_("Version"), attrs=NUMBER)
+    start_date = tables.Column(verbose_name=_("Term start"), visible=False)
+    end_date = tables.Column(verbose_name=_("Term end"), visible=False)
+    term_months = tables.Column(verbose_name=_("Term, months"), visible=False)
+    submitted = tables.Column(
+        verbose_name=_("Submitted"),
+        accessor="submitted_at",
+        default="—",
+        orderable=True,
+        order_by=_sorted_by("submitted_at"),
+    )
+    reviewed_by = tables.Column(
+        verbose_name=_("Reviewed by"), accessor="reviewed_by__full_name", visible=False
+    )
+    review_comment = tables.Column(verbose_name=_("Review comment"), visible=False)
+
+    class Meta(ListTable.Meta):
+        model = Contract
+        fields = ()
+        orderable = False
+        attrs = {"class": "table contract-table"}
+        sequence = (
+            "id",
+            "number",
+            "deal",
+            "client",
+            "owner",
+            "team",
+            "date",
+            "amount",
+            "status",
+            "version",
+            "start_date",
+            "end_date",
+            "term_months",
+            "submitted",
+            "reviewed_by",
+            "review_comment",
+        )
+
+    def render_number(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("documents:contract_detail", args=[record.pk]), value
+        )
+
+    def value_number(self, value):
+        return value
+
+    def render_deal(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("deals:detail", args=[record.deal_id]), value)
+
+    def value_deal(self, value):
+        return value
+
+    def render_amount(self, value):
+        return floatformat(value, "2g")
+
+    def value_amount(self, value):
+        return value
+
+    def render_status(self, value, record):
+        return format_html(
+            '<span class="status-pill contract-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def value_status(self, value, record):
+        return record.get_status_display()
+
+    def render_date(self, value):
+        return date_format(value, "Y-m-d")
+
+    def value_date(self, value):
+        return value
+
+    def render_submitted(self, value):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+
+    def value_submitted(self, value):
+        return value
+
+
+class ClientRequestTable(ListTable):
+    export_filename = "client-requests"
+
+    id = tables.Column(verbose_name=_("ID"), accessor="pk", orderable=True, order_by=("pk",))
+    kind = tables.Column(verbose_name=_("Kind"), orderable=True, order_by=_sorted_by("kind"))
+    client = tables.Column(
+        verbose_name=_("Client"), accessor="client__name", orderable=True, order_by=_sorted_by("client__name")
+    )
+    description = tables.Column(verbose_name=_("Description"))
+    priority = tables.Column(verbose_name=_("Priority"), orderable=True, order_by=_sorted_by("priority"))
+    owner = tables.Column(
+        verbose_name=_("Owner"),
+        accessor="owner__full_name",
+        orderable=True,
+        order_by=_sorted_by("owner__last_name"),
+    )
+    team = tables.Column(verbose_name=_("Team"), accessor="owner__team__name", visible=False)
+    status = tables.Column(verbose_name=_("Status"), orderable=True, order_by=_sorted_by("status"))
+    due_by = tables.Column(
+        verbose_name=_("Due by"),
+        orderable=True,
+        order_by=_sorted_by("due_by"),
+        attrs={
+            "td": {
+                "class": lambda record=None: "overdue-text" if getattr(record, "is_overdue", False) else ""
+            }
+        },
+    )
+    satisfaction = tables.Column(verbose_name=_("Satisfaction"), default="—", attrs=NUMBER)
+    created = tables.Column(
+        verbose_name=_("Created"),
+        accessor="created_at",
+        visible=False,
+        orderable=True,
+        order_by=_sorted_by("created_at"),
+    )
+    resolution = tables.Column(verbose_name=_("Resolution"), visible=False)
+
+    class Meta(ListTable.Meta):
+        model = ClientRequest
+        fields = ()
+        orderable = False
+        attrs = {"class": "table request-table"}
+        sequence = (
+            "id",
+            "kind",
+            "client",
+            "description",
+            "priority",
+            "owner",
+            "team",
+            "status",
+            "due_by",
+            "satisfaction",
+            "created",
+            "resolution",
+        )
+
+    def render_id(self, value, record):
+        return format_html(
+            '<a href="{}">#{}</a>', reverse("documents:request_detail", args=[record.pk]), value
+        )
+
+    def value_id(self, value):
+        return value
+
+    def render_kind(self, value, record):
+        return record.get_kind_display()
+
+    def value_kind(self, value, record):
+        return record.get_kind_display()
+
+    def render_client(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("clients:detail", args=[record.client_id]), value)
+
+    def value_client(self, value):
+        return value
+
+    def render_description(self, value):
+        return truncatechars(value, 60)
+
+    def value_description(self, value):
+        return value
+
+    def render_priority(self, value, record):
+        return record.get_priority_display()
+
+    def value_priority(self, value, record):
+        return record.get_priority_display()
+
+    def render_status(self, value, record):
+        return format_html(
+            '<span class="status-pill request-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def value_status(self, value, record):
+        return record.get_status_display()
+
+    def render_due_by(self, value):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+
+    def value_due_by(self, value):
+        return value

@@ -340,6 +340,7 @@ class Task(models.Model):
     """Something a person will do for a client: a call, a meeting, a visit. Its owner does
     it; completing it logs the activity (``activity``)."""
 
+    tombstone_name = "task"  # deletions leave a tombstone (sync)
     visibility_owner_path = "owner"
     assistant_may_write = True
     sdr_writable = Q(client__status="lead")

@@ -132,6 +132,7 @@ class ContractQuerySet(VisibleQuerySet):
 
 
 class Contract(models.Model):
+    tombstone_name = "contract"  # deletions leave a tombstone (sync)
     visibility_owner_path = "deal__owner"
     assistant_may_write = False
 
@@ -245,6 +246,7 @@ class ClientRequestQuerySet(VisibleQuerySet):
 
 
 class ClientRequest(models.Model):
+    tombstone_name = "client_request"  # deletions leave a tombstone (sync)
     visibility_owner_path = "owner"
     assistant_may_write = True
 

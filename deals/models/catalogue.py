@@ -83,6 +83,7 @@ class DealLine(models.Model):
     """One line of a deal. ``net``/``tax``/``gross`` are written by the services from
     deals.pricing whenever the line changes, so sums in the database are the lines' sums."""
 
+    tombstone_name = "deal_line"  # deletions leave a tombstone (sync)
     visibility_owner_path = "deal__owner"
 
     deal = models.ForeignKey(

@@ -48,6 +48,7 @@ class QuoteQuerySet(VisibleQuerySet):
 
 
 class Quote(models.Model):
+    tombstone_name = "quote"  # deletions leave a tombstone (sync)
     visibility_owner_path = "deal__owner"
 
     number = models.CharField(_("number"), max_length=20, unique=True)

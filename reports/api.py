@@ -4,6 +4,9 @@ runs (list; head and analyst start one)."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.api import TeamBriefSerializer
 from accounts.models import User
+from core import periods
 from deals.models import Deal
 from reports.filters import (
     ActivityStatFilter,
@@ -37,10 +41,18 @@ from reports.models import (
     ReportRun,
 )
 from reports.rules import may_trigger_runs
-from reports.selectors import alert_list, not_renewed_in, notification_list, report_rows, run_list
+from reports.selectors import (
+    alert_list,
+    headline_scope,
+    not_renewed_in,
+    notification_list,
+    report_rows,
+    run_list,
+)
 from reports.services.alerts import alert_acknowledge
 from reports.services.notifications import notification_mark_read, notifications_mark_all_read
 from reports.services.runs import report_runs_trigger
+from reports.summaries import period_summary
 
 
 class ReportPersonSerializer(serializers.ModelSerializer):
@@ -92,10 +104,50 @@ class CoverageReportSerializer(ReportRowSerializer):
 REPORT_SEARCH = ["team__name", "rep__username", "rep__first_name", "rep__last_name"]
 
 
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        "period",
+        str,
+        description="2026-11 (month), 2026-Q4, 2026-YTD or 2026 (default: this month, "
+        "or the last full one in a month's first week)",
+    ),
+    OpenApiParameter(
+        "from", datetime.date, description="Start of a custom range (with `to`; wins over `period`)"
+    ),
+    OpenApiParameter("to", datetime.date, description="End of a custom range"),
+    OpenApiParameter("team", int),
+    OpenApiParameter("owner", int),
+]
+
+
+class PeriodSummarySerializer(serializers.Serializer):
+    period = serializers.DictField()
+    previous = serializers.DictField()
+    last_year = serializers.DictField()
+    scope = serializers.DictField()
+    figures = serializers.ListField(child=serializers.DictField())
+
+
+def _json_value(value):
+    """Decimals as strings, like every DecimalField of the API."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    return value
+
+
+def _figure_json(figure: dict) -> dict:
+    return {key: str(value) if key == "label" else _json_value(value) for key, value in figure.items()}
+
+
 class ReportRowViewSet(viewsets.ReadOnlyModelViewSet):
     """Rows of one report table the caller may see: a person their own, a lead their team's
-    and their people's, head and analyst every row. Filter by ``month`` (YYYY-MM) or
-    ``period_from``/``period_to``, ``scope``, ``team``, ``owner`` and ``updated_since``."""
+    and their people's, head and analyst every row. Filter by ``month`` (YYYY-MM), ``period``
+    (2026-11, 2026-Q4, 2026-YTD, 2026: the rows of its months) or ``from``/``to``,
+    ``period_from``/``period_to``, ``scope``, ``team``, ``owner`` and ``updated_since``.
+    ``summary/`` gives the figures of a period beside the previous period and the same period
+    last year."""
 
     model: type = ConversionReport
     search_fields = REPORT_SEARCH
@@ -103,6 +155,35 @@ class ReportRowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return report_rows(self.model, viewer=self.request.user)
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=PeriodSummarySerializer)
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def summary(self, request):
+        """The headline scope's figures (the chosen person's or team's, else what the caller
+        heads) for the period, the previous period and the same period last year, with the
+        changes; rates are recomputed from the period's sums."""
+        filterset = type(self).filterset_class(
+            request.query_params, queryset=self.model.objects.none(), request=request
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        cleaned = filterset.form.cleaned_data
+        period = cleaned.get("period_range") or periods.default_period(timezone.localdate())
+        scope = headline_scope(request.user, team=cleaned.get("team"), person=cleaned.get("owner"))
+        summary = period_summary(self.model, viewer=request.user, scope=scope, period=period)
+        return Response(
+            {
+                "period": period.as_dict(),
+                "previous": summary["periods"]["previous"].as_dict(),
+                "last_year": summary["periods"]["last_year"].as_dict(),
+                "scope": {
+                    "scope": scope["scope"],
+                    "team": getattr(scope.get("team"), "pk", scope.get("team_id")),
+                    "rep": getattr(scope.get("rep"), "pk", None),
+                },
+                "figures": [_figure_json(figure) for figure in summary["figures"]],
+            }
+        )
 
 
 class ConversionReportViewSet(ReportRowViewSet):

@@ -314,7 +314,11 @@ def test_list_pages_run_a_constant_number_of_queries(
 
     def shown(response) -> int:
         assert response.status_code == 200
-        return response.content.decode().count(marker)
+        content = response.content.decode()
+        if 'data-testid="period-summary"' in content:  # its figures are not rows of the list
+            start = content.index('data-testid="period-summary"')
+            content = content[:start] + content[content.index("</section>", start) :]
+        return content.count(marker)
 
     with CaptureQueriesContext(connection) as context:
         assert shown(client.get(url)) == rows[0]

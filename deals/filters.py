@@ -7,7 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
-from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageKind, Verdict
+from deals.models import (
+    Deal,
+    DealType,
+    Fact,
+    FactKind,
+    ForecastCategory,
+    Review,
+    Stage,
+    StageKind,
+    Verdict,
+    effective_forecast_category,
+)
 from deals.rules import scope_people
 from deals.selectors.deals import Clock, DealWarning, has_facts_q, warning_q
 
@@ -77,6 +88,12 @@ class DealFilter(PipelineFilter):
         label=_("Status"), field_name="stage__kind", choices=StageKind.choices
     )
     deal_type = django_filters.ChoiceFilter(label=_("Type"), choices=DealType.choices)
+    forecast_category = django_filters.ChoiceFilter(
+        label=_("Forecast category"),
+        choices=ForecastCategory.choices,
+        method="filter_forecast_category",
+        empty_label=_("Any"),
+    )
     amount_min = AmountFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = AmountFilter(label=_("Amount to"), field_name="amount", lookup_expr="lte")
     has_facts = django_filters.BooleanFilter(
@@ -100,6 +117,14 @@ class DealFilter(PipelineFilter):
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(client__name__icontains=value))
+
+    def filter_forecast_category(self, queryset, name, value):
+        """By the effective category (a manager's override, else the owner's), open deals only."""
+        if not value:
+            return queryset
+        return queryset.alias(forecast=effective_forecast_category()).filter(
+            forecast=value, stage__kind=StageKind.OPEN
+        )
 
     def filter_has_facts(self, queryset, name, value):
         if value is None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from clients.models import Activity, Client
 from core.filters import MAX_ID
-from deals.models import Deal, DealType, FactKind, Stage, StageKind, Verdict
+from deals.models import Deal, DealType, FactKind, ForecastCategory, Stage, StageKind, Verdict
 from deals.rules import can_reassign, deal_owner_choices
 from deals.selectors.deals import renewable_deals
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
@@ -140,6 +140,23 @@ class MoveForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. chose a competitor on price")}),
+    )
+
+
+class ForecastForm(forms.Form):
+    forecast_category = forms.ChoiceField(label=_("Forecast category"), choices=ForecastCategory.choices)
+
+
+class ForecastOverrideForm(forms.Form):
+    forecast_override = forms.ChoiceField(
+        label=_("Manager's category"),
+        choices=[("", _("No override (the owner's)")), *ForecastCategory.choices],
+        required=False,
+    )
+    forecast_override_note = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. no signed budget yet")}),
     )
 
 

@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api import TeamBriefSerializer
 from accounts.models import User
@@ -29,6 +30,9 @@ from reports.filters import (
     RenewalFilter,
     ReportRunFilter,
 )
+from reports.forecast import FIGURES as FORECAST_FIGURES
+from reports.forecast import forecast
+from reports.forms import ForecastForm
 from reports.models import (
     ActivityStat,
     ConversionReport,
@@ -455,3 +459,62 @@ class ReportRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             ReportRunSerializer(runs, many=True, context=self.get_serializer_context()).data,
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+# --- forecast -----------------------------------------------------------------------------------
+
+
+class ForecastRowSerializer(serializers.Serializer):
+    scope = serializers.CharField()
+    team = serializers.DictField(allow_null=True)
+    rep = serializers.DictField(allow_null=True)
+    label = serializers.CharField()
+    quota = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    closed = serializers.DecimalField(max_digits=16, decimal_places=2)
+    commit = serializers.DecimalField(max_digits=16, decimal_places=2)
+    best_case = serializers.DecimalField(max_digits=16, decimal_places=2)
+    pipeline = serializers.DecimalField(max_digits=16, decimal_places=2)
+    gap = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    months = serializers.ListField(child=serializers.DictField())
+
+
+class ForecastSerializer(serializers.Serializer):
+    period = serializers.DictField()
+    rows = ForecastRowSerializer(many=True)
+
+
+def _forecast_row_json(row) -> dict:
+    data = row.as_dict()
+    data["months"] = [
+        {
+            "month": month.strftime("%Y-%m"),
+            **{name: _json_value(getattr(part, name)) for name in FORECAST_FIGURES},
+        }
+        for month, part in row.months.items()
+    ]
+    return data
+
+
+class ForecastView(APIView):
+    """The forecast for a period: per department (head and analyst), team and person the
+    quota (booked plan), closed (won in the period), commit, best case and pipeline (open
+    deals expected to close in it, by forecast category) and the gap (quota − closed −
+    commit, not below zero), each with its months. Default period: this quarter."""
+
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses={200: ForecastSerializer},
+    )
+    def get(self, request):
+        form = ForecastForm(request.query_params, viewer=request.user)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        period = form.cleaned_data["period_range"]
+        rows = forecast(
+            viewer=request.user,
+            period=period,
+            team=form.cleaned_data.get("team"),
+            owner=form.cleaned_data.get("owner"),
+        )
+        payload = {"period": period.as_dict(), "rows": [_forecast_row_json(row) for row in rows]}
+        return Response(ForecastSerializer(payload).data)

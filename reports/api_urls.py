@@ -15,4 +15,8 @@ router.register("alerts", api.OverdueAlertViewSet, basename="alert")
 router.register("notifications", api.NotificationViewSet, basename="notification")
 router.register("report-runs", api.ReportRunViewSet, basename="report-run")
 
-urlpatterns: list = [path("board/", board_api.BoardView.as_view(), name="api-board"), *router.urls]
+urlpatterns: list = [
+    path("board/", board_api.BoardView.as_view(), name="api-board"),
+    path("forecast/", api.ForecastView.as_view(), name="api-forecast"),
+    *router.urls,
+]

@@ -239,6 +239,7 @@ def deal_create(
         next_step=next_step.strip(),
         next_step_due=next_step_due,
         stage_changed_at=now,
+        forecast_category=stage.default_forecast_category,
     )
     deal.full_clean()
     deal._history_user = by
@@ -363,6 +364,7 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
         raise ValidationError({"lost_reason": _("Keep the reason under 300 characters.")})
     now = timezone.now()
     fields = ["stage", "probability", "stage_changed_at", "closed_at", "lost_reason", "updated_at"]
+    fields += follow_stage_category(current, stage)
     current.stage = stage
     current.probability = None
     current.stage_changed_at = now
@@ -391,6 +393,21 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
         lost_reason=reason if stage.kind == StageKind.LOST else "",
     )
     return current
+
+
+def follow_stage_category(deal: Deal, stage: Stage) -> list[str]:
+    """A deal's forecast category follows its new stage's default unless the owner chose
+    one for an open deal; a closed deal takes its stage's (won commit, lost omitted) and
+    drops a manager's override, which was a judgement about an open deal."""
+    if stage.kind == StageKind.OPEN and deal.forecast_category_set:
+        return []
+    deal.forecast_category = stage.default_forecast_category
+    deal.forecast_category_set = False
+    changed = ["forecast_category", "forecast_category_set"]
+    if stage.kind != StageKind.OPEN and deal.forecast_override:
+        deal.forecast_override = ""
+        changed.append("forecast_override")
+    return changed
 
 
 def _link_renewal(deal: Deal) -> list[str]:

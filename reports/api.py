@@ -24,6 +24,7 @@ from reports.filters import (
     ActivityStatFilter,
     ConversionFilter,
     CoverageFilter,
+    ForecastSnapshotFilter,
     FulfilmentFilter,
     NotificationFilter,
     OverdueAlertFilter,
@@ -37,6 +38,7 @@ from reports.models import (
     ActivityStat,
     ConversionReport,
     CoverageReport,
+    ForecastSnapshot,
     Notification,
     OverdueAlert,
     PlanFulfilment,
@@ -56,6 +58,8 @@ from reports.selectors import (
 from reports.services.alerts import alert_acknowledge
 from reports.services.notifications import notification_mark_read, notifications_mark_all_read
 from reports.services.runs import report_runs_trigger
+from reports.services.snapshots import week_of
+from reports.snapshots import CHANGE_KINDS, forecast_accuracy, snapshot_rows, week_changes
 from reports.summaries import period_summary
 
 
@@ -518,3 +522,138 @@ class ForecastView(APIView):
         )
         payload = {"period": period.as_dict(), "rows": [_forecast_row_json(row) for row in rows]}
         return Response(ForecastSerializer(payload).data)
+
+
+# --- forecast snapshots and accuracy --------------------------------------------------------------
+
+
+class ForecastSnapshotSerializer(serializers.ModelSerializer):
+    deal = serializers.SerializerMethodField()
+    owner = ReportPersonSerializer(read_only=True)
+    team = TeamBriefSerializer(read_only=True, allow_null=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+
+    class Meta:
+        model = ForecastSnapshot
+        fields = [
+            "id",
+            "week",
+            "deal",
+            "owner",
+            "team",
+            "stage",
+            "stage_name",
+            "category",
+            "amount",
+            "expected_close",
+            "taken_on",
+            "updated_at",
+        ]
+
+    def get_deal(self, row) -> dict:
+        return {"id": row.deal_id, "title": row.deal.title}
+
+
+def _change_json(change: dict) -> dict:
+    def brief(row):
+        if row is None:
+            return None
+        return {
+            "category": row.category,
+            "amount": str(row.amount),
+            "expected_close": row.expected_close.isoformat() if row.expected_close else None,
+            "stage": row.stage.name,
+        }
+
+    row = change["now"] or change["before"]
+    return {
+        "deal": {"id": row.deal_id, "title": row.deal.title},
+        "owner": {"id": row.owner_id, "full_name": row.owner.full_name},
+        "now": brief(change["now"]),
+        "before": brief(change["before"]),
+    }
+
+
+class ForecastSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Each open deal in each week's forecast snapshot (taken on Mondays by the nightly
+    run) that the caller may see. Filter by ``week`` (any day of it), ``team``, ``owner``,
+    ``category``, ``updated_since``. ``changes/`` lists what changed since the week before."""
+
+    serializer_class = ForecastSnapshotSerializer
+    filterset_class = ForecastSnapshotFilter
+    ordering_fields = ["week", "amount", "expected_close", "updated_at"]
+    ordering = ["-week", "pk"]
+
+    def get_queryset(self):
+        return snapshot_rows(viewer=self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("week", datetime.date, description="Any day of the week (default: this week)"),
+            OpenApiParameter("team", int),
+            OpenApiParameter("owner", int),
+        ],
+        responses=inline_serializer(
+            "ForecastChanges",
+            fields={kind: serializers.ListField(child=serializers.DictField()) for kind in CHANGE_KINDS}
+            | {"week": serializers.DateField(), "previous_week": serializers.DateField()},
+        ),
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def changes(self, request):
+        """Deals added, slipped, moved category, won and lost since the previous week's snapshot."""
+        filterset = ForecastSnapshotFilter(
+            request.query_params, queryset=ForecastSnapshot.objects.none(), request=request
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        cleaned = filterset.form.cleaned_data
+        week = week_of(cleaned.get("week") or timezone.localdate())
+        changes = week_changes(
+            viewer=request.user, week=week, team=cleaned.get("team"), owner=cleaned.get("owner")
+        )
+        return Response(
+            {
+                "week": week.isoformat(),
+                "previous_week": (week - datetime.timedelta(days=7)).isoformat(),
+                **{kind: [_change_json(change) for change in items] for kind, items in changes.items()},
+            }
+        )
+
+
+class ForecastAccuracyView(APIView):
+    """Forecast accuracy for a period (default: the last full month, see ``core.periods``):
+    per person, team and department the commit in the snapshot of the week the period
+    starts in (committed deals expected to close in the period), how much of it was won in
+    the period (``commit_won``, ``commit_hit`` %), and everything won in the period
+    (``closed``, ``accuracy`` = closed in % of commit)."""
+
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses=inline_serializer(
+            "ForecastAccuracy",
+            fields={
+                "period": serializers.DictField(),
+                "snapshot_week": serializers.DateField(),
+                "rows": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request):
+        form = ForecastForm(request.query_params, viewer=request.user, default="report")
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        period = form.cleaned_data["period_range"]
+        week, rows = forecast_accuracy(
+            viewer=request.user,
+            period=period,
+            team=form.cleaned_data.get("team"),
+            owner=form.cleaned_data.get("owner"),
+        )
+        return Response(
+            {
+                "period": period.as_dict(),
+                "snapshot_week": week.isoformat(),
+                "rows": [_json_value(row.as_dict()) for row in rows],
+            }
+        )

@@ -15,12 +15,14 @@ from accounts.filters import visible_teams
 from accounts.models import User
 from core import periods as core_periods
 from core.filters import DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
+from deals.models import ForecastCategory
 from reports.models import (
     ActivityStat,
     AlertLevel,
     AlertStatus,
     ConversionReport,
     CoverageReport,
+    ForecastSnapshot,
     Notification,
     OverdueAlert,
     PeriodKind,
@@ -255,3 +257,28 @@ class ReportRunFilter(UpdatedSinceFilterSet):
     class Meta:
         model = ReportRun
         fields: list[str] = []
+
+
+class ForecastSnapshotFilter(UpdatedSinceFilterSet):
+    """GET /api/v1/forecast-snapshots/ and its ``changes/``: the week (any day of it), a
+    team (by the owner's team when the snapshot was taken), a person, a category."""
+
+    week = DateFilter(method="filter_week", label=_("Week"))
+    team = ModelChoiceFilter(
+        queryset=visible_teams, field_name="team", label=_("Team"), empty_label=_("All teams")
+    )
+    owner = ModelChoiceFilter(
+        queryset=visible_people, field_name="owner", label=_("Person"), empty_label=_("Everyone")
+    )
+    category = django_filters.ChoiceFilter(
+        choices=ForecastCategory.choices, label=_("Forecast category"), empty_label=_("Any")
+    )
+
+    class Meta:
+        model = ForecastSnapshot
+        fields: list[str] = []
+
+    def filter_week(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(week=value - datetime.timedelta(days=value.weekday()))

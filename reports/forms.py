@@ -50,9 +50,10 @@ class ForecastForm(forms.Form):
         label=_("Person"), queryset=None, required=False, empty_label=_("Everyone")
     )
 
-    def __init__(self, *args, viewer, today: datetime.date | None = None, **kwargs):
+    def __init__(self, *args, viewer, today: datetime.date | None = None, default: str = "quarter", **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.default = default  # "quarter": this quarter; "report": core.periods' default
         self.fields["from"] = forms.CharField(label=_("From"), required=False, max_length=10)
         self.fields["to"] = forms.CharField(label=_("To"), required=False, max_length=10)
         self.fields["team"].queryset = Team.objects.visible_to(viewer).order_by("name")
@@ -64,6 +65,8 @@ class ForecastForm(forms.Form):
         try:
             if any(raw.values()):
                 cleaned["period_range"] = periods.parse_period(raw, self.today)
+            elif self.default == "report":
+                cleaned["period_range"] = periods.default_period(self.today)
             else:
                 today = self.today
                 cleaned["period_range"] = periods.Period.quarter(today.year, (today.month - 1) // 3 + 1)

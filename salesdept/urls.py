@@ -9,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from reports import board_views
 from reports import views as reports_views
-from reports.views.forecast import forecast_page
+from reports.views import forecast
 
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
@@ -42,7 +42,9 @@ urlpatterns = [
     path("deals/", include("deals.urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
-    path("forecast/", forecast_page, name="forecast"),
+    path("forecast/", forecast.forecast_page, name="forecast"),
+    path("forecast/changes/", forecast.forecast_changes_page, name="forecast_changes"),
+    path("forecast/accuracy/", forecast.forecast_accuracy_page, name="forecast_accuracy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -23,6 +23,7 @@ from reports.models.common import (
     scope_constraints,
 )
 from reports.models.runs import ReportKind, ReportRun, ReportRunQuerySet, RunStatus
+from reports.models.snapshots import ForecastSnapshot, ForecastSnapshotQuerySet
 from reports.models.tables import (
     ActivityStat,
     ConversionReport,
@@ -40,6 +41,8 @@ __all__ = [
     "AlertStatus",
     "ConversionReport",
     "CoverageReport",
+    "ForecastSnapshot",
+    "ForecastSnapshotQuerySet",
     "Notification",
     "NotificationPreference",
     "NotificationQuerySet",

@@ -127,6 +127,7 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
             next_step=next_step,
             next_step_due=next_step_due,
             lost_reason=plan.lost_reason if stage.kind == StageKind.LOST else "",
+            forecast_category=stage.default_forecast_category,
             closed_at=timezone.localtime(changed_at).date() if closed else None,
             stage_changed_at=changed_at,
             created_at=plan.created,

@@ -60,7 +60,11 @@ class DealSerializer(serializers.ModelSerializer):
     weighted_amount = serializers.DecimalField(read_only=True, max_digits=16, decimal_places=2)
     fact_count = serializers.IntegerField(read_only=True)
     warnings = serializers.SerializerMethodField()
-    effective_forecast_category = serializers.CharField(read_only=True)
+    effective_forecast_category = serializers.ChoiceField(choices=ForecastCategory.choices, read_only=True)
+    # Empty when no manager overrode the owner's category.
+    forecast_override = serializers.ChoiceField(
+        choices=ForecastCategory.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Deal

@@ -59,7 +59,13 @@ from reports.services.alerts import alert_acknowledge
 from reports.services.notifications import notification_mark_read, notifications_mark_all_read
 from reports.services.runs import report_runs_trigger
 from reports.services.snapshots import week_of
-from reports.snapshots import CHANGE_KINDS, forecast_accuracy, snapshot_rows, week_changes
+from reports.snapshots import (
+    CHANGE_KINDS,
+    forecast_accuracy,
+    previous_week_taken,
+    snapshot_rows,
+    week_changes,
+)
 from reports.summaries import period_summary
 
 
@@ -596,7 +602,11 @@ class ForecastSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
         responses=inline_serializer(
             "ForecastChanges",
             fields={kind: serializers.ListField(child=serializers.DictField()) for kind in CHANGE_KINDS}
-            | {"week": serializers.DateField(), "previous_week": serializers.DateField()},
+            | {
+                "week": serializers.DateField(),
+                "previous_week": serializers.DateField(),
+                "previous_week_taken": serializers.BooleanField(),
+            },
         ),
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
@@ -616,6 +626,7 @@ class ForecastSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
             {
                 "week": week.isoformat(),
                 "previous_week": (week - datetime.timedelta(days=7)).isoformat(),
+                "previous_week_taken": previous_week_taken(week),
                 **{kind: [_change_json(change) for change in items] for kind, items in changes.items()},
             }
         )

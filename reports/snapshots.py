@@ -38,14 +38,22 @@ def snapshot_rows(*, viewer: User):
     return ForecastSnapshot.objects.visible_to(viewer).select_related("deal", "owner", "stage", "team")
 
 
+def previous_week_taken(week: datetime.date) -> bool:
+    """Whether the nightly run took a snapshot for the week before ``week``."""
+    return ForecastSnapshot.objects.filter(week=week_of(week) - datetime.timedelta(days=7)).exists()
+
+
 def week_changes(
     *, viewer: User, week: datetime.date, team: Team | None = None, owner: User | None = None
 ) -> dict[str, list[dict]]:
     """Deals added to the forecast since the previous week's snapshot, slipped (expected
     close later or gone), moved category, and won or lost (in last week's snapshot, closed
-    since)."""
+    since). Nothing when the previous week has no snapshot (nothing to compare with)."""
     week = week_of(week)
     before = week - datetime.timedelta(days=7)
+    changes: dict[str, list[dict]] = {kind: [] for kind in CHANGE_KINDS}
+    if not previous_week_taken(week):
+        return changes
     rows = _narrowed(
         snapshot_rows(viewer=viewer).select_related("deal__stage").filter(week__in=[week, before]),
         team=team,
@@ -55,7 +63,6 @@ def week_changes(
     then: dict[int, ForecastSnapshot] = {}
     for row in rows.order_by("deal_id"):
         (now if row.week == week else then)[row.deal_id] = row
-    changes: dict[str, list[dict]] = {kind: [] for kind in CHANGE_KINDS}
     for deal_id, row in now.items():
         old = then.get(deal_id)
         if old is None:

@@ -16,7 +16,7 @@ from reports.forecast import forecast
 from reports.forms import ForecastForm
 from reports.models import ForecastSnapshot
 from reports.services.snapshots import week_of
-from reports.snapshots import forecast_accuracy, week_changes
+from reports.snapshots import forecast_accuracy, previous_week_taken, week_changes
 from reports.views.reports import period_choices
 
 FIGURE_LABELS = ("quota", "closed", "commit", "best_case", "pipeline", "gap")
@@ -78,6 +78,7 @@ def forecast_changes_page(request):
             "filter": filterset,
             "week": week,
             "previous_week": week - datetime.timedelta(days=7),
+            "previous_week_taken": previous_week_taken(week),
             "sections": sections,
         },
         status=200 if valid else 400,

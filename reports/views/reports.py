@@ -105,7 +105,8 @@ def _shown(value, *, rate: bool, places: int | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, Decimal):
-        places = places if places is not None else (1 if rate else 2)
+        if places is None:  # a rate to one decimal, money and days as precise as they are
+            places = 1 if rate else min(max(-value.as_tuple().exponent, 0), 2)
         value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         text = number_format(value, places, force_grouping=True)
     else:

@@ -109,7 +109,11 @@ def titles(items) -> list[str]:
 def test_what_changed_since_last_week(people, two_weeks, api_as):
     d = two_weeks
     body = api_as(people.head).get("/api/v1/forecast-snapshots/changes/", {"week": "2026-11-11"}).json()
-    assert (body["week"], body["previous_week"]) == ("2026-11-09", "2026-11-02")
+    assert (body["week"], body["previous_week"], body["previous_week_taken"]) == (
+        "2026-11-09",
+        "2026-11-02",
+        True,
+    )
     assert {kind: titles(body[kind]) for kind in ("added", "slipped", "moved", "won", "lost")} == {
         "added": [d["new"].title],
         "slipped": [d["slips"].title],
@@ -149,6 +153,10 @@ def test_the_snapshot_list_api_and_the_changes_page(people, two_weeks, api_as, c
     section = content[content.index('data-testid="changes-won"') :]
     assert two_weeks["wins"].title in section[: section.index("</section>")]
     assert client.get(reverse("forecast_changes"), {"week": "99999-01-01"}).status_code == 400
+    # The first snapshot has nothing before it: no change is listed, the page says why.
+    response = client.get(reverse("forecast_changes"), {"week": "2026-11-02"})
+    assert 'data-testid="no-previous-snapshot"' in response.content.decode()
+    assert 'data-testid="changes-added"' not in response.content.decode()
 
 
 @pytest.fixture

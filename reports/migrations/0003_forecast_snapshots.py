@@ -5,6 +5,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def drop_forecast_runs(apps, schema_editor):
+    apps.get_model("reports", "ReportRun").objects.filter(kind="forecast").delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -45,6 +49,8 @@ class Migration(migrations.Migration):
             model_name='reportrun',
             constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['conversion', 'renewal', 'activity', 'fulfilment', 'coverage', 'alerts', 'forecast'])), name='reportrun_kind_valid'),
         ),
+        # Going back, the runs of the new kind go first: the old constraint refuses them.
+        migrations.RunPython(migrations.RunPython.noop, drop_forecast_runs),
         migrations.AddField(
             model_name='forecastsnapshot',
             name='deal',

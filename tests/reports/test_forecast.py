@@ -39,7 +39,7 @@ def department():
     d = Department()
     d.north, d.south = TeamFactory(name="North"), TeamFactory(name="South")
     d.head = UserFactory(username="fhead", role=Role.HEAD)
-    d.lead = UserFactory(username="flead", role=Role.LEAD, team=d.north)
+    d.lead = UserFactory(username="flead", role=Role.LEAD, team=d.north, first_name="Lena", last_name="L")
     d.rep_a = UserFactory(username="frepa", role=Role.REP, team=d.north, first_name="Anna", last_name="A")
     d.rep_b = UserFactory(username="frepb", role=Role.REP, team=d.north, first_name="Boris", last_name="B")
     d.rep_c = UserFactory(username="frepc", role=Role.REP, team=d.south, first_name="Chen", last_name="C")

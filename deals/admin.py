@@ -6,10 +6,11 @@ from deals.models import Deal, DealLine, Fact, Product, Quote, QuoteLine, Review
 
 @admin.register(Stage)
 class StageAdmin(admin.ModelAdmin):
-    """The pipeline is configured here: names, order, default probability, kind."""
+    """The pipeline is configured here: names, order, default probability, kind, and the
+    forecast category a deal entering the stage takes."""
 
-    list_display = ["name", "order", "default_probability", "kind", "is_active"]
-    list_editable = ["order", "default_probability", "is_active"]
+    list_display = ["name", "order", "default_probability", "kind", "default_forecast_category", "is_active"]
+    list_editable = ["order", "default_probability", "default_forecast_category", "is_active"]
     list_filter = ["kind", "is_active"]
     ordering = ["order", "pk"]
 
@@ -40,7 +41,22 @@ class DealAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "client__name", "owner__username"]
     list_select_related = ["client", "owner", "stage"]
     raw_id_fields = ["client", "owner", "renewal_of"]
-    readonly_fields = ["stage", "closed_at", "lost_reason", "stage_changed_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "stage",
+        "closed_at",
+        "lost_reason",
+        "stage_changed_at",
+        # The forecast changes through its services (owner's choice, a manager's override
+        # with a note), which record who and when.
+        "forecast_category",
+        "forecast_category_set",
+        "forecast_override",
+        "forecast_override_note",
+        "forecast_override_by",
+        "forecast_override_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [FactInline, StageChangeInline]
     date_hierarchy = "created_at"
 

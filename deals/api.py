@@ -17,7 +17,7 @@ from clients.models import Activity, Client
 from core.api import CONFLICT, VisibleRelatedField
 from deals import services
 from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
-from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, Verdict
+from deals.models import Deal, DealType, Fact, FactKind, ForecastCategory, Review, Stage, Verdict
 from deals.rules import scope_people
 from deals.selectors.deals import Clock, deal_list, deal_warnings
 from deals.selectors.pipeline import pipeline_summary
@@ -39,7 +39,16 @@ class ScopePersonField(serializers.PrimaryKeyRelatedField):
 class StageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stage
-        fields = ["id", "name", "order", "default_probability", "kind", "is_active", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "order",
+            "default_probability",
+            "kind",
+            "default_forecast_category",
+            "is_active",
+            "updated_at",
+        ]
 
 
 class DealSerializer(serializers.ModelSerializer):
@@ -53,6 +62,11 @@ class DealSerializer(serializers.ModelSerializer):
     next_task = serializers.CharField(read_only=True, allow_null=True, help_text="The soonest open task.")
     next_task_due = serializers.DateField(read_only=True, allow_null=True)
     warnings = serializers.SerializerMethodField()
+    effective_forecast_category = serializers.ChoiceField(choices=ForecastCategory.choices, read_only=True)
+    # Empty when no manager overrode the owner's category.
+    forecast_override = serializers.ChoiceField(
+        choices=ForecastCategory.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Deal
@@ -78,6 +92,12 @@ class DealSerializer(serializers.ModelSerializer):
             "next_task",
             "next_task_due",
             "lost_reason",
+            "forecast_category",
+            "forecast_override",
+            "forecast_override_note",
+            "forecast_override_by",
+            "forecast_override_at",
+            "effective_forecast_category",
             "closed_at",
             "stage_changed_at",
             "fact_count",
@@ -113,6 +133,17 @@ class DealWriteSerializer(serializers.Serializer):
 class MoveSerializer(serializers.Serializer):
     stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all())
     lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ForecastSetSerializer(serializers.Serializer):
+    forecast_category = serializers.ChoiceField(choices=ForecastCategory.choices)
+
+
+class ForecastOverrideSerializer(serializers.Serializer):
+    forecast_override = serializers.ChoiceField(
+        choices=ForecastCategory.choices, allow_blank=True, help_text="Empty withdraws the override."
+    )
+    note = serializers.CharField(max_length=500)
 
 
 class WonChangeSerializer(serializers.Serializer):
@@ -213,6 +244,10 @@ class DealViewSet(viewsets.ModelViewSet):
             return MoveSerializer
         if self.action == "won_change":
             return WonChangeSerializer
+        if self.action == "forecast":
+            return ForecastSetSerializer
+        if self.action == "forecast_override":
+            return ForecastOverrideSerializer
         return DealSerializer
 
     def _read(self, deal: Deal, status_code=status.HTTP_200_OK) -> Response:
@@ -259,6 +294,33 @@ class DealViewSet(viewsets.ModelViewSet):
             stage=serializer.validated_data["stage"],
             by=request.user,
             lost_reason=serializer.validated_data["lost_reason"],
+        )
+        return self._read(deal)
+
+    @extend_schema(request=ForecastSetSerializer, responses={200: DealSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def forecast(self, request, pk=None):
+        """Set an open deal's forecast category (pipeline, best_case, commit, omitted)."""
+        deal = self.get_object()
+        serializer = ForecastSetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deal = services.deal_forecast_set(
+            deal=deal, by=request.user, category=serializer.validated_data["forecast_category"]
+        )
+        return self._read(deal)
+
+    @extend_schema(request=ForecastOverrideSerializer, responses={200: DealSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], url_path="forecast-override")
+    def forecast_override(self, request, pk=None):
+        """The owner's lead or the head overrides the category with a note (empty withdraws it)."""
+        deal = self.get_object()
+        serializer = ForecastOverrideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deal = services.deal_forecast_override(
+            deal=deal,
+            by=request.user,
+            category=serializer.validated_data["forecast_override"],
+            note=serializer.validated_data["note"],
         )
         return self._read(deal)
 

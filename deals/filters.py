@@ -15,6 +15,7 @@ from deals.models import (
     DealType,
     Fact,
     FactKind,
+    ForecastCategory,
     Product,
     Quote,
     QuoteLanguage,
@@ -23,6 +24,7 @@ from deals.models import (
     Stage,
     StageKind,
     Verdict,
+    effective_forecast_category,
 )
 from deals.rules import scope_people
 from deals.selectors.deals import Clock, DealWarning, has_facts_q, warning_q
@@ -93,6 +95,12 @@ class DealFilter(PipelineFilter):
         label=_("Status"), field_name="stage__kind", choices=StageKind.choices
     )
     deal_type = django_filters.ChoiceFilter(label=_("Type"), choices=DealType.choices)
+    forecast_category = django_filters.ChoiceFilter(
+        label=_("Forecast category"),
+        choices=ForecastCategory.choices,
+        method="filter_forecast_category",
+        empty_label=_("Any"),
+    )
     amount_min = AmountFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = AmountFilter(label=_("Amount to"), field_name="amount", lookup_expr="lte")
     has_facts = django_filters.BooleanFilter(
@@ -121,6 +129,14 @@ class DealFilter(PipelineFilter):
         titled = Deal.objects.filter(title__icontains=value).values("pk")
         clients = Client.objects.filter(name__icontains=value).values("pk")
         return queryset.filter(Q(pk__in=titled) | Q(client_id__in=clients))
+
+    def filter_forecast_category(self, queryset, name, value):
+        """By the effective category (a manager's override, else the owner's), open deals only."""
+        if not value:
+            return queryset
+        return queryset.alias(forecast=effective_forecast_category()).filter(
+            forecast=value, stage__kind=StageKind.OPEN
+        )
 
     def filter_has_facts(self, queryset, name, value):
         if value is None:

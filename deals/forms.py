@@ -16,6 +16,7 @@ from deals.models import (
     DealLine,
     DealType,
     FactKind,
+    ForecastCategory,
     Product,
     QuoteLanguage,
     Stage,
@@ -154,6 +155,23 @@ class MoveForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. chose a competitor on price")}),
+    )
+
+
+class ForecastForm(forms.Form):
+    forecast_category = forms.ChoiceField(label=_("Forecast category"), choices=ForecastCategory.choices)
+
+
+class ForecastOverrideForm(forms.Form):
+    forecast_override = forms.ChoiceField(
+        label=_("Manager's category"),
+        choices=[("", _("No override (the owner's)")), *ForecastCategory.choices],
+        required=False,
+    )
+    forecast_override_note = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. no signed budget yet")}),
     )
 
 

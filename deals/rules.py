@@ -36,6 +36,8 @@ __all__ = [
     "explains_read_only_as_sdr",
     "may_change_deal",
     "may_log_activities",
+    "may_override_forecast",
+    "may_set_forecast",
     "may_own_deals",
     "may_review_deal",
     "may_set_warning_settings",
@@ -108,6 +110,17 @@ def can_approve_discount(user, deal) -> bool:
 def may_review_deal(user, deal) -> bool:
     """A review form shows for an open deal its owner's reviewer may review."""
     return can_review(user, deal.owner) and not deal.stage.is_closed
+
+
+def may_set_forecast(user, deal) -> bool:
+    """Whoever may change an open deal (its owner first of all) sets its forecast category."""
+    return not deal.stage.is_closed and may_change_deal(user, deal)
+
+
+def may_override_forecast(user, deal) -> bool:
+    """The owner's reviewer (the head, or the lead of the owner's team) may override an open
+    deal's forecast category with a note; the owner changes their own category instead."""
+    return not deal.stage.is_closed and deal.owner_id != user.pk and can_review(user, deal.owner)
 
 
 def may_log_activities(user, client) -> bool:

@@ -4,6 +4,7 @@ from reports.models import (
     ActivityStat,
     ConversionReport,
     CoverageReport,
+    ForecastSnapshot,
     Notification,
     NotificationPreference,
     OverdueAlert,
@@ -76,6 +77,20 @@ class ReportRunAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["triggered_by"]
     readonly_fields = [field.name for field in ReportRun._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ForecastSnapshot)
+class ForecastSnapshotAdmin(admin.ModelAdmin):
+    """Written by the nightly run only: read here."""
+
+    list_display = ["week", "deal", "owner", "category", "amount", "expected_close"]
+    list_filter = ["week", "category"]
+    list_select_related = ["deal", "owner"]
+    raw_id_fields = ["deal", "owner", "team", "stage"]
+    readonly_fields = [field.name for field in ForecastSnapshot._meta.fields if field.name != "id"]
 
     def has_add_permission(self, request):
         return False

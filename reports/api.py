@@ -4,6 +4,9 @@ runs (list; head and analyst start one)."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,24 +14,31 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api import TeamBriefSerializer
 from accounts.models import User
+from core import periods
 from deals.models import Deal
 from reports.filters import (
     ActivityStatFilter,
     ConversionFilter,
     CoverageFilter,
+    ForecastSnapshotFilter,
     FulfilmentFilter,
     NotificationFilter,
     OverdueAlertFilter,
     RenewalFilter,
     ReportRunFilter,
 )
+from reports.forecast import FIGURES as FORECAST_FIGURES
+from reports.forecast import forecast
+from reports.forms import ForecastForm
 from reports.models import (
     ActivityStat,
     ConversionReport,
     CoverageReport,
+    ForecastSnapshot,
     Notification,
     OverdueAlert,
     PlanFulfilment,
@@ -37,10 +47,26 @@ from reports.models import (
     ReportRun,
 )
 from reports.rules import may_trigger_runs
-from reports.selectors import alert_list, not_renewed_in, notification_list, report_rows, run_list
+from reports.selectors import (
+    alert_list,
+    headline_scope,
+    not_renewed_in,
+    notification_list,
+    report_rows,
+    run_list,
+)
 from reports.services.alerts import alert_acknowledge
 from reports.services.notifications import notification_mark_read, notifications_mark_all_read
 from reports.services.runs import report_runs_trigger
+from reports.services.snapshots import week_of
+from reports.snapshots import (
+    CHANGE_KINDS,
+    forecast_accuracy,
+    previous_week_taken,
+    snapshot_rows,
+    week_changes,
+)
+from reports.summaries import period_summary
 
 
 class ReportPersonSerializer(serializers.ModelSerializer):
@@ -92,10 +118,50 @@ class CoverageReportSerializer(ReportRowSerializer):
 REPORT_SEARCH = ["team__name", "rep__username", "rep__first_name", "rep__last_name"]
 
 
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        "period",
+        str,
+        description="2026-11 (month), 2026-Q4, 2026-YTD or 2026 (default: this month, "
+        "or the last full one in a month's first week)",
+    ),
+    OpenApiParameter(
+        "from", datetime.date, description="Start of a custom range (with `to`; wins over `period`)"
+    ),
+    OpenApiParameter("to", datetime.date, description="End of a custom range"),
+    OpenApiParameter("team", int),
+    OpenApiParameter("owner", int),
+]
+
+
+class PeriodSummarySerializer(serializers.Serializer):
+    period = serializers.DictField()
+    previous = serializers.DictField()
+    last_year = serializers.DictField()
+    scope = serializers.DictField()
+    figures = serializers.ListField(child=serializers.DictField())
+
+
+def _json_value(value):
+    """Decimals as strings, like every DecimalField of the API."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    return value
+
+
+def _figure_json(figure: dict) -> dict:
+    return {key: str(value) if key == "label" else _json_value(value) for key, value in figure.items()}
+
+
 class ReportRowViewSet(viewsets.ReadOnlyModelViewSet):
     """Rows of one report table the caller may see: a person their own, a lead their team's
-    and their people's, head and analyst every row. Filter by ``month`` (YYYY-MM) or
-    ``period_from``/``period_to``, ``scope``, ``team``, ``owner`` and ``updated_since``."""
+    and their people's, head and analyst every row. Filter by ``month`` (YYYY-MM), ``period``
+    (2026-11, 2026-Q4, 2026-YTD, 2026: the rows of its months) or ``from``/``to``,
+    ``period_from``/``period_to``, ``scope``, ``team``, ``owner`` and ``updated_since``.
+    ``summary/`` gives the figures of a period beside the previous period and the same period
+    last year."""
 
     model: type = ConversionReport
     search_fields = REPORT_SEARCH
@@ -103,6 +169,35 @@ class ReportRowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return report_rows(self.model, viewer=self.request.user)
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=PeriodSummarySerializer)
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def summary(self, request):
+        """The headline scope's figures (the chosen person's or team's, else what the caller
+        heads) for the period, the previous period and the same period last year, with the
+        changes; rates are recomputed from the period's sums."""
+        filterset = type(self).filterset_class(
+            request.query_params, queryset=self.model.objects.none(), request=request
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        cleaned = filterset.form.cleaned_data
+        period = cleaned.get("period_range") or periods.default_period(timezone.localdate())
+        scope = headline_scope(request.user, team=cleaned.get("team"), person=cleaned.get("owner"))
+        summary = period_summary(self.model, viewer=request.user, scope=scope, period=period)
+        return Response(
+            {
+                "period": period.as_dict(),
+                "previous": summary["periods"]["previous"].as_dict(),
+                "last_year": summary["periods"]["last_year"].as_dict(),
+                "scope": {
+                    "scope": scope["scope"],
+                    "team": getattr(scope.get("team"), "pk", scope.get("team_id")),
+                    "rep": getattr(scope.get("rep"), "pk", None),
+                },
+                "figures": [_figure_json(figure) for figure in summary["figures"]],
+            }
+        )
 
 
 class ConversionReportViewSet(ReportRowViewSet):
@@ -394,4 +489,203 @@ class ReportRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(
             ReportRunSerializer(runs, many=True, context=self.get_serializer_context()).data,
             status=status.HTTP_202_ACCEPTED,
+        )
+
+
+# --- forecast -----------------------------------------------------------------------------------
+
+
+class ForecastRowSerializer(serializers.Serializer):
+    scope = serializers.CharField()
+    team = serializers.DictField(allow_null=True)
+    rep = serializers.DictField(allow_null=True)
+    label = serializers.CharField()
+    quota = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    closed = serializers.DecimalField(max_digits=16, decimal_places=2)
+    commit = serializers.DecimalField(max_digits=16, decimal_places=2)
+    best_case = serializers.DecimalField(max_digits=16, decimal_places=2)
+    pipeline = serializers.DecimalField(max_digits=16, decimal_places=2)
+    gap = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    months = serializers.ListField(child=serializers.DictField())
+
+
+class ForecastSerializer(serializers.Serializer):
+    period = serializers.DictField()
+    rows = ForecastRowSerializer(many=True)
+
+
+def _forecast_row_json(row) -> dict:
+    data = row.as_dict()
+    data["months"] = [
+        {
+            "month": month.strftime("%Y-%m"),
+            **{name: _json_value(getattr(part, name)) for name in FORECAST_FIGURES},
+        }
+        for month, part in row.months.items()
+    ]
+    return data
+
+
+class ForecastView(APIView):
+    """The forecast for a period: per department (head and analyst), team and person the
+    quota (booked plan), closed (won in the period), commit, best case and pipeline (open
+    deals expected to close in it, by forecast category) and the gap (quota − closed −
+    commit, not below zero), each with its months. Default period: this quarter."""
+
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses={200: ForecastSerializer},
+    )
+    def get(self, request):
+        form = ForecastForm(request.query_params, viewer=request.user)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        period = form.cleaned_data["period_range"]
+        rows = forecast(
+            viewer=request.user,
+            period=period,
+            team=form.cleaned_data.get("team"),
+            owner=form.cleaned_data.get("owner"),
+        )
+        payload = {"period": period.as_dict(), "rows": [_forecast_row_json(row) for row in rows]}
+        return Response(ForecastSerializer(payload).data)
+
+
+# --- forecast snapshots and accuracy --------------------------------------------------------------
+
+
+class ForecastSnapshotSerializer(serializers.ModelSerializer):
+    deal = serializers.SerializerMethodField()
+    owner = ReportPersonSerializer(read_only=True)
+    team = TeamBriefSerializer(read_only=True, allow_null=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+
+    class Meta:
+        model = ForecastSnapshot
+        fields = [
+            "id",
+            "week",
+            "deal",
+            "owner",
+            "team",
+            "stage",
+            "stage_name",
+            "category",
+            "amount",
+            "expected_close",
+            "taken_on",
+            "updated_at",
+        ]
+
+    def get_deal(self, row) -> dict:
+        return {"id": row.deal_id, "title": row.deal.title}
+
+
+def _change_json(change: dict) -> dict:
+    def brief(row):
+        if row is None:
+            return None
+        return {
+            "category": row.category,
+            "amount": str(row.amount),
+            "expected_close": row.expected_close.isoformat() if row.expected_close else None,
+            "stage": row.stage.name,
+        }
+
+    row = change["now"] or change["before"]
+    return {
+        "deal": {"id": row.deal_id, "title": row.deal.title},
+        "owner": {"id": row.owner_id, "full_name": row.owner.full_name},
+        "now": brief(change["now"]),
+        "before": brief(change["before"]),
+    }
+
+
+class ForecastSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Each open deal in each week's forecast snapshot (taken on Mondays by the nightly
+    run) that the caller may see. Filter by ``week`` (any day of it), ``team``, ``owner``,
+    ``category``, ``updated_since``. ``changes/`` lists what changed since the week before."""
+
+    serializer_class = ForecastSnapshotSerializer
+    filterset_class = ForecastSnapshotFilter
+    ordering_fields = ["week", "amount", "expected_close", "updated_at"]
+    ordering = ["-week", "pk"]
+
+    def get_queryset(self):
+        return snapshot_rows(viewer=self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("week", datetime.date, description="Any day of the week (default: this week)"),
+            OpenApiParameter("team", int),
+            OpenApiParameter("owner", int),
+        ],
+        responses=inline_serializer(
+            "ForecastChanges",
+            fields={kind: serializers.ListField(child=serializers.DictField()) for kind in CHANGE_KINDS}
+            | {
+                "week": serializers.DateField(),
+                "previous_week": serializers.DateField(),
+                "previous_week_taken": serializers.BooleanField(),
+            },
+        ),
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def changes(self, request):
+        """Deals added, slipped, moved category, won and lost since the previous week's snapshot."""
+        filterset = ForecastSnapshotFilter(
+            request.query_params, queryset=ForecastSnapshot.objects.none(), request=request
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        cleaned = filterset.form.cleaned_data
+        week = week_of(cleaned.get("week") or timezone.localdate())
+        changes = week_changes(
+            viewer=request.user, week=week, team=cleaned.get("team"), owner=cleaned.get("owner")
+        )
+        return Response(
+            {
+                "week": week.isoformat(),
+                "previous_week": (week - datetime.timedelta(days=7)).isoformat(),
+                "previous_week_taken": previous_week_taken(week),
+                **{kind: [_change_json(change) for change in items] for kind, items in changes.items()},
+            }
+        )
+
+
+class ForecastAccuracyView(APIView):
+    """Forecast accuracy for a period (default: the last full month, see ``core.periods``):
+    per person, team and department the commit in the snapshot of the week the period
+    starts in (committed deals expected to close in the period), how much of it was won in
+    the period (``commit_won``, ``commit_hit`` %), and everything won in the period
+    (``closed``, ``accuracy`` = closed in % of commit)."""
+
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses=inline_serializer(
+            "ForecastAccuracy",
+            fields={
+                "period": serializers.DictField(),
+                "snapshot_week": serializers.DateField(),
+                "rows": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request):
+        form = ForecastForm(request.query_params, viewer=request.user, default="report")
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        period = form.cleaned_data["period_range"]
+        week, rows = forecast_accuracy(
+            viewer=request.user,
+            period=period,
+            team=form.cleaned_data.get("team"),
+            owner=form.cleaned_data.get("owner"),
+        )
+        return Response(
+            {
+                "period": period.as_dict(),
+                "snapshot_week": week.isoformat(),
+                "rows": [_json_value(row.as_dict()) for row in rows],
+            }
         )

@@ -11,8 +11,14 @@ router.register("reports/renewal", api.RenewalReportViewSet, basename="report-re
 router.register("reports/activity", api.ActivityStatViewSet, basename="report-activity")
 router.register("reports/fulfilment", api.PlanFulfilmentViewSet, basename="report-fulfilment")
 router.register("reports/coverage", api.CoverageReportViewSet, basename="report-coverage")
+router.register("forecast-snapshots", api.ForecastSnapshotViewSet, basename="forecast-snapshot")
 router.register("alerts", api.OverdueAlertViewSet, basename="alert")
 router.register("notifications", api.NotificationViewSet, basename="notification")
 router.register("report-runs", api.ReportRunViewSet, basename="report-run")
 
-urlpatterns: list = [path("board/", board_api.BoardView.as_view(), name="api-board"), *router.urls]
+urlpatterns: list = [
+    path("board/", board_api.BoardView.as_view(), name="api-board"),
+    path("forecast/", api.ForecastView.as_view(), name="api-forecast"),
+    path("reports/forecast-accuracy/", api.ForecastAccuracyView.as_view(), name="api-forecast-accuracy"),
+    *router.urls,
+]

@@ -6,18 +6,23 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from accounts.models import User
+from core import periods as core_periods
 from core.filters import DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
+from deals.models import ForecastCategory
 from reports.models import (
     ActivityStat,
     AlertLevel,
     AlertStatus,
     ConversionReport,
     CoverageReport,
+    ForecastSnapshot,
     Notification,
     OverdueAlert,
     PeriodKind,
@@ -83,11 +88,41 @@ class MonthFilter(django_filters.Filter):
         return queryset if value is None else queryset.filter(**{self.field_name: value})
 
 
+class PeriodForm(forms.Form):
+    """The report filters' form: ``period`` (2026-11, 2026-Q4, 2026-YTD, 2026) or
+    ``from``/``to`` are parsed by ``core.periods`` into ``cleaned_data["period_range"]``
+    (a ``Period``; ``month`` counts as that month's period), bad values a field error."""
+
+    def clean(self):
+        cleaned = super().clean()
+        raw = {name: self.data.get(name) or "" for name in ("period", "from", "to")}
+        month = cleaned.get("month")
+        try:
+            if any(value.strip() for value in raw.values()):
+                cleaned["period_range"] = core_periods.parse_period(raw, timezone.localdate())
+            elif month:
+                cleaned["period_range"] = core_periods.Period.month(month.year, month.month)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(name, message)
+        return cleaned
+
+
+class KeepFilter(django_filters.CharFilter):
+    """A parameter the form reads as a whole (the period): it filters nothing by itself."""
+
+    def filter(self, queryset, value):
+        return queryset
+
+
 class ReportRowFilter(UpdatedSinceFilterSet):
-    """The filters of every report table: a month or a period range, the scope, a team
-    (its own row and its people's) and a person."""
+    """The filters of every report table: a month, a period (``period`` or ``from``/``to``,
+    see ``core.periods``: the rows of the months it touches) or a period range, the scope, a
+    team (its own row and its people's) and a person."""
 
     month = MonthFilter(field_name="period", label=_("Month"))
+    period = KeepFilter(label=_("Period"), max_length=20)
     period_from = DateFilter(field_name="period", lookup_expr="gte", label=_("Period from"))
     period_to = DateFilter(field_name="period", lookup_expr="lte", label=_("Period to"))
     scope = django_filters.ChoiceFilter(choices=Scope.choices, label=_("Scope"), empty_label=_("All"))
@@ -100,6 +135,26 @@ class ReportRowFilter(UpdatedSinceFilterSet):
 
     def filter_team(self, queryset, name, value):
         return queryset.filter(Q(team=value) | Q(rep__team=value)) if value else queryset
+
+    def get_form_class(self):
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        return type(f"{self.__class__.__name__}Form", (PeriodForm,), fields)
+
+    def filter_queryset(self, queryset):
+        cleaned = self.form.cleaned_data
+        period = cleaned.get("period_range")
+        for name in self.filters:
+            if name in cleaned and not (name == "month" and period is not None):
+                queryset = self.filters[name].filter(queryset, cleaned[name])
+        if period is not None:
+            queryset = queryset.filter(period__gte=period.first_month, period__lte=period.last_month)
+        return queryset
+
+
+# ``from`` is a Python keyword, so the custom range's ends are added by name.
+for _name, _label in (("from", _("From")), ("to", _("To"))):
+    ReportRowFilter.declared_filters[_name] = KeepFilter(label=_label, max_length=10)
+    ReportRowFilter.base_filters[_name] = ReportRowFilter.declared_filters[_name]
 
 
 class ConversionFilter(ReportRowFilter):
@@ -202,3 +257,28 @@ class ReportRunFilter(UpdatedSinceFilterSet):
     class Meta:
         model = ReportRun
         fields: list[str] = []
+
+
+class ForecastSnapshotFilter(UpdatedSinceFilterSet):
+    """GET /api/v1/forecast-snapshots/ and its ``changes/``: the week (any day of it), a
+    team (by the owner's team when the snapshot was taken), a person, a category."""
+
+    week = DateFilter(method="filter_week", label=_("Week"))
+    team = ModelChoiceFilter(
+        queryset=visible_teams, field_name="team", label=_("Team"), empty_label=_("All teams")
+    )
+    owner = ModelChoiceFilter(
+        queryset=visible_people, field_name="owner", label=_("Person"), empty_label=_("Everyone")
+    )
+    category = django_filters.ChoiceFilter(
+        choices=ForecastCategory.choices, label=_("Forecast category"), empty_label=_("Any")
+    )
+
+    class Meta:
+        model = ForecastSnapshot
+        fields: list[str] = []
+
+    def filter_week(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(week=value - datetime.timedelta(days=value.weekday()))

@@ -11,6 +11,7 @@ from clients.views import tasks as task_views
 from integrations import api as integrations_api
 from reports import board_views
 from reports import views as reports_views
+from reports.views import forecast
 from sync import api as sync_api
 
 router = DefaultRouter()
@@ -53,6 +54,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("integrations/", include("integrations.urls")),
     path("", include("deals.header_urls")),
+    path("forecast/", forecast.forecast_page, name="forecast"),
+    path("forecast/changes/", forecast.forecast_changes_page, name="forecast_changes"),
+    path("forecast/accuracy/", forecast.forecast_accuracy_page, name="forecast_accuracy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

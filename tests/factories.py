@@ -107,6 +107,7 @@ class DealFactory(factory.django.DjangoModelFactory):
     amount = Decimal("1000.00")
     stage = factory.LazyFunction(lambda: Stage.objects.get(name="Lead"))
     deal_type = DealType.NEW
+    forecast_category = factory.LazyAttribute(lambda deal: deal.stage.default_forecast_category)
 
 
 class StageChangeFactory(factory.django.DjangoModelFactory):

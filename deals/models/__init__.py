@@ -12,6 +12,7 @@ from deals.models.pipeline import (
     Fact,
     FactKind,
     FactQuerySet,
+    ForecastCategory,
     Review,
     ReviewQuerySet,
     Severity,
@@ -21,6 +22,7 @@ from deals.models.pipeline import (
     StageKind,
     Verdict,
     WarningSettings,
+    effective_forecast_category,
 )
 from deals.models.quotes import Quote, QuoteCounter, QuoteLanguage, QuoteLine, QuoteStatus
 
@@ -35,6 +37,7 @@ __all__ = [
     "Fact",
     "FactKind",
     "FactQuerySet",
+    "ForecastCategory",
     "Product",
     "Quote",
     "QuoteCounter",
@@ -50,5 +53,6 @@ __all__ = [
     "Severity",
     "Verdict",
     "WarningSettings",
+    "effective_forecast_category",
     "default_max_discount",
 ]

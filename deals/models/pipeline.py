@@ -34,6 +34,16 @@ class StageKind(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+class ForecastCategory(models.TextChoices):
+    """How sure the rep is that an open deal closes in its expected month (the categories
+    a head of sales knows from Salesforce forecasting)."""
+
+    PIPELINE = "pipeline", _("Pipeline")
+    BEST_CASE = "best_case", _("Best case")
+    COMMIT = "commit", _("Commit")
+    OMITTED = "omitted", _("Omitted")
+
+
 class Stage(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -41,6 +51,13 @@ class Stage(models.Model):
         _("default probability, %"), default=0, validators=[MaxValueValidator(100)]
     )
     kind = models.CharField(_("kind"), max_length=10, choices=StageKind.choices, default=StageKind.OPEN)
+    default_forecast_category = models.CharField(
+        _("default forecast category"),
+        max_length=10,
+        choices=ForecastCategory.choices,
+        default=ForecastCategory.PIPELINE,
+        help_text=_("A deal entering this stage takes this category unless its owner chose one."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     max_days_in_stage = models.PositiveSmallIntegerField(
         _("days allowed in stage"),
@@ -60,6 +77,10 @@ class Stage(models.Model):
                 condition=Q(default_probability__lte=100), name="stage_probability_max_100"
             ),
             models.CheckConstraint(condition=Q(kind__in=StageKind.values), name="stage_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(default_forecast_category__in=ForecastCategory.values),
+                name="stage_forecast_category_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +141,27 @@ class Deal(models.Model):
     service_start = models.DateField(_("service period start"), null=True, blank=True)
     service_end = models.DateField(_("service period end"), null=True, blank=True)
     lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
+    forecast_category = models.CharField(
+        _("forecast category"),
+        max_length=10,
+        choices=ForecastCategory.choices,
+        default=ForecastCategory.PIPELINE,
+    )
+    # Whether the owner chose the category (else it follows the stage's default on a move).
+    forecast_category_set = models.BooleanField(_("category chosen by the owner"), default=False)
+    forecast_override = models.CharField(
+        _("manager's forecast category"), max_length=10, choices=ForecastCategory.choices, blank=True
+    )
+    forecast_override_note = models.CharField(_("manager's forecast note"), max_length=500, blank=True)
+    forecast_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("forecast overridden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    forecast_override_at = models.DateTimeField(_("forecast overridden"), null=True, blank=True)
     closed_at = models.DateField(_("closed"), null=True, blank=True)
     stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -143,6 +185,14 @@ class Deal(models.Model):
                 | Q(service_end__isnull=True)
                 | Q(service_end__gte=models.F("service_start")),
                 name="deal_service_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(forecast_category__in=ForecastCategory.values),
+                name="deal_forecast_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(forecast_override="") | Q(forecast_override__in=ForecastCategory.values),
+                name="deal_forecast_override_valid",
             ),
         ]
         indexes = [
@@ -174,6 +224,21 @@ class Deal(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.stage.is_closed
+
+    @property
+    def effective_forecast_category(self) -> str:
+        """The manager's category when they overrode the owner's, else the owner's."""
+        return self.forecast_override or self.forecast_category
+
+    def get_effective_forecast_category_display(self) -> str:
+        return str(ForecastCategory(self.effective_forecast_category).label)
+
+
+def effective_forecast_category(prefix: str = ""):
+    """The effective category as a database expression (override, else the owner's)."""
+    from django.db.models.functions import Coalesce, NullIf
+
+    return Coalesce(NullIf(f"{prefix}forecast_override", models.Value("")), f"{prefix}forecast_category")
 
 
 class StageChangeQuerySet(VisibleQuerySet):

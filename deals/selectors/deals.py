@@ -264,7 +264,9 @@ def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:
 
 def deal_detail(*, viewer: User, pk, clock: Clock | None = None) -> Deal:
     return get_visible_or_404(
-        deal_list(viewer=viewer, clock=clock).select_related("renewal_of"), viewer, pk=pk
+        deal_list(viewer=viewer, clock=clock).select_related("renewal_of", "forecast_override_by"),
+        viewer,
+        pk=pk,
     )
 
 

@@ -14,6 +14,7 @@ from deals.services.deals import (
     read_only_message,
 )
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH, fact_add, review_add
+from deals.services.forecast import deal_forecast_override, deal_forecast_set
 from deals.services.lines import (
     deal_line_add,
     deal_line_decide,
@@ -33,6 +34,8 @@ __all__ = [
     "UPDATABLE_FIELDS",
     "deal_create",
     "deal_delete",
+    "deal_forecast_override",
+    "deal_forecast_set",
     "deal_line_add",
     "deal_line_decide",
     "deal_line_delete",

@@ -229,6 +229,7 @@ def deal_create(
         service_start=service_start,
         service_end=service_end,
         stage_changed_at=now,
+        forecast_category=stage.default_forecast_category,
     )
     deal.full_clean()
     deal._history_user = by
@@ -372,6 +373,7 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
             raise ValidationError({"stage": blocking})
     now = timezone.now()
     fields = ["stage", "probability", "stage_changed_at", "closed_at", "lost_reason", "updated_at"]
+    fields += follow_stage_category(current, stage)
     current.stage = stage
     current.probability = None
     current.stage_changed_at = now
@@ -402,6 +404,21 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
     event = {StageKind.WON: "won", StageKind.LOST: "lost"}.get(stage.kind, "moved")
     deal_changed.send(Deal, deal_id=current.pk, event=event)
     return current
+
+
+def follow_stage_category(deal: Deal, stage: Stage) -> list[str]:
+    """A deal's forecast category follows its new stage's default unless the owner chose
+    one for an open deal; a closed deal takes its stage's (won commit, lost omitted) and
+    drops a manager's override, which was a judgement about an open deal."""
+    if stage.kind == StageKind.OPEN and deal.forecast_category_set:
+        return []
+    deal.forecast_category = stage.default_forecast_category
+    deal.forecast_category_set = False
+    changed = ["forecast_category", "forecast_category_set"]
+    if stage.kind != StageKind.OPEN and deal.forecast_override:
+        deal.forecast_override = ""
+        changed.append("forecast_override")
+    return changed
 
 
 def _link_renewal(deal: Deal) -> list[str]:

@@ -16,6 +16,7 @@ from deals.views.deal import (
     submit_review,
 )
 from deals.views.deal_list import LIST_PAGE_SIZE, deal_list_page
+from deals.views.forecast import forecast_override, forecast_set
 from deals.views.kanban import kanban, kanban_more, move
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "detail",
     "edit",
     "fact_add",
+    "forecast_override",
+    "forecast_set",
     "history",
     "kanban",
     "kanban_more",

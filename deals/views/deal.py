@@ -21,13 +21,15 @@ from clients.views.common import deal_tasks_context
 from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
-from deals.forms import DealForm, FactForm, MoveForm, ReviewForm
+from deals.forms import DealForm, FactForm, ForecastForm, ForecastOverrideForm, MoveForm, ReviewForm
 from deals.models import Deal, StageKind
 from deals.rules import (
     changes_no_deal,
     may_change_deal,
     may_log_activities,
+    may_override_forecast,
     may_review_deal,
+    may_set_forecast,
     stages_for_moves,
 )
 from deals.selectors.deals import DealWarning, deal_detail, deal_timeline, deal_warnings
@@ -57,6 +59,16 @@ def _detail_context(request, deal: Deal, **forms_) -> dict:
     if writable:
         context["move_form"] = forms_.get("move_form") or MoveForm(initial={"stage": deal.stage_id})
         context["fact_form"] = forms_.get("fact_form") or FactForm(deal=deal, viewer=user)
+    context["may_set_forecast"] = may_set_forecast(user, deal)
+    context["may_override_forecast"] = may_override_forecast(user, deal)
+    if context["may_set_forecast"]:
+        context["forecast_form"] = forms_.get("forecast_form") or ForecastForm(
+            initial={"forecast_category": deal.forecast_category}
+        )
+    if context["may_override_forecast"]:
+        context["forecast_override_form"] = forms_.get("forecast_override_form") or ForecastOverrideForm(
+            initial={"forecast_override": deal.forecast_override}
+        )
     if reviewer:
         context["review_form"] = forms_.get("review_form") or ReviewForm()
     if logs_activities:

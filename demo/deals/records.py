@@ -127,6 +127,7 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
             service_start=plan.service[0] if plan.service else None,
             service_end=plan.service[1] if plan.service else None,
             lost_reason=plan.lost_reason if stage.kind == StageKind.LOST else "",
+            forecast_category=stage.default_forecast_category,
             closed_at=timezone.localtime(changed_at).date() if closed else None,
             stage_changed_at=changed_at,
             created_at=plan.created,

@@ -24,6 +24,7 @@ from reports.models.common import (
     scope_constraints,
 )
 from reports.models.runs import ReportKind, ReportRun, ReportRunQuerySet, RunStatus
+from reports.models.snapshots import ForecastSnapshot, ForecastSnapshotQuerySet
 from reports.models.tables import (
     ActivityStat,
     ConversionReport,
@@ -41,6 +42,8 @@ __all__ = [
     "AlertStatus",
     "ConversionReport",
     "CoverageReport",
+    "ForecastSnapshot",
+    "ForecastSnapshotQuerySet",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

@@ -15,6 +15,7 @@ class ReportKind(models.TextChoices):
     FULFILMENT = "fulfilment", _("Plan fulfilment")
     COVERAGE = "coverage", _("Market coverage")
     ALERTS = "alerts", _("Overdue-debt alerts")
+    FORECAST = "forecast", _("Weekly forecast snapshot")
 
 
 class RunStatus(models.TextChoices):

@@ -40,6 +40,7 @@ from reports.services.conversion import conversion_compute
 from reports.services.coverage import coverage_compute
 from reports.services.fulfilment import fulfilment_compute
 from reports.services.renewal import renewal_compute
+from reports.services.snapshots import forecast_snapshot_take
 
 REPORT_KINDS: list[str] = [kind.value for kind in ReportKind]
 
@@ -55,6 +56,7 @@ def _compute(kind: str, run_date: datetime.date, *, send_email: bool) -> RunResu
         ReportKind.ACTIVITY: activity_compute,
         ReportKind.FULFILMENT: fulfilment_compute,
         ReportKind.COVERAGE: coverage_compute,
+        ReportKind.FORECAST: forecast_snapshot_take,
     }
     if kind == ReportKind.ALERTS:
         return alerts_refresh(today=run_date, send_email=send_email)

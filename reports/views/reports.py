@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from clients.models import Segment
-from core import charts
+from core import charts, periods
 from core.exports import EXPORT_FORMATS
 from core.http import query_without
 from core.tables import table_for_request
@@ -42,6 +43,7 @@ from reports.models import (
     ReportRow,
 )
 from reports.selectors import headline_scope, latest_period, not_renewed_in, report_rows, trend
+from reports.summaries import period_summary
 from reports.tables import (
     ActivityTable,
     ConversionTable,
@@ -53,7 +55,17 @@ from reports.tables import (
 )
 from reports.views.common import PAGE_SIZE, money_or_dash, month_label
 
-PERIOD_FIELDS = ("month", "period_from", "period_to", "day")
+PERIOD_FIELDS = ("month", "period", "from", "to", "period_from", "period_to", "day")
+
+
+def default_month(latest: datetime.date | None) -> datetime.date | None:
+    """The month a report opens on: this month, or the last full one while this one is
+    younger than a week (``core.periods.default_period``) — unless the reports have not been
+    computed that far yet, then the latest month they have."""
+    if latest is None:
+        return None
+    start = periods.default_period(timezone.localdate()).start
+    return start if latest >= start else latest
 
 
 def _percent_trend(history, series: list[tuple[str, str, str]], *, title: str) -> charts.LineChart:
@@ -72,6 +84,60 @@ def _percent_trend(history, series: list[tuple[str, str, str]], *, title: str) -
         top=100,
         suffix="%",
     )
+
+
+def period_choices(today: datetime.date) -> list[periods.Period]:
+    """What the period field suggests: this and last month, this and last quarter, the
+    year to date and last year."""
+    this_month = periods.Period.month(today.year, today.month)
+    this_quarter = periods.Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    return [
+        this_month,
+        this_month.previous(),
+        this_quarter,
+        this_quarter.previous(),
+        periods.Period.year_to_date(today.year, today),
+        periods.Period.year(today.year - 1),
+    ]
+
+
+def _shown(value, *, rate: bool, places: int | None = None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        if places is None:  # a rate to one decimal, money and days as precise as they are
+            places = 1 if rate else min(max(-value.as_tuple().exponent, 0), 2)
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        text = number_format(value, places, force_grouping=True)
+    else:
+        text = number_format(value, force_grouping=True)
+    return f"{text}%" if rate else text
+
+
+def _shown_change(moved: dict, *, rate: bool) -> str:
+    delta = moved["delta"]
+    if delta is None:
+        return "—"
+    sign = "+" if delta > 0 else ""
+    if rate:
+        return _("%(delta)s pt") % {"delta": sign + _shown(delta, rate=False, places=1)}
+    text = sign + _shown(delta, rate=False)
+    if moved["percent"] is not None:
+        text += f" ({sign}{number_format(moved['percent'], 1)}%)"
+    return text
+
+
+def shown_summary(summary: dict) -> dict:
+    """``period_summary`` with every figure and change as the page shows it."""
+    for figure in summary["figures"]:
+        rate = figure["name"].endswith(("_pct", "_rate")) or figure["name"].startswith("rate_")
+        for key in ("current", "previous", "last_year"):
+            figure[f"{key}_shown"] = _shown(figure[key], rate=rate)
+        for key in ("change_previous", "change_last_year"):
+            figure[f"{key}_shown"] = _shown_change(figure[key], rate=rate)
+            delta = figure[key]["delta"]
+            figure[f"{key}_css"] = "" if not delta else ("is-up" if delta > 0 else "is-down")
+    return summary
 
 
 class ReportPageView(LoginRequiredMixin, TemplateView):
@@ -97,13 +163,15 @@ class ReportPageView(LoginRequiredMixin, TemplateView):
         base = report_rows(self.model, viewer=viewer).filter(**row_filters)
         data = request.GET.copy()
         latest = latest_period(self.model, viewer=viewer, **row_filters)
-        if latest and not any(data.get(name) for name in PERIOD_FIELDS):
-            data["month"] = latest.strftime("%Y-%m")
+        opening = default_month(latest)
+        if opening and not any(data.get(name) for name in PERIOD_FIELDS):
+            data["month"] = opening.strftime("%Y-%m")
         filterset = self.filterset_class(data, queryset=base, request=request)
         valid = filterset.is_valid()
         cleaned = filterset.form.cleaned_data if valid else {}
         rows = filterset.qs if valid else base.none()
-        month = cleaned.get("month") or latest
+        period = cleaned.get("period_range")
+        month = period.last_month if period else (cleaned.get("month") or latest)
 
         export_format = request.GET.get("export")
         if export_format in EXPORT_FORMATS:
@@ -113,6 +181,9 @@ class ReportPageView(LoginRequiredMixin, TemplateView):
         page = table.page
         scope = headline_scope(viewer, team=cleaned.get("team"), person=cleaned.get("owner"))
         headline = base.filter(period=month, **scope).first() if month else None
+        summary = None
+        if period is not None and not cleaned.get("day"):
+            summary = shown_summary(period_summary(self.model, viewer=viewer, scope=scope, period=period))
         context = self.get_context_data(
             title=str(self.title),
             filter=filterset,
@@ -122,6 +193,9 @@ class ReportPageView(LoginRequiredMixin, TemplateView):
             month=month,
             headline=headline,
             scope=scope,
+            period=period,
+            summary=summary,
+            period_choices=period_choices(timezone.localdate()),
             export_query=query_without(request, "page", "export"),
             **kwargs,
         )

@@ -21,10 +21,18 @@ def test_stages_are_configured_in_the_admin(admin_client, stages):
     assert "Negotiation" in page
     response = admin_client.post(
         reverse("admin:deals_stage_add"),
-        {"name": "Pilot", "order": "35", "default_probability": "50", "kind": "open", "is_active": "on"},
+        {
+            "name": "Pilot",
+            "order": "35",
+            "default_probability": "50",
+            "kind": "open",
+            "default_forecast_category": "best_case",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
-    assert stages["Lead"].__class__.objects.get(name="Pilot").default_probability == 50
+    pilot = stages["Lead"].__class__.objects.get(name="Pilot")
+    assert (pilot.default_probability, pilot.default_forecast_category) == (50, "best_case")
 
 
 def test_deal_pages_of_the_admin_open_and_keep_the_stage_read_only(admin_client, department, stages):

@@ -44,8 +44,11 @@ def deal_steps_to_tasks(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # After the forecast categories: both change deals_deal, and SQLite rebuilds the table from
+    # the migration state, so going back across both must meet them in one order.
     dependencies = [
         ("deals", "0004_index_for_newest_first"),
+        ("deals", "0005_forecast_categories"),
         ("clients", "0005_next_steps_to_tasks"),
     ]
 

@@ -7,7 +7,6 @@ pg_trgm nor GIN: there the migration does nothing and the same lookups scan, whi
 its sizes. The indexes are not in the models' Meta (they could not be created on SQLite), so
 they are created here with raw SQL and the migration state does not change."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 # (index name, table, column): the columns deals.search matches with icontains.
@@ -26,6 +25,10 @@ SEARCH_INDEXES = [
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # The extension is created here rather than with TrigramExtension(), whose reverse queries
+    # pg_extension on any database (going back past this migration failed on SQLite); going
+    # back leaves the extension in place.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, column in SEARCH_INDEXES:
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
@@ -46,7 +49,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # CreateExtension itself does nothing on a database other than PostgreSQL.
-        TrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]

@@ -163,18 +163,17 @@ def move(request, pk):
 
     if view == "kanban" and request.htmx:
         if status == 200:
-            notice = _("Moved “%(deal)s” to %(stage)s.") % {"deal": deal.title, "stage": deal.stage.name}
-            return _moved_answer(request, deal, from_stage_id, notice)
-        data = QueryDict(request.POST.get("filters", ""))
-        extra = {}
-        if status == 200:
-            extra["notice"] = _("Moved “%(deal)s” to %(stage)s.") % {
+            notice = _("Moved “%(deal)s” to %(stage)s.") % {
                 "deal": deal.title,
                 "stage": deal.stage.display_name,
             }
             if deal.stage.kind == StageKind.WON:
-                extra["notice"] = " ".join([extra["notice"], *(o.message for o in win_objections(deal))])
-        elif form.errors.get("lost_reason"):
+                # A win without an approved contract (documents' check) says so, when set to warn.
+                notice = " ".join([notice, *(o.message for o in win_objections(deal))])
+            return _moved_answer(request, deal, from_stage_id, notice)
+        data = QueryDict(request.POST.get("filters", ""))
+        extra = {}
+        if form.errors.get("lost_reason"):
             extra["lost_form"] = form
             extra["lost_deal"] = deal
         else:
@@ -194,7 +193,7 @@ def move(request, pk):
         return response
 
     if status == 200:
-        messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
+        messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.display_name})
         if deal.stage.kind == StageKind.WON:
             for objection in win_objections(deal):
                 messages.warning(request, objection.message)

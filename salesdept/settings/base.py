@@ -425,6 +425,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventEnum": "integrations.models.WebhookEvent",
         "ActivityKindEnum": "clients.models.ActivityKind",
         "TaskKindEnum": "clients.models.TaskKind",
+        "ForecastCategoryEnum": "deals.models.ForecastCategory",
         "TaskStatusEnum": "clients.models.TaskStatus",
         "NotificationKindEnum": "reports.models.NotificationKind",
         "ClientStatusEnum": "clients.models.ClientStatus",

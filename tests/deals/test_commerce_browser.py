@@ -97,8 +97,8 @@ def test_a_rep_quotes_a_deal_in_russian_and_chinese_sends_and_wins_acceptance(li
             "ООО «Полярные продукты» 极地食品",
             "Лицензия CRM",
             "实施服务",
-            "合计 8724.00",
-            "7470.00",
+            "合计 8,724.00",
+            "7,470.00",
         ],
     }
     for quote in (ru, zh):

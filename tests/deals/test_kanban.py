@@ -214,11 +214,11 @@ def test_show_more_runs_a_constant_number_of_queries(client, department, stages,
     def cards(response) -> int:
         return response.content.decode().count('class="deal-card')
 
-    # session, user, stages, card ids, cards
-    measured(django_assert_num_queries, 5, more, cards, 1)
+    # session, user, stages, warning policy, card ids, cards
+    measured(django_assert_num_queries, 6, more, cards, 1)
     for number in range(30):
         make_deal(department.rep_north, stage="Lead", facts=number % 2)
-    measured(django_assert_num_queries, 5, more, cards, 20)
+    measured(django_assert_num_queries, 6, more, cards, 20)
 
 
 def test_dropping_on_lost_without_a_reason_reopens_the_question_and_changes_nothing(

@@ -62,7 +62,9 @@ def test_colours_outside_root_are_tokens():
     colour = re.compile(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(")
     offenders = []
     for path in sorted((STATIC / "css").glob("*.css")):
-        if path.name == "api_docs.css":
+        # The API docs' page, and the proposal document: WeasyPrint renders it into a PDF without
+        # app.css, so it keeps its own print colours.
+        if path.name in ("api_docs.css", "quote.css"):
             continue
         text = path.read_text()
         if path.name == "app.css":

@@ -54,8 +54,13 @@ def test_every_next_step_becomes_a_task_with_the_same_counts_per_owner():
             next_step_due=due,
             next_step_done_at=done,
         )
-    open_stage = Stage.objects.get(name="Lead")
-    won = Stage.objects.get(name="Won")
+    # An earlier transactional test may have flushed the seeded stages: make the two used here.
+    open_stage, _ = Stage.objects.get_or_create(
+        name="Lead", defaults={"order": 10, "default_probability": 10, "kind": "open"}
+    )
+    won, _ = Stage.objects.get_or_create(
+        name="Won", defaults={"order": 60, "default_probability": 100, "kind": "won"}
+    )
     Deal.objects.create(
         title="Fleet", client=client, owner=bob, stage=open_stage, next_step="Demo", next_step_due=today
     )

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from clients.models import Client
 from core.api import CONFLICT, VisibleRelatedField
-from deals.models import Deal
+from deals.models import Deal, Quote
 from documents import services
 from documents.files import content_disposition
 from documents.filters import AttachmentFilter, ClientRequestFilter, ContractFilter
@@ -46,6 +46,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "client",
             "deal",
             "contract",
+            "quote",
             "name",
             "content_type",
             "size",
@@ -66,11 +67,12 @@ class AttachmentUploadSerializer(serializers.Serializer):
     client = VisibleRelatedField(Client, required=False, allow_null=True)
     deal = VisibleRelatedField(Deal, required=False, allow_null=True)
     contract = VisibleRelatedField(Contract, required=False, allow_null=True)
+    quote = VisibleRelatedField(Quote, required=False, allow_null=True)
 
 
 class AttachmentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Files on the clients, deals and contracts the user sees. Upload as multipart with
-    ``file`` and exactly one of ``client``, ``deal``, ``contract``."""
+    ``file`` and exactly one of ``client``, ``deal``, ``contract``, ``quote``."""
 
     serializer_class = AttachmentSerializer
     filterset_class = AttachmentFilter
@@ -94,6 +96,7 @@ class AttachmentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, views
             client=data.get("client"),
             deal=data.get("deal"),
             contract=data.get("contract"),
+            quote=data.get("quote"),
         )
         fresh = attachment_list(viewer=request.user).get(pk=attachment.pk)
         return Response(AttachmentSerializer(fresh, context=self.get_serializer_context()).data, status=201)

@@ -29,6 +29,7 @@ class AttachmentFilter(UpdatedSinceFilterSet):
     client = IdFilter(field_name="client_id")
     deal = IdFilter(field_name="deal_id")
     contract = IdFilter(field_name="contract_id")
+    quote = IdFilter(field_name="quote_id")
 
     class Meta:
         model = Attachment

@@ -1,4 +1,4 @@
-"""Attachments (files on clients, deals and contracts), contracts and their review, and
+"""Attachments (files on clients, deals, contracts and proposals), contracts and their review, and
 client requests and complaints."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from simple_history.models import HistoricalRecords
 
 from accounts.visibility import VisibleQuerySet, visibility_q
 from clients.models import Client
-from deals.models import Deal
+from deals.models import Deal, Quote
 
 # --- attachments -----------------------------------------------------------------------------
 
 # Each parent an attachment may hang off: one nullable foreign key per parent, exactly one set.
 # Adding a parent (quotes) is one field here, one entry in this tuple and the constraint's.
-ATTACHMENT_PARENTS = ("client", "deal", "contract")
+ATTACHMENT_PARENTS = ("client", "deal", "contract", "quote")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -46,7 +46,7 @@ class AttachmentQuerySet(VisibleQuerySet):
         """Exactly the parent's visibility: a file is seen by whoever sees its client, deal
         or contract."""
         condition = Q(pk__in=[])
-        for name, model in (("client", Client), ("deal", Deal), ("contract", Contract)):
+        for name, model in (("client", Client), ("deal", Deal), ("contract", Contract), ("quote", Quote)):
             parent_condition = visibility_q(user, model.visibility_owner_path)
             if parent_condition is None:
                 condition |= Q(**{f"{name}__isnull": False})
@@ -75,6 +75,14 @@ class Attachment(models.Model):
     contract = models.ForeignKey(
         "documents.Contract",
         verbose_name=_("contract"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    quote = models.ForeignKey(
+        "deals.Quote",
+        verbose_name=_("proposal"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -15,7 +15,7 @@ from accounts.visibility import can_write, may_own, team_ids_of
 from clients.models import Client
 from clients.rules import may_write_client_records
 from deals.hooks import WinObjection
-from deals.models import Deal
+from deals.models import Deal, Quote
 from deals.rules import may_change_deal
 from documents.models import (
     CONTRACT_READY_STATUSES,
@@ -35,7 +35,7 @@ def may_attach_to(user: User, parent) -> bool:
         return may_write_client_records(user, parent)
     if isinstance(parent, Deal):
         return may_change_deal(user, parent)
-    if isinstance(parent, Contract):
+    if isinstance(parent, Contract | Quote):
         return may_change_deal(user, parent.deal)
     return False
 
@@ -45,7 +45,7 @@ def _owner_id_and_deal(parent) -> tuple[int | None, Deal | None]:
         return parent.owner_id, None
     if isinstance(parent, Deal):
         return parent.owner_id, parent
-    if isinstance(parent, Contract):
+    if isinstance(parent, Contract | Quote):
         return parent.deal.owner_id, parent.deal
     return None, None
 

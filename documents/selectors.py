@@ -15,13 +15,13 @@ def attachment_list(*, viewer: User) -> QuerySet[Attachment]:
 
 
 def attachments_of(*, viewer: User, **parent) -> QuerySet[Attachment]:
-    """The files of one record (client=…, deal=… or contract=…), newest first."""
+    """The files of one record (client=…, deal=…, contract=… or quote=…), newest first."""
     return attachment_list(viewer=viewer).filter(**parent)
 
 
 def attachment_detail(*, viewer: User, pk) -> Attachment:
     return get_visible_or_404(
-        Attachment.objects.select_related("client", "deal", "contract__deal", "uploaded_by"), viewer, pk=pk
+        Attachment.objects.select_related("client", "deal", "contract__deal", "quote__deal", "uploaded_by"), viewer, pk=pk
     )
 
 

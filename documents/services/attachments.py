@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
-from deals.models import Deal
+from deals.models import Deal, Quote
 from documents.files import allowed_keys, detect_upload, display_name
 from documents.models import ATTACHMENT_PARENTS, Attachment, Contract
 from documents.rules import may_attach_to, may_delete_attachment
 
-PARENT_MODELS = {"client": Client, "deal": Deal, "contract": Contract}
+PARENT_MODELS = {"client": Client, "deal": Deal, "contract": Contract, "quote": Quote}
 
 
 def _parent(by: User, parents: dict):
@@ -71,9 +71,10 @@ def attachment_add(
     client: Client | None = None,
     deal: Deal | None = None,
     contract: Contract | None = None,
+    quote: Quote | None = None,
 ) -> Attachment:
-    """Store ``upload`` on exactly one of client, deal or contract."""
-    name, parent = _parent(by, {"client": client, "deal": deal, "contract": contract})
+    """Store ``upload`` on exactly one of client, deal, contract or proposal."""
+    name, parent = _parent(by, {"client": client, "deal": deal, "contract": contract, "quote": quote})
     display, content_type = check_upload(upload)
     attachment = Attachment(
         name=display, content_type=content_type, size=upload.size, uploaded_by=by, **{name: parent}

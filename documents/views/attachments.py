@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
 from core.forms import apply_service_errors
-from deals.models import Deal
+from deals.models import Deal, Quote
 from documents import services
 from documents.api import attachment_response
 from documents.forms import AttachmentForm
@@ -28,6 +28,7 @@ PARENTS = {
     "client": (Client.objects.all(), "clients:detail"),
     "deal": (Deal.objects.select_related("owner"), "deals:detail"),
     "contract": (Contract.objects.select_related("deal__owner"), "documents:contract_detail"),
+    "quote": (Quote.objects.select_related("deal__owner"), "deals:quote"),
 }
 
 

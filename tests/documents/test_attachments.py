@@ -140,13 +140,24 @@ def test_a_rep_of_another_team_gets_404_for_a_file_of_a_deal_they_cannot_see(
     assert Attachment.objects.count() == 1
 
 
-def test_visibility_follows_client_deal_and_contract(department, north_deal, api_as, disk):
+def _quote(deal, by):
+    from deals.services import deal_line_add, quote_create
+
+    deal_line_add(
+        by=by, deal=deal, quantity="1", name="Licence", unit="pcs", unit_price="100.00", tax_rate="0"
+    )
+    return quote_create(by=by, deal=deal)
+
+
+def test_visibility_follows_client_deal_contract_and_proposal(department, north_deal, api_as, disk):
     contract = make_contract(north_deal)
+    quote = _quote(north_deal, department.rep_north)
     api = api_as(department.rep_north)
     for field, value in (
         ("client", north_deal.client_id),
         ("deal", north_deal.pk),
         ("contract", contract.pk),
+        ("quote", quote.pk),
     ):
         assert post_file(api, **{field: value}, file=upload()).status_code == 201
     seen = {
@@ -163,15 +174,23 @@ def test_visibility_follows_client_deal_and_contract(department, north_deal, api
         )
     }
     assert seen == {
-        "rep_north": 3,
+        "rep_north": 4,
         "rep_north_2": 0,
-        "lead_north": 3,
-        "assistant_north": 3,
-        "head": 3,
-        "analyst": 3,
+        "lead_north": 4,
+        "assistant_north": 4,
+        "head": 4,
+        "analyst": 4,
         "rep_south": 0,
         "lead_south": 0,
     }
+    # Filtered by the proposal; another team's rep may not attach to it.
+    assert api_as(department.rep_north).get("/api/v1/attachments/", {"quote": quote.pk}).json()["count"] == 1
+    assert (
+        api_as(department.rep_south)
+        .post("/api/v1/attachments/", {"quote": quote.pk, "file": upload()}, format="multipart")
+        .status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize(

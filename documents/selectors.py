@@ -21,7 +21,9 @@ def attachments_of(*, viewer: User, **parent) -> QuerySet[Attachment]:
 
 def attachment_detail(*, viewer: User, pk) -> Attachment:
     return get_visible_or_404(
-        Attachment.objects.select_related("client", "deal", "contract__deal", "quote__deal", "uploaded_by"), viewer, pk=pk
+        Attachment.objects.select_related("client", "deal", "contract__deal", "quote__deal", "uploaded_by"),
+        viewer,
+        pk=pk,
     )
 
 

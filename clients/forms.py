@@ -161,7 +161,45 @@ class ImportForm(forms.Form):
     )
 
 
-class ActivityLogForm(forms.Form):
+class NextTaskForm(forms.Form):
+    """The next task planned in the same step as logging or closing one: kind, what, when
+    (a time optional). Both or neither of what and when."""
+
+    next_kind = forms.ChoiceField(
+        label=_("Next"), choices=TaskKind.choices, initial=TaskKind.CALL, required=False
+    )
+    next_title = forms.CharField(label=_("Next task"), required=False, max_length=300)
+    next_due_date = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    next_due_time = forms.TimeField(label=_("Time"), required=False, widget=TIME)
+
+    def clean_next_due_date(self):
+        value = self.cleaned_data.get("next_due_date")
+        check_date_in_range(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        title = (cleaned.get("next_title") or "").strip()
+        if title and not cleaned.get("next_due_date") and "next_due_date" not in self.errors:
+            self.add_error("next_due_date", _("Say when it is due."))
+        if not title and cleaned.get("next_due_date"):
+            self.add_error("next_title", _("Say what is to be done by that date."))
+        return cleaned
+
+    def next_task(self) -> dict | None:
+        """The next task to plan, or None when none was asked for."""
+        data = self.cleaned_data
+        if not (data.get("next_title") or "").strip():
+            return None
+        return {
+            "kind": data.get("next_kind") or TaskKind.CALL,
+            "title": data["next_title"],
+            "due_date": data["next_due_date"],
+            "due_time": data.get("next_due_time"),
+        }
+
+
+class ActivityLogForm(NextTaskForm):
     """The seconds-long "log a call / meeting / visit" form of the client and deal pages.
     Also edits a logged activity (``instance``)."""
 
@@ -181,12 +219,20 @@ class ActivityLogForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
-    # The next task, planned in the same step (only when logging, not when editing).
-    next_kind = forms.ChoiceField(
-        label=_("Next"), choices=TaskKind.choices, initial=TaskKind.CALL, required=False
-    )
-    next_title = forms.CharField(label=_("Next task"), required=False, max_length=300)
-    next_due_date = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    # The next task (NextTaskForm's fields) is planned in the same step, only when logging.
+    field_order = [
+        "kind",
+        "direction",
+        "contact",
+        "deal",
+        "occurred_at",
+        "duration_minutes",
+        "outcome",
+        "next_kind",
+        "next_title",
+        "next_due_date",
+        "next_due_time",
+    ]
 
     def __init__(self, *args, client: Client, user, deal=None, instance=None, **kwargs):
         if instance is not None:
@@ -227,33 +273,9 @@ class ActivityLogForm(forms.Form):
         check_date_in_range(value)
         return value
 
-    def clean_next_due_date(self):
-        value = self.cleaned_data.get("next_due_date")
-        check_date_in_range(value)
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("next_due_date") and not (cleaned.get("next_title") or "").strip():
-            self.add_error("next_title", _("Say what is to be done by that date."))
-        if (
-            (cleaned.get("next_title") or "").strip()
-            and not cleaned.get("next_due_date")
-            and "next_due_date" not in self.errors
-        ):
-            self.add_error("next_due_date", _("Say when it is due."))
-        return cleaned
-
     def next_task(self) -> dict | None:
-        """The next task to plan, or None when none was asked for."""
-        data = self.cleaned_data
-        if self.instance is not None or not (data.get("next_title") or "").strip():
-            return None
-        return {
-            "kind": data.get("next_kind") or TaskKind.CALL,
-            "title": data["next_title"],
-            "due_date": data["next_due_date"],
-        }
+        """The next task to plan, or None when none was asked for (or when editing)."""
+        return None if self.instance is not None else super().next_task()
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -328,44 +350,6 @@ class TaskForm(forms.Form):
     def service_kwargs(self) -> dict:
         return {field: self.cleaned_data.get(field) for field in self.fields} | {
             "notes": self.cleaned_data.get("notes") or ""
-        }
-
-
-class NextTaskForm(forms.Form):
-    """The next task planned in the same step as logging or closing one: kind, what, when
-    (a time optional). Both or neither of what and when."""
-
-    next_kind = forms.ChoiceField(
-        label=_("Next"), choices=TaskKind.choices, initial=TaskKind.CALL, required=False
-    )
-    next_title = forms.CharField(label=_("Next task"), required=False, max_length=300)
-    next_due_date = forms.DateField(label=_("Due"), required=False, widget=DATE)
-    next_due_time = forms.TimeField(label=_("Time"), required=False, widget=TIME)
-
-    def clean_next_due_date(self):
-        value = self.cleaned_data.get("next_due_date")
-        check_date_in_range(value)
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        title = (cleaned.get("next_title") or "").strip()
-        if title and not cleaned.get("next_due_date") and "next_due_date" not in self.errors:
-            self.add_error("next_due_date", _("Say when it is due."))
-        if not title and cleaned.get("next_due_date"):
-            self.add_error("next_title", _("Say what is to be done by that date."))
-        return cleaned
-
-    def next_task(self) -> dict | None:
-        """The next task to plan, or None when none was asked for."""
-        data = self.cleaned_data
-        if not (data.get("next_title") or "").strip():
-            return None
-        return {
-            "kind": data.get("next_kind") or TaskKind.CALL,
-            "title": data["next_title"],
-            "due_date": data["next_due_date"],
-            "due_time": data.get("next_due_time"),
         }
 
 

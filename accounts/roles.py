@@ -49,6 +49,11 @@ def has_role(user, *roles) -> bool:
     return is_usable(user) and user.role in roles
 
 
+def sells(user) -> bool:
+    """An active person in a selling role (SELLING_ROLES)."""
+    return has_role(user, *SELLING_ROLES)
+
+
 def is_head(user) -> bool:
     return has_role(user, Role.HEAD)
 

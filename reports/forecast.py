@@ -21,7 +21,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
-from accounts.roles import SELLING_ROLES, sees_team
+from accounts.roles import sees_team, sells
 from accounts.visibility import sees_everything
 from core.money import money
 from core.periods import Period
@@ -168,11 +168,7 @@ def forecast(
     elif team is not None:
         people, deals = people.filter(team=team), deals.filter(owner__team=team)
     figures = _deal_figures(deals, period)
-    people = [
-        person
-        for person in people
-        if person.pk in figures or (person.is_active and person.role in SELLING_ROLES)
-    ]
+    people = [person for person in people if person.pk in figures or sells(person)]
     quotas = _quotas(viewer, period)
 
     rep_rows = []

@@ -60,7 +60,9 @@ class BonusTier(models.Model):
     """From ``threshold_pct`` of the plan (inclusive) upwards, the bonus is ``rate_pct`` of
     the whole basis — until the next tier's threshold. Below the lowest threshold: nothing."""
 
-    scheme = models.ForeignKey(BonusScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="tiers")
+    scheme = models.ForeignKey(
+        BonusScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="tiers"
+    )
     # xgettext:no-python-format
     threshold_pct = models.DecimalField(
         _("from % of plan"), validators=[MinValueValidator(Decimal("0"))], **PERCENT
@@ -79,7 +81,9 @@ class BonusTier(models.Model):
         verbose_name_plural = _("bonus tiers")
         constraints = [
             models.UniqueConstraint(fields=["scheme", "threshold_pct"], name="bonustier_threshold_unique"),
-            models.CheckConstraint(condition=Q(threshold_pct__gte=0), name="bonustier_threshold_non_negative"),
+            models.CheckConstraint(
+                condition=Q(threshold_pct__gte=0), name="bonustier_threshold_non_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(rate_pct__gte=0) & Q(rate_pct__lte=100), name="bonustier_rate_0_100"
             ),

@@ -61,7 +61,9 @@ def month_plans(month: Month) -> dict[ScopeKey, dict[str, Decimal]]:
 
 def booked_deals(month: Month):
     """The deals booked in the month through ``as_of``: won, by close date."""
-    return Deal.objects.filter(stage__kind=StageKind.WON, closed_at__gte=month.start, closed_at__lte=month.as_of)
+    return Deal.objects.filter(
+        stage__kind=StageKind.WON, closed_at__gte=month.start, closed_at__lte=month.as_of
+    )
 
 
 def collected_payments(month: Month):

@@ -98,7 +98,9 @@ def bonus_of(basis: Decimal, rate: Decimal) -> Decimal:
 
 
 @transaction.atomic
-def bonus_scheme_save(*, by: User, role: str, basis: str, active: bool, tiers: Iterable[Sequence]) -> BonusScheme:
+def bonus_scheme_save(
+    *, by: User, role: str, basis: str, active: bool, tiers: Iterable[Sequence]
+) -> BonusScheme:
     """Set a role's scheme (created on first save) and replace its tiers — head only."""
     if not may_set_bonus_schemes(by):
         raise PermissionDenied(_("Only the head of sales sets bonus schemes."))
@@ -129,10 +131,7 @@ def _basis_by_person(month: Month) -> dict[str, dict[int, Decimal]]:
     """basis → person → amount: two grouped queries."""
     booked = booked_deals(month).order_by().values("owner").annotate(total=Sum("amount"))
     collected = (
-        collected_payments(month)
-        .order_by()
-        .values("installment__deal__owner")
-        .annotate(total=Sum("amount"))
+        collected_payments(month).order_by().values("installment__deal__owner").annotate(total=Sum("amount"))
     )
     return {
         PlanMetric.BOOKED: {row["owner"]: money(row["total"]) for row in booked},

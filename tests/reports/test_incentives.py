@@ -78,7 +78,9 @@ def incentives(department):
     won(d.rep_without_team, "5000.00")
     # A voided payment adds nothing.
     voided = paid(north_deal, "700.00")
-    type(voided).objects.filter(pk=voided.pk).update(voided_at=datetime.datetime(2026, 3, 13, tzinfo=datetime.UTC))
+    type(voided).objects.filter(pk=voided.pk).update(
+        voided_at=datetime.datetime(2026, 3, 13, tzinfo=datetime.UTC)
+    )
     return d
 
 
@@ -96,7 +98,9 @@ def row(person, period=MARCH):
 
 
 def figures(basis, amount, plan, pct, tier, rate, bonus):
-    as_decimal = [None if value is None else Decimal(value) for value in (amount, plan, pct, tier, rate, bonus)]
+    as_decimal = [
+        None if value is None else Decimal(value) for value in (amount, plan, pct, tier, rate, bonus)
+    ]
     return (basis, *as_decimal)
 
 
@@ -124,7 +128,9 @@ def test_bonuses_with_tiers_exactly_as_computed_by_hand(incentives):
 def test_collected_basis_instead_of_booked(incentives):
     d = incentives
     collected = Plan.objects.get(year=2026, metric=PlanMetric.COLLECTED)
-    Allocation.objects.create(plan=collected, month=3, team=d.north, rep=d.rep_north_2, amount=Decimal("1250.00"))
+    Allocation.objects.create(
+        plan=collected, month=3, team=d.north, rep=d.rep_north_2, amount=Decimal("1250.00")
+    )
     bonus_scheme_save(by=d.head, role=Role.REP, basis=PlanMetric.COLLECTED, active=True, tiers=TIERS)
     incentives_compute(as_of=AS_OF)
     # 1 000.00 collected of 1 250.00 = 80% → 5% = 50.00 (the 8 000.00 booked no longer counts).
@@ -172,15 +178,21 @@ def test_an_inactive_scheme_removes_its_rows(incentives):
 
 def test_the_nightly_run_and_the_backfill_fill_past_months(incentives):
     d = incentives
-    call_command("run_reports", "--date", "2026-03-31", "--months", "2", "--kind", "incentives", stdout=StringIO())
-    assert row(d.rep_north, FEBRUARY) == figures("booked", "5000.00", "4000.00", "125.00", "100.00", "8.00", "400.00")
+    call_command(
+        "run_reports", "--date", "2026-03-31", "--months", "2", "--kind", "incentives", stdout=StringIO()
+    )
+    assert row(d.rep_north, FEBRUARY) == figures(
+        "booked", "5000.00", "4000.00", "125.00", "100.00", "8.00", "400.00"
+    )
     assert row(d.rep_north) == figures("booked", "7999.99", "10000.00", "80.00", None, "0.00", "0.00")
     assert IncentiveReport.objects.filter(period=FEBRUARY).count() == 6
     assert set(ReportRun.objects.filter(kind=ReportKind.INCENTIVES).values_list("run_date", "status")) == {
         (datetime.date(2026, 2, 28), "succeeded"),
         (datetime.date(2026, 3, 31), "succeeded"),
     }
-    call_command("run_reports", "--date", "2026-03-31", "--months", "2", "--kind", "incentives", stdout=StringIO())
+    call_command(
+        "run_reports", "--date", "2026-03-31", "--months", "2", "--kind", "incentives", stdout=StringIO()
+    )
     assert IncentiveReport.objects.count() == 12
 
 

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
+from accounts.roles import is_lead, sells
 from core.money import ZERO
 from core.periods import Period
 from reports.models import IncentiveReport
 from reports.services.common import percent
+from targets.models import PlanMetric
 
 
 @dataclass
@@ -53,7 +55,12 @@ class LeaderRow:
         return str(IncentiveReport(role=self.role).get_role_display())
 
     def basis_label(self) -> str:
+        """The metric's full name (the export's)."""
         return str(IncentiveReport(basis=self.basis).get_basis_display())
+
+    def basis_short(self) -> str:
+        """The metric in a word (the page's column)."""
+        return str(_("booked") if self.basis == PlanMetric.BOOKED else _("collected"))
 
     def add(self, report: IncentiveReport) -> None:
         self.role, self.basis = report.role, report.basis
@@ -178,3 +185,32 @@ def row_json(row: LeaderRow, ranked: int) -> dict:
         "rate_pct": row.rate_pct,
         "bonus": row.bonus,
     }
+
+
+@dataclass
+class HomeBonus:
+    """The home page's small card: a person's own bonus this month (with their rank), or
+    a lead's team's bonuses this month."""
+
+    own: LeaderRow | None
+    ranked: int
+    team_total: Decimal | None  # a lead's team's bonuses
+    team_people: int
+
+
+def home_bonus(viewer, today: datetime.date) -> HomeBonus | None:
+    """For people in a selling role other than the head and analyst: None for everyone else."""
+    if not sells(viewer):
+        return None
+    board = leaderboard(viewer=viewer, period=Period.month(today.year, today.month))
+    if is_lead(viewer):
+        others = [row for row in board.rows if row.rep.pk != viewer.pk]
+        return HomeBonus(
+            own=board.own,
+            ranked=board.ranked,
+            team_total=sum((row.bonus for row in others), ZERO),
+            team_people=len(others),
+        )
+    if board.own is None:
+        return None
+    return HomeBonus(own=board.own, ranked=board.ranked, team_total=None, team_people=0)

@@ -116,10 +116,16 @@ class BonusSchemeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for number in range(1, self.MAX_TIERS + 1):
             self.fields[f"threshold_{number}"] = forms.CharField(
-                label=_("From % of plan"), required=False, max_length=12
+                # xgettext:no-python-format
+                label=_("From % of plan"),
+                required=False,
+                max_length=12,
             )
             self.fields[f"rate_{number}"] = forms.CharField(
-                label=_("Rate, % of basis"), required=False, max_length=12
+                # xgettext:no-python-format
+                label=_("Rate, % of basis"),
+                required=False,
+                max_length=12,
             )
 
     def tier_fields(self):

@@ -142,8 +142,11 @@ def export_headers() -> list[str]:
         _("Basis"),
         _("Basis amount"),
         _("Plan"),
+        # xgettext:no-python-format
         _("% of plan"),
+        # xgettext:no-python-format
         _("Tier, from % of plan"),
+        # xgettext:no-python-format
         _("Rate, % of basis"),
         _("Bonus"),
         _("Currency"),

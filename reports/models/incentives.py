@@ -65,10 +65,14 @@ class BonusTier(models.Model):
     )
     # xgettext:no-python-format
     threshold_pct = models.DecimalField(
-        _("from % of plan"), validators=[MinValueValidator(Decimal("0"))], **PERCENT
+        # xgettext:no-python-format
+        _("from % of plan"),
+        validators=[MinValueValidator(Decimal("0"))],
+        **PERCENT,
     )
     # xgettext:no-python-format
     rate_pct = models.DecimalField(
+        # xgettext:no-python-format
         _("rate, % of basis"),
         max_digits=5,
         decimal_places=2,

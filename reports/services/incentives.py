@@ -147,9 +147,8 @@ def incentives_compute(*, as_of: datetime.date) -> RunResult:
         for scheme in BonusScheme.objects.filter(active=True).prefetch_related("tiers")
     }
     existing = IncentiveReport.objects.filter(period=month.start)
-    if not schemes:
-        result = upsert_report_rows(IncentiveReport, rows={}, existing=existing, as_of=as_of)
-        return RunResult(result.rows_written, 0, skipped=_("No active bonus scheme."))
+    if not schemes:  # nobody is paid a bonus: the month has no rows
+        return upsert_report_rows(IncentiveReport, rows={}, existing=existing, as_of=as_of)
     basis_amounts = _basis_by_person(month)
     plans = month_plans(month)
     mentioned = {pk for amounts in basis_amounts.values() for pk in amounts}

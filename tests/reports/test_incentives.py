@@ -196,9 +196,10 @@ def test_the_nightly_run_and_the_backfill_fill_past_months(incentives):
     assert IncentiveReport.objects.count() == 12
 
 
-def test_without_any_scheme_the_run_is_skipped(department):
+def test_without_any_scheme_the_month_has_no_rows(department):
     result = incentives_compute(as_of=AS_OF)
-    assert (result.rows_total, result.skipped) == (0, "No active bonus scheme.")
+    assert (result.rows_written, result.rows_total, result.skipped) == (0, 0, "")
+    assert not IncentiveReport.objects.exists()
 
 
 @pytest.mark.parametrize(

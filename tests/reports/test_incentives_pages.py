@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Role
 from reports.models import BonusScheme, IncentiveReport
@@ -293,3 +294,20 @@ def test_only_the_head_may_post_a_scheme(department, client, role):
     )
     assert response.status_code == 403
     assert not BonusScheme.objects.exists()
+
+
+def test_the_home_card_shows_a_reps_bonus_and_a_leads_team_total(computed, client):
+    d = computed
+    # March's rows stand for this month's (the card shows the current month).
+    IncentiveReport.objects.filter(period=datetime.date(2026, 3, 1)).update(
+        period=timezone.localdate().replace(day=1)
+    )
+    client.force_login(d.rep_south)
+    text = client.get("/").content.decode()
+    assert "Your bonus this month" in text and "number 2 of 6" in text and "100.0% of plan" in text
+    client.force_login(d.lead_north)
+    card = client.get("/").context["home_bonus"]
+    # rep_new 466.67 + rep_north_2 400.00 + rep_north 0.00
+    assert (card.team_total, card.team_people) == (Decimal("866.67"), 3)
+    client.force_login(d.head)
+    assert client.get("/").context["home_bonus"] is None

@@ -17,6 +17,7 @@ from reports.models import (
     RenewalReport,
     ReportRun,
 )
+from reports.services.incentives import tiers_clean
 
 
 class ReportRowAdmin(admin.ModelAdmin):
@@ -109,23 +110,18 @@ class BonusTierFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        from reports.services.incentives import tiers_clean
-
-        tiers = [
+        if any(form.errors for form in self.forms):
+            return  # each form shows its own error first
+        kept = [
             (form.cleaned_data["threshold_pct"], form.cleaned_data["rate_pct"])
-            for form in sorted(
-                (
-                    form
-                    for form in self.forms
-                    if form.cleaned_data
-                    and not form.cleaned_data.get("DELETE")
-                    and form.cleaned_data.get("threshold_pct") is not None
-                ),
-                key=lambda form: form.cleaned_data["threshold_pct"],
-            )
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("threshold_pct") is not None
+            and form.cleaned_data.get("rate_pct") is not None
         ]
         try:
-            tiers_clean(tiers)
+            tiers_clean(sorted(kept))
         except ValidationError as error:
             raise ValidationError(error.messages) from None
 

@@ -311,3 +311,44 @@ def test_the_home_card_shows_a_reps_bonus_and_a_leads_team_total(computed, clien
     assert (card.team_total, card.team_people) == (Decimal("866.67"), 3)
     client.force_login(d.head)
     assert client.get("/").context["home_bonus"] is None
+
+
+def _admin_form(tiers):
+    data = {
+        "role": "rep",
+        "basis": "booked",
+        "active": "on",
+        "tiers-TOTAL_FORMS": str(len(tiers)),
+        "tiers-INITIAL_FORMS": "0",
+        "tiers-MIN_NUM_FORMS": "0",
+        "tiers-MAX_NUM_FORMS": "1000",
+    }
+    for number, (threshold, rate) in enumerate(tiers):
+        data[f"tiers-{number}-threshold_pct"] = threshold
+        data[f"tiers-{number}-rate_pct"] = rate
+    return data
+
+
+def test_the_admin_checks_the_tiers_as_the_settings_page_does(department, client):
+    d = department
+    d.head.is_staff = d.head.is_superuser = True
+    d.head.save()
+    client.force_login(d.head)
+    url = "/admin/reports/bonusscheme/add/"
+    for tiers, message in (
+        ([], "Give at least one tier."),
+        ([("80", "5"), ("80", "8")], "Please correct the duplicate data for threshold_pct"),
+        ([("80", "101")], "Ensure this value is less than or equal to 100."),
+    ):
+        response = client.post(url, _admin_form(tiers))
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not BonusScheme.objects.exists()
+    response = client.post(url, _admin_form([("100", "8"), ("80", "5")]))  # any order, sorted
+    assert response.status_code == 302
+    scheme = BonusScheme.objects.get()
+    assert scheme.updated_by == d.head
+    assert [(t.threshold_pct, t.rate_pct) for t in scheme.tiers.all()] == [
+        (Decimal("80.00"), Decimal("5.00")),
+        (Decimal("100.00"), Decimal("8.00")),
+    ]

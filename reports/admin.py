@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from reports.models import (
     ActivityStat,
+    BonusScheme,
+    BonusTier,
     ConversionReport,
     CoverageReport,
     ForecastSnapshot,
+    IncentiveReport,
     Notification,
     NotificationPreference,
     OverdueAlert,
@@ -12,6 +17,7 @@ from reports.models import (
     RenewalReport,
     ReportRun,
 )
+from reports.services.incentives import tiers_clean
 
 
 class ReportRowAdmin(admin.ModelAdmin):
@@ -94,3 +100,60 @@ class ForecastSnapshotAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- incentives -------------------------------------------------------------------------------
+
+
+class BonusTierFormSet(BaseInlineFormSet):
+    """The tiers checked together as the settings page checks them (ascending, rates 0–100)."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return  # each form shows its own error first
+        kept = [
+            (form.cleaned_data["threshold_pct"], form.cleaned_data["rate_pct"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("threshold_pct") is not None
+            and form.cleaned_data.get("rate_pct") is not None
+        ]
+        try:
+            tiers_clean(sorted(kept))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class BonusTierInline(admin.TabularInline):
+    model = BonusTier
+    formset = BonusTierFormSet
+    extra = 2
+
+
+@admin.register(BonusScheme)
+class BonusSchemeAdmin(admin.ModelAdmin):
+    list_display = ["role", "basis", "active", "updated_by", "updated_at"]
+    inlines = [BonusTierInline]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(IncentiveReport)
+class IncentiveReportAdmin(ReportRowAdmin):
+    list_display = [
+        "period",
+        "rep",
+        "role",
+        "basis",
+        "basis_amount",
+        "plan",
+        "fulfilment_pct",
+        "rate_pct",
+        "bonus",
+    ]
+    list_filter = ["period", "role", "basis"]

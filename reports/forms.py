@@ -11,6 +11,7 @@ from core import periods
 from core.filters import BoundedModelChoiceField
 from deals.rules import scope_people
 from reports.models import ReportKind
+from targets.models import PlanMetric
 
 
 class RunTriggerForm(forms.Form):
@@ -75,3 +76,87 @@ class ForecastForm(forms.Form):
                 for message in messages:
                     self.add_error(name, message)
         return cleaned
+
+
+class IncentivesForm(ForecastForm):
+    """The leaderboard's period (default: this month, so far), team and person. Bonuses are
+    monthly: a quarter or a year (to date) sums its months, and a custom range must start on
+    a month's first day and end on a month's last."""
+
+    def clean(self):
+        if not any(self.data.get(name) for name in ("period", "from", "to")):
+            cleaned = forms.Form.clean(self)
+            cleaned["period_range"] = periods.Period.month(self.today.year, self.today.month)
+            return cleaned
+        cleaned = super().clean()
+        period = cleaned.get("period_range")
+        if (
+            period is not None
+            and period.kind == periods.RANGE
+            and (period.start.day != 1 or (period.end + datetime.timedelta(days=1)).day != 1)
+        ):
+            self.add_error(
+                "to", _("Bonuses are monthly: give whole months (from a 1st to a month's last day).")
+            )
+            cleaned.pop("period_range", None)
+        return cleaned
+
+
+class BonusSchemeForm(forms.Form):
+    """One role's scheme on the settings page: its basis, whether it is active, and up to
+    MAX_TIERS tiers (threshold %, rate %); blank tier rows are ignored. The tiers are
+    checked by reports.services.incentives.tiers_clean (Decimal, ascending, rates 0–100)."""
+
+    MAX_TIERS = 5
+
+    basis = forms.ChoiceField(label=_("Basis"), choices=PlanMetric.choices)
+    active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, self.MAX_TIERS + 1):
+            self.fields[f"threshold_{number}"] = forms.CharField(
+                # xgettext:no-python-format
+                label=_("From % of plan"),
+                required=False,
+                max_length=12,
+            )
+            self.fields[f"rate_{number}"] = forms.CharField(
+                # xgettext:no-python-format
+                label=_("Rate, % of basis"),
+                required=False,
+                max_length=12,
+            )
+
+    def tier_fields(self):
+        return [(self[f"threshold_{n}"], self[f"rate_{n}"]) for n in range(1, self.MAX_TIERS + 1)]
+
+    def clean(self):
+        from reports.services.incentives import tiers_clean
+
+        cleaned = super().clean()
+        pairs = []
+        for number in range(1, self.MAX_TIERS + 1):
+            threshold = (cleaned.get(f"threshold_{number}") or "").strip()
+            rate = (cleaned.get(f"rate_{number}") or "").strip()
+            if threshold or rate:
+                if not (threshold and rate):
+                    self.add_error(None, _("Give both the threshold and the rate of every tier."))
+                    return cleaned
+                pairs.append((threshold, rate))
+        try:
+            cleaned["tiers"] = tiers_clean(pairs)
+        except ValidationError as error:
+            for message in error.messages:
+                self.add_error(None, message)
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, scheme) -> dict:
+        if scheme is None:
+            return {"basis": PlanMetric.BOOKED, "active": True}
+        initial = {"basis": scheme.basis, "active": scheme.active}
+        for number, tier in enumerate(scheme.tiers.all(), start=1):
+            initial[f"threshold_{number}"] = tier.threshold_pct
+            initial[f"rate_{number}"] = tier.rate_pct
+        return initial

@@ -23,6 +23,12 @@ from reports.models.common import (
     Scope,
     scope_constraints,
 )
+from reports.models.incentives import (
+    SCHEME_ROLE_CHOICES,
+    BonusScheme,
+    BonusTier,
+    IncentiveReport,
+)
 from reports.models.runs import ReportKind, ReportRun, ReportRunQuerySet, RunStatus
 from reports.models.snapshots import ForecastSnapshot, ForecastSnapshotQuerySet
 from reports.models.tables import (
@@ -37,13 +43,17 @@ __all__ = [
     "ESCALATE_AFTER_DAYS",
     "MONEY",
     "PERCENT",
+    "SCHEME_ROLE_CHOICES",
     "ActivityStat",
     "AlertLevel",
     "AlertStatus",
+    "BonusScheme",
+    "BonusTier",
     "ConversionReport",
     "CoverageReport",
     "ForecastSnapshot",
     "ForecastSnapshotQuerySet",
+    "IncentiveReport",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

@@ -16,6 +16,7 @@ class ReportKind(models.TextChoices):
     COVERAGE = "coverage", _("Market coverage")
     ALERTS = "alerts", _("Overdue-debt alerts")
     FORECAST = "forecast", _("Weekly forecast snapshot")
+    INCENTIVES = "incentives", _("Bonuses")
 
 
 class RunStatus(models.TextChoices):

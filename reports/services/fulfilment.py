@@ -54,6 +54,23 @@ def _plans(month: Month) -> dict[ScopeKey, dict[str, Decimal]]:
     return plans
 
 
+def month_plans(month: Month) -> dict[ScopeKey, dict[str, Decimal]]:
+    """The plan amounts of a month by scope and metric (what incentives measure against)."""
+    return _plans(month)
+
+
+def booked_deals(month: Month):
+    """The deals booked in the month through ``as_of``: won, by close date."""
+    return Deal.objects.filter(
+        stage__kind=StageKind.WON, closed_at__gte=month.start, closed_at__lte=month.as_of
+    )
+
+
+def collected_payments(month: Month):
+    """The payments collected in the month through ``as_of`` (counted ones, by date)."""
+    return Payment.objects.counted().filter(paid_on__gte=month.start, paid_on__lte=month.as_of)
+
+
 def weighted_amount():
     """amount × effective probability / 100, in the database (× 0.01 rather than / 100 so
     SQLite does not divide integers)."""
@@ -66,14 +83,12 @@ def fulfilment_compute(*, as_of: datetime.date) -> RunResult:
     month = Month.of(as_of)
     plans = _plans(month)
     booked = totals_by_scope(
-        Deal.objects.filter(
-            stage__kind=StageKind.WON, closed_at__gte=month.start, closed_at__lte=month.as_of
-        ),
+        booked_deals(month),
         person="owner",
         aggregates={"booked": Sum("amount")},
     )
     collected = totals_by_scope(
-        Payment.objects.counted().filter(paid_on__gte=month.start, paid_on__lte=month.as_of),
+        collected_payments(month),
         person="installment__deal__owner",
         aggregates={"collected": Sum("amount")},
     )

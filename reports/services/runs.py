@@ -24,6 +24,7 @@ from reports.models import (
     ActivityStat,
     ConversionReport,
     CoverageReport,
+    IncentiveReport,
     Notification,
     OverdueAlert,
     PlanFulfilment,
@@ -39,6 +40,7 @@ from reports.services.common import RunResult
 from reports.services.conversion import conversion_compute
 from reports.services.coverage import coverage_compute
 from reports.services.fulfilment import fulfilment_compute
+from reports.services.incentives import incentives_compute
 from reports.services.renewal import renewal_compute
 from reports.services.snapshots import forecast_snapshot_take
 
@@ -57,6 +59,7 @@ def _compute(kind: str, run_date: datetime.date, *, send_email: bool) -> RunResu
         ReportKind.FULFILMENT: fulfilment_compute,
         ReportKind.COVERAGE: coverage_compute,
         ReportKind.FORECAST: forecast_snapshot_take,
+        ReportKind.INCENTIVES: incentives_compute,
     }
     if kind == ReportKind.ALERTS:
         return alerts_refresh(today=run_date, send_email=send_email)
@@ -73,6 +76,7 @@ REPORT_TABLES = {
     ReportKind.FULFILMENT: [PlanFulfilment],
     ReportKind.COVERAGE: [CoverageReport],
     ReportKind.ALERTS: [OverdueAlert, Notification],
+    ReportKind.INCENTIVES: [IncentiveReport],
 }
 # A run that writes at least this many rows analyzes its tables (a night's small changes are
 # left to autovacuum).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_manager
@@ -12,6 +13,7 @@ from core.templatetags.money import currency_symbol, short_figure
 from deals.models import Deal
 from deals.selectors import pipeline_summary
 from reports.dashboard import Dashboard, dashboard_for
+from reports.incentives import home_bonus
 
 
 @login_required
@@ -26,6 +28,7 @@ def home(request):
             "home_charts": home_charts(request.user, dashboard),
             # Leads and the head review contracts: their home loads the "awaiting your review" panel.
             "reviews_contracts": is_manager(request.user),
+            "home_bonus": home_bonus(request.user, timezone.localdate()),
         },
     )
 

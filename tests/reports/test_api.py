@@ -370,7 +370,7 @@ def count_and_page(response) -> tuple[int, int]:
         ("/api/v1/reports/renewal/not-renewed/?month=2026-03", ((0, 0), (0, 0))),
         ("/api/v1/alerts/", ((2, 2), (10, 10))),
         ("/api/v1/notifications/", ((1, 1), (9, 9))),
-        ("/api/v1/report-runs/", ((7, 7), (14, 14))),
+        ("/api/v1/report-runs/", ((8, 8), (16, 16))),
     ],
 )
 def test_api_lists_run_a_constant_number_of_queries(reporting, api_as, url, rows, django_assert_num_queries):

@@ -82,7 +82,10 @@ def client_reassign(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             client = services.client_reassign(
-                by=request.user, client=client, owner=form.cleaned_data["owner"]
+                by=request.user,
+                client=client,
+                owner=form.cleaned_data["owner"],
+                move_open_work=form.cleaned_data["move_open_work"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -26,10 +26,10 @@ class StaffTable(ListTable):
     phone = tables.Column(verbose_name=_("Phone"), visible=False)
     book = tables.Column(verbose_name=_("Book"), empty_values=(), orderable=False, exclude_from_export=True)
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, viewer_request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.request = request
-        viewer = getattr(request, "user", None)
+        self.viewer_request = viewer_request
+        viewer = getattr(viewer_request, "user", None)
         self.viewer_id = getattr(viewer, "pk", None)
         # A manager sees the link on the rows they may see; the page itself asks the rules.
         self.manages = bool(viewer is not None and is_manager(viewer))
@@ -54,7 +54,7 @@ class StaffTable(ListTable):
             link,
             reverse("accounts:deactivate", args=[record.pk]),
             _("Deactivate %(name)s? They will no longer be able to sign in.") % {"name": record.full_name},
-            get_token(self.request),
+            get_token(self.viewer_request),
             _("Deactivate"),
         )
 

@@ -83,6 +83,11 @@ def test_a_lead_hands_a_leaving_reps_book_to_two_teammates(live_server, page, de
     even = page.locator('form[data-hand-over="even"]')
     even.locator(f'input[name="to"][value="{first.pk}"]').check()
     even.locator(f'input[name="to"][value="{second.pk}"]').check()
+    # The clients are dealt out in the order the receivers are listed (by name).
+    listed = [
+        int(value) for value in even.locator('input[name="to"]').evaluate_all("els => els.map(e => e.value)")
+    ]
+    first, second = sorted((first, second), key=lambda person: listed.index(person.pk))
     even.get_by_role("button").click()
 
     expect(page.locator("table[data-preview]")).to_be_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.models import User, team_ids_of
@@ -56,7 +57,10 @@ def book_receivers(*, by: User, owner: User):
     people = User.objects.filter(is_active=True, role__in=QUOTA_CARRYING_ROLES).exclude(pk=owner.pk)
     if not is_head(by):
         people = people.filter(team_id=owner.team_id) if owner.team_id else people.none()
-    return people.select_related("team").order_by("team__name", "last_name", "first_name", "username")
+    other_team = Case(When(team_id=owner.team_id, then=Value(0)), default=Value(1))
+    return people.select_related("team").order_by(
+        other_team, "team__name", "last_name", "first_name", "username"
+    )
 
 
 def may_deactivate(by: User, person: User) -> bool:

@@ -228,3 +228,25 @@ def test_the_reassign_page_moves_the_open_work_by_default(department, client):
     )
     assert response.status_code == 302
     assert Deal.objects.get(pk=open_deal.pk).owner == department.rep_north_2
+
+
+def test_the_admin_refuses_to_deactivate_someone_with_a_book(department, book, admin_client):
+    change = reverse("admin:accounts_user_change", args=[department.rep_north.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update(
+        is_active="",
+        date_joined_0=department.rep_north.date_joined.strftime("%Y-%m-%d"),
+        date_joined_1=department.rep_north.date_joined.strftime("%H:%M:%S"),
+        groups=[],
+        user_permissions=[],
+    )
+    data = {
+        key: value
+        for key, value in data.items()
+        if key not in {"date_joined", "last_login", "groups", "user_permissions"}
+    }
+    response = admin_client.post(change, data)
+    assert response.status_code == 200
+    assert "Hand it over first" in response.content.decode()
+    assert User.objects.get(pk=department.rep_north.pk).is_active

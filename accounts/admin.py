@@ -1,13 +1,39 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiToken, Team, Territory, User
+from accounts.handover import book_of, parts
+from accounts.models import ApiToken, HandOver, Team, Territory, User
 from accounts.services import api_token_revoke, api_tokens_revoke_for_user
+
+
+class StaffChangeForm(UserChangeForm):
+    def clean(self):
+        """Deactivating someone whose book still holds work asks for the hand-over first."""
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.is_active and cleaned.get("is_active") is False:
+            book = book_of(self.instance)
+            if not book.is_empty:
+                summary = ", ".join(f"{part.label} {book.totals.get(part.key, 0)}" for part in parts())
+                raise ValidationError(
+                    format_html(
+                        '{} {} <a href="{}">{}</a>',
+                        _("Their book still holds work (%(summary)s).") % {"summary": summary},
+                        _("Hand it over first:"),
+                        reverse("accounts:hand_over", args=[self.instance.pk]),
+                        _("Hand over"),
+                    )
+                )
+        return cleaned
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = StaffChangeForm
     list_display = ["username", "full_name", "role", "team", "territory", "is_active"]
     list_filter = ["role", "team", "territory", "is_active", "is_staff"]
     list_select_related = ["team", "territory"]
@@ -61,3 +87,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             api_token_revoke(token=token)
+
+
+@admin.register(HandOver)
+class HandOverAdmin(admin.ModelAdmin):
+    """Hand-overs are recorded by the service; here they are only read."""
+
+    list_display = ["created_at", "giver", "by"]
+    list_select_related = ["giver", "by"]
+    fields = ["created_at", "by", "giver", "receivers", "counts", "clients"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

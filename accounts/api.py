@@ -1,14 +1,25 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.filters import TeamFilter, UserFilter
+from accounts.handover import MAX_ASSIGNMENTS, MAX_RECEIVERS, BookNotEmpty, book_hand_over, hand_over_plan
 from accounts.models import ApiToken, Team, User
 from accounts.selectors import api_token_list, team_list, user_list
-from accounts.services import LoginLocked, api_token_create, api_token_revoke, sign_in_authenticate
+from accounts.services import (
+    LoginLocked,
+    api_token_create,
+    api_token_revoke,
+    sign_in_authenticate,
+    user_deactivate,
+)
+from accounts.visibility import get_visible_or_404
+from core.api import CONFLICT
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -169,6 +180,65 @@ class TeamSerializer(serializers.ModelSerializer):
         return team.lead.full_name if team.lead else None
 
 
+class HandOverRequestSerializer(serializers.Serializer):
+    """Either ``to`` (an even split; ``split`` is "even") or ``assignments``."""
+
+    to = serializers.ListField(
+        child=serializers.JSONField(),
+        required=False,
+        max_length=MAX_RECEIVERS,
+        help_text=_("Receivers' ids: active reps or account managers (of the owner's team for a lead)."),
+    )
+    split = serializers.ChoiceField(choices=["even"], required=False, default="even")
+    assignments = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text=_("Client id → receiver id, one for every client of the book."),
+    )
+
+    def validate(self, attrs):
+        if ("to" in attrs) == ("assignments" in attrs):
+            raise serializers.ValidationError(_("Give either “to” (an even split) or “assignments”."))
+        if len(attrs.get("assignments", {})) > MAX_ASSIGNMENTS:
+            raise serializers.ValidationError(
+                {"assignments": _("Name at most %(limit)d clients.") % {"limit": MAX_ASSIGNMENTS}}
+            )
+        return attrs
+
+
+HAND_OVER_COUNTS = {
+    "clients": serializers.IntegerField(),
+    "tasks": serializers.IntegerField(),
+    "alerts": serializers.IntegerField(),
+    "installments": serializers.IntegerField(),
+    "deals": serializers.IntegerField(),
+}
+HandOverAnswer = inline_serializer(
+    "HandOverAnswer",
+    {
+        "from": serializers.IntegerField(),
+        "to": inline_serializer(
+            "HandOverReceiver",
+            {
+                "user": serializers.IntegerField(),
+                "clients": serializers.ListField(child=serializers.IntegerField()),
+                **HAND_OVER_COUNTS,
+            },
+            many=True,
+        ),
+        "totals": inline_serializer("HandOverTotals", HAND_OVER_COUNTS),
+        "fingerprint": serializers.CharField(),
+        "dry_run": serializers.BooleanField(),
+        "hand_over": serializers.IntegerField(allow_null=True),
+    },
+)
+BookNotEmptyAnswer = inline_serializer(
+    "BookNotEmpty",
+    {"detail": serializers.CharField(), "book": inline_serializer("BookCounts", HAND_OVER_COUNTS)},
+)
+DRY_RUN = {"1": True, "true": True, "0": False, "false": False, "": False}
+
+
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UserSerializer
     filterset_class = UserFilter
@@ -178,6 +248,67 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return user_list(viewer=self.request.user)
+
+    def _person(self, pk) -> User:
+        # A deactivated person's book may still need handing over: look among everyone visible.
+        return get_visible_or_404(User.objects.all(), self.request.user, pk=pk)
+
+    @extend_schema(
+        request=HandOverRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                "dry_run",
+                OpenApiTypes.BOOL,
+                description=_("1: answer the preview (the same counts) and change nothing."),
+            )
+        ],
+        responses={200: HandOverAnswer, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="hand-over", url_name="hand-over", filter_backends=[])
+    def hand_over(self, request, pk=None):
+        """Hand this person's book (clients, open deals, open tasks, installments to follow up,
+        open alerts) to colleagues in one transaction: `{"to": [ids], "split": "even"}` deals
+        the clients out in turn (by name), `{"assignments": {"<client id>": user id}}` names a
+        receiver per client. A head anywhere, a lead within the team. `?dry_run=1` answers the
+        same counts and changes nothing; a second hand-over racing this one answers 409."""
+        dry_run = DRY_RUN.get(request.query_params.get("dry_run", "").lower())
+        if dry_run is None:
+            raise serializers.ValidationError({"dry_run": [_("Use 1 or 0.")]})
+        owner = self._person(pk)
+        serializer = HandOverRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        choice = {
+            key: serializer.validated_data[key]
+            for key in ("to", "assignments")
+            if key in serializer.validated_data
+        }
+        plan = hand_over_plan(by=request.user, owner=owner, **choice)
+        record = None
+        if not dry_run:
+            record = book_hand_over(by=request.user, owner=owner, expected=plan.fingerprint(), **choice)
+        return Response({**plan.as_data(), "dry_run": dry_run, "hand_over": record.pk if record else None})
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: UserSerializer,
+            409: OpenApiResponse(BookNotEmptyAnswer, description=_("Hand the book over first.")),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def deactivate(self, request, pk=None):
+        """Deactivate this person (the head): they can no longer sign in and their tokens stop
+        working. While their book holds work the answer is 409 with its counts: hand it over
+        first (`POST /api/v1/users/{id}/hand-over/`)."""
+        person = self._person(pk)
+        try:
+            person = user_deactivate(user=person, by=request.user)
+        except BookNotEmpty as not_empty:
+            return Response(
+                {"detail": not_empty.messages[0], "book": not_empty.book.totals},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(UserSerializer(person).data)
 
 
 class TeamViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, is_lead, is_usable, sees_everything
 
-__all__ = ["ApiToken", "Role", "Team", "Territory", "User", "team_ids_of"]
+__all__ = ["ApiToken", "HandOver", "Role", "Team", "Territory", "User", "team_ids_of"]
 
 
 class Territory(models.Model):
@@ -198,3 +198,33 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HandOver(models.Model):
+    """A book handed over: by whom, when, whose, to whom, how many of each kind to each
+    receiver (``counts``: receiver id → part → rows) and which client went where
+    (``clients``: client id → receiver id). Each moved record's history says so too."""
+
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    giver = models.ForeignKey(
+        User, verbose_name=_("from"), on_delete=models.PROTECT, related_name="books_given"
+    )
+    receivers = models.ManyToManyField(User, verbose_name=_("to"), related_name="books_received")
+    counts = models.JSONField(_("counts"), default=dict)
+    clients = models.JSONField(_("clients"), default=dict)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+
+    def __str__(self) -> str:
+        return f"{self.giver} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def totals(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for counts in self.counts.values():
+            for key, rows in counts.items():
+                result[key] = result.get(key, 0) + rows
+        return result

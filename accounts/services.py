@@ -16,7 +16,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.handover import BookNotEmpty, book_of
 from accounts.models import ApiToken, Role, Team, Territory, User
+from accounts.rules import ensure_can_deactivate
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,17 @@ def api_tokens_revoke_for_user(*, user: User) -> int:
 
 
 @transaction.atomic
-def user_deactivate(*, user: User) -> User:
-    """Deactivate a user: they can no longer sign in, and their API tokens stop working."""
+def user_deactivate(*, user: User, by: User | None = None) -> User:
+    """Deactivate a user: they can no longer sign in, and their API tokens stop working.
+    Someone whose book still holds work (clients, open deals, tasks, installments to follow
+    up, open alerts) is refused with BookNotEmpty: hand the book over first. ``by``, when
+    given, must be allowed to (accounts.rules.may_deactivate)."""
+    if by is not None:
+        ensure_can_deactivate(by, user)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+    book = book_of(user)
+    if not book.is_empty:
+        raise BookNotEmpty(book)
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active", "updated_at"])

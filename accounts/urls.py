@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import handover_views, views
 
 app_name = "accounts"
 
@@ -15,5 +15,7 @@ urlpatterns = [
     path("people/", views.staff_list, name="staff"),
     path("views/", views.saved_view_create_view, name="saved_view_create"),
     path("views/<int:pk>/delete/", views.saved_view_delete_view, name="saved_view_delete"),
+    path("people/<int:pk>/hand-over/", handover_views.hand_over_page, name="hand_over"),
+    path("people/<int:pk>/deactivate/", handover_views.deactivate_view, name="deactivate"),
     path("people/export.<str:export_format>", views.staff_export, name="staff_export"),
 ]

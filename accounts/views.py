@@ -46,7 +46,7 @@ def staff_list(request):
         "accounts/staff_list.html",
         {
             "filter": filterset,
-            "table": table_for_request(StaffTable, request, queryset),
+            "table": table_for_request(StaffTable, request, queryset, viewer_request=request),
             "export_query": query_without(request, "page"),
         },
     )

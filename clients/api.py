@@ -100,6 +100,15 @@ class ClientSerializer(serializers.ModelSerializer):
         source="territory.name", read_only=True, default=None, allow_null=True
     )
     last_activity_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    move_open_work = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=True,
+        help_text=_(
+            "When `owner` changes: the previous owner's open deals and open tasks on this client "
+            "move to the new owner too (default true)."
+        ),
+    )
 
     class Meta:
         model = Client
@@ -128,6 +137,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "last_activity_at",
             "created_at",
             "updated_at",
+            "move_open_work",
         ]
         read_only_fields = ["owner_assigned_at", "owner_assigned_by", "created_at", "updated_at"]
         validators: list = []  # uniqueness of the normalised tax id is the service's to check
@@ -242,6 +252,7 @@ class ClientViewSet(viewsets.ModelViewSet):
         rules.ensure_can_add_clients(request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        serializer.validated_data.pop("move_open_work", None)
         client = services.client_create(by=request.user, **serializer.validated_data)
         return Response(self._detail(client), status=status.HTTP_201_CREATED)
 

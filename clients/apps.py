@@ -12,3 +12,31 @@ class ClientsConfig(AppConfig):
 
         # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
         register_list(key="clients", page="clients:list", api_basename="client")
+
+        from django.utils.translation import gettext_lazy
+
+        from accounts.handover import register_part, register_unit_names
+        from clients.services.handover import (
+            client_names,
+            open_tasks_count,
+            open_tasks_move,
+            owned_clients_count,
+            owned_clients_move,
+        )
+
+        # A leaving rep's book (accounts.handover): their clients, and their open tasks.
+        register_unit_names(client_names)
+        register_part(
+            key="clients",
+            label=gettext_lazy("Clients"),
+            order=10,
+            count=owned_clients_count,
+            move=owned_clients_move,
+        )
+        register_part(
+            key="tasks",
+            label=gettext_lazy("Open tasks"),
+            order=20,
+            count=open_tasks_count,
+            move=open_tasks_move,
+        )

@@ -115,6 +115,9 @@ class ClientForm(forms.Form):
 
 class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("New owner"), queryset=None)
+    move_open_work = forms.BooleanField(
+        label=_("Move its open deals and open tasks to the new owner too"), required=False, initial=True
+    )
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,3 +12,20 @@ class DealsConfig(AppConfig):
 
         # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
         register_list(key="deals", page="deals:list", api_basename="deal")
+
+        from django.utils.translation import gettext_lazy
+
+        from accounts.handover import register_part
+        from clients.hooks import register_open_work_mover
+        from deals.services.handover import client_open_deals_move, open_deals_count, open_deals_move
+
+        # A book's open deals move last: the installments' follow-up is read by deal owner.
+        register_part(
+            key="deals",
+            label=gettext_lazy("Open deals"),
+            order=50,
+            count=open_deals_count,
+            move=open_deals_move,
+        )
+        # A reassigned client takes its open deals along (client_reassign(move_open_work=True)).
+        register_open_work_mover("deals", client_open_deals_move)

@@ -13,6 +13,14 @@ class ReportsConfig(AppConfig):
         # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
         register_list(key="alerts", page="reports:alerts", api_basename="alert")
 
+        from accounts.handover import register_part
+        from reports.services.handover import open_alerts_count, open_alerts_move
+
+        # A book's open alerts follow their installment's follow-up, so they move before it.
+        register_part(
+            key="alerts", label=_("Open alerts"), order=30, count=open_alerts_count, move=open_alerts_move
+        )
+
         from django.contrib.auth.signals import user_logged_in
 
         from reports.services.notifications import unread_count_warm

@@ -149,7 +149,7 @@ def alert_list(*, viewer: User, with_may_acknowledge: bool = False) -> QuerySet[
     """The alerts the viewer sees; ``with_may_acknowledge`` adds whether the viewer may act
     on each (the visibility rules decide, in the same query)."""
     alerts = OverdueAlert.objects.visible_to(viewer).select_related(
-        "client", "installment__deal__owner__team", "acknowledged_by"
+        "client", "installment__deal__owner__team", "installment__follow_up_by", "acknowledged_by"
     )
     if with_may_acknowledge:
         writable = OverdueAlert.objects.writable_by(viewer).filter(pk=OuterRef("pk"))

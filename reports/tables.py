@@ -253,7 +253,9 @@ class AlertTable(ListTable):
     )
     deal = export_only(gettext_lazy("Deal"), accessor="installment__deal__title")
     owner = tables.Column(
-        verbose_name=gettext_lazy("Owner"), accessor="installment__deal__owner__full_name", orderable=False
+        verbose_name=gettext_lazy("Owner"),
+        accessor="installment__follow_up_person__full_name",
+        orderable=False,
     )
     due = tables.Column(
         verbose_name=gettext_lazy("Due"),

@@ -196,7 +196,18 @@ class ActivityNorm(models.Model):
 
 
 class InstallmentQuerySet(VisibleQuerySet):
-    pass
+    def visible_to(self, user):
+        """An installment reaches whoever sees its deal's owner and whoever sees the person
+        following it up (``follow_up_by``, set when a book was handed over)."""
+        by_deal = visibility_q(user, "deal__owner")
+        by_follow_up = visibility_q(user, "follow_up_by")
+        if by_deal is None or by_follow_up is None:
+            return self
+        return self.filter(by_deal | by_follow_up)
+
+    def followed_up_by(self, user_id):
+        """The installments ``user_id`` chases: set on them, else as the deal's owner."""
+        return self.filter(Q(follow_up_by_id=user_id) | Q(follow_up_by__isnull=True, deal__owner_id=user_id))
 
 
 class Installment(models.Model):
@@ -216,6 +227,17 @@ class Installment(models.Model):
     # instead of re-summing payments for every installment on every request.
     paid_amount = models.DecimalField(_("paid"), max_digits=14, decimal_places=2, default=0, editable=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Who chases this payment when it is not the deal's owner: the receiver of a handed-over
+    # book (a won deal stays credited to whoever won it; its collection moves on).
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("follow-up by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the deal's owner."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -239,6 +261,11 @@ class Installment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal} · {self.due_date} · {self.amount}"
+
+    @property
+    def follow_up_person(self):
+        """Who chases this payment: the one set, else the deal's owner."""
+        return self.follow_up_by or self.deal.owner
 
 
 class PaymentQuerySet(VisibleQuerySet):

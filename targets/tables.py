@@ -32,7 +32,7 @@ class OverdueTable(ListTable):
     )
     deal = tables.Column(verbose_name=gettext_lazy("Deal"), accessor="deal__title", orderable=False)
     owner = tables.Column(
-        verbose_name=gettext_lazy("Owner"), accessor="deal__owner__full_name", orderable=False
+        verbose_name=gettext_lazy("Owner"), accessor="follow_up_person__full_name", orderable=False
     )
     team = _export_only(gettext_lazy("Team"), accessor="deal__owner__team__name")
     due = tables.Column(verbose_name=gettext_lazy("Due"), accessor="due_date", order_by=("due_date", "pk"))

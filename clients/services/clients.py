@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import QUOTA_CARRYING_ROLES
 from accounts.visibility import can_write, ensure_can_write
+from clients.hooks import open_work_movers
 from clients.models import STATUS_MOVES, Client, ClientStatus, Contact, Industry, Segment, Source, Tier
 from clients.rules import (
     assignable_owner_check,
@@ -24,6 +25,7 @@ from clients.rules import (
 )
 from clients.services.checks import client_duplicate_of, duplicate_message, name_key, tax_id_clean
 from clients.services.contacts import contact_cleaned, contact_errors
+from clients.services.handover import client_open_tasks_move
 from clients.signals import client_changed
 from core.locks import lock_one
 
@@ -175,6 +177,7 @@ def client_update(
     client: Client,
     owner: User | None = _UNSET,
     status: str = _UNSET,
+    move_open_work: bool = True,
     **changes: Any,
 ) -> Client:
     """Change a client's details. The owner and the status only change through
@@ -201,25 +204,37 @@ def client_update(
         client.full_clean(exclude=["normalized_name"], validate_constraints=False)
         _save_client(client, by=by)
     if owner is not _UNSET and owner != client.owner:
-        client = client_reassign(by=by, client=client, owner=owner)
+        client = client_reassign(by=by, client=client, owner=owner, move_open_work=move_open_work)
     if status is not _UNSET and status != client.status:
         client = client_status_move(by=by, client=client, status=status)
     return client
 
 
 @transaction.atomic
-def client_reassign(*, by: User, client: Client, owner: User) -> Client:
+def client_reassign(*, by: User, client: Client, owner: User, move_open_work: bool = True) -> Client:
     """Hand a client to another owner: a lead within their own team, the head anywhere.
-    Records who did it and when."""
+    Records who did it and when. With ``move_open_work`` the previous owner's open tasks on
+    the client, and what the higher apps registered in ``clients.hooks`` (open deals), go
+    with it, in the same transaction; ``client.moved_open_work`` says how many of each."""
     ensure_can_reassign(by, client)
     assignable_owner_check(by=by, owner=owner)
     client = lock_one(Client.objects, pk=client.pk)
+    client.moved_open_work = {}
     if client.owner_id == owner.pk:
         return client
+    previous_owner_id = client.owner_id
     client.owner = owner
     client.owner_assigned_at = timezone.now()
     client.owner_assigned_by = by
     _save_client(client, by=by, reason=_("Reassigned"))
+    if move_open_work:
+        reason = _("Reassigned with its client")
+        work = {"tasks": client_open_tasks_move}
+        work.update(open_work_movers())
+        client.moved_open_work = {
+            key: mover(client=client, previous_owner_id=previous_owner_id, by=by, reason=reason)
+            for key, mover in work.items()
+        }
     return client
 
 

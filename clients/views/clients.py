@@ -82,7 +82,10 @@ def client_reassign(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             client = services.client_reassign(
-                by=request.user, client=client, owner=form.cleaned_data["owner"]
+                by=request.user,
+                client=client,
+                owner=form.cleaned_data["owner"],
+                move_open_work=form.cleaned_data["move_open_work"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -90,6 +93,13 @@ def client_reassign(request, pk: int):
             messages.success(
                 request, _("%(client)s now belongs to %(owner)s.") % {"client": client, "owner": client.owner}
             )
+            moved = getattr(client, "moved_open_work", {})
+            if any(moved.values()):
+                messages.info(
+                    request,
+                    _("Open deals moved with it: %(deals)d; open tasks: %(tasks)d.")
+                    % {"deals": moved.get("deals", 0), "tasks": moved.get("tasks", 0)},
+                )
             return redirect("clients:detail", pk=client.pk)
     return render(
         request,

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.visibility import VisibleQuerySet
+from accounts.visibility import VisibleQuerySet, visibility_q
 from reports.models.common import MONEY
 
 # An alert more than this many days overdue escalates to the head (SPEC §5); the services
@@ -27,7 +27,14 @@ class AlertLevel(models.IntegerChoices):
 
 
 class OverdueAlertQuerySet(VisibleQuerySet):
-    pass
+    def visible_to(self, user):
+        """An alert reaches whoever sees its installment: through the deal's owner or the
+        person following the installment up (targets.Installment.follow_up_by)."""
+        by_deal = visibility_q(user, "installment__deal__owner")
+        by_follow_up = visibility_q(user, "installment__follow_up_by")
+        if by_deal is None or by_follow_up is None:
+            return self
+        return self.filter(by_deal | by_follow_up)
 
 
 class OverdueAlert(models.Model):

@@ -282,8 +282,13 @@ def _follow_the_calendar(today: datetime.date, now: datetime.datetime) -> int:
 def _notify(*, send_email: bool) -> int:
     """Create the notifications each open alert's levels call for and nobody has had yet:
     the owner and their team lead when it opens, the head(s) once it escalates."""
+    # The person following the installment up (set when a book was handed over), else the
+    # deal's owner, and their team's lead.
     alerts = OverdueAlert.objects.filter(status=AlertStatus.OPEN).values_list(
-        "pk", "level", "installment__deal__owner_id", "installment__deal__owner__team__lead_id"
+        "pk",
+        "level",
+        Coalesce("installment__follow_up_by_id", "installment__deal__owner_id"),
+        Coalesce("installment__follow_up_by__team__lead_id", "installment__deal__owner__team__lead_id"),
     )
     heads = list(
         User.objects.filter(role__in=ESCALATES_TO_ROLES, is_active=True).values_list("pk", flat=True)

@@ -102,7 +102,7 @@ def receivable_installments(*, viewer, today: datetime.date):
         latest_reason=Subquery(latest.values("reason")[:1]),
         latest_promised_date=Subquery(latest.values("promised_date")[:1]),
         latest_reason_at=Subquery(latest.values("recorded_at")[:1]),
-    ).select_related("deal__client", "deal__owner__team")
+    ).select_related("deal__client", "deal__owner__team", "follow_up_by")
 
 
 def overdue_installments(*, viewer, today: datetime.date):

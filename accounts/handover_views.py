@@ -1,0 +1,122 @@
+"""Pages of a book's hand-over (from the People page) and of deactivating someone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.handover import BookNotEmpty, book_hand_over, book_of, hand_over_plan, parts
+from accounts.models import User
+from accounts.rules import book_receivers, ensure_can_deactivate, ensure_can_hand_over_book
+from accounts.services import user_deactivate
+from core.errors import Conflict
+
+MODE_EVEN = "even"
+MODE_BY_HAND = "hand"
+
+
+def _choice(request) -> dict:
+    """The hand-over the form asked for, as the service's keyword arguments."""
+    if request.POST.get("mode") == MODE_BY_HAND:
+        prefix = "assign_"
+        return {
+            "assignments": {
+                key[len(prefix) :]: value
+                for key, value in request.POST.items()
+                if key.startswith(prefix) and value
+            }
+        }
+    return {"to": request.POST.getlist("to")}
+
+
+def _problems(error: ValidationError) -> list[str]:
+    if hasattr(error, "message_dict"):
+        return [message for messages_ in error.message_dict.values() for message in messages_]
+    return list(error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hand_over_page(request, pk: int):
+    """Choose the receivers (even split) or a receiver per client, see exactly what moves,
+    confirm. Each step re-reads the book; the confirmation carries the preview's fingerprint,
+    so a book that changed meanwhile is shown again instead of moved."""
+    owner = get_object_or_404(User.objects.visible_to(request.user).select_related("team"), pk=pk)
+    ensure_can_hand_over_book(request.user, owner)
+    step = request.POST.get("step") if request.method == "POST" else None
+    context = {"owner": owner, "kinds": [(part.key, part.label) for part in parts()], "posted": request.POST}
+    status = 200
+    if step in {"preview", "confirm"}:
+        try:
+            if step == "confirm":
+                record = book_hand_over(
+                    by=request.user,
+                    owner=owner,
+                    expected=request.POST.get("fingerprint") or None,
+                    **_choice(request),
+                )
+                messages.success(
+                    request,
+                    _("%(name)s’s book was handed over: %(summary)s.")
+                    % {"name": owner.full_name, "summary": _summary(record.totals())},
+                )
+                return redirect("accounts:hand_over", pk=owner.pk)
+            plan = hand_over_plan(by=request.user, owner=owner, **_choice(request))
+            context.update(plan=plan, mode=request.POST.get("mode", MODE_EVEN), template_rows=_rows(plan))
+            return render(request, "accounts/hand_over_preview.html", context)
+        except ValidationError as error:
+            context["problems"] = _problems(error)
+            status = 400
+        except Conflict as conflict:
+            context["problems"] = [str(conflict)]
+            status = 409
+    book = book_of(owner)
+    context.update(
+        book=book,
+        totals=[(part.label, book.totals.get(part.key, 0)) for part in parts()],
+        receivers=list(book_receivers(by=request.user, owner=owner)),
+        chosen=set(request.POST.getlist("to")),
+    )
+    return render(request, "accounts/hand_over.html", context, status=status)
+
+
+def _rows(plan) -> list[dict]:
+    keys = [part.key for part in parts()]
+    return [
+        {
+            "receiver": row["receiver"],
+            "clients": row["clients"],
+            "counts": [row["counts"].get(key, 0) for key in keys],
+        }
+        for row in plan.rows()
+    ]
+
+
+def _summary(totals: dict[str, int]) -> str:
+    return ", ".join(f"{part.label} {totals.get(part.key, 0)}" for part in parts())
+
+
+@login_required
+@require_POST
+def deactivate_view(request, pk: int):
+    """Deactivate someone (the head): an empty book is required, else the hand-over first."""
+    person = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    ensure_can_deactivate(request.user, person)
+    try:
+        user_deactivate(user=person, by=request.user)
+    except BookNotEmpty as not_empty:
+        messages.error(
+            request,
+            _("%(problem)s Their book: %(summary)s.")
+            % {
+                "problem": not_empty.messages[0],
+                "summary": _summary(not_empty.book.totals),
+            },
+        )
+        return redirect("accounts:hand_over", pk=person.pk)
+    messages.success(request, _("%(name)s was deactivated.") % {"name": person.full_name})
+    return redirect("accounts:staff")

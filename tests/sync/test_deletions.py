@@ -21,6 +21,7 @@ from tests.factories import (
     DealFactory,
     FactFactory,
     InstallmentFactory,
+    PaymentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,41 @@ def test_a_client_that_syncs_with_updated_since_and_deletions_ends_with_the_serv
     assert mirror["deal"] == dict(Deal.objects.visible_to(rep).values_list("id", "title"))
     assert sorted(mirror["client"].values()) == ["Kept", "New client", "New name"]
     assert sorted(mirror["deal"].values()) == ["Kept deal v2", "New deal"]
+
+
+# ------------------------------------------------------------------------ cost of a deletion
+
+
+def _queries_to_delete_a_client_with(activities: int, department) -> int:
+    rep = department.rep_north
+    client = ClientFactory(owner=rep)
+    ActivityFactory.create_batch(activities, client=client, owner=rep)
+    client_id = client.pk
+    with CaptureQueriesContext(connection) as queries:
+        client_delete(by=rep, client=client)
+    found = Tombstone.objects.filter(model="activity", owner=rep).count()
+    assert Tombstone.objects.filter(model="client", object_id=client_id, owner=rep).count() == 1
+    Tombstone.objects.all().delete()
+    assert found == activities
+    return len(queries)
+
+
+def test_deleting_a_client_costs_the_same_queries_for_2_and_20_activities(department):
+    """The owner of a cascaded activity is read through its client once per deletion, and the
+    tombstones are written in one INSERT: not one query (or two) per activity."""
+    assert _queries_to_delete_a_client_with(2, department) == _queries_to_delete_a_client_with(20, department)
+
+
+def test_payments_deleted_together_name_the_deal_owner_through_two_parents(department):
+    from targets.models import Payment
+
+    rep = department.rep_north
+    deal = DealFactory(client=ClientFactory(owner=rep), owner=rep)
+    installments = InstallmentFactory.create_batch(2, deal=deal)
+    payments = [PaymentFactory(installment=installment) for installment in installments]
+    PaymentFactory(installment=installments[0])
+    Payment.objects.filter(pk__in=[payment.pk for payment in payments]).delete()
+    assert set(Tombstone.objects.values_list("model", "object_id", "owner_id")) == {
+        ("payment", payments[0].pk, rep.pk),
+        ("payment", payments[1].pk, rep.pk),
+    }

@@ -12,3 +12,10 @@ class DealsConfig(AppConfig):
 
         # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
         register_list(key="deals", page="deals:list", api_basename="deal")
+
+        from clients.merging import register_merge_relation
+
+        # Merging two clients (or contacts) moves their deals and proposals to the survivor;
+        # the deals' facts, lines, installments, payments, contracts follow their deal.
+        register_merge_relation("clients.Client", "deals.Deal", "client")
+        register_merge_relation("clients.Contact", "deals.Quote", "contact")

@@ -178,6 +178,18 @@ def _has_field(model, name: str) -> bool:
     return True
 
 
+def pending_moves(target: str, record_id: int) -> list[tuple[str, int]]:
+    """What a merge of ``record_id`` would move, per registered relation that has rows:
+    (the model's plural name, the number of rows). One COUNT per relation."""
+    found = []
+    for relation in merge_relations(target):
+        model = apps.get_model(relation.model)
+        count = model._base_manager.filter(**{relation.field: record_id}).count()
+        if count:
+            found.append((str(model._meta.verbose_name_plural), count))
+    return found
+
+
 def move_all(target: str, context: MergeContext) -> dict[str, MoveResult]:
     """Move the rows of every registered relation of ``target``; {"app.Model.field": result}."""
     results = {}

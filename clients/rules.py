@@ -152,6 +152,7 @@ class ClientPermissions:
     reassign: bool
     move_status: bool = False  # lead → prospect → customer → former
     hand_over: bool = False  # a qualified lead to a rep (SDRs, and their lead or the head)
+    merge: bool = False  # merge a duplicate (client or contact) into this client's records
 
 
 def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
@@ -164,6 +165,7 @@ def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
         change=change,
         records=records,
         reassign=change and may_reassign(viewer),
+        merge=change and may_merge(viewer),
         move_status=change and not sdr,
         hand_over=(
             change

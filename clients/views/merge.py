@@ -98,7 +98,7 @@ def _merge_page(request, *, survivor, model, names, service, target, context):
         else:
             messages.success(
                 request,
-                _("Merged #%(id)s into “%(name)s”: %(rows)s linked records moved.")
+                _("Merged #%(id)s into “%(name)s”; linked records moved: %(rows)s.")
                 % {"id": outcome.duplicate_id, "name": str(outcome.survivor), "rows": outcome.rows_moved},
             )
             return redirect(context.pop("done_url"))

@@ -128,7 +128,7 @@ def test_merging_on_the_page(client, department):
         follow=True,
     )
     assert response.redirect_chain == [(f"/clients/{survivor.pk}/", 302)]
-    assert f"Merged #{duplicate.pk} into “Acme Group”: 1 linked records moved." in response.content.decode()
+    assert f"Merged #{duplicate.pk} into “Acme Group”; linked records moved: 1." in response.content.decode()
     assert Client.objects.get(pk=survivor.pk).name == "Acme Group"
     assert not Client.objects.filter(pk=duplicate.pk).exists()
 

@@ -82,6 +82,7 @@ def _name_groups(viewer: User) -> QuerySet:
         .annotate(kind=Value(Key.NAME, output_field=CharField()), size=Count("pk"), first=Min("pk"))
         .filter(size__gt=1)
         .values("kind", "value", "size", "first")
+        .order_by()
     )
 
 
@@ -95,6 +96,7 @@ def _phone_groups(viewer: User) -> QuerySet:
         .annotate(kind=Value(Key.PHONE, output_field=CharField()), size=Count("pk"), first=Min("pk"))
         .filter(size__gt=1)
         .values("kind", "value", "size", "first")
+        .order_by()
     )
 
 
@@ -119,6 +121,7 @@ def _domain_groups(viewer: User) -> QuerySet:
         )
         .filter(size__gt=1)
         .values("kind", "value", "size", "first")
+        .order_by()
     )
 
 

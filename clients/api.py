@@ -9,20 +9,29 @@ from dataclasses import asdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from accounts.models import Territory, User
 from accounts.saved_views import SavedViewFilter
 from accounts.visibility import can_write
 from clients import rules, selectors, services
+from clients.duplicates import merged_into
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
 from core.api import CONFLICT, VisibleRelatedField
@@ -215,6 +224,96 @@ class HandOverResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MergeFieldsField(serializers.DictField):
+    child = serializers.ChoiceField(choices=["survivor", "duplicate"])
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    fields = MergeFieldsField(
+        required=False,
+        default=dict,
+        help_text=_(
+            'Which side\'s value wins, per field: "survivor" or "duplicate". A field not named keeps '
+            "the survivor's value, or takes the duplicate's where the survivor has none."
+        ),
+    )
+
+
+class ClientMergeSerializer(MergeRequestSerializer):
+    duplicate = VisibleRelatedField(Client, help_text=_("The client merged into this one and deleted."))
+
+
+class ContactMergeSerializer(MergeRequestSerializer):
+    duplicate = VisibleRelatedField(Contact, help_text=_("The contact merged into this one and deleted."))
+
+
+class MergedAwaySerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    merged_into = serializers.IntegerField(help_text=_("The surviving record's id."))
+    url = serializers.URLField(help_text=_("The surviving record's API address."))
+
+
+MERGED_AWAY = {
+    410: OpenApiResponse(
+        response=MergedAwaySerializer,
+        description=_(
+            "The record was merged into another one (a merge of duplicates): re-link to `merged_into`. "
+            "Answered only when the caller sees the survivor; otherwise 404."
+        ),
+    )
+}
+
+
+class MergedAway(Exception):
+    """The requested record was merged into ``survivor_id``: answered 410 with a pointer."""
+
+    def __init__(self, *, survivor_id: int, message: str):
+        self.survivor_id = survivor_id
+        self.message = message
+        super().__init__(message)
+
+
+class MergeMixin:
+    """``POST {id}/merge/`` and the 410 pointer of a merged-away id, for clients and contacts."""
+
+    merge_serializer: type[serializers.Serializer]
+    merge_service = None
+    merged_message = ""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            survivor_id = merged_into(viewer=self.request.user, model=self.queryset_model, pk=pk)
+            if survivor_id is None:
+                raise
+            raise MergedAway(
+                survivor_id=survivor_id, message=self.merged_message % {"id": pk, "survivor": survivor_id}
+            ) from None
+
+    def handle_exception(self, exc):
+        if isinstance(exc, MergedAway):
+            url = self.request.build_absolute_uri(
+                reverse(f"{self.basename}-detail", kwargs={"pk": exc.survivor_id})
+            )
+            body = {"detail": exc.message, "merged_into": exc.survivor_id, "url": url}
+            return Response(body, status=status.HTTP_410_GONE)
+        return super().handle_exception(exc)
+
+    def _merge(self, request):
+        survivor = self.get_object()
+        serializer = self.merge_serializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        outcome = type(self).merge_service(
+            by=request.user,
+            survivor=survivor,
+            duplicate=serializer.validated_data["duplicate"],
+            fields=serializer.validated_data["fields"],
+        )
+        return outcome.survivor
+
+
 def _reject_move(serializer, instance, field: str, message) -> None:
     new = serializer.validated_data.pop(field, None)
     if new is not None and new.pk != getattr(instance, f"{field}_id"):
@@ -224,7 +323,10 @@ def _reject_move(serializer, instance, field: str, message) -> None:
 # --------------------------------------------------------------------------- viewsets
 
 
-class ClientViewSet(viewsets.ModelViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(responses={200: ClientDetailSerializer, **MERGED_AWAY}),
+)
+class ClientViewSet(MergeMixin, viewsets.ModelViewSet):
     """Clients you may see. Filters, `search` and `ordering` are those of the client list
     page. Changing `owner` reassigns (leads within their team, the head anywhere);
     changing `status` moves along lead → prospect → customer → former."""
@@ -232,6 +334,10 @@ class ClientViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated, MayChangeObject]
     filter_backends = [SavedViewFilter, DjangoFilterBackend]
     filterset_class = ClientFilter
+    queryset_model = Client
+    merge_serializer = ClientMergeSerializer
+    merge_service = staticmethod(services.client_merge)
+    merged_message = _("Client #%(id)s was merged into client #%(survivor)s.")
 
     def get_queryset(self):
         queryset = selectors.client_list(viewer=self.request.user)
@@ -266,6 +372,17 @@ class ClientViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         services.client_delete(by=request.user, client=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ClientMergeSerializer, responses={200: ClientDetailSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], url_path="merge", url_name="merge", filter_backends=[])
+    def merge(self, request, pk=None):
+        """Merge the client `duplicate` into this one (head anywhere, a lead within the team):
+        its contacts, deals (with their facts, installments, payments, contracts, proposals),
+        activities, tasks, files and requests move here, `fields` says whose value wins, and
+        the duplicate is deleted. Its id then answers 410 with `merged_into`, and
+        `/api/v1/deletions/` lists it with `merged_into`. Answers this client's detail."""
+        survivor = self._merge(request)
+        return Response(self._detail(survivor))
 
     @extend_schema(request=HandOverSerializer, responses={200: HandOverResultSerializer, **CONFLICT})
     @action(
@@ -339,13 +456,29 @@ class ClientViewSet(viewsets.ModelViewSet):
         return Response({"created": len(result.created)}, status=status.HTTP_201_CREATED)
 
 
-class ContactViewSet(viewsets.ModelViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(responses={200: ContactSerializer, **MERGED_AWAY}),
+)
+class ContactViewSet(MergeMixin, viewsets.ModelViewSet):
     """People at the clients you may see. Assistants keep their team's contacts."""
 
     serializer_class = ContactSerializer
     permission_classes = [IsAuthenticated, MayChangeObject]
     filter_backends = [SavedViewFilter, DjangoFilterBackend]
     filterset_class = ContactFilter
+    queryset_model = Contact
+    merge_serializer = ContactMergeSerializer
+    merge_service = staticmethod(services.contact_merge)
+    merged_message = _("Contact #%(id)s was merged into contact #%(survivor)s.")
+
+    @extend_schema(request=ContactMergeSerializer, responses={200: ContactSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], url_path="merge", url_name="merge", filter_backends=[])
+    def merge(self, request, pk=None):
+        """Merge the contact `duplicate` (of this client or another) into this one: its
+        activities, tasks and proposals name this contact, `fields` says whose value wins, and
+        the duplicate is deleted (its id then answers 410 with `merged_into`)."""
+        survivor = self._merge(request)
+        return Response(self.get_serializer(self.get_queryset().get(pk=survivor.pk)).data)
 
     def get_queryset(self):
         return selectors.contact_list(viewer=self.request.user)

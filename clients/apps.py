@@ -40,3 +40,12 @@ class ClientsConfig(AppConfig):
             count=open_tasks_count,
             move=open_tasks_move,
         )
+
+        from clients.merging import register_merge_relation
+
+        # A merge moves every row that points at the merged-away client or contact; each app
+        # declares its own foreign keys (the ones above clients in their ready()).
+        for model in ("clients.Contact", "clients.Activity", "clients.Task"):
+            register_merge_relation("clients.Client", model, "client")
+        for model in ("clients.Activity", "clients.Task"):
+            register_merge_relation("clients.Contact", model, "contact")

@@ -34,7 +34,7 @@ from accounts.visibility import (
     team_ids_of,
     writability_q,
 )
-from clients.models import Activity, Client, ClientStatus, Task
+from clients.models import Activity, Client, ClientStatus, Contact, Task
 
 # --------------------------------------------------------------------------- creating and owning
 
@@ -152,6 +152,7 @@ class ClientPermissions:
     reassign: bool
     move_status: bool = False  # lead → prospect → customer → former
     hand_over: bool = False  # a qualified lead to a rep (SDRs, and their lead or the head)
+    merge: bool = False  # merge a duplicate (client or contact) into this client's records
 
 
 def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
@@ -164,6 +165,7 @@ def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
         change=change,
         records=records,
         reassign=change and may_reassign(viewer),
+        merge=change and may_merge(viewer),
         move_status=change and not sdr,
         hand_over=(
             change
@@ -234,3 +236,26 @@ def task_permissions(*, viewer: User, task: Task) -> TaskPermissions:
     return TaskPermissions(
         change=change, delete=change and (task.owner_id == viewer.pk or is_manager(viewer))
     )
+
+
+# --------------------------------------------------------------------------- merging duplicates
+
+
+def may_merge(user: User) -> bool:
+    """Merging duplicates is a manager's correction: the head anywhere, a lead within the
+    team. Reps, SDRs, assistants and analysts do not merge."""
+    return is_manager(user)
+
+
+def may_merge_record(user: User, record: Client | Contact) -> bool:
+    """Whether ``user`` may merge ``record`` (a client or a contact) with another: a lead
+    only records of the team they may change, the head any."""
+    return may_merge(user) and can_write(user, record)
+
+
+def ensure_can_merge(user: User, *records: Client | Contact) -> None:
+    """404 when a record is hidden, PermissionDenied unless ``user`` may merge every one."""
+    for record in records:
+        ensure_can_write(user, record)
+    if not may_merge(user):
+        raise PermissionDenied(_("Only a team lead or the head of sales may merge duplicates."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients.views import activities, clients, contacts, imports, lists
+from clients.views import activities, clients, contacts, imports, lists, merge
 
 app_name = "clients"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("import/", imports.client_import, name="import"),
     path("import/template.<str:export_format>", imports.import_template, name="import_template"),
     path("next-steps/", lists.next_steps, name="next_steps"),
+    path("duplicates/", merge.client_duplicates, name="duplicates"),
+    path("<int:pk>/merge/", merge.client_merge, name="merge"),
+    path("contacts/<int:pk>/merge/", merge.contact_merge, name="contact_merge"),
     path("<int:pk>/", clients.client_detail, name="detail"),
     path("<int:pk>/edit/", clients.client_edit, name="edit"),
     path("<int:pk>/reassign/", clients.client_reassign, name="reassign"),

@@ -29,3 +29,10 @@ class DealsConfig(AppConfig):
         )
         # A reassigned client takes its open deals along (client_reassign(move_open_work=True)).
         register_open_work_mover("deals", client_open_deals_move)
+
+        from clients.merging import register_merge_relation
+
+        # Merging two clients (or contacts) moves their deals and proposals to the survivor;
+        # the deals' facts, lines, installments, payments, contracts follow their deal.
+        register_merge_relation("clients.Client", "deals.Deal", "client")
+        register_merge_relation("clients.Contact", "deals.Quote", "contact")

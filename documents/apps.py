@@ -21,3 +21,9 @@ class DocumentsConfig(AppConfig):
         # A deleted attachment's file leaves the storage once the deletion is committed,
         # however the row went (its own delete, or its client, deal or contract deleted).
         post_delete.connect(remove_stored_file, sender=Attachment, dispatch_uid="documents_remove_file")
+
+        from clients.merging import register_merge_relation
+
+        # Merging two clients moves the merged-away one's files and requests to the survivor.
+        register_merge_relation("clients.Client", "documents.Attachment", "client")
+        register_merge_relation("clients.Client", "documents.ClientRequest", "client")

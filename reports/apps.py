@@ -38,3 +38,8 @@ class ReportsConfig(AppConfig):
         # An installment rescheduled, paid or voided: its overdue alert follows at once
         # (the targets services send the event; targets cannot import reports).
         installment_changed.connect(alerts_follow_installments, dispatch_uid="reports-alerts-follow")
+
+        from clients.merging import register_merge_relation
+
+        # An alert keeps a copy of its deal's client: a merge moves it with the deal.
+        register_merge_relation("clients.Client", "reports.OverdueAlert", "client")

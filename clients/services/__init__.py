@@ -46,6 +46,13 @@ from clients.services.clients import (
 from clients.services.contacts import CONTACT_FIELDS, contact_create, contact_delete, contact_update
 from clients.services.day import day_settings_of, day_settings_update, feed_rotate
 from clients.services.imports import ClientImportResult, ImportIssue, client_import
+from clients.services.merge import (
+    CLIENT_MERGE_FIELDS,
+    CONTACT_MERGE_FIELDS,
+    MergeOutcome,
+    client_merge,
+    contact_merge,
+)
 from clients.services.tasks import (
     SNOOZE_CHOICES,
     TASK_FIELDS,
@@ -60,6 +67,11 @@ from clients.services.tasks import (
 )
 
 __all__ = [
+    "CLIENT_MERGE_FIELDS",
+    "CONTACT_MERGE_FIELDS",
+    "MergeOutcome",
+    "client_merge",
+    "contact_merge",
     "ACTIVITY_FIELDS",
     "CLIENT_DETAIL_FIELDS",
     "CONTACT_FIELDS",

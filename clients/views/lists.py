@@ -39,6 +39,7 @@ def client_list(request):
         "export_query": query_without(request, "page"),
         "filters_people": not sees_only_own(request.user),
         "may_add": rules.may_add_clients(request.user),
+        "may_merge": rules.may_merge(request.user),
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
     }
     if request.htmx and request.htmx.target == "client-results":

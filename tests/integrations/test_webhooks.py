@@ -312,3 +312,22 @@ def test_an_escalated_alert_is_announced_once(department, receiver):
         "700.00",
         2,
     )
+
+
+def test_a_merge_is_announced_once_as_client_merged_with_the_survivors_json(api_as, department, receiver):
+    from clients.services import client_merge
+
+    endpoint = webhook_create(
+        by=department.head, url=receiver.url, events=["client.merged", "client.updated"]
+    )
+    survivor = ClientFactory(owner=department.rep_north, name="Acme")
+    duplicate = ClientFactory(owner=department.rep_north, name="Acme Group")
+    client_merge(
+        by=department.lead_north, survivor=survivor, duplicate=duplicate, fields={"name": "duplicate"}
+    )
+
+    assert receiver.events() == ["client.merged"]
+    body = verified(endpoint, receiver.requests[0])
+    assert body["event"] == "client.merged"
+    assert body["data"] == api_as(department.head).get(f"/api/v1/clients/{survivor.pk}/").json()
+    assert body["data"]["name"] == "Acme Group"

@@ -21,6 +21,7 @@ from tests.factories import (
     DealFactory,
     FactFactory,
     InstallmentFactory,
+    PaymentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -210,11 +211,11 @@ def _pull(api, path: str, **filters) -> list[dict]:
     return rows
 
 
-def _sync(api, mirror: dict[str, dict[int, str]], since: str | None) -> None:
+def _sync(api, mirror: dict[str, dict], since: str | None) -> None:
     """What a REST client does: upsert what changed since its last sync, drop what was deleted."""
     for model, path, label in [("client", "/api/v1/clients/", "name"), ("deal", "/api/v1/deals/", "title")]:
         for row in _pull(api, path, **({"updated_since": since} if since else {})):
-            mirror[model][row["id"]] = row[label]
+            mirror[model][row["id"]] = row[label] if model == "client" else (row[label], row["client"])
     if since:
         for row in _pull(api, "/api/v1/deletions/", since=since):
             mirror[row["model"]].pop(row["id"], None)
@@ -225,14 +226,17 @@ def test_a_client_that_syncs_with_updated_since_and_deletions_ends_with_the_serv
     from deals.models import Deal, Stage
 
     rep = department.rep_north
-    kept, renamed, doomed = (ClientFactory(owner=rep, name=name) for name in ("Kept", "Old name", "Doomed"))
+    kept, renamed, doomed, twin = (
+        ClientFactory(owner=rep, name=name) for name in ("Kept", "Old name", "Doomed", "Kept Ltd")
+    )
     deal_kept = DealFactory(client=kept, title="Kept deal")
     deal_doomed = DealFactory(client=kept, title="Doomed deal")
+    merged_deal = DealFactory(client=twin, title="Twin's deal")
     ClientFactory(owner=department.rep_south, name="Not mine")
     api = api_as(rep)
-    mirror: dict[str, dict[int, str]] = {"client": {}, "deal": {}}
+    mirror: dict[str, dict] = {"client": {}, "deal": {}}
     _sync(api, mirror, None)
-    assert sorted(mirror["client"].values()) == ["Doomed", "Kept", "Old name"]
+    assert sorted(mirror["client"].values()) == ["Doomed", "Kept", "Kept Ltd", "Old name"]
 
     since = timezone.now().isoformat()
     created = api.post("/api/v1/clients/", {"name": "New client"})
@@ -247,9 +251,63 @@ def test_a_client_that_syncs_with_updated_since_and_deletions_ends_with_the_serv
     assert new_deal.status_code == 201, new_deal.content
     assert api.patch(f"/api/v1/deals/{deal_kept.pk}/", {"title": "Kept deal v2"}).status_code == 200
     assert api.delete(f"/api/v1/deals/{deal_doomed.pk}/").status_code == 204
+    # The lead merges a duplicate of "Kept" (with a deal of its own) into it.
+    merged = api_as(department.lead_north).post(
+        f"/api/v1/clients/{kept.pk}/merge/", {"duplicate": twin.pk}, format="json"
+    )
+    assert merged.status_code == 200, merged.content
+    api = api_as(rep)
     _sync(api, mirror, since)
 
     assert mirror["client"] == dict(Client.objects.visible_to(rep).values_list("id", "name"))
-    assert mirror["deal"] == dict(Deal.objects.visible_to(rep).values_list("id", "title"))
+    assert mirror["deal"] == {
+        pk: (title, client)
+        for pk, title, client in Deal.objects.visible_to(rep).values_list("id", "title", "client")
+    }
     assert sorted(mirror["client"].values()) == ["Kept", "New client", "New name"]
-    assert sorted(mirror["deal"].values()) == ["Kept deal v2", "New deal"]
+    assert sorted(title for title, _client in mirror["deal"].values()) == [
+        "Kept deal v2",
+        "New deal",
+        "Twin's deal",
+    ]
+    # The merged-away client went; its deal came back with the survivor as its client.
+    assert twin.pk not in mirror["client"]
+    assert mirror["deal"][merged_deal.pk] == ("Twin's deal", kept.pk)
+
+
+# ------------------------------------------------------------------------ cost of a deletion
+
+
+def _queries_to_delete_a_client_with(activities: int, department) -> int:
+    rep = department.rep_north
+    client = ClientFactory(owner=rep)
+    ActivityFactory.create_batch(activities, client=client, owner=rep)
+    client_id = client.pk
+    with CaptureQueriesContext(connection) as queries:
+        client_delete(by=rep, client=client)
+    found = Tombstone.objects.filter(model="activity", owner=rep).count()
+    assert Tombstone.objects.filter(model="client", object_id=client_id, owner=rep).count() == 1
+    Tombstone.objects.all().delete()
+    assert found == activities
+    return len(queries)
+
+
+def test_deleting_a_client_costs_the_same_queries_for_2_and_20_activities(department):
+    """The owner of a cascaded activity is read through its client once per deletion, and the
+    tombstones are written in one INSERT: not one query (or two) per activity."""
+    assert _queries_to_delete_a_client_with(2, department) == _queries_to_delete_a_client_with(20, department)
+
+
+def test_payments_deleted_together_name_the_deal_owner_through_two_parents(department):
+    from targets.models import Payment
+
+    rep = department.rep_north
+    deal = DealFactory(client=ClientFactory(owner=rep), owner=rep)
+    installments = InstallmentFactory.create_batch(2, deal=deal)
+    payments = [PaymentFactory(installment=installment) for installment in installments]
+    PaymentFactory(installment=installments[0])
+    Payment.objects.filter(pk__in=[payment.pk for payment in payments]).delete()
+    assert set(Tombstone.objects.values_list("model", "object_id", "owner_id")) == {
+        ("payment", payments[0].pk, rep.pk),
+        ("payment", payments[1].pk, rep.pk),
+    }

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from reports import api, board_api
+from reports import api, board_api, lost_api
 
 router = SimpleRouter()
 router.register("reports/conversion", api.ConversionReportViewSet, basename="report-conversion")
@@ -20,5 +20,6 @@ urlpatterns: list = [
     path("board/", board_api.BoardView.as_view(), name="api-board"),
     path("forecast/", api.ForecastView.as_view(), name="api-forecast"),
     path("reports/forecast-accuracy/", api.ForecastAccuracyView.as_view(), name="api-forecast-accuracy"),
+    path("reports/lost/", lost_api.LostReportView.as_view(), name="api-report-lost"),
     *router.urls,
 ]

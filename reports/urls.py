@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import alerts, notifications, reports, runs
+from reports.views import alerts, lost, notifications, reports, runs
 
 app_name = "reports"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("activity/", reports.ActivityView.as_view(), name="activity"),
     path("fulfilment/", reports.FulfilmentView.as_view(), name="fulfilment"),
     path("coverage/", reports.CoverageView.as_view(), name="coverage"),
+    path("lost/", lost.lost_page, name="lost"),
     path("runs/", runs.runs, name="runs"),
     path("runs/trigger/", runs.run_trigger, name="run_trigger"),
     path("alerts/", alerts.alerts, name="alerts"),

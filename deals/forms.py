@@ -167,6 +167,14 @@ class MoveForm(forms.Form):
     )
 
 
+class LostReasonForm(forms.Form):
+    """One reason of the head's list (the service checks the name is not taken)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=100_000, initial=0)
+    is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+
+
 class ForecastForm(forms.Form):
     forecast_category = forms.ChoiceField(label=_("Forecast category"), choices=ForecastCategory.choices)
 

@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.urls import reverse
 from django.utils import translation
 
 from deals.models import Deal, LostReason, StageChange
@@ -150,3 +151,42 @@ def test_the_reasons_list_runs_a_constant_number_of_queries(department, api_as, 
         lost_reason(f"Reason {number}")
     with django_assert_num_queries(3):  # session-less token: the token, the count, the page
         assert len(client.get("/api/v1/lost-reasons/").json()["results"]) == 12
+
+
+def test_the_head_keeps_the_list_on_its_page(client, department):
+    client.force_login(department.head)
+    page = client.get(reverse("deals:lost_reasons"))
+    assert page.status_code == 200
+    assert 'data-testid="lost-reason-add"' in page.content.decode()
+    response = client.post(reverse("deals:lost_reasons"), {"new-name": "Merger", "new-order": "65"})
+    assert response.status_code == 302
+    merger = LostReason.objects.get(name="Merger")
+    response = client.post(
+        reverse("deals:lost_reasons"),
+        {
+            "reason": merger.pk,
+            f"reason-{merger.pk}-name": "Merger or takeover",
+            f"reason-{merger.pk}-order": "5",
+        },
+    )
+    assert response.status_code == 302
+    merger.refresh_from_db()
+    assert (merger.name, merger.order, merger.is_active) == ("Merger or takeover", 5, False)
+
+
+def test_a_taken_name_on_the_page_is_a_400_and_adds_nothing(client, department):
+    client.force_login(department.head)
+    response = client.post(reverse("deals:lost_reasons"), {"new-name": " PRICE ", "new-order": "1"})
+    assert response.status_code == 400
+    assert "A reason with this name exists already." in response.content.decode()
+    assert list(LostReason.objects.values_list("name", flat=True)) == SEEDED
+
+
+def test_a_rep_reads_the_list_but_may_not_change_it(client, department):
+    client.force_login(department.rep_north)
+    page = client.get(reverse("deals:lost_reasons"))
+    assert page.status_code == 200
+    assert "Only the head changes this list." in page.content.decode()
+    response = client.post(reverse("deals:lost_reasons"), {"new-name": "Merger", "new-order": "1"})
+    assert response.status_code == 403
+    assert list(LostReason.objects.values_list("name", flat=True)) == SEEDED

@@ -13,7 +13,6 @@ from core.exports import EXPORT_FORMATS, export_response
 from core.http import query_without
 from reports.lost import COMPETITOR, GROUP_CHOICES, LostReport, lost_report
 from reports.lost_forms import LostReportForm
-from reports.views.common import money_or_dash
 from reports.views.reports import period_choices
 
 
@@ -32,7 +31,8 @@ def _chart(report: LostReport):
             {
                 "label": row.label,
                 "value": row.amount,
-                "display": f"{money_or_dash(row.amount)} · {row.count}",
+                # Short enough for the bar's label; the exact amount is in the table.
+                "display": f"{charts.compact(float(row.amount))} · {row.count}",
             }
             for row in report.rows
         ],

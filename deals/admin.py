@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from deals.models import Deal, DealLine, Fact, Product, Quote, QuoteLine, Review, Stage, StageChange
+from deals.models import (
+    Deal,
+    DealLine,
+    Fact,
+    LostReason,
+    Product,
+    Quote,
+    QuoteLine,
+    Review,
+    Stage,
+    StageChange,
+)
 
 
 @admin.register(Stage)
@@ -12,6 +23,18 @@ class StageAdmin(admin.ModelAdmin):
     list_display = ["name", "order", "default_probability", "kind", "default_forecast_category", "is_active"]
     list_editable = ["order", "default_probability", "default_forecast_category", "is_active"]
     list_filter = ["kind", "is_active"]
+    ordering = ["order", "pk"]
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(admin.ModelAdmin):
+    """The list a deal closed as lost chooses from. A reason in use cannot be deleted
+    (closed deals keep it): deactivate it instead."""
+
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
     ordering = ["order", "pk"]
 
 
@@ -26,7 +49,7 @@ class FactInline(admin.TabularInline):
 class StageChangeInline(admin.TabularInline):
     model = StageChange
     extra = 0
-    fields = ["from_stage", "to_stage", "changed_by", "changed_at", "lost_reason"]
+    fields = ["from_stage", "to_stage", "changed_by", "changed_at", "lost_reason", "lost_comment"]
     readonly_fields = fields
     can_delete = False
 
@@ -45,6 +68,7 @@ class DealAdmin(SimpleHistoryAdmin):
         "stage",
         "closed_at",
         "lost_reason",
+        "lost_comment",
         "stage_changed_at",
         # The forecast changes through its services (owner's choice, a manager's override
         # with a note), which record who and when.

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 from clients.models import Activity, Client
 from core.api import CONFLICT, VisibleRelatedField
 from deals import services
-from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
-from deals.models import Deal, DealType, Fact, FactKind, ForecastCategory, Review, Stage, Verdict
+from deals.filters import DealFilter, FactFilter, LostReasonFilter, PipelineFilter, ReviewFilter, StageFilter
+from deals.models import Deal, DealType, Fact, FactKind, ForecastCategory, LostReason, Review, Stage, Verdict
 from deals.rules import scope_people
 from deals.selectors.deals import Clock, deal_list, deal_warnings
 from deals.selectors.pipeline import pipeline_summary
@@ -56,6 +56,9 @@ class DealSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
     stage_name = serializers.CharField(source="stage.name", read_only=True)
     stage_kind = serializers.CharField(source="stage.kind", read_only=True)
+    lost_reason_name = serializers.SerializerMethodField(
+        help_text="The lost reason in the reader's language."
+    )
     effective_probability = serializers.IntegerField(read_only=True)
     weighted_amount = serializers.DecimalField(read_only=True, max_digits=16, decimal_places=2)
     fact_count = serializers.IntegerField(read_only=True)
@@ -92,6 +95,8 @@ class DealSerializer(serializers.ModelSerializer):
             "next_task",
             "next_task_due",
             "lost_reason",
+            "lost_reason_name",
+            "lost_comment",
             "forecast_category",
             "forecast_override",
             "forecast_override_note",
@@ -109,6 +114,9 @@ class DealSerializer(serializers.ModelSerializer):
 
     def get_warnings(self, deal: Deal) -> list[str]:
         return deal_warnings(deal)
+
+    def get_lost_reason_name(self, deal: Deal) -> str | None:
+        return deal.lost_reason.display_name if deal.lost_reason_id else None
 
 
 class DealWriteSerializer(serializers.Serializer):
@@ -132,7 +140,21 @@ class DealWriteSerializer(serializers.Serializer):
 
 class MoveSerializer(serializers.Serializer):
     stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all())
-    lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # Required for a lost stage (the service says so); an id from /api/v1/lost-reasons/.
+    lost_reason = serializers.PrimaryKeyRelatedField(
+        queryset=LostReason.objects.all(), required=False, allow_null=True, default=None
+    )
+    lost_comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class LostReasonSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True, help_text="The name in the reader's language.")
+    name = serializers.CharField(max_length=100)
+
+    class Meta:
+        model = LostReason
+        fields = ["id", "name", "display_name", "order", "is_active", "updated_at"]
+        read_only_fields = ["updated_at"]
 
 
 class ForecastSetSerializer(serializers.Serializer):
@@ -210,6 +232,27 @@ class StageViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Stage.objects.all()
 
 
+class LostReasonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The lost reasons a deal closed as lost chooses from (``is_active``), in their order.
+    Everyone reads them; the head adds (POST) and changes them (PUT/PATCH: name, order,
+    ``is_active: false`` deactivates). A reason is never deleted: closed deals keep theirs."""
+
+    serializer_class = LostReasonSerializer
+    filterset_class = LostReasonFilter
+    search_fields = ["name"]
+    ordering_fields = ["order", "name", "updated_at"]
+    ordering = ["order", "pk"]
+    queryset = LostReason.objects.all()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.lost_reason_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.lost_reason_update(
+            reason=serializer.instance, by=self.request.user, data=dict(serializer.validated_data)
+        )
+
+
 class DealViewSet(viewsets.ModelViewSet):
     """Deals the user sees. ``stage`` is set on create only; POST ``move/`` changes it."""
 
@@ -285,7 +328,8 @@ class DealViewSet(viewsets.ModelViewSet):
     @extend_schema(request=MoveSerializer, responses={200: DealSerializer, **CONFLICT})
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
-        """Move the deal to another stage (a lost stage needs ``lost_reason``)."""
+        """Move the deal to another stage (a lost stage needs ``lost_reason``, an active reason's
+        id, and takes an optional ``lost_comment``)."""
         deal = self.get_object()
         serializer = MoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -294,6 +338,7 @@ class DealViewSet(viewsets.ModelViewSet):
             stage=serializer.validated_data["stage"],
             by=request.user,
             lost_reason=serializer.validated_data["lost_reason"],
+            lost_comment=serializer.validated_data["lost_comment"],
         )
         return self._read(deal)
 

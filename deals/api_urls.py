@@ -8,6 +8,7 @@ from deals.search_api import SearchView
 
 router = SimpleRouter()
 router.register("stages", api.StageViewSet, basename="stage")
+router.register("lost-reasons", api.LostReasonViewSet, basename="lost-reason")
 router.register("deals", api.DealViewSet, basename="deal")
 router.register("facts", api.FactViewSet, basename="fact")
 router.register("reviews", api.ReviewViewSet, basename="review")

@@ -16,6 +16,7 @@ from deals.models import (
     Fact,
     FactKind,
     ForecastCategory,
+    LostReason,
     Product,
     Quote,
     QuoteLanguage,
@@ -154,6 +155,12 @@ class StageFilter(UpdatedSinceFilterSet):
     class Meta:
         model = Stage
         fields = ["kind", "is_active"]
+
+
+class LostReasonFilter(UpdatedSinceFilterSet):
+    class Meta:
+        model = LostReason
+        fields = ["is_active"]
 
 
 # Deals and people are filtered by plain ids so that an id outside the viewer's scope

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Activity, Client, Contact
-from core.filters import MAX_ID
+from core.filters import MAX_ID, BoundedModelChoiceField
 from deals.models import (
     MAX_WARNING_DAYS,
     Deal,
@@ -17,6 +17,7 @@ from deals.models import (
     DealType,
     FactKind,
     ForecastCategory,
+    LostReason,
     Product,
     QuoteLanguage,
     Stage,
@@ -150,12 +151,28 @@ class DealForm(forms.Form):
 
 class MoveForm(forms.Form):
     stage = forms.ModelChoiceField(label=_("Move to"), queryset=Stage.objects.filter(is_active=True))
-    lost_reason = forms.CharField(
+    # Required for a lost stage only: the service says so (one message for pages and API).
+    lost_reason = BoundedModelChoiceField(
         label=_("Why was it lost?"),
+        queryset=LostReason.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Choose a reason"),
+        error_messages={"invalid_choice": _("This reason is no longer in use: choose another one.")},
+    )
+    lost_comment = forms.CharField(
+        label=_("Comment"),
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. chose a competitor on price")}),
     )
+
+
+class LostReasonForm(forms.Form):
+    """One reason of the head's list (the service checks the name is not taken)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=100_000, initial=0)
+    is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
 
 
 class ForecastForm(forms.Form):

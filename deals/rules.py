@@ -170,3 +170,9 @@ def selling_q() -> Q:
 def may_set_warning_settings(user) -> bool:
     """The head sets the deal warnings' thresholds and severities; everyone works with them."""
     return is_usable(user) and is_head(user)
+
+
+def may_manage_lost_reasons(user) -> bool:
+    """The head keeps the list of lost reasons (adds, renames, orders, deactivates); everyone
+    who closes deals chooses from it."""
+    return is_usable(user) and is_head(user)

@@ -81,6 +81,7 @@ class DealTable(ListTable):
     next_task_due = tables.Column(verbose_name=_("Next task due"), visible=False)
     closed = tables.Column(verbose_name=_("Closed"), accessor="closed_at", visible=False)
     lost_reason = tables.Column(verbose_name=_("Lost reason"), visible=False)
+    lost_comment = tables.Column(verbose_name=_("Lost reason comment"), visible=False)
     created = tables.Column(
         verbose_name=_("Created"),
         accessor="created_at",
@@ -119,6 +120,7 @@ class DealTable(ListTable):
             "next_task_due",
             "closed",
             "lost_reason",
+            "lost_comment",
             "created",
             "warnings",
         )

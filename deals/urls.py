@@ -2,6 +2,7 @@ from django.urls import path
 
 from deals import panels, views
 from deals.views import commerce, products
+from deals.views.lost_reasons import lost_reasons
 from deals.views.warnings import warning_settings
 
 app_name = "deals"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("columns/<int:stage_id>/", views.kanban_more, name="kanban_more"),
     path("list/", views.deal_list_page, name="list"),
     path("warnings/settings/", warning_settings, name="warning_settings"),
+    path("lost-reasons/", lost_reasons, name="lost_reasons"),
     path("board/people/<int:pk>/deals/", views.board_person_deals, name="board_person_deals"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),

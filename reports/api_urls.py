@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from reports import api, api_incentives, board_api
+from reports import api, api_incentives, board_api, lost_api
 
 router = SimpleRouter()
 router.register("reports/conversion", api.ConversionReportViewSet, basename="report-conversion")
@@ -21,5 +21,6 @@ urlpatterns: list = [
     path("forecast/", api.ForecastView.as_view(), name="api-forecast"),
     path("reports/forecast-accuracy/", api.ForecastAccuracyView.as_view(), name="api-forecast-accuracy"),
     path("reports/incentives/", api_incentives.IncentivesView.as_view(), name="api-incentives"),
+    path("reports/lost/", lost_api.LostReportView.as_view(), name="api-report-lost"),
     *router.urls,
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import alerts, incentives, notifications, reports, runs
+from reports.views import alerts, incentives, lost, notifications, reports, runs
 
 app_name = "reports"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("coverage/", reports.CoverageView.as_view(), name="coverage"),
     path("incentives/", incentives.leaderboard_page, name="incentives"),
     path("incentives/schemes/", incentives.schemes_page, name="incentive_schemes"),
+    path("lost/", lost.lost_page, name="lost"),
     path("runs/", runs.runs, name="runs"),
     path("runs/trigger/", runs.run_trigger, name="run_trigger"),
     path("alerts/", alerts.alerts, name="alerts"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, Territory, User
 from clients.models import Activity, ActivityKind, Client, Contact, Industry, Task, TaskKind, normalize_name
-from deals.models import Deal, DealType, Fact, FactKind, Review, Stage, StageChange, Verdict
+from deals.models import Deal, DealType, Fact, FactKind, LostReason, Review, Stage, StageChange, Verdict
 from targets.models import Installment, OverdueReason, Payment, Plan, PlanMetric
 
 
@@ -95,11 +95,33 @@ def stage(name: str) -> Stage:
     return Stage.objects.get(name=name)
 
 
+class LostReasonFactory(factory.django.DjangoModelFactory):
+    """A lost reason by name: the seeded one when it exists (transactional tests flush the
+    data migration's rows, so it is created again then)."""
+
+    class Meta:
+        model = LostReason
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Reason {n}")
+
+
+def lost_reason(name: str = "Price") -> LostReason:
+    return LostReasonFactory(name=name)
+
+
 class DealFactory(factory.django.DjangoModelFactory):
-    """A deal created directly, for test set-up; real code moves stages with deal_move."""
+    """A deal created directly, for test set-up; real code moves stages with deal_move.
+    ``lost_reason`` may be given by name (a reason of that name is used or made)."""
 
     class Meta:
         model = Deal
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("lost_reason"), str):
+            kwargs["lost_reason"] = lost_reason(kwargs["lost_reason"]) if kwargs["lost_reason"] else None
+        return kwargs
 
     title = factory.Sequence(lambda n: f"Deal {n}")
     client = factory.SubFactory(ClientFactory)

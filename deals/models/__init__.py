@@ -5,6 +5,8 @@
 from deals.models.catalogue import ApprovalStatus, DealLine, Product, default_max_discount
 from deals.models.pipeline import (
     MAX_WARNING_DAYS,
+    OTHER_LOST_REASON,
+    SEEDED_LOST_REASON_NAMES,
     SEEDED_STAGE_NAMES,
     Deal,
     DealQuerySet,
@@ -13,6 +15,7 @@ from deals.models.pipeline import (
     FactKind,
     FactQuerySet,
     ForecastCategory,
+    LostReason,
     Review,
     ReviewQuerySet,
     Severity,
@@ -23,11 +26,14 @@ from deals.models.pipeline import (
     Verdict,
     WarningSettings,
     effective_forecast_category,
+    lost_reason_label,
 )
 from deals.models.quotes import Quote, QuoteCounter, QuoteLanguage, QuoteLine, QuoteStatus
 
 __all__ = [
     "MAX_WARNING_DAYS",
+    "OTHER_LOST_REASON",
+    "SEEDED_LOST_REASON_NAMES",
     "SEEDED_STAGE_NAMES",
     "ApprovalStatus",
     "Deal",
@@ -38,6 +44,7 @@ __all__ = [
     "FactKind",
     "FactQuerySet",
     "ForecastCategory",
+    "LostReason",
     "Product",
     "Quote",
     "QuoteCounter",
@@ -54,5 +61,6 @@ __all__ = [
     "Verdict",
     "WarningSettings",
     "effective_forecast_category",
+    "lost_reason_label",
     "default_max_discount",
 ]

@@ -24,6 +24,20 @@ SEEDED_STAGE_NAMES = [
     gettext_noop("Lost"),
 ]
 
+# The seeded lost reasons (deals/migrations/0011_lost_reasons.py), marked for the catalogues
+# like the stage names: LostReason.display_name translates them at display time; a reason the
+# head adds shows as written. "Other" is where the old free-text reasons went.
+OTHER_LOST_REASON = "Other"
+SEEDED_LOST_REASON_NAMES = [
+    gettext_noop("Price"),
+    gettext_noop("Competitor"),
+    gettext_noop("No budget"),
+    gettext_noop("No decision / timing"),
+    gettext_noop("Product fit"),
+    gettext_noop("Lost contact"),
+    gettext_noop("Other"),
+]
+
 # The largest number of days a warning threshold may be set to (ten years).
 MAX_WARNING_DAYS = 3650
 
@@ -96,6 +110,36 @@ class Stage(models.Model):
         return self.kind != StageKind.OPEN
 
 
+class LostReason(models.Model):
+    """Why a deal was lost: a list the head keeps (admin, the lost-reasons settings page). A
+    reason in use is deactivated, never deleted, so closed deals keep theirs."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is one of the seeded names."""
+        return gettext(self.name) if self.name in SEEDED_LOST_REASON_NAMES else self.name
+
+
+def lost_reason_label(name: str | None) -> str:
+    """A reason's name (from a grouped query) as the reader reads it."""
+    if not name:
+        return gettext("No reason given")
+    return gettext(name) if name in SEEDED_LOST_REASON_NAMES else name
+
+
 class DealType(models.TextChoices):
     NEW = "new", _("New business")
     RENEWAL = "renewal", _("Renewal")
@@ -140,7 +184,15 @@ class Deal(models.Model):
     )
     service_start = models.DateField(_("service period start"), null=True, blank=True)
     service_end = models.DateField(_("service period end"), null=True, blank=True)
-    lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        verbose_name=_("lost reason"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deals",
+    )
+    lost_comment = models.CharField(_("lost reason comment"), max_length=300, blank=True)
     forecast_category = models.CharField(
         _("forecast category"),
         max_length=10,
@@ -259,7 +311,15 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(_("when"), db_index=True)
-    lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        verbose_name=_("lost reason"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lost_comment = models.CharField(_("lost reason comment"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StageChangeQuerySet.as_manager()

@@ -253,7 +253,7 @@ def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:
     )
     return with_signals(
         Deal.objects.visible_to(viewer)
-        .select_related("client", "owner", "owner__team", "stage")
+        .select_related("client", "owner", "owner__team", "stage", "lost_reason")
         .annotate(
             next_task=Subquery(soonest.values("title")[:1]),
             next_task_due=Subquery(soonest.values("due_date")[:1]),
@@ -331,7 +331,7 @@ def deal_timeline(*, deal: Deal, viewer: User, limit: int | None = None) -> Time
         (
             "stage",
             StageChange.objects.filter(deal=deal)
-            .select_related("from_stage", "to_stage", "changed_by")
+            .select_related("from_stage", "to_stage", "changed_by", "lost_reason")
             .order_by("-changed_at", "-pk"),
             lambda change: change.changed_at,
         ),

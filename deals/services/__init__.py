@@ -24,6 +24,7 @@ from deals.services.lines import (
     product_create,
     product_update,
 )
+from deals.services.lost_reasons import lost_reason_create, lost_reason_update
 from deals.services.quotes import quote_accept, quote_create, quote_reject, quote_send, quotes_expire
 from deals.services.warnings import warning_settings_current, warning_settings_update
 
@@ -46,6 +47,8 @@ __all__ = [
     "default_stage",
     "fact_add",
     "lines_block_quote",
+    "lost_reason_create",
+    "lost_reason_update",
     "product_create",
     "product_update",
     "quote_accept",

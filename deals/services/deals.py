@@ -30,7 +30,7 @@ from core.filters import check_date_in_range
 from core.locks import lock_one
 from core.money import money_text
 from deals.hooks import win_objections
-from deals.models import Deal, DealType, Stage, StageChange, StageKind
+from deals.models import Deal, DealType, LostReason, Stage, StageChange, StageKind
 from deals.rules import (
     can_change_won_deal,
     can_reassign,
@@ -342,10 +342,18 @@ def _renewed_deal(deal: Deal) -> Deal | None:
 
 
 @transaction.atomic
-def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = None) -> Deal:
+def deal_move(
+    *,
+    deal: Deal,
+    stage: Stage,
+    by: User,
+    lost_reason: LostReason | None = None,
+    lost_comment: str = "",
+) -> Deal:
     """Move a deal to ``stage`` and record it.
 
-    Lost needs a reason; Won and Lost set the closed date; only a lead or the head moves a
+    Lost needs a reason from the head's list (an active one) and may carry a comment; Won
+    and Lost set the closed date; only a lead or the head moves a
     deal out of Won or Lost (the move is recorded like any other). The row is locked, so
     two people moving the same deal at once are serialised and the history neither
     skips nor repeats a step. A probability override is a judgement about the previous
@@ -353,41 +361,45 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
     current = _lock(deal, by)
     stage = Stage.objects.get(pk=stage.pk)
     previous = current.stage
-    reason = (lost_reason or "").strip()
+    comment = (lost_comment or "").strip()
     if stage.pk == previous.pk:
         raise ValidationError({"stage": _("The deal is already at “%(stage)s”.") % {"stage": stage.name}})
     if not stage.is_active:
         raise ValidationError({"stage": _("This stage is no longer in use.")})
     if previous.is_closed and not can_reopen(by):
         raise PermissionDenied(_("Only a team lead or the head of sales may reopen a closed deal."))
-    if stage.kind == StageKind.LOST and not reason:
-        raise ValidationError(
-            {"lost_reason": _("Say why the deal was lost: a deal cannot be closed as lost without a reason.")}
-        )
-    if len(reason) > Deal._meta.get_field("lost_reason").max_length:
-        raise ValidationError({"lost_reason": _("Keep the reason under 300 characters.")})
+    if stage.kind == StageKind.LOST:
+        _check_lost_reason(lost_reason, comment)
     if stage.kind == StageKind.WON:
         # Higher apps' conditions for a win (documents: an approved contract), deals.hooks.
         blocking = [objection.message for objection in win_objections(current) if objection.blocks]
         if blocking:
             raise ValidationError({"stage": blocking})
     now = timezone.now()
-    fields = ["stage", "probability", "stage_changed_at", "closed_at", "lost_reason", "updated_at"]
+    fields = [
+        "stage",
+        "probability",
+        "stage_changed_at",
+        "closed_at",
+        "lost_reason",
+        "lost_comment",
+        "updated_at",
+    ]
     fields += follow_stage_category(current, stage)
     current.stage = stage
     current.probability = None
     current.stage_changed_at = now
+    is_lost = stage.kind == StageKind.LOST
+    current.lost_reason = lost_reason if is_lost else None
+    current.lost_comment = comment if is_lost else ""
     if stage.kind == StageKind.OPEN:
         current.closed_at = None
-        current.lost_reason = ""
     elif stage.kind == StageKind.WON:
         current.closed_at = timezone.localdate()
-        current.lost_reason = ""
         if current.deal_type == DealType.RENEWAL:
             fields += _link_renewal(current)
     else:
         current.closed_at = timezone.localdate()
-        current.lost_reason = reason
     current._history_user = by
     current.save(update_fields=fields)
     if stage.kind == StageKind.WON:
@@ -399,11 +411,29 @@ def deal_move(*, deal: Deal, stage: Stage, by: User, lost_reason: str | None = N
         to_stage=stage,
         changed_by=by,
         changed_at=now,
-        lost_reason=reason if stage.kind == StageKind.LOST else "",
+        lost_reason=current.lost_reason,
+        lost_comment=current.lost_comment,
     )
     event = {StageKind.WON: "won", StageKind.LOST: "lost"}.get(stage.kind, "moved")
     deal_changed.send(Deal, deal_id=current.pk, event=event)
     return current
+
+
+def _check_lost_reason(reason: LostReason | None, comment: str) -> None:
+    """A deal is closed as lost with a reason from the list (still in use) and a comment of
+    at most 300 characters."""
+    if reason is None:
+        raise ValidationError(
+            {
+                "lost_reason": _(
+                    "Choose why the deal was lost: a deal cannot be closed as lost without a reason."
+                )
+            }
+        )
+    if not LostReason.objects.filter(pk=reason.pk, is_active=True).exists():
+        raise ValidationError({"lost_reason": _("This reason is no longer in use: choose another one.")})
+    if len(comment) > Deal._meta.get_field("lost_comment").max_length:
+        raise ValidationError({"lost_comment": _("Keep the comment under 300 characters.")})
 
 
 def follow_stage_category(deal: Deal, stage: Stage) -> list[str]:

@@ -20,7 +20,7 @@ from deals import services
 from deals.filters import PipelineFilter
 from deals.forms import MoveForm
 from deals.hooks import win_objections
-from deals.models import Deal, StageKind
+from deals.models import Deal, LostReason, StageKind
 from deals.rules import changes_no_deal, stages_for_moves
 from deals.selectors.pipeline import kanban_card, kanban_cards, kanban_columns, pipeline_summary
 from deals.views.deal import render_deal_page
@@ -34,7 +34,7 @@ def _kanban_filterset(request, data: QueryDict) -> tuple[PipelineFilter, object]
 
 def _filters_query(data: QueryDict) -> QueryDict:
     query = data.copy()
-    for key in ("view", "filters", "stage", "lost_reason", "csrfmiddlewaretoken", "offset"):
+    for key in ("view", "filters", "stage", "lost_reason", "lost_comment", "csrfmiddlewaretoken", "offset"):
         query.pop(key, None)
     return query
 
@@ -62,6 +62,8 @@ def _kanban_context(request, data: QueryDict, **extra) -> dict:
         "filters": query.urlencode(),
         "kanban_vals": json.dumps({"view": "kanban", "filters": query.urlencode()}),
         "list_query": query.urlencode(),
+        # Read only when the board has a lost stage (its dialog lists them).
+        "lost_reasons": LostReason.objects.filter(is_active=True),
         **extra,
     }
 
@@ -151,6 +153,7 @@ def move(request, pk):
                 stage=form.cleaned_data["stage"],
                 by=request.user,
                 lost_reason=form.cleaned_data["lost_reason"],
+                lost_comment=form.cleaned_data["lost_comment"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -173,7 +176,7 @@ def move(request, pk):
             return _moved_answer(request, deal, from_stage_id, notice)
         data = QueryDict(request.POST.get("filters", ""))
         extra = {}
-        if form.errors.get("lost_reason"):
+        if form.errors.get("lost_reason") or form.errors.get("lost_comment"):
             extra["lost_form"] = form
             extra["lost_deal"] = deal
         else:

@@ -51,15 +51,19 @@ QUALIFIERS = [
     "3-year deal",
     "",
 ]
+# (the reason from the seeded list, the rep's comment); as many as before, so the demo's
+# random draws stay what they were.
 LOST_REASONS = [
-    "Chose a competitor on price",
-    "Budget frozen until next year",
-    "No decision maker access",
-    "Project cancelled by the client",
-    "Went with their in-house team",
-    "Our delivery time was too long",
-    "Stopped answering after the proposal",
+    ("Competitor", "Chose a competitor on price"),
+    ("No budget", "Budget frozen until next year"),
+    ("No decision / timing", "No access to the decision maker"),
+    ("Price", "Asked for 30% off; we could give 10%"),
+    ("Other", "Went with their in-house team"),
+    ("Product fit", "Our delivery time was too long"),
+    ("Lost contact", "Stopped answering after the proposal"),
 ]
+# Competitors the demo's clients name in facts (the fact's text names the competitor).
+COMPETITORS = ["Nordsoft", "Sinara CRM", "Tianyu Software", "Baltic Data", "Volga Systems"]
 
 
 @dataclass
@@ -73,7 +77,8 @@ class Plan:
     deal_type: str
     created: datetime.datetime
     events: list[tuple[Stage, datetime.datetime]] = field(default_factory=list)
-    lost_reason: str = ""
+    lost_reason: str = ""  # a seeded reason's name
+    lost_comment: str = ""
     renewal_of: Plan | None = None
     service: tuple[datetime.date, datetime.date] | None = None
     deal: Deal | None = None
@@ -135,7 +140,7 @@ class Pipeline:
                 return
             if index == lost_at:
                 plan.events.append((self.lost, moment))
-                plan.lost_reason = rng.choice(LOST_REASONS)
+                plan.lost_reason, plan.lost_comment = rng.choice(LOST_REASONS)
                 return
             if index == last_open:
                 if furthest is None:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clients.models import Activity, ActivityKind, Direction, Task, TaskKind
-from deals.models import Deal, Fact, FactKind, Review, StageChange, StageKind, Verdict
-from demo.deals.pipeline import Plan, between, working_moment
+from deals.models import Deal, Fact, FactKind, LostReason, Review, StageChange, StageKind, Verdict
+from demo.deals.pipeline import COMPETITORS, LOST_REASONS, Plan, between, working_moment
 
 NEXT_STEPS = [
     "Send the revised proposal",
@@ -96,7 +96,37 @@ def _given_timestamps(*models):
             model_field.auto_now, model_field.auto_now_add = auto_now, auto_now_add
 
 
+def _competitor(plan: Plan) -> str:
+    """The competitor a deal's client names (no random draw, so the demo's others stay)."""
+    return COMPETITORS[(plan.client.pk + len(plan.title)) % len(COMPETITORS)]
+
+
+def _fact_text(rng: random.Random, kind: str, plan: Plan) -> str:
+    text = rng.choice(FACTS[kind])  # drawn for every kind, so the demo's other draws stay
+    return _competitor(plan) if kind == FactKind.NAMED_COMPETITOR else text  # counted by name
+
+
+def _lost_to_competitor(plan: Plan, end: datetime.datetime) -> list[Fact]:
+    """Lost to a competitor or on price: the rep wrote down whom the client chose."""
+    if plan.stage.kind != StageKind.LOST or plan.lost_reason not in ("Competitor", "Price"):
+        return []
+    return [
+        Fact(
+            deal=plan.deal,
+            kind=FactKind.NAMED_COMPETITOR,
+            text=_competitor(plan),
+            happened_on=timezone.localtime(end).date(),
+            recorded_by_id=plan.owner_id,
+            created_at=end,
+            updated_at=end,
+        )
+    ]
+
+
 def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) -> None:
+    reasons = {
+        name: LostReason.objects.get_or_create(name=name)[0] for name in {name for name, _c in LOST_REASONS}
+    }
     deals = []
     for plan in plans:
         stage, changed_at = plan.events[-1]
@@ -126,7 +156,8 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
             renewal_of=plan.renewal_of.deal if plan.renewal_of else None,
             service_start=plan.service[0] if plan.service else None,
             service_end=plan.service[1] if plan.service else None,
-            lost_reason=plan.lost_reason if stage.kind == StageKind.LOST else "",
+            lost_reason=reasons[plan.lost_reason] if stage.kind == StageKind.LOST else None,
+            lost_comment=plan.lost_comment if stage.kind == StageKind.LOST else "",
             forecast_category=stage.default_forecast_category,
             closed_at=timezone.localtime(changed_at).date() if closed else None,
             stage_changed_at=changed_at,
@@ -194,7 +225,8 @@ def write_history(
                     to_stage=stage,
                     changed_by_id=plan.owner_id,
                     changed_at=moment,
-                    lost_reason=plan.lost_reason if stage.kind == StageKind.LOST else "",
+                    lost_reason=deal.lost_reason if stage.kind == StageKind.LOST else None,
+                    lost_comment=deal.lost_comment if stage.kind == StageKind.LOST else "",
                     updated_at=moment,
                 )
             )
@@ -220,13 +252,14 @@ def write_history(
                 Fact(
                     deal=deal,
                     kind=kind,
-                    text=rng.choice(FACTS[kind]),
+                    text=_fact_text(rng, kind, plan),
                     happened_on=timezone.localtime(happened).date(),
                     recorded_by_id=plan.owner_id,
                     created_at=happened,
                     updated_at=happened,
                 )
             )
+        facts.extend(_lost_to_competitor(plan, end))
 
         # Reviews by the owner's lead: most open deals on the weekly cadence, some not.
         reviewer = reviewer_of_team.get(owner_team.get(plan.owner_id)) or head

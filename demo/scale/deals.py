@@ -37,7 +37,7 @@ class _DealMaker:
     """Makes one deal's rows at a time: the deal, its stage history, facts and a review."""
 
     def __init__(self, *, rng: random.Random, scale: Scale, staff: Staff, clients: Clients, period: Period):
-        from deals.models import Deal, Stage
+        from deals.models import Deal, LostReason, Stage
 
         self.rng, self.scale, self.clients, self.period = rng, scale, clients, period
         stages = {stage.name: stage for stage in Stage.objects.all()}
@@ -45,6 +45,7 @@ class _DealMaker:
             stages[name] for name in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract")
         ]
         self.won, self.lost = stages["Won"], stages["Lost"]
+        self.price_reason = LostReason.objects.get_or_create(name="Price")[0].pk
         self.deal_start = next_id(Deal)
         self.rep_team = {rep.pk: rep.team_id for rep in staff.reps}
         self.lead_of_team = {team.pk: team.lead_id for team in staff.teams}
@@ -102,6 +103,7 @@ class _DealMaker:
                 rng.choice(["new", "new", "new", "renewal", "upsell"]),
                 service_start,
                 service_end,
+                self.price_reason if final is lost else None,
                 "Price too high" if final is lost else "",
                 closed_at,
                 last_change,
@@ -127,6 +129,7 @@ class _DealMaker:
                     stage.pk,
                     owner,
                     moment,
+                    self.price_reason if stage is self.lost else None,
                     "Price too high" if stage is self.lost else "",
                 )
             )
@@ -194,6 +197,7 @@ def seed_large_deals(
             "service_start",
             "service_end",
             "lost_reason",
+            "lost_comment",
             "closed_at",
             "stage_changed_at",
             "created_at",
@@ -201,7 +205,9 @@ def seed_large_deals(
         now,
     )
     change_writer = TableWriter(
-        StageChange, ["deal", "from_stage", "to_stage", "changed_by", "changed_at", "lost_reason"], now
+        StageChange,
+        ["deal", "from_stage", "to_stage", "changed_by", "changed_at", "lost_reason", "lost_comment"],
+        now,
     )
     fact_writer = TableWriter(Fact, ["deal", "kind", "text", "happened_on", "recorded_by"], now)
     review_writer = TableWriter(Review, ["deal", "reviewer", "verdict", "comment", "reviewed_at"], now)

@@ -156,13 +156,13 @@
     return Object.assign(values, extra);
   }
 
-  function move(card, stage, reason) {
+  function move(card, stage, reason, comment) {
     // The answer is the notice, with the totals, the two columns' headers and the moved
     // card out of band (a refused move answers the whole board, retargeted by the server).
     htmx.ajax("POST", card.dataset.moveUrl, {
       target: "#kanban-status",
       swap: "innerHTML",
-      values: kanbanValues({ stage: stage, lost_reason: reason || "" }),
+      values: kanbanValues({ stage: stage, lost_reason: reason || "", lost_comment: comment || "" }),
     });
   }
 
@@ -204,6 +204,7 @@
     dialog.querySelector("[data-lost-title]").textContent = card.dataset.title;
     dialog.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
     form.elements.lost_reason.value = "";
+    if (form.elements.lost_comment) form.elements.lost_comment.value = "";
     dialog.showModal();
     form.elements.lost_reason.focus();
   }
@@ -288,9 +289,14 @@
     event.preventDefault();
     var card = { dataset: { moveUrl: form.action } };
     var dialog = form.closest("dialog");
-    var values = { stage: form.elements.stage.value, reason: form.elements.lost_reason.value };
+    var comment = form.elements.lost_comment;
+    var values = {
+      stage: form.elements.stage.value,
+      reason: form.elements.lost_reason.value,
+      comment: comment ? comment.value : "",
+    };
     dialog.close();
-    move(card, values.stage, values.reason);
+    move(card, values.stage, values.reason, values.comment);
   });
 
   // The lead's board: Escape closes the deal panel.

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from deals.models import Deal, Fact, Review, Stage, StageChange
 from tests.deals.conftest import make_deal, snapshot
-from tests.factories import ClientFactory, FactFactory, ReviewFactory, UserFactory
+from tests.factories import ClientFactory, FactFactory, ReviewFactory, UserFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -386,17 +386,29 @@ def test_move_to_lost_without_a_reason_is_400_and_changes_nothing(department, de
     )
     assert response.status_code == 400
     assert response.json() == {
-        "lost_reason": ["Say why the deal was lost: a deal cannot be closed as lost without a reason."]
+        "lost_reason": ["Choose why the deal was lost: a deal cannot be closed as lost without a reason."]
     }
     assert snapshot(deal) == before
+    # The old free text is no longer a reason: an id from /api/v1/lost-reasons/ is.
     response = api_as(department.rep_north).post(
         f"/api/v1/deals/{deal.pk}/move/", {"stage": stages["Lost"].pk, "lost_reason": "Budget cut"}
     )
-    assert response.status_code == 200
-    assert (response.json()["lost_reason"], response.json()["closed_at"]) == (
-        "Budget cut",
-        timezone.localdate().isoformat(),
+    assert response.status_code == 400
+    assert list(response.json()) == ["lost_reason"]
+    assert snapshot(deal) == before
+    budget = lost_reason("No budget")
+    response = api_as(department.rep_north).post(
+        f"/api/v1/deals/{deal.pk}/move/",
+        {"stage": stages["Lost"].pk, "lost_reason": budget.pk, "lost_comment": "Budget cut"},
     )
+    assert response.status_code == 200
+    body = response.json()
+    assert (
+        body["lost_reason"],
+        body["lost_reason_name"],
+        body["lost_comment"],
+        body["closed_at"],
+    ) == (budget.pk, "No budget", "Budget cut", timezone.localdate().isoformat())
 
 
 def test_move_refusals(department, deals, api_as, stages):

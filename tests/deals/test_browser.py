@@ -75,7 +75,7 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Close as lost").click()
     expect(rep_page.get_by_test_id("lost-error")).to_have_text(
-        "Say why the deal was lost: a deal cannot be closed as lost without a reason."
+        "Choose why the deal was lost: a deal cannot be closed as lost without a reason."
     )
     expect(rep_page.locator("#lost-dialog")).to_be_visible()
     rep_page.locator("#lost-dialog").get_by_role("button", name="Cancel").click()

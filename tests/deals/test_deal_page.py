@@ -13,7 +13,7 @@ from django.utils import timezone
 from clients.models import Activity
 from deals.models import Deal, Fact, Review, StageChange
 from tests.deals.conftest import make_deal, review, snapshot
-from tests.factories import ActivityFactory, ClientFactory, FactFactory, ReviewFactory
+from tests.factories import ActivityFactory, ClientFactory, FactFactory, ReviewFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -275,23 +275,41 @@ def test_moving_to_lost_without_a_reason_on_the_deal_page_is_a_400_with_the_mess
     client.force_login(department.rep_north)
     before = snapshot(deal)
     response = client.post(
-        reverse("deals:move", args=[deal.pk]), {"stage": stages["Lost"].pk, "lost_reason": " "}
+        reverse("deals:move", args=[deal.pk]),
+        {"stage": stages["Lost"].pk, "lost_reason": "", "lost_comment": "Budget frozen"},
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Say why the deal was lost: a deal cannot be closed as lost without a reason." in page
+    assert "Choose why the deal was lost: a deal cannot be closed as lost without a reason." in page
+    assert 'value="Budget frozen"' in page  # what was typed stays
     assert 'data-testid="move-errors"' in page
     assert snapshot(deal) == before
 
 
 def test_moving_with_a_reason_from_the_deal_page(client, department, deal, stages):
+    budget = lost_reason("No budget")
     client.force_login(department.rep_north)
     response = client.post(
-        reverse("deals:move", args=[deal.pk]), {"stage": stages["Lost"].pk, "lost_reason": "Budget frozen"}
+        reverse("deals:move", args=[deal.pk]),
+        {"stage": stages["Lost"].pk, "lost_reason": budget.pk, "lost_comment": "Budget frozen"},
     )
     assert response.status_code == 302
     deal.refresh_from_db()
-    assert (deal.stage.name, deal.lost_reason) == ("Lost", "Budget frozen")
+    assert (deal.stage.name, deal.lost_reason, deal.lost_comment) == ("Lost", budget, "Budget frozen")
+    page = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+    assert '<dd data-testid="lost-reason">No budget — Budget frozen</dd>' in page
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1"])
+def test_a_bad_reason_on_the_deal_page_is_a_400_and_changes_nothing(client, department, deal, stages, value):
+    client.force_login(department.rep_north)
+    before = snapshot(deal)
+    response = client.post(
+        reverse("deals:move", args=[deal.pk]), {"stage": stages["Lost"].pk, "lost_reason": value}
+    )
+    assert response.status_code == 400
+    assert 'data-testid="move-errors"' in response.content.decode()
+    assert snapshot(deal) == before
 
 
 def test_a_rep_reopening_a_won_deal_is_forbidden_and_nothing_changes(client, department, stages):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from deals import services
 from deals.models import Deal, ForecastCategory, Stage
 from tests.deals.conftest import make_deal
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_a_new_deal_takes_its_stage_default_and_follows_moves_until_the_owner_ch
     assert (deal.forecast_category, deal.forecast_category_set) == ("commit", True)
     deal = services.deal_move(deal=deal, stage=stages["Proposal"], by=rep)
     assert deal.forecast_category == "commit"  # the owner's choice stays while the deal is open
-    deal = services.deal_move(deal=deal, stage=stages["Lost"], by=rep, lost_reason="Price")
+    deal = services.deal_move(deal=deal, stage=stages["Lost"], by=rep, lost_reason=lost_reason("Price"))
     deal.refresh_from_db()
     assert (deal.forecast_category, deal.forecast_category_set) == ("omitted", False)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from clients.models import Task
 from deals.models import Deal
 from tests.deals.conftest import make_deal, snapshot
-from tests.factories import UserFactory
+from tests.factories import UserFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -234,24 +234,30 @@ def test_dropping_on_lost_without_a_reason_reopens_the_question_and_changes_noth
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Say why the deal was lost: a deal cannot be closed as lost without a reason." in page
+    assert "Choose why the deal was lost: a deal cannot be closed as lost without a reason." in page
     assert 'id="lost-dialog" class="lost-dialog" aria-labelledby="lost-dialog-title" data-open' in page
     assert f'action="/deals/{deal.pk}/move/"' in page
     assert snapshot(deal) == before
 
 
 def test_lost_with_a_reason_from_the_kanban_closes_the_deal(client, department, board_deals, stages):
+    competitor = lost_reason("Competitor")
     client.force_login(department.rep_north)
     deal = board_deals["north"]
     response = client.post(
         reverse("deals:move", args=[deal.pk]),
-        {"stage": stages["Lost"].pk, "lost_reason": "Went with a competitor", "view": "kanban"},
+        {
+            "stage": stages["Lost"].pk,
+            "lost_reason": competitor.pk,
+            "lost_comment": "Went with Acme",
+            "view": "kanban",
+        },
         **HTMX,
     )
     assert response.status_code == 200
     assert f'id="deal-card-{deal.pk}" class' not in response.content.decode()
     deal.refresh_from_db()
-    assert (deal.stage.name, deal.lost_reason) == ("Lost", "Went with a competitor")
+    assert (deal.stage.name, deal.lost_reason, deal.lost_comment) == ("Lost", competitor, "Went with Acme")
 
 
 def test_quick_won_without_javascript_redirects_to_the_deal(client, department, board_deals, stages):
@@ -317,12 +323,12 @@ def test_kanban_runs_a_constant_number_of_queries(client, department, stages, dj
         return response.content.decode().count('class="deal-card')
 
     # session, user, warning policy, owner choices, team choices, stages, column sums, card ids, cards
-    measured(django_assert_num_queries, 9, kanban, cards, 1)
+    measured(django_assert_num_queries, 10, kanban, cards, 1)  # + the lost dialog's reasons
     for number in range(6):
         person = UserFactory(username=f"more{number}", team=department.south)
         for stage in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract", "Won"):
             make_deal(person, stage=stage, facts=number % 2)
-    measured(django_assert_num_queries, 9, kanban, cards, 31)  # the won ones are not on the board
+    measured(django_assert_num_queries, 10, kanban, cards, 31)  # the won ones are not on the board
 
 
 @pytest.mark.parametrize(

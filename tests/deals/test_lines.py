@@ -10,7 +10,7 @@ from django.http import Http404
 from deals import services
 from deals.models import ApprovalStatus, Deal, DealLine, Product
 from tests.deals.conftest import make_deal
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,9 @@ def test_no_decision_on_the_discount_of_a_closed_deal(department, stages):
         quantity=1,
         discount_percent=Decimal("40"),
     )
-    services.deal_move(deal=deal, stage=stages["Lost"], by=department.rep_north, lost_reason="Price")
+    services.deal_move(
+        deal=deal, stage=stages["Lost"], by=department.rep_north, lost_reason=lost_reason("Price")
+    )
     with pytest.raises(ValidationError):
         services.deal_line_decide(
             by=department.lead_north, line=DealLine.objects.get(pk=line.pk), approve=True

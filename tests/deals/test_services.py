@@ -9,19 +9,21 @@ from django.http import Http404
 from django.utils import timezone
 
 from deals import services
-from deals.models import Deal, DealType, Fact, FactKind, Review, StageChange, Verdict
+from deals.models import Deal, DealType, Fact, FactKind, LostReason, Review, StageChange, Verdict
 from tests.deals.conftest import make_deal, snapshot
-from tests.factories import ActivityFactory, ClientFactory, InstallmentFactory, PaymentFactory
+from tests.factories import ActivityFactory, ClientFactory, InstallmentFactory, PaymentFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
 
 
 def history(deal):
-    return list(
-        StageChange.objects.filter(deal=deal)
+    """(from, to, by, lost reason's name or "") of each stage change, oldest first."""
+    return [
+        (*row[:3], row[3] or "")
+        for row in StageChange.objects.filter(deal=deal)
         .order_by("changed_at", "pk")
-        .values_list("from_stage__name", "to_stage__name", "changed_by__username", "lost_reason")
-    )
+        .values_list("from_stage__name", "to_stage__name", "changed_by__username", "lost_reason__name")
+    ]
 
 
 # --- deal_create -----------------------------------------------------------------------
@@ -256,33 +258,76 @@ def test_won_sets_the_closed_date(department, stages):
     deal = make_deal(department.rep_north, stage="Contract")
     services.deal_move(deal=deal, stage=stages["Won"], by=department.rep_north)
     deal.refresh_from_db()
-    assert (deal.stage.name, deal.closed_at, deal.lost_reason) == ("Won", timezone.localdate(), "")
+    assert (deal.stage.name, deal.closed_at, deal.lost_reason, deal.lost_comment) == (
+        "Won",
+        timezone.localdate(),
+        None,
+        "",
+    )
 
 
-@pytest.mark.parametrize("reason", [None, "", "   "])
-def test_lost_without_a_reason_is_refused_and_nothing_changes(department, stages, reason):
+@pytest.mark.parametrize("comment", ["", "Chose a competitor"])
+def test_lost_without_a_reason_is_refused_and_nothing_changes(department, stages, comment):
     deal = make_deal(department.rep_north, stage="Proposal")
     before = snapshot(deal)
     with pytest.raises(ValidationError) as error:
-        services.deal_move(deal=deal, stage=stages["Lost"], by=department.rep_north, lost_reason=reason)
+        services.deal_move(deal=deal, stage=stages["Lost"], by=department.rep_north, lost_comment=comment)
     assert error.value.message_dict == {
-        "lost_reason": ["Say why the deal was lost: a deal cannot be closed as lost without a reason."]
+        "lost_reason": ["Choose why the deal was lost: a deal cannot be closed as lost without a reason."]
+    }
+    assert snapshot(deal) == before
+    assert StageChange.objects.filter(deal=deal).count() == 1
+
+
+def test_lost_with_a_retired_reason_is_refused_and_nothing_changes(department, stages):
+    retired = lost_reason("Fax machine broke")
+    LostReason.objects.filter(pk=retired.pk).update(is_active=False)
+    deal = make_deal(department.rep_north, stage="Proposal")
+    before = snapshot(deal)
+    with pytest.raises(ValidationError) as error:
+        services.deal_move(deal=deal, stage=stages["Lost"], by=department.rep_north, lost_reason=retired)
+    assert error.value.message_dict == {
+        "lost_reason": ["This reason is no longer in use: choose another one."]
     }
     assert snapshot(deal) == before
 
 
+def test_lost_with_a_too_long_comment_is_refused(department, stages):
+    deal = make_deal(department.rep_north, stage="Proposal")
+    before = snapshot(deal)
+    with pytest.raises(ValidationError) as error:
+        services.deal_move(
+            deal=deal,
+            stage=stages["Lost"],
+            by=department.rep_north,
+            lost_reason=lost_reason("Price"),
+            lost_comment="x" * 301,
+        )
+    assert error.value.message_dict == {"lost_comment": ["Keep the comment under 300 characters."]}
+    assert snapshot(deal) == before
+
+
 def test_lost_with_a_reason_closes_the_deal_and_keeps_the_reason_in_the_history(department, stages):
+    competitor = lost_reason("Competitor")
     deal = make_deal(department.rep_north, stage="Proposal")
     services.deal_move(
-        deal=deal, stage=stages["Lost"], by=department.rep_north, lost_reason=" Chose a competitor "
+        deal=deal,
+        stage=stages["Lost"],
+        by=department.rep_north,
+        lost_reason=competitor,
+        lost_comment=" Chose Acme on delivery time ",
     )
     deal.refresh_from_db()
-    assert (deal.stage.name, deal.closed_at, deal.lost_reason) == (
+    assert (deal.stage.name, deal.closed_at, deal.lost_reason, deal.lost_comment) == (
         "Lost",
         timezone.localdate(),
-        "Chose a competitor",
+        competitor,
+        "Chose Acme on delivery time",
     )
-    assert history(deal)[-1] == ("Proposal", "Lost", "rep_north", "Chose a competitor")
+    assert history(deal)[-1] == ("Proposal", "Lost", "rep_north", "Competitor")
+    assert StageChange.objects.filter(deal=deal).latest("changed_at", "pk").lost_comment == (
+        "Chose Acme on delivery time"
+    )
 
 
 def test_moving_to_the_current_stage_is_refused(department, stages):
@@ -318,7 +363,12 @@ def test_a_manager_reopens_a_closed_deal_and_it_is_recorded(department, stages, 
     deal = make_deal(department.rep_north, stage="Lost", lost_reason="Budget")
     services.deal_move(deal=deal, stage=stages["Negotiation"], by=getattr(department, manager))
     deal.refresh_from_db()
-    assert (deal.stage.name, deal.closed_at, deal.lost_reason) == ("Negotiation", None, "")
+    assert (deal.stage.name, deal.closed_at, deal.lost_reason, deal.lost_comment) == (
+        "Negotiation",
+        None,
+        None,
+        "",
+    )
     assert history(deal)[-1] == ("Lost", "Negotiation", manager, "")
 
 

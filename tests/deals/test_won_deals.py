@@ -16,7 +16,7 @@ from core.dates import horizon
 from core.money import money_text
 from deals.models import Deal
 from deals.services import deal_create, deal_move, deal_update, deal_won_change
-from tests.factories import ClientFactory, DealFactory, InstallmentFactory, stage
+from tests.factories import ClientFactory, DealFactory, InstallmentFactory, lost_reason, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_winning_a_deal_makes_its_client_a_customer(department):
         assert client.status == ClientStatus.CUSTOMER
     lost_client = ClientFactory(owner=department.rep_north, status=ClientStatus.LEAD)
     deal = DealFactory(client=lost_client, owner=department.rep_north)
-    deal_move(deal=deal, stage=stage("Lost"), by=department.rep_north, lost_reason="Budget")
+    deal_move(deal=deal, stage=stage("Lost"), by=department.rep_north, lost_reason=lost_reason("No budget"))
     lost_client.refresh_from_db()
     assert lost_client.status == ClientStatus.LEAD
 

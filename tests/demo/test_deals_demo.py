@@ -8,9 +8,19 @@ import pytest
 from django.utils import timezone
 
 from clients.models import Activity, ClientStatus, Segment
-from deals.models import Deal, DealType, Fact, Review, StageChange, StageKind
+from deals.models import (
+    SEEDED_LOST_REASON_NAMES,
+    Deal,
+    DealType,
+    Fact,
+    FactKind,
+    Review,
+    StageChange,
+    StageKind,
+)
 from demo import deals as demo
 from demo.accounts import seed_staff
+from demo.deals.pipeline import COMPETITORS
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +99,8 @@ def test_the_demo_pipeline_is_consistent(staff, demo_clients):
         else:
             assert deal.closed_at == timezone.localtime(chain[-1].changed_at).date()
         if deal.stage.kind == StageKind.LOST:
-            assert deal.lost_reason and chain[-1].lost_reason == deal.lost_reason
+            assert deal.lost_reason_id and chain[-1].lost_reason_id == deal.lost_reason_id
+            assert chain[-1].lost_comment == deal.lost_comment
         if deal.deal_type == DealType.RENEWAL:
             assert deal.renewal_of.client_id == deal.client_id
             assert deal.renewal_of.stage.kind == StageKind.WON
@@ -134,3 +145,17 @@ def test_the_demo_is_deterministic(staff, demo_clients):
     Deal.objects.all().delete()
     demo.seed(staff=staff, rng=random.Random(7), size="small")
     assert summary() == first
+
+
+def test_the_demo_loses_deals_for_seeded_reasons_and_names_competitors(staff, demo_clients):
+    """The lost report is not empty on the demo: every lost deal has a seeded reason and a
+    comment, and those lost to a competitor or on price name the competitor."""
+    demo.seed(staff=staff, rng=random.Random(20261123), size="small")
+    lost = Deal.objects.filter(stage__kind=StageKind.LOST)
+    assert lost.exists()
+    assert set(lost.values_list("lost_reason__name", flat=True)) <= set(SEEDED_LOST_REASON_NAMES)
+    assert not lost.filter(lost_comment="").exists()
+    for deal in lost.filter(lost_reason__name__in=["Competitor", "Price"]):
+        assert deal.facts.filter(kind=FactKind.NAMED_COMPETITOR, text__in=COMPETITORS).exists()
+    named = set(Fact.objects.filter(kind=FactKind.NAMED_COMPETITOR).values_list("text", flat=True))
+    assert named and named <= set(COMPETITORS)

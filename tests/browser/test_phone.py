@@ -189,3 +189,30 @@ def test_a_call_is_logged_from_the_header_in_four_taps_on_a_phone(live_server, p
     )
     assert (activity.kind, activity.outcome) == ("call", "Agreed to a demo on Friday")
     assert overflow(phone)[0] <= PHONE["width"]
+
+
+def test_a_proposal_preview_scrolls_its_lines_inside_its_box_on_a_phone(live_server, phone, department):
+    """The proposal's lines table is wider than a phone: it scrolls inside the preview's box,
+    the page itself does not scroll sideways."""
+    from decimal import Decimal
+
+    from deals.services import deal_line_add, quote_create
+    from tests.factories import ProductFactory
+
+    rep = department.rep_north
+    client = ClientFactory(owner=rep, name="Severnaya Verf Shipbuilding Holding")
+    deal = DealFactory(client=client, owner=rep, title="Fleet telemetry rollout")
+    for name in ("Telemetry gateway with extended warranty", "Installation and commissioning", "Licence"):
+        product = ProductFactory(name=name, list_price=Decimal("1234567.89"))
+        deal_line_add(
+            by=rep, deal=deal, product=product, quantity=Decimal("12.5"), discount_percent=Decimal("5")
+        )
+    quote = quote_create(by=rep, deal=deal, payment_terms="50% upfront, 50% on delivery")
+    sign_in(phone, live_server, rep.username)
+    assert_fits(phone, live_server, f"/deals/quotes/{quote.pk}/", rep.username)
+    widths = "box => [box.clientWidth, box.scrollWidth]"
+    lines_width, lines_scroll = phone.get_by_test_id("quote-lines-box").evaluate(widths)
+    assert lines_width < PHONE["width"] and lines_scroll > lines_width  # the lines scroll in their box
+    preview_width, preview_scroll = phone.locator(".quote-preview").evaluate(widths)
+    assert preview_scroll == preview_width  # the rest of the proposal stays put
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

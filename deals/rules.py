@@ -26,10 +26,12 @@ from clients.services import ensure_can_write_client_records
 from deals.models import Deal, Stage, StageKind
 
 __all__ = [
+    "approvable_deals_q",
     "can_approve_discount",
     "can_manage_products",
     "can_reassign",
     "can_reopen",
+    "decides_discounts",
     "can_review",
     "changes_no_deal",
     "deal_owner_choices",
@@ -105,6 +107,23 @@ def can_approve_discount(user, deal) -> bool:
     """A discount above a product's limit is decided by the deal owner's reviewer: their
     team lead, or the head."""
     return can_review(user, deal.owner)
+
+
+def decides_discounts(user) -> bool:
+    """Whether ``user`` decides anyone's discounts at all (the head and the leads): their
+    home lists the discounts awaiting them."""
+    return is_usable(user) and (is_head(user) or is_lead(user))
+
+
+def approvable_deals_q(user, prefix: str = "") -> Q:
+    """The deals whose discounts ``user`` decides (can_approve_discount as a filter): the
+    head's all, a lead's own and their teams' people's, nobody else's. ``prefix`` reaches
+    the deal from another model (``"deal__"`` on DealLine)."""
+    if is_head(user):
+        return Q()
+    if not is_lead(user):
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}owner_id": user.pk}) | Q(**{f"{prefix}owner__team_id__in": team_ids_of(user)})
 
 
 def may_review_deal(user, deal) -> bool:

@@ -40,6 +40,7 @@ from accounts.visibility import get_visible_or_404
 from clients.models import Activity, Task, TaskStatus
 from core.money import CENT, ZERO
 from deals.models import Deal, Fact, Review, StageChange, StageKind
+from deals.selectors.history import deal_line_changes
 from deals.selectors.policy import WarningPolicy
 
 # The defaults of the head's warning settings (deals.WarningSettings), which decide.
@@ -275,7 +276,7 @@ def deal_detail(*, viewer: User, pk, clock: Clock | None = None) -> Deal:
 
 @dataclass
 class TimelineEntry:
-    kind: str  # "activity", "fact", "review" or "stage"
+    kind: str  # "activity", "fact", "review", "stage" or "line" (a deal line's change)
     at: datetime.datetime
     item: object
 
@@ -303,7 +304,8 @@ class Timeline:
 
 
 def deal_timeline(*, deal: Deal, viewer: User, limit: int | None = None) -> Timeline:
-    """Activities, facts, reviews and stage changes of one deal, newest first: the newest
+    """Activities, facts, reviews, stage changes and the changes of its lines (added,
+    changed, removed, discounts decided) of one deal, newest first: the newest
     ``limit`` of them. Each source gives its newest ``limit + 1`` rows (one more tells
     whether anything older is left out), so the merged newest ``limit`` are exact."""
     limit = limit or TIMELINE_LIMIT
@@ -339,6 +341,8 @@ def deal_timeline(*, deal: Deal, viewer: User, limit: int | None = None) -> Time
     entries: list[TimelineEntry] = []
     for kind, queryset, moment in sources:
         entries.extend(TimelineEntry(kind, moment(item), item) for item in queryset[: limit + 1])
+    line_changes = deal_line_changes(deal=deal, limit=limit + 1)
+    entries.extend(TimelineEntry("line", change.at, change) for change in line_changes)
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return Timeline(entries=entries[:limit], truncated=len(entries) > limit, limit=limit)
 

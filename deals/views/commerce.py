@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.visibility import get_visible_or_404
 from core.forms import apply_service_errors
+from core.http import safe_next
 from deals import services
 from deals.forms import DealLineForm, QuoteAcceptForm, QuoteForm
 from deals.models import Deal, DealLine, QuoteStatus, StageKind
@@ -130,12 +132,20 @@ def line_delete(request, pk):
 @login_required
 @require_POST
 def line_decide(request, pk, decision):
+    """Approve or refuse from the deal's panel (htmx) or from the home's list of discounts
+    awaiting approval (a plain form that carries ``next`` back to the home)."""
     line = _line(request, pk)
     try:
         services.deal_line_decide(by=request.user, line=line, approve=decision == "approve")
     except ValidationError as exc:
+        if not request.htmx and request.POST.get("next"):
+            messages.error(request, " ".join(exc.messages))
+            return redirect(safe_next(request, reverse("deals:detail", args=[line.deal_id])))
         return _answer(request, line.deal, 400, error=" ".join(exc.messages))
     notice = _("Discount approved.") if decision == "approve" else _("Discount refused.")
+    if not request.htmx and request.POST.get("next"):
+        messages.success(request, notice)
+        return redirect(safe_next(request, reverse("deals:detail", args=[line.deal_id])))
     return _answer(request, line.deal, 200, notice)
 
 

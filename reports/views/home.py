@@ -11,7 +11,9 @@ from accounts.roles import is_manager
 from core import charts
 from core.templatetags.money import currency_symbol, short_figure
 from deals.models import Deal
+from deals.rules import decides_discounts
 from deals.selectors import pipeline_summary
+from deals.selectors.commerce import approvals_panel
 from reports.dashboard import Dashboard, dashboard_for
 from reports.incentives import home_bonus
 
@@ -29,6 +31,10 @@ def home(request):
             # Leads and the head review contracts: their home loads the "awaiting your review" panel.
             "reviews_contracts": is_manager(request.user),
             "home_bonus": home_bonus(request.user, timezone.localdate()),
+            # Leads and the head decide discounts above a product's limit: the ones awaiting them.
+            "discount_approvals": approvals_panel(viewer=request.user)
+            if decides_discounts(request.user)
+            else None,
         },
     )
 

@@ -189,3 +189,140 @@ def test_a_call_is_logged_from_the_header_in_four_taps_on_a_phone(live_server, p
     )
     assert (activity.kind, activity.outcome) == ("call", "Agreed to a demo on Friday")
     assert overflow(phone)[0] <= PHONE["width"]
+
+
+def test_a_proposal_preview_scrolls_its_lines_inside_its_box_on_a_phone(live_server, phone, department):
+    """The proposal's lines table is wider than a phone: it scrolls inside the preview's box,
+    the page itself does not scroll sideways."""
+    from decimal import Decimal
+
+    from deals.services import deal_line_add, quote_create
+    from tests.factories import ProductFactory
+
+    rep = department.rep_north
+    client = ClientFactory(owner=rep, name="Severnaya Verf Shipbuilding Holding")
+    deal = DealFactory(client=client, owner=rep, title="Fleet telemetry rollout")
+    for name in ("Telemetry gateway with extended warranty", "Installation and commissioning", "Licence"):
+        product = ProductFactory(name=name, list_price=Decimal("1234567.89"))
+        deal_line_add(
+            by=rep, deal=deal, product=product, quantity=Decimal("12.5"), discount_percent=Decimal("5")
+        )
+    quote = quote_create(by=rep, deal=deal, payment_terms="50% upfront, 50% on delivery")
+    sign_in(phone, live_server, rep.username)
+    assert_fits(phone, live_server, f"/deals/quotes/{quote.pk}/", rep.username)
+    widths = "box => [box.clientWidth, box.scrollWidth]"
+    lines_width, lines_scroll = phone.get_by_test_id("quote-lines-box").evaluate(widths)
+    assert lines_width < PHONE["width"] and lines_scroll > lines_width  # the lines scroll in their box
+    preview_width, preview_scroll = phone.locator(".quote-preview").evaluate(widths)
+    assert preview_scroll == preview_width  # the rest of the proposal stays put
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_reps_day_on_a_phone_from_my_day_to_the_calendar_feed(live_server, phone, department):
+    """Issue 12's "done when" in one go, as a rep on a 390 px phone: close a call in My day with
+    its outcome and the next task in the same form; find a client from the header search; log
+    a call with a next task from the header in at most 4 taps plus typing, after which the deal
+    is no longer flagged "no open task"; the calendar shows the new tasks; the iCalendar feed
+    holds exactly the rep's open tasks."""
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from clients.models import Task
+    from tests.factories import TaskFactory
+
+    rep = department.rep_north
+    today = timezone.localdate()
+    polar = ClientFactory(owner=rep, name="Polar Foods")
+    call = TaskFactory(client=polar, owner=rep, title="Call the buyer", due_time=datetime.time(9))
+    borei = ClientFactory(owner=rep, name="Borei Capital")
+    boss = ContactFactory(client=borei, name="Dmitry Liu", is_decision_maker=True)
+    deal = DealFactory(client=borei, owner=rep, title="Fleet renewal")
+    TaskFactory(
+        client=ClientFactory(owner=department.rep_south), owner=department.rep_south, title="South call"
+    )
+    sign_in(phone, live_server, rep.username)
+
+    # My day: one tap opens the call's form; outcome and next task, saved together.
+    phone.goto(f"{live_server.url}/tasks/")
+    row = phone.locator(f"#task-{call.pk}")
+    expect(phone.get_by_test_id("today")).to_contain_text("Call the buyer")
+    row.locator("summary").tap()
+    row.locator("textarea[name=outcome]").fill("They want a demo")
+    row.locator("input[name=next_title]").fill("Send the demo invite")
+    row.locator("input[name=next_due_date]").fill(today.isoformat())
+    row.locator("input[name=next_due_time]").fill("23:00")
+    row.locator("button[type=submit].primary").tap()
+    expect(row).to_contain_text("Done and logged; next: Send the demo invite")
+    invite = Task.objects.get(title="Send the demo invite")
+    assert (invite.client, invite.owner, invite.status) == (polar, rep, "open")
+    assert Task.objects.get(pk=call.pk).status == "done"
+    assert overflow(phone)[0] <= PHONE["width"]
+
+    # The deal without an open task is flagged on its page.
+    phone.goto(f"{live_server.url}/deals/{deal.pk}/")
+    expect(phone.locator('#deal-signals [data-warning="no_open_task"]')).to_have_count(1)
+
+    # The header search finds the client.
+    box = phone.locator("#header-search-q")
+    box.tap()
+    phone.keyboard.type("borei")
+    hit = phone.locator(f"#search-hit-clients-{borei.pk}")
+    hit.tap()
+    phone.wait_for_url(f"{live_server.url}/clients/{borei.pk}/")
+
+    # Quick log from the header: a call with its outcome and the next task, in ≤ 4 taps.
+    taps = 0
+
+    def tap(locator):
+        nonlocal taps
+        taps += 1
+        locator.tap()
+
+    tap(phone.locator("[data-testid=quick-log-button]"))
+    expect(phone.locator("dialog.quick-log #quick-log-q")).to_be_focused()
+    phone.keyboard.type("borei")
+    tap(phone.locator(".quick-log-pick-client", has_text="Borei Capital"))
+    form = phone.locator("dialog.quick-log form.quick-log-form")
+    expect(form.locator("[name=contact]")).to_have_value(str(boss.pk))
+    expect(form.locator("[name=deal]")).to_have_value(str(deal.pk))
+    expect(form.locator("[name=outcome]")).to_be_focused()
+    phone.keyboard.type("Agreed on the fleet size")
+    tap(form.locator("details.quick-log-next summary"))
+    form.locator("[name=next_title]").fill("Call about the fleet contract")
+    form.locator("[name=next_due_date]").fill(today.isoformat())
+    form.locator("[name=next_due_time]").fill("23:30")
+    tap(form.locator("[data-testid=quick-log-save]"))
+    expect(phone.locator("[data-testid=quick-log-done]")).to_contain_text(
+        "Call with Borei Capital logged. Next: Call about the fleet contract"
+    )
+    assert taps <= 4, taps
+    contract_call = Task.objects.get(title="Call about the fleet contract")
+    assert (contract_call.deal, contract_call.contact, contract_call.due_time) == (
+        deal,
+        boss,
+        datetime.time(23, 30),
+    )
+
+    # The deal is no longer flagged.
+    phone.goto(f"{live_server.url}/deals/{deal.pk}/")
+    expect(phone.get_by_test_id("deal-title")).to_have_text("Fleet renewal")
+    expect(phone.locator('[data-warning="no_open_task"]')).to_have_count(0)
+
+    # The calendar (this week's list on a phone) shows both new tasks.
+    phone.goto(f"{live_server.url}/tasks/calendar/")
+    for task in (invite, contract_call):
+        expect(phone.locator(f'#task-calendar a[href="/tasks/{task.pk}/"]')).to_have_count(1)
+    expect(phone.locator(f'#task-calendar a[href="/tasks/{call.pk}/"]')).to_have_count(0)
+    assert overflow(phone)[0] <= PHONE["width"]
+
+    # The feed holds exactly the rep's open tasks: the two new ones, not the done call, not
+    # another rep's.
+    phone.goto(f"{live_server.url}/tasks/settings/")
+    address = phone.get_by_test_id("feed-url").input_value()
+    feed = phone.request.get(live_server.url + re.sub(r"^https?://[^/]+", "", address))
+    assert (feed.status, feed.headers["content-type"].split(";")[0]) == (200, "text/calendar")
+    uids = sorted(re.findall(r"UID:task-(\d+)@salesdept", feed.text()))
+    assert uids == sorted([str(invite.pk), str(contract_call.pk)])
+    assert "Send the demo invite" in feed.text() and "South call" not in feed.text()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clients.models import Activity
 from deals.models import Deal, Fact, Review, StageChange
+from deals.services import deal_line_add, deal_line_update
 from tests.deals.conftest import make_deal, review, snapshot
 from tests.factories import ActivityFactory, ClientFactory, FactFactory, ReviewFactory, lost_reason
 
@@ -521,11 +522,16 @@ def test_the_deal_page_query_count_does_not_grow_with_its_history(client, depart
     FactFactory(deal=deal)
     review(deal, department.lead_north)
     ActivityFactory(client=deal.client, deal=deal, owner=department.rep_north)
+    line = deal_line_add(by=department.rep_north, deal=deal, name="Setup", quantity=1, unit_price=10)
+    deal_line_update(by=department.rep_north, line=line, data={"quantity": Decimal("2")})
     small = count_queries()
-    for _ in range(10):
+    for number in range(10):
         FactFactory(deal=deal)
         review(deal, department.lead_north)
         ActivityFactory(client=deal.client, deal=deal, owner=department.rep_north)
+        # Each change of a line by somebody else (whose name the timeline shows).
+        by = (department.rep_north, department.lead_north)[number % 2]
+        deal_line_update(by=by, line=line, data={"quantity": Decimal(number + 3)})
     assert count_queries() == small
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import Deal
+from deals.services import deal_line_add
 from reports.dashboard import dashboard_for
 from reports.services.alerts import alerts_refresh
 from reports.services.common import is_workday
@@ -19,6 +20,7 @@ from tests.factories import (
     ClientFactory,
     InstallmentFactory,
     PlanFactory,
+    ProductFactory,
     TaskFactory,
     UserFactory,
 )
@@ -177,17 +179,34 @@ def test_the_home_page_greets_and_shows_the_scope(client, department, month_of_w
     assert ('data-testid="board-warnings"' in content) == (scope != "person")
 
 
+def pending_discount(deal) -> None:
+    """A line above its product's limit, awaiting the lead's or the head's approval."""
+    deal_line_add(
+        by=deal.owner,
+        deal=deal,
+        product=ProductFactory(max_discount_percent=Decimal("10")),
+        quantity=Decimal("1"),
+        discount_percent=Decimal("30"),
+    )
+
+
 def test_the_home_page_runs_a_constant_number_of_queries(client, department, month_of_work, today):
     client.force_login(department.head)
+    pending_discount(month_of_work["silent"])
     with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse("home")).status_code == 200
+        page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert page.content.decode().count('data-testid="discount-awaiting"') == 1
     for number in range(10):
         person = UserFactory(username=f"more{number}", role="rep", team=department.south)
         make_deal(person, stage_name="Won", closed=today)
-        make_deal(person, stage_name="Lead", next_step="Call", next_step_due=today)
+        pending_discount(make_deal(person, stage_name="Lead", next_step="Call", next_step_due=today))
         log(person, "call", timezone.now(), 2)
     with CaptureQueriesContext(connection) as large:
-        assert client.get(reverse("home")).status_code == 200
+        page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert page.content.decode().count('data-testid="discount-awaiting"') == 10
+    assert 'data-testid="discounts-awaiting-approval" data-count="11"' in page.content.decode()
     assert len(small.captured_queries) > 0
     assert len(large.captured_queries) == len(small.captured_queries)
     assert Deal.objects.count() > 20

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -123,3 +124,56 @@ def test_the_notifications_page_shows_reminders_and_digests(client, department, 
     page = client.get("/reports/notifications/").content.decode()
     assert "At 10:00: Call Olga" in page
     assert "Your day," in page
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL,
+    reason="CELERY_BROKER_URL is not set: the real-worker reminder runs in the PostgreSQL + Redis pass",
+)
+def test_a_real_worker_sends_a_reminder_once_across_two_beat_runs(department):
+    """What beat queues every minute (reports.send_reminders), taken from Redis by a real
+    worker twice: the task due in five minutes is reminded once and the morning digest
+    (its time long past, an overdue task in it) sent once, in-app and by e-mail."""
+    from celery.contrib.testing.worker import start_worker
+
+    from salesdept.celery import app
+
+    assert settings.CELERY_BEAT_SCHEDULE["reminders-every-minute"]["task"] == send_reminders.name
+    broker = app.connection()
+    assert (broker.transport_cls, broker.hostname) == ("redis", "127.0.0.1")
+    rep = department.rep_north
+    rep.email = "rep@example.com"
+    rep.save()
+    DaySettings.objects.create(user=rep, digest_time=datetime.time(0, 0))  # reminders 15 min before
+    client = ClientFactory(owner=rep, name="Polar Foods")
+    TaskFactory(
+        client=client, owner=rep, title="Overdue", due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    due = timezone.localtime() + datetime.timedelta(minutes=5)
+    task = TaskFactory(
+        client=client,
+        owner=rep,
+        title="Call Olga",
+        due_date=due.date(),
+        due_time=due.time().replace(second=0, microsecond=0),
+    )
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+        ):
+            first = send_reminders.delay().get(timeout=60)
+            second = send_reminders.delay().get(timeout=60)
+    finally:
+        app.conf.task_always_eager = True
+    assert first == {"reminders": 1, "digests": 1, "emails": 2}
+    assert second == {"reminders": 0, "digests": 0, "emails": 0}
+    reminder = Notification.objects.get(kind="reminder")
+    assert (reminder.recipient, reminder.task) == (rep, task)
+    assert Notification.objects.get(kind="digest").recipient == rep
+    assert Notification.objects.count() == 2
+    assert Task.objects.get(pk=task.pk).reminded_at is not None
+    assert [message.to for message in mail.outbox] == [["rep@example.com"], ["rep@example.com"]]
+    assert sum("Call Olga" in message.subject for message in mail.outbox) == 1

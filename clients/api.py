@@ -26,6 +26,7 @@ from clients import rules, selectors, services
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
 from core.api import CONFLICT, VisibleRelatedField
+from core.bulk_api import BulkActionMixin
 from core.filters import check_date_in_range
 
 
@@ -214,7 +215,7 @@ def _reject_move(serializer, instance, field: str, message) -> None:
 # --------------------------------------------------------------------------- viewsets
 
 
-class ClientViewSet(viewsets.ModelViewSet):
+class ClientViewSet(BulkActionMixin, viewsets.ModelViewSet):
     """Clients you may see. Filters, `search` and `ordering` are those of the client list
     page. Changing `owner` reassigns (leads within their team, the head anywhere);
     changing `status` moves along lead → prospect → customer → former."""
@@ -222,6 +223,7 @@ class ClientViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated, MayChangeObject]
     filter_backends = [SavedViewFilter, DjangoFilterBackend]
     filterset_class = ClientFilter
+    bulk_resource = "clients"
 
     def get_queryset(self):
         queryset = selectors.client_list(viewer=self.request.user)

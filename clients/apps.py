@@ -12,3 +12,8 @@ class ClientsConfig(AppConfig):
 
         # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
         register_list(key="clients", page="clients:list", api_basename="client")
+
+        from clients.bulk import register_bulk_actions
+
+        # The client and task lists' bulk actions (core.bulk), through the clients services.
+        register_bulk_actions()

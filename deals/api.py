@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from clients.models import Activity, Client
 from core.api import CONFLICT, VisibleRelatedField
+from core.bulk_api import BulkActionMixin
 from deals import services
 from deals.filters import DealFilter, FactFilter, PipelineFilter, ReviewFilter, StageFilter
 from deals.models import Deal, DealType, Fact, FactKind, ForecastCategory, Review, Stage, Verdict
@@ -210,10 +211,11 @@ class StageViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Stage.objects.all()
 
 
-class DealViewSet(viewsets.ModelViewSet):
+class DealViewSet(BulkActionMixin, viewsets.ModelViewSet):
     """Deals the user sees. ``stage`` is set on create only; POST ``move/`` changes it."""
 
     filterset_class = DealFilter
+    bulk_resource = "deals"
     search_fields = ["title", "client__name"]
     ordering_fields = [
         "title",

@@ -12,3 +12,8 @@ class DealsConfig(AppConfig):
 
         # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
         register_list(key="deals", page="deals:list", api_basename="deal")
+
+        from deals.bulk import register_bulk_actions
+
+        # The deal list's bulk actions (core.bulk), through the deals services.
+        register_bulk_actions()

@@ -13,6 +13,11 @@ class ReportsConfig(AppConfig):
         # The list page offers saved views, and ``?view=<id>`` applies one on its API list.
         register_list(key="alerts", page="reports:alerts", api_basename="alert")
 
+        from reports.bulk import register_bulk_actions
+
+        # The alert list's bulk acknowledgement (core.bulk), through alert_acknowledge.
+        register_bulk_actions()
+
         from django.contrib.auth.signals import user_logged_in
 
         from reports.services.notifications import unread_count_warm

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from clients.views import tasks as task_views
+from core.bulk_api import BulkJobViewSet
 from integrations import api as integrations_api
 from reports import board_views
 from reports import views as reports_views
@@ -20,6 +21,7 @@ router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="api-token-own")
 router.register("deletions", sync_api.DeletionViewSet, basename="deletion")
 router.register("webhooks", integrations_api.WebhookViewSet, basename="webhook")
+router.register("bulk-jobs", BulkJobViewSet, basename="bulk-job")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenObtainView.as_view(), name="api-token"),

@@ -22,6 +22,14 @@ class PersonField(serializers.IntegerField):
 
     default_error_messages = {"nobody": _("Choose an active person you may see.")}
 
+    def __init__(self, *, options=None, **kwargs):
+        self.options = options
+        super().__init__(**kwargs)
+
+    def options_for(self, user):
+        """The people a page offers (the API takes any id and checks it)."""
+        return self.options(user) if self.options else User.objects.none()
+
     def to_internal_value(self, data):
         pk = super().to_internal_value(data)
         if not 0 < pk < 2**63:
@@ -41,7 +49,11 @@ def _service_errors(error: DjangoValidationError, field: str):
 
 
 class ClientOwnerParams(serializers.Serializer):
-    owner = PersonField(help_text="The new owner's id.")
+    owner = PersonField(
+        label=_("Owner"),
+        help_text="The new owner's id.",
+        options=lambda user: rules.assignable_owners(viewer=user),
+    )
 
     def validate_owner(self, owner):
         try:
@@ -52,15 +64,19 @@ class ClientOwnerParams(serializers.Serializer):
 
 
 class TierParams(serializers.Serializer):
-    tier = serializers.ChoiceField(choices=Tier.choices)
+    tier = serializers.ChoiceField(choices=Tier.choices, label=_("Tier"))
 
 
 class StatusParams(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ClientStatus.choices)
+    status = serializers.ChoiceField(choices=ClientStatus.choices, label=_("Status"))
 
 
 class TaskOwnerParams(serializers.Serializer):
-    owner = PersonField(help_text="The new owner's id.")
+    owner = PersonField(
+        label=_("Owner"),
+        help_text="The new owner's id.",
+        options=lambda user: rules.task_assignees(viewer=user),
+    )
 
     def validate_owner(self, owner):
         if not rules.task_assignees(viewer=self.context["user"]).filter(pk=owner.pk).exists():
@@ -69,11 +85,13 @@ class TaskOwnerParams(serializers.Serializer):
 
 
 class CompleteParams(serializers.Serializer):
-    outcome = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", label=_("Outcome")
+    )
 
 
 class RescheduleParams(serializers.Serializer):
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(label=_("Due date"))
 
 
 def _client_reassign(*, by, record, params):

@@ -94,7 +94,7 @@ class BulkResource:
 
 
 class ExportParams(serializers.Serializer):
-    format = serializers.ChoiceField(choices=EXPORT_FORMATS, default="csv")
+    format = serializers.ChoiceField(choices=EXPORT_FORMATS, default="csv", label=gettext_lazy("Format"))
 
 
 def export_action() -> BulkAction:
@@ -285,7 +285,7 @@ class BulkRequest:
     filter: dict
 
 
-def read_request(resource: BulkResource, data, request) -> BulkRequest:
+def read_request(resource: BulkResource, data, request, *, check_params: bool = True) -> BulkRequest:
     """The payload checked as a whole: BulkInvalid (a 400, nothing changed) for an unknown
     action, bad parameters, a bad id list, an unknown filter or anything else malformed."""
     if not isinstance(data, Mapping):
@@ -302,7 +302,7 @@ def read_request(resource: BulkResource, data, request) -> BulkRequest:
     if action is None:
         offered = ", ".join(action.name for action in resource.offered(request.user)) or "—"
         raise BulkInvalid({"action": [_("Unknown action; choose one of: %(names)s.") % {"names": offered}]})
-    params = validate_params(action, data.get("params"), request.user)
+    params = validate_params(action, data.get("params"), request.user) if check_params else {}
     has_ids, has_filter = "ids" in data, "filter" in data
     if has_ids == has_filter:
         raise BulkInvalid({"non_field_errors": [_("Send either ids or filter, not both and not neither.")]})

@@ -17,7 +17,7 @@ from deals.tables import DealTable
 
 
 class DealOwnerParams(serializers.Serializer):
-    owner = PersonField(help_text="The new owner's id.")
+    owner = PersonField(label=_("Owner"), help_text="The new owner's id.", options=rules.deal_owner_choices)
 
     def validate_owner(self, owner):
         if not rules.deal_owner_choices(self.context["user"]).filter(pk=owner.pk).exists():
@@ -26,11 +26,11 @@ class DealOwnerParams(serializers.Serializer):
 
 
 class ForecastParams(serializers.Serializer):
-    category = serializers.ChoiceField(choices=ForecastCategory.choices)
+    category = serializers.ChoiceField(choices=ForecastCategory.choices, label=_("Forecast category"))
 
 
 class ExpectedCloseParams(serializers.Serializer):
-    expected_close = serializers.DateField()
+    expected_close = serializers.DateField(label=_("Expected close"))
 
 
 def _reassign(*, by, record, params):

@@ -16,7 +16,9 @@ from reports.tables import AlertTable
 
 
 class AcknowledgeParams(serializers.Serializer):
-    comment = serializers.CharField(max_length=2000, help_text="What is being done about them.")
+    comment = serializers.CharField(
+        max_length=2000, label=_("Comment"), help_text="What is being done about them."
+    )
 
 
 def _acknowledge(*, by, record, params):

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from clients.views import tasks as task_views
+from core import bulk_views
 from core.bulk_api import BulkJobViewSet
 from integrations import api as integrations_api
 from reports import board_views
@@ -59,6 +60,8 @@ urlpatterns = [
     path("forecast/", forecast.forecast_page, name="forecast"),
     path("forecast/changes/", forecast.forecast_changes_page, name="forecast_changes"),
     path("forecast/accuracy/", forecast.forecast_accuracy_page, name="forecast_accuracy"),
+    path("bulk/jobs/<int:pk>/", bulk_views.bulk_job_page, name="bulk_job"),
+    path("bulk/<str:resource>/", bulk_views.bulk_page, name="bulk"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -44,7 +44,9 @@ def client_list(request):
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
     }
     context.update(
-        bulk_context(request, "clients", total=table.paginator.count, filter_query=context["export_query"])
+        bulk_context(
+            request, "clients", table=table, total=table.paginator.count, filter_query=context["export_query"]
+        )
     )
     if request.htmx and request.htmx.target == "client-results":
         return render(request, "clients/partials/client_results.html", context)

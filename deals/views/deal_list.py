@@ -56,7 +56,11 @@ def deal_list_page(request):
             "can_move": not changes_no_deal(request.user),
             "active_warning": _warning_label(filterset, clock),
             **bulk_context(
-                request, "deals", total=totals["count"], filter_query=query_without(request, "page", "export")
+                request,
+                "deals",
+                table=table,
+                total=totals["count"],
+                filter_query=query_without(request, "page", "export"),
             ),
         },
     )

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from clients.models import Client
 from core.models import BulkJob
 from deals.models import Deal
-from tests.deals.conftest import make_deal, stages  # noqa: F401  (a fixture)
+from tests.deals.conftest import make_deal
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_a_missing_parameter_is_asked_again(client, department, north):
     assert Client.objects.get(pk=north[0].pk).owner == department.rep_north
 
 
-def test_a_refused_row_shows_its_reason_and_changes_nothing(client, department, stages):
+def test_a_refused_row_shows_its_reason_and_changes_nothing(client, department):
     deal = make_deal(department.rep_north, stage="Lead", next_step="")
     won = make_deal(department.rep_north, stage="Won", next_step="")
     client.force_login(department.rep_north)

@@ -559,7 +559,7 @@
   document.addEventListener("htmx:afterSettle", function () {
     syncBulk(false);
   });
-  ready(function () {
+  document.addEventListener("DOMContentLoaded", function () {
     syncBulk(false);
   });
 

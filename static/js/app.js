@@ -539,7 +539,7 @@
     var count = bar.querySelector("[data-bulk-count]");
     if (all.value === "1") count.textContent = bar.dataset.selectedAll;
     else if (checked === 1) count.textContent = bar.dataset.selectedOne;
-    else count.textContent = bar.dataset.selectedMany.replace("%(count)s", checked);
+    else count.textContent = bar.dataset.selectedMany.replace("#", checked);
   }
 
   document.addEventListener("change", function (event) {

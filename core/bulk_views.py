@@ -33,7 +33,7 @@ def _next(request) -> str:
     return target
 
 
-def _payload(request) -> dict:
+def _payload(request, filters) -> dict:
     """The page's form as the API's payload: ``ids`` (checkboxes) or ``filter`` (the list's
     query, for "all matching"), ``action`` and ``p_<name>`` parameters."""
     post = request.POST
@@ -45,7 +45,8 @@ def _payload(request) -> dict:
         data["filter"] = {
             key: values if len(values) > 1 else values[0]
             for key, values in query.lists()
-            if key not in ("page", "ordering", "view") and any(values)
+            # the page's own parameters (page, sort, export…) are not filters
+            if key in filters and key != "ordering" and any(values)
         }
     else:
         data["ids"] = [
@@ -93,7 +94,7 @@ def _fields(action, user, values: dict, errors) -> list[dict]:
 @require_POST
 def bulk_page(request, resource: str):
     resource_ = resource_named(resource)
-    data = _payload(request)
+    data = _payload(request, resource_.filterset.base_filters)
     confirmed = request.POST.get("confirm") == "1"
     action = resource_.action(data["action"], request.user)
     context = {

@@ -79,7 +79,7 @@ def test_all_matching_the_filter(client, department, north):
         "/bulk/clients/",
         {
             "all": "1",
-            "filter": "tier=C&page=2",
+            "filter": "tier=C&page=2&sort=name&ordering=name",
             "action": "set_tier",
             "p_tier": "A",
             "confirm": "1",

@@ -173,11 +173,12 @@ def bulk_job_page(request, pk: int):
     return render(request, "core/bulk_job.html", context)
 
 
-def bulk_context(request, name: str, *, table, total: int, filter_query: str) -> dict:
+def bulk_context(request, name: str, *, table=None, total: int = 0, filter_query: str = "") -> dict:
     """What a list page's action bar needs (no query: the offered actions are role rules);
     ``table`` then shows a checkbox per row."""
     resource = resource_named(name)
-    table.bulk_select = True
+    if table is not None:
+        table.bulk_select = True
     offered = resource.offered(request.user)
     return {
         "bulk": name,

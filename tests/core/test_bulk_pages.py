@@ -138,3 +138,21 @@ def test_a_large_selection_becomes_a_job_page(
     assert list(Client.objects.values_list("tier", flat=True)) == ["B", "B", "B"]
     client.force_login(department.head)
     assert client.get(f"/bulk/jobs/{job.pk}/").status_code == 404
+
+
+def test_my_day_offers_a_checkbox_per_open_task_and_completes_them(client, department):
+    from clients.models import Task, TaskStatus
+    from tests.factories import TaskFactory
+
+    customer = ClientFactory(owner=department.rep_north)
+    tasks = [TaskFactory(client=customer, kind="todo") for _ in range(2)]
+    client.force_login(department.rep_north)
+    page = client.get("/tasks/").content.decode()
+    assert page.count('name="ids"') == 2
+    assert '<option value="complete">Complete</option>' in page
+    done = client.post(
+        "/bulk/tasks/",
+        {"ids": [t.pk for t in tasks], "action": "complete", "confirm": "1", "next": "/tasks/"},
+    )
+    assert done.status_code == 302 and done["Location"] == "/tasks/"
+    assert list(Task.objects.values_list("status", flat=True)) == [TaskStatus.DONE, TaskStatus.DONE]

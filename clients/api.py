@@ -35,6 +35,7 @@ from clients.duplicates import merged_into
 from clients.filters import ActivityFilter, ClientFilter, ContactFilter
 from clients.models import Activity, Client, Contact, Industry
 from core.api import CONFLICT, VisibleRelatedField
+from core.bulk_api import BulkActionMixin
 from core.filters import check_date_in_range
 
 
@@ -326,7 +327,7 @@ def _reject_move(serializer, instance, field: str, message) -> None:
 @extend_schema_view(
     retrieve=extend_schema(responses={200: ClientDetailSerializer, **MERGED_AWAY}),
 )
-class ClientViewSet(MergeMixin, viewsets.ModelViewSet):
+class ClientViewSet(MergeMixin, BulkActionMixin, viewsets.ModelViewSet):
     """Clients you may see. Filters, `search` and `ordering` are those of the client list
     page. Changing `owner` reassigns (leads within their team, the head anywhere);
     changing `status` moves along lead → prospect → customer → former."""
@@ -338,6 +339,7 @@ class ClientViewSet(MergeMixin, viewsets.ModelViewSet):
     merge_serializer = ClientMergeSerializer
     merge_service = staticmethod(services.client_merge)
     merged_message = _("Client #%(id)s was merged into client #%(survivor)s.")
+    bulk_resource = "clients"
 
     def get_queryset(self):
         queryset = selectors.client_list(viewer=self.request.user)

@@ -49,3 +49,8 @@ class ClientsConfig(AppConfig):
             register_merge_relation("clients.Client", model, "client")
         for model in ("clients.Activity", "clients.Task"):
             register_merge_relation("clients.Contact", model, "contact")
+
+        from clients.bulk import register_bulk_actions
+
+        # The client and task lists' bulk actions (core.bulk), through the clients services.
+        register_bulk_actions()

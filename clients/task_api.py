@@ -23,6 +23,7 @@ from clients.api import ActivitySerializer, BoundedDateTimeField, MayChangeObjec
 from clients.filters import TaskFilter
 from clients.models import Client, Contact, Task, TaskKind
 from core.api import CONFLICT, VisibleRelatedField
+from core.bulk_api import BulkActionMixin
 from core.filters import check_date_in_range
 
 
@@ -150,7 +151,7 @@ def _nested_next_errors(error: DjangoValidationError) -> DjangoValidationError |
     return serializers.ValidationError({**flat, "next": nested})
 
 
-class TaskViewSet(viewsets.ModelViewSet):
+class TaskViewSet(BulkActionMixin, viewsets.ModelViewSet):
     """Tasks you may see: yours, your team's (a lead, an assistant), everyone's (the head), and
     every task on a client you see. A lead and an assistant plan tasks for their team."""
 
@@ -158,6 +159,7 @@ class TaskViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated, MayChangeObject]
     filter_backends = [DjangoFilterBackend]
     filterset_class = TaskFilter
+    bulk_resource = "tasks"
 
     def get_queryset(self):
         return selectors.task_list(viewer=self.request.user).select_related("done_by", "cancelled_by")

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401  (registers the system checks)
+        # Register core's Celery tasks when Django starts, so core.bulk queues a job's task by
+        # name (and eager mode runs it in-process) without importing core.tasks.
+        from core import (
+            checks,  # noqa: F401  (registers the system checks)
+            tasks,  # noqa: F401
+        )

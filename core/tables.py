@@ -32,6 +32,8 @@ class ListTable(tables.Table):
 
     export_filename = "export"
     export_sequence: tuple[str, ...] = ()
+    # A list with bulk actions (core.bulk_views.bulk_context) shows a checkbox per row.
+    bulk_select = False
 
     class Meta:
         template_name = "partials/table.html"

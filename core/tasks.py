@@ -1,4 +1,5 @@
-"""Celery tasks of core: the beat's heartbeat, which /healthz reads (core.health)."""
+"""Celery tasks of core: the beat's heartbeat, which /healthz reads (core.health), and the
+bulk jobs (core.bulk)."""
 
 from celery import shared_task
 
@@ -10,3 +11,11 @@ BEAT_HEARTBEAT_TASK = "core.beat_heartbeat"
 @shared_task(name=BEAT_HEARTBEAT_TASK, ignore_result=True)
 def beat_heartbeat() -> None:
     record_beat_heartbeat()
+
+
+@shared_task(name="core.bulk_job_run")
+def bulk_job_run(job_id: int) -> str:
+    """One bulk job (core.bulk): every row in one transaction, progress in the cache."""
+    from core.bulk import bulk_job_run as run
+
+    return run(job_id)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from clients.models import Activity, Client
 from core.api import CONFLICT, VisibleRelatedField
+from core.bulk_api import BulkActionMixin
 from deals import services
 from deals.filters import DealFilter, FactFilter, LostReasonFilter, PipelineFilter, ReviewFilter, StageFilter
 from deals.models import Deal, DealType, Fact, FactKind, ForecastCategory, LostReason, Review, Stage, Verdict
@@ -253,10 +254,11 @@ class LostReasonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         )
 
 
-class DealViewSet(viewsets.ModelViewSet):
+class DealViewSet(BulkActionMixin, viewsets.ModelViewSet):
     """Deals the user sees. ``stage`` is set on create only; POST ``move/`` changes it."""
 
     filterset_class = DealFilter
+    bulk_resource = "deals"
     search_fields = ["title", "client__name"]
     ordering_fields = [
         "title",

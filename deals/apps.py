@@ -36,3 +36,8 @@ class DealsConfig(AppConfig):
         # the deals' facts, lines, installments, payments, contracts follow their deal.
         register_merge_relation("clients.Client", "deals.Deal", "client")
         register_merge_relation("clients.Contact", "deals.Quote", "contact")
+
+        from deals.bulk import register_bulk_actions
+
+        # The deal list's bulk actions (core.bulk), through the deals services.
+        register_bulk_actions()

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.api import TeamBriefSerializer
 from accounts.models import User
 from core import periods
+from core.bulk_api import BulkActionMixin
 from deals.models import Deal
 from reports.filters import (
     ActivityStatFilter,
@@ -334,11 +335,12 @@ class AcknowledgeSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000)
 
 
-class OverdueAlertViewSet(viewsets.ReadOnlyModelViewSet):
+class OverdueAlertViewSet(BulkActionMixin, viewsets.ReadOnlyModelViewSet):
     """One alert per overdue installment the caller may see, kept current every night."""
 
     serializer_class = OverdueAlertSerializer
     filterset_class = OverdueAlertFilter
+    bulk_resource = "alerts"
     search_fields = ["client__name", "installment__deal__title"]
     ordering_fields = ["days_overdue", "outstanding", "due_date", "updated_at"]
     ordering = ["-days_overdue", "pk"]

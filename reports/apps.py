@@ -21,6 +21,11 @@ class ReportsConfig(AppConfig):
             key="alerts", label=_("Open alerts"), order=30, count=open_alerts_count, move=open_alerts_move
         )
 
+        from reports.bulk import register_bulk_actions
+
+        # The alert list's bulk acknowledgement (core.bulk), through alert_acknowledge.
+        register_bulk_actions()
+
         from django.contrib.auth.signals import user_logged_in
 
         from reports.services.notifications import unread_count_warm

@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from clients.views import tasks as task_views
+from core import bulk_views
+from core.bulk_api import BulkJobViewSet
 from integrations import api as integrations_api
 from reports import board_views
 from reports import views as reports_views
@@ -20,6 +22,7 @@ router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="api-token-own")
 router.register("deletions", sync_api.DeletionViewSet, basename="deletion")
 router.register("webhooks", integrations_api.WebhookViewSet, basename="webhook")
+router.register("bulk-jobs", BulkJobViewSet, basename="bulk-job")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenObtainView.as_view(), name="api-token"),
@@ -57,6 +60,8 @@ urlpatterns = [
     path("forecast/", forecast.forecast_page, name="forecast"),
     path("forecast/changes/", forecast.forecast_changes_page, name="forecast_changes"),
     path("forecast/accuracy/", forecast.forecast_accuracy_page, name="forecast_accuracy"),
+    path("bulk/jobs/<int:pk>/", bulk_views.bulk_job_page, name="bulk_job"),
+    path("bulk/<str:resource>/", bulk_views.bulk_page, name="bulk"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

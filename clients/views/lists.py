@@ -11,6 +11,7 @@ from accounts.visibility import sees_only_own
 from clients import rules, selectors
 from clients.filters import ClientFilter
 from clients.tables import ClientTable
+from core.bulk_views import bulk_context
 from core.http import query_without
 from core.tables import export_table, table_for_request
 
@@ -33,15 +34,21 @@ def _client_filter(request):
 @require_GET
 def client_list(request):
     filterset, queryset = _client_filter(request)
+    table = table_for_request(ClientTable, request, queryset, per_page=CLIENTS_PER_PAGE)
     context = {
         "filter": filterset,
-        "table": table_for_request(ClientTable, request, queryset, per_page=CLIENTS_PER_PAGE),
+        "table": table,
         "export_query": query_without(request, "page"),
         "filters_people": not sees_only_own(request.user),
         "may_add": rules.may_add_clients(request.user),
         "may_merge": rules.may_merge(request.user),
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
     }
+    context.update(
+        bulk_context(
+            request, "clients", table=table, total=table.paginator.count, filter_query=context["export_query"]
+        )
+    )
     if request.htmx and request.htmx.target == "client-results":
         return render(request, "clients/partials/client_results.html", context)
     return render(request, "clients/client_list.html", context)

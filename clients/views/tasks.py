@@ -21,6 +21,7 @@ from clients.filters import MyDayFilter
 from clients.forms import DaySettingsForm, TaskCompleteForm, TaskForm
 from clients.models import Task
 from clients.views.common import posted
+from core.bulk_views import bulk_context
 from core.errors import Conflict
 from core.forms import apply_service_errors
 from core.http import query_without, safe_next
@@ -66,6 +67,9 @@ def my_day(request):
             "writable_ids": writable,
             "today": today,
             "complete_form": TaskCompleteForm(),
+            # the rows' own checkboxes; My day's filters are not the task list's, so no
+            # "all matching" here (the API's tasks/bulk/ takes the task list's filter)
+            **bulk_context(request, "tasks"),
         },
     )
 

@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.shortcuts import render
 
+from core.bulk_views import bulk_context
 from core.exports import EXPORT_FORMATS
+from core.http import query_without
 from core.money import money
 from core.tables import export_table, table_for_request
 from deals.filters import DealFilter
@@ -53,6 +55,13 @@ def deal_list_page(request):
             "total_count": totals["count"],
             "can_move": not changes_no_deal(request.user),
             "active_warning": _warning_label(filterset, clock),
+            **bulk_context(
+                request,
+                "deals",
+                table=table,
+                total=totals["count"],
+                filter_query=query_without(request, "page", "export"),
+            ),
         },
     )
 

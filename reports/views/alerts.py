@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.visibility import get_visible_or_404
+from core.bulk_views import bulk_context
 from core.exports import EXPORT_FORMATS
 from core.forms import apply_service_errors
 from core.http import query_without
@@ -23,6 +24,13 @@ from reports.services.alerts import alert_acknowledge
 from reports.tables import AlertTable
 from reports.views.common import PAGE_SIZE
 from targets.models import OverdueReason, Payment
+
+
+def _without(data, *names) -> str:
+    query = data.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
@@ -46,6 +54,14 @@ def alerts(request):
         "export_query": query_without(request, "page", "export"),
         "summary": alert_summary(viewer=viewer),
         "ack_form": AcknowledgeForm(),
+        # "all matching" means the filters as shown, the open alerts by default included
+        **bulk_context(
+            request,
+            "alerts",
+            table=table,
+            total=table.paginator.count,
+            filter_query=_without(data, "page", "export"),
+        ),
     }
     template = (
         "reports/partials/alert_results.html"

@@ -520,6 +520,55 @@
     root.calendar = calendar;
   }
 
+  // --- bulk actions ----------------------------------------------------------------------
+  // The rows' checkboxes (name="ids", form="bulk-form") and the page's "select all" box;
+  // the bar shows once something is selected, and offers every row matching the filter
+  // when the whole page is selected. Without this script the bar is always shown.
+  function syncBulk(matching) {
+    var bar = document.getElementById("bulk-form");
+    if (!bar) return;
+    var boxes = document.querySelectorAll('input[name="ids"][form="bulk-form"]');
+    var checked = 0;
+    boxes.forEach(function (box) {
+      if (box.checked) checked += 1;
+    });
+    var all = bar.querySelector("[data-bulk-all-input]");
+    var wholePage = boxes.length > 0 && checked === boxes.length;
+    if (!wholePage || matching === false) all.value = "0";
+    if (matching) all.value = "1";
+    var page = document.querySelector("[data-bulk-page]");
+    if (page) page.checked = wholePage;
+    bar.hidden = checked === 0;
+    var total = parseInt(bar.dataset.total, 10) || 0;
+    var offer = bar.querySelector("[data-bulk-matching]");
+    if (offer) offer.hidden = !(wholePage && total > checked && all.value !== "1");
+    var count = bar.querySelector("[data-bulk-count]");
+    if (all.value === "1") count.textContent = bar.dataset.selectedAll;
+    else if (checked === 1) count.textContent = bar.dataset.selectedOne;
+    else count.textContent = bar.dataset.selectedMany.replace("#", checked);
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("[data-bulk-page]")) {
+      document.querySelectorAll('input[name="ids"][form="bulk-form"]').forEach(function (box) {
+        box.checked = target.checked;
+      });
+      syncBulk(false);
+    } else if (target.matches && target.matches('input[name="ids"][form="bulk-form"]')) {
+      syncBulk(false);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-bulk-matching]")) syncBulk(true);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    syncBulk(false);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    syncBulk(false);
+  });
+
   // DOMContentLoaded comes after every deferred script, FullCalendar's (loaded after this one) too.
   document.addEventListener("DOMContentLoaded", startCalendar);
 })();

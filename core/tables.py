@@ -14,6 +14,8 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
+from django.template import Context
+from django.template.loader import get_template
 from django.utils.encoding import force_str
 from django_tables2.rows import BoundRow
 
@@ -21,6 +23,28 @@ from core.exports import EXPORT_FORMATS, export_response
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000
+
+
+class TemplateColumn(tables.TemplateColumn):
+    """A cell rendered from a template file inside the page's own context, as an
+    ``{% include %}`` is. django-tables2's column renders each cell as a new template
+    render with the request, which runs every context processor again for every cell (the
+    navigation's queries-free but costly menus: 50 rows cost 0.2 s of CPU on the deal list).
+    The page's context already holds what the processors gave (request, csrf_token, user,
+    LANGUAGE_CODE …), so the cell sees the same names."""
+
+    def render(self, record, table, value, bound_column, **kwargs):
+        parent = getattr(table, "context", None)
+        if self.template_code or parent is None:
+            return super().render(record, table, value, bound_column, **kwargs)
+        context = self.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        template = get_template(self.template_name).template
+        with parent.update(context):
+            if parent.template is None:  # a table rendered outside a template
+                return template.render(Context(parent.flatten()))
+            return template.render(parent)
 
 
 class ListTable(tables.Table):

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ListTable
+from core.tables import ListTable, TemplateColumn
 from deals.models import Deal, DealType, StageKind
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -89,7 +89,7 @@ class DealTable(ListTable):
         orderable=True,
         order_by=_sorted_by("created_at"),
     )
-    warnings = tables.TemplateColumn(
+    warnings = TemplateColumn(
         verbose_name=_("Warnings"),
         template_name="deals/partials/deal_row_warnings.html",
         empty_values=(),

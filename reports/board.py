@@ -8,11 +8,12 @@ import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 
 from clients.models import Activity
 from deals.models import Deal, Fact, Review, Stage, WarningSettings
-from deals.selectors import Board, Clock
+from deals.selectors import Board, BoardRow, Clock
 from deals.selectors import board as pipeline_board
 from targets.models import Allocation
 from targets.selectors import rep_month_plans
@@ -66,3 +67,22 @@ def board_version() -> str:
 
 def board_cache_key(*, viewer_id: int, team_id: int | None, language: str, clock: Clock, version: str) -> str:
     return f"board-rows:{viewer_id}:{team_id or 0}:{language}:{clock.today.isoformat()}:{version}"
+
+
+def board_summary(*, viewer, team=None, clock: Clock) -> list[BoardRow]:
+    """Every person's summary row (figures, plan, warnings; no top deals) in the board's
+    order, computed once per change of the data as the board page's rows are (same version,
+    same 5 minutes at most): the figures aggregate the warnings of every open deal in scope,
+    which grows with the department, while a page of the API shows 20 people."""
+    key = "board-summary:" + board_cache_key(
+        viewer_id=viewer.pk,
+        team_id=team.pk if team else None,
+        language="",
+        clock=clock,
+        version=board_version(),
+    )
+    rows = cache.get(key)
+    if rows is None:
+        rows = board(viewer=viewer, team=team, clock=clock, with_top_deals=False).rows
+        cache.set(key, rows, BOARD_CACHE_SECONDS)
+    return rows

@@ -18,6 +18,7 @@ from deals.selectors.board import (
     board,
     board_open_deals,
     board_people,
+    board_top_deals,
 )
 from deals.selectors.deals import (
     EFFECTIVE_PROBABILITY,
@@ -90,6 +91,7 @@ __all__ = [
     "WarningPolicy",
     "board",
     "board_open_deals",
+    "board_top_deals",
     "board_people",
     "deal_detail",
     "deal_facts",

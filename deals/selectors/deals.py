@@ -63,6 +63,10 @@ class DealWarning(TextChoices):
     STALE_IN_STAGE = "stale_in_stage", _("Too long in stage")
 
 
+# The warnings' keys in DealWarning's order, read once: ``DealWarning.values`` builds the
+# choices (with their labels) anew on every access, and a list row asks for them per deal.
+WARNING_KEYS: tuple[str, ...] = tuple(DealWarning.values)
+
 WARNING_SHORT_LABELS = {
     DealWarning.NO_ACTIVITY: _("Silent"),
     DealWarning.PAST_CLOSE: _("Overdue close"),
@@ -174,7 +178,7 @@ def _stale_in_stage_q(clock: Clock) -> Q:
 def any_warning_q(clock: Clock, *, is_open: Q = OPEN) -> Q:
     """Open deals with at least one warning that is on."""
     condition = Q(pk__in=[])
-    for warning in clock.policy.ranked(DealWarning.values):
+    for warning in clock.policy.ranked(WARNING_KEYS):
         condition |= warning_q(warning, clock, is_open=is_open)
     return condition
 
@@ -182,7 +186,7 @@ def any_warning_q(clock: Clock, *, is_open: Q = OPEN) -> Q:
 def attention_q(clock: Clock, *, is_open: Q = OPEN) -> Q:
     """Open deals that need attention: their most severe warning reaches the head's level."""
     condition = Q(pk__in=[])
-    for warning in clock.policy.ranked(DealWarning.values):
+    for warning in clock.policy.ranked(WARNING_KEYS):
         if clock.policy.flags(warning):
             condition |= warning_q(warning, clock, is_open=is_open)
     return condition
@@ -194,7 +198,7 @@ def primary_warning_qs(clock: Clock, *, is_open: Q = OPEN) -> dict[str, Q]:
     warned deal is counted once."""
     conditions: dict[str, Q] = {}
     above = Q(pk__in=[])
-    for warning in clock.policy.ranked(DealWarning.values):
+    for warning in clock.policy.ranked(WARNING_KEYS):
         condition = warning_q(warning, clock, is_open=is_open)
         conditions[warning] = condition & ~above
         above |= condition
@@ -205,7 +209,7 @@ def severity_expression(clock: Clock, *, is_open: Q = OPEN) -> Case:
     """A deal's severity: that of its most severe warning that is on, 0 without one."""
     whens = [
         When(warning_q(warning, clock, is_open=is_open), then=Value(clock.policy.severity(warning)))
-        for warning in clock.policy.ranked(DealWarning.values)
+        for warning in clock.policy.ranked(WARNING_KEYS)
     ]
     if not whens:
         return Value(0, output_field=IntegerField())
@@ -226,12 +230,12 @@ def with_signals(deals: QuerySet[Deal], clock: Clock) -> QuerySet[Deal]:
     ``severity`` (that of their most severe warning)."""
     flags = {
         f"warn_{warning}": ExpressionWrapper(warning_q(warning, clock), output_field=BooleanField())
-        for warning in DealWarning.values
+        for warning in WARNING_KEYS
     }
     # Each warning's severity as a constant column, so a row's badges know their colour.
     severities = {
         f"severity_{warning}": Value(clock.policy.severity(warning), output_field=IntegerField())
-        for warning in DealWarning.values
+        for warning in WARNING_KEYS
     }
     return deals.annotate(fact_count=fact_count(), severity=severity_expression(clock), **flags, **severities)
 
@@ -240,7 +244,7 @@ def deal_warnings(deal: Deal) -> list[str]:
     """The warnings of a deal annotated by ``with_signals`` that are on, most severe first."""
     warnings = [
         warning
-        for warning in DealWarning.values
+        for warning in WARNING_KEYS
         if getattr(deal, f"warn_{warning}", False) and getattr(deal, f"severity_{warning}", 1) > 0
     ]
     return sorted(warnings, key=lambda warning: -getattr(deal, f"severity_{warning}", 1))

@@ -312,7 +312,15 @@ class ReceivablesAgingView(APIView):
         # The grouped aggregate runs once: its rows give the page, the count and the totals
         # (a COUNT over the grouped query and a second aggregate for the totals would each
         # group every outstanding installment again).
-        rows = list(selectors.receivables_aging(viewer=request.user, today=today, group_by=group, **filters))
+        # Kept until the receivables change (selectors.ReceivablesCache).
+        rows = selectors.ReceivablesCache(viewer=request.user, today=today).get(
+            "aging",
+            lambda: list(
+                selectors.receivables_aging(viewer=request.user, today=today, group_by=group, **filters)
+            ),
+            group=group,
+            **filters,
+        )
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         results = [

@@ -75,15 +75,27 @@ def receivables(request):
     if team_id and team_id not in {team.pk for team in teams}:
         team_id = None
     filters = {"team_id": team_id}
-    totals, team_rows, owner_rows = selectors.receivables_rollup(viewer=viewer, today=today, **filters)
+    # Each aggregate reads every outstanding installment in scope: kept until the receivables
+    # change (selectors.ReceivablesCache), keyed on the team and the client page shown.
+    cached = selectors.ReceivablesCache(viewer=viewer, today=today)
+    totals, team_rows, owner_rows = cached.get(
+        "rollup", lambda: selectors.receivables_rollup(viewer=viewer, today=today, **filters), **filters
+    )
     by_team = list(_aging_rows(team_rows, "team"))
     by_owner = list(_aging_rows(owner_rows, "owner"))
     client_page = CountedPaginator(
         selectors.receivables_aging(viewer=viewer, today=today, group_by="client", **filters),
         25,
-        count=selectors.receivables_client_count(viewer=viewer, **filters),
+        count=cached.get(
+            "client-count", lambda: selectors.receivables_client_count(viewer=viewer, **filters), **filters
+        ),
     ).get_page(request.GET.get("page"))
-    client_rows = list(_aging_rows(client_page.object_list, "client"))
+    client_rows = list(
+        _aging_rows(
+            cached.get("clients", lambda: list(client_page.object_list), page=client_page.number, **filters),
+            "client",
+        )
+    )
     return render(
         request,
         "targets/receivables.html",
@@ -99,6 +111,8 @@ def receivables(request):
             "query": query_without(request, "page"),
             "teams": teams if len(teams) > 1 else [],
             "team_id": team_id,
+            # the per-team and per-person tables are rendered once per change of the data
+            "data_version": cached.version,
         },
     )
 

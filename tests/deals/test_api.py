@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from deals.models import Deal, Fact, Review, Stage, StageChange
 from tests.deals.conftest import make_deal, snapshot
 from tests.factories import ClientFactory, FactFactory, ReviewFactory, UserFactory, lost_reason
@@ -641,6 +642,45 @@ def test_board_team_filter(department, deals, api_as):
     assert api_as(department.head).get("/api/v1/board/", {"team": "x"}).status_code == 400
 
 
+def test_board_pages_people_and_reads_top_deals_for_the_page_only(
+    department, stages, api_as, django_assert_num_queries
+):
+    # Every person's figures on every page (the order needs them; kept until the data
+    # changes), top deals for the page's people only.
+    api = api_as(department.head)
+    people = [row["person"]["id"] for row in api.get("/api/v1/board/").json()["results"]]
+    assert len(people) == 9
+    for person in User.objects.filter(pk__in=people):
+        make_deal(person, stage="Proposal", facts=1)
+    everyone = api.get("/api/v1/board/").json()["results"]
+
+    def page(number):
+        return api.get("/api/v1/board/", {"page_size": 2, "page": number})
+
+    pages = []
+    for number in range(1, 6):
+        # token, data version, stages, top deal ids, top deals, facts: the summary rows come
+        # from the first request's, the data not having changed since
+        with django_assert_num_queries(6):
+            response = page(number)
+        assert response.status_code == 200, response.content
+        pages.append(response.json())
+    assert [body["count"] for body in pages] == [9] * 5
+    assert [len(body["results"]) for body in pages] == [2, 2, 2, 2, 1]
+    assert pages[0]["previous"] is None and pages[-1]["next"] is None
+    assert pages[0]["month"] == timezone.localdate().strftime("%Y-%m")
+    rows = [row for body in pages for row in body["results"]]
+    assert [row["person"]["username"] for row in rows] == [row["person"]["username"] for row in everyone]
+    assert [len(row["top_deals"]) for row in rows] == [len(row["top_deals"]) for row in everyone]
+    assert [len(row["top_deals"]) for row in rows] == [1] * 9
+    assert {row["top_deals"][0]["fact_count"] for row in rows} == {1}
+    assert page(6).status_code == 404
+    # A change of the data shows at once: the summary is computed again.
+    make_deal(department.rep_north, stage="Lead")
+    rows = {row["person"]["username"]: row for row in api.get("/api/v1/board/").json()["results"]}
+    assert rows["rep_north"]["open_count"] == 2
+
+
 def test_summaries_need_a_login(deals, api_client):
     assert api_client.get("/api/v1/board/").status_code == 401
     assert api_client.get("/api/v1/pipeline/").status_code == 401
@@ -665,14 +705,15 @@ def test_board_and_pipeline_run_a_constant_number_of_queries(
         body = response.json()
         return len(body["stages"]), body["total"]["count"]
 
-    # token, people, stages, figures, plans, top deal ids, top deals, facts
-    measured(django_assert_num_queries, 8, board, people, 9)  # leads included
+    # token, data version, people, stages, figures, plans, top deal ids, top deals, facts
+    # (each call follows a change of the data, so the summary rows are computed anew)
+    measured(django_assert_num_queries, 9, board, people, 9)  # leads included
     measured(django_assert_num_queries, 3, pipeline, stages_and_open_deals, (5, 1))  # token, stages, sums
     for number in range(10):
         person = UserFactory(username=f"seller{number}", team=department.north)
         for stage in ("Lead", "Proposal", "Contract", "Won"):
             make_deal(person, stage=stage, facts=1)
-    measured(django_assert_num_queries, 8, board, people, 19)
+    measured(django_assert_num_queries, 9, board, people, 19)
     measured(django_assert_num_queries, 3, pipeline, stages_and_open_deals, (5, 31))
 
 

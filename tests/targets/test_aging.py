@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from targets.selectors import (
     installments_with_balance,
@@ -183,3 +184,33 @@ def test_aging_follows_visibility_and_filters(department, ledger, today):
     assert receivables_totals(viewer=department.assistant_without_team, today=today)[
         "outstanding_total"
     ] == D("0.00")
+
+
+def test_the_aging_figures_follow_a_payment_and_its_void_at_once(department, ledger, today, api_as, client):
+    # The aggregates are kept until the receivables change (ReceivablesCache): a payment and
+    # its void each change them at once, on the API and on the page.
+    from targets.models import Installment
+    from targets.services import payment_record, payment_void
+
+    api = api_as(department.head)
+    client.force_login(department.head)
+
+    def figures():
+        body = api.get("/api/v1/receivables/aging/").json()
+        owners = {row["key"]: row["outstanding_total"] for row in body["results"]}
+        response = client.get(reverse("targets:receivables"))
+        assert response.status_code == 200
+        page = response.content.decode().replace("\u00a0", "").replace(",", "")
+        return body["totals"]["outstanding_total"], owners[department.rep_south.pk], page
+
+    total, south, page = figures()
+    assert (total, south) == ("1010.00", "500.00")
+    assert "500.00" in page
+    assert figures()[:2] == (total, south)  # unchanged data: the kept figures
+    line = Installment.objects.get(deal=ledger["c"])
+    payment = payment_record(actor=department.head, installment=line, amount="120.00", paid_on=today)
+    total, south, page = figures()
+    assert (total, south) == ("890.00", "380.00")
+    assert "380.00" in page and "500.00" not in page  # the tables by team, rep and client
+    payment_void(actor=department.head, payment=payment, reason="Bounced")
+    assert figures()[:2] == ("1010.00", "500.00")

@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from core.templatetags.money import money
+
 HISTORY_PAGE_SIZE = 20
 # Fields whose changes say nothing to a reader (the moments are the records' own).
 SKIPPED_FIELDS = {"updated_at", "created_at", "id"}
@@ -98,7 +100,7 @@ def _shown(record, model_field, names) -> str:
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, Decimal):
-        return formats.number_format(value, decimal_pos=2, force_grouping=True)
+        return money(value)
     if isinstance(value, datetime.datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, datetime.date):

@@ -50,9 +50,9 @@ def test_everyone_who_sees_the_installment_sees_its_history(client, department, 
     moved, paid, created = found
     assert rows(moved) == [("Due date", "15 Jan 2027", "16 Feb 2027")]
     assert department.lead_north.full_name in moved and "changed" in moved
-    assert rows(paid) == [("Paid", "0.00", "400.00")]
+    assert rows(paid) == [("Paid", "0.00\xa0₽", "400.00\xa0₽")]
     assert department.assistant_north.full_name in paid
-    assert ("Amount", "—", "1,500.00") in rows(created)
+    assert ("Amount", "—", "1,500.00\xa0₽") in rows(created)
     assert ("Due date", "—", "15 Jan 2027") in rows(created)
     assert "created" in created
 
@@ -69,13 +69,13 @@ def test_the_payment_history_shows_who_recorded_and_voided_it(client, department
     assert voided_rows["Voided by"] == ("—", department.lead_north.full_name)
     assert voided_rows["Reason for voiding"] == ("—", "Bounced")
     recorded_rows = {label: (old, new) for label, old, new in rows(recorded)}
-    assert recorded_rows["Amount"] == ("—", "400.00")
+    assert recorded_rows["Amount"] == ("—", "400.00\xa0₽")
     # The installment is named as it is now (moved to 16 Feb by the lead).
-    assert recorded_rows["Installment"] == ("—", "16 Feb 2027 · 1,500.00")
+    assert recorded_rows["Installment"] == ("—", "16 Feb 2027 · 1,500.00\xa0₽")
     assert recorded_rows["Recorded by"] == ("—", department.assistant_north.full_name)
     assert recorded_rows["Recorded as overpayment"] == ("—", "No")
     installment_page = client.get(reverse("targets:installment_history", args=[line.pk])).content.decode()
-    assert rows(entries(installment_page)[0]) == [("Paid", "400.00", "0.00")]
+    assert rows(entries(installment_page)[0]) == [("Paid", "400.00\xa0₽", "0.00\xa0₽")]
 
 
 def test_hidden_records_have_no_history_page(client, department, changed):

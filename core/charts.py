@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.money import money_text
+from core.templatetags.money import money
 
 Number = int | float | Decimal
 
@@ -410,7 +410,7 @@ def plan_chart(months, month_labels: list[str], labels: dict[str, str]) -> Chart
                 y=plan_top,
                 width=round(plan_width, 1),
                 height=round(chart.baseline - plan_top, 1),
-                title=f"{month_labels[index]} · {labels['plan']}: {money_text(figures.plan)}",
+                title=f"{month_labels[index]} · {labels['plan']}: {money(figures.plan)}",
             )
         )
         booked_top = y_of(figures.booked)
@@ -420,7 +420,7 @@ def plan_chart(months, month_labels: list[str], labels: dict[str, str]) -> Chart
                 y=booked_top,
                 width=round(booked_width, 1),
                 height=round(chart.baseline - booked_top, 1),
-                title=f"{month_labels[index]} · {labels['booked']}: {money_text(figures.booked)}",
+                title=f"{month_labels[index]} · {labels['booked']}: {money(figures.booked)}",
             )
         )
     for name in ("collected", "forecast"):
@@ -429,8 +429,6 @@ def plan_chart(months, month_labels: list[str], labels: dict[str, str]) -> Chart
         for index, figures in enumerate(months):
             x, y = chart.month_labels[index][0], y_of(getattr(figures, name))
             points.append(f"{x},{y}")
-            dots.append(
-                (x, y, f"{month_labels[index]} · {labels[name]}: {money_text(getattr(figures, name))}")
-            )
+            dots.append((x, y, f"{month_labels[index]} · {labels[name]}: {money(getattr(figures, name))}"))
         setattr(chart, name, Line(points=" ".join(points), dots=dots))
     return chart

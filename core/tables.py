@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import django_tables2 as tables
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
@@ -20,9 +21,36 @@ from django.utils.encoding import force_str
 from django_tables2.rows import BoundRow
 
 from core.exports import EXPORT_FORMATS, export_response
+from core.templatetags.money import money
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000
+NUMBER_CELLS = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+class MoneyColumn(tables.Column):
+    """An amount: on the page grouped, with the department's currency ("1,500.00 ₽", the
+    ``money`` filter); in a CSV/XLSX export a plain number under a heading that names the
+    currency's ISO code ("Amount (RUB)"), so a spreadsheet can still sum it."""
+
+    def __init__(self, verbose_name=None, **kwargs):
+        kwargs.setdefault("attrs", NUMBER_CELLS)
+        kwargs.setdefault("default", "—")
+        super().__init__(verbose_name=verbose_name, **kwargs)
+
+    def render(self, value):
+        return money(value)
+
+    def value(self, value):
+        return value
+
+
+def export_header(column) -> str:
+    """A column's heading in an export: an amount's names the currency."""
+    header = force_str(column.header)
+    if isinstance(column.column, MoneyColumn):
+        return f"{header} ({settings.DEPARTMENT_CURRENCY})"
+    return header
 
 
 class TemplateColumn(tables.TemplateColumn):
@@ -103,7 +131,7 @@ class ListTable(tables.Table):
     def export_response(self, export_format: str) -> HttpResponse:
         if export_format not in EXPORT_FORMATS:
             raise Http404
-        headers = [force_str(column.header) for column in self.export_columns()]
+        headers = [export_header(column) for column in self.export_columns()]
         return export_response(
             filename=self.export_filename,
             headers=headers,

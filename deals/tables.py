@@ -6,13 +6,13 @@ export-only one (``visible=False``)."""
 
 import django_tables2 as tables
 from django.middleware.csrf import get_token
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ListTable, TemplateColumn
+from core.tables import ListTable, MoneyColumn, TemplateColumn
 from deals.models import Deal, DealType, StageKind
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -45,16 +45,14 @@ class DealTable(ListTable):
         orderable=True,
         order_by=_sorted_by("stage__order"),
     )
-    amount = tables.Column(
-        verbose_name=_("Amount"), orderable=True, order_by=_sorted_by("amount"), attrs=NUMBER
-    )
+    amount = MoneyColumn(_("Amount"), orderable=True, order_by=_sorted_by("amount"))
     prob = tables.Column(
         verbose_name=_("Prob."), accessor="effective_probability", exclude_from_export=True, attrs=NUMBER
     )
     probability = tables.Column(
         verbose_name=_("Probability, %"), accessor="effective_probability", visible=False
     )
-    weighted = tables.Column(verbose_name=_("Weighted"), accessor="weighted_amount", visible=False)
+    weighted = MoneyColumn(_("Weighted"), accessor="weighted_amount", visible=False)
     deal_type = tables.Column(verbose_name=_("Type"), visible=False)
     owner = tables.Column(
         verbose_name=_("Owner"),
@@ -145,12 +143,6 @@ class DealTable(ListTable):
     def value_stage(self, value):
         return value
 
-    def render_amount(self, value):
-        return floatformat(value, "2g")
-
-    def value_amount(self, value):
-        return value
-
     def render_prob(self, value):
         return f"{value}%"
 
@@ -192,9 +184,7 @@ class ProductTable(ListTable):
         attrs={"td": {"class": "product-name"}},
     )
     unit = tables.Column(verbose_name=_("Unit"), orderable=False)
-    list_price = tables.Column(
-        verbose_name=_("List price"), orderable=True, order_by=_sorted_by("list_price"), attrs=NUMBER
-    )
+    list_price = MoneyColumn(_("List price"), orderable=True, order_by=_sorted_by("list_price"))
     tax_rate = tables.Column(verbose_name=_("Tax rate, %"), orderable=True, attrs=NUMBER)
     max_discount_percent = tables.Column(verbose_name=_("Max discount, %"), orderable=True, attrs=NUMBER)
     is_active = tables.BooleanColumn(verbose_name=_("Active"), orderable=True)
@@ -204,12 +194,6 @@ class ProductTable(ListTable):
         super().__init__(*args, **kwargs)
         if not can_manage:
             self.columns.hide("edit")
-
-    def render_list_price(self, value):
-        return floatformat(value, "2g")
-
-    def value_list_price(self, value):
-        return value
 
     def render_edit(self, value, record):
         """Edit, and deactivate (or activate again) in one click."""

@@ -2,14 +2,14 @@
 CSV/XLSX export."""
 
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ListTable
+from core.tables import ListTable, MoneyColumn
 from documents.models import ClientRequest, Contract
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -41,9 +41,7 @@ class ContractTable(ListTable):
     )
     team = tables.Column(verbose_name=_("Team"), accessor="deal__owner__team__name", visible=False)
     date = tables.Column(verbose_name=_("Date"), orderable=True, order_by=_sorted_by("date"))
-    amount = tables.Column(
-        verbose_name=_("Amount"), orderable=True, order_by=_sorted_by("amount"), attrs=NUMBER
-    )
+    amount = MoneyColumn(_("Amount"), orderable=True, order_by=_sorted_by("amount"))
     status = tables.Column(verbose_name=_("Status"), orderable=True, order_by=_sorted_by("status"))
     version = tables.Column(verbose_name=_("Version"), attrs=NUMBER)
     start_date = tables.Column(verbose_name=_("Term start"), visible=False)
@@ -97,12 +95,6 @@ class ContractTable(ListTable):
         return format_html('<a href="{}">{}</a>', reverse("deals:detail", args=[record.deal_id]), value)
 
     def value_deal(self, value):
-        return value
-
-    def render_amount(self, value):
-        return floatformat(value, "2g")
-
-    def value_amount(self, value):
         return value
 
     def render_status(self, value, record):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.db.models import QuerySet
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.tables import ListTable
+from core.tables import ListTable, MoneyColumn
+from core.templatetags.money import money
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 # What the rows of a report are grouped by, before the asked column: newest period, then
@@ -29,12 +29,11 @@ class Num(tables.Column):
         super().__init__(verbose_name=verbose_name, **kwargs)
 
 
-class Money(Num):
-    def render(self, value):
-        return floatformat(value, "2g")
+class Money(MoneyColumn):
+    """An amount, right-aligned, with the currency (its export heading names the ISO code)."""
 
-    def value(self, value):
-        return value
+    def __init__(self, verbose_name, **kwargs):
+        super().__init__(verbose_name, **kwargs)
 
 
 class Percent(Num):
@@ -167,7 +166,7 @@ class FulfilmentTable(ReportTable):
         pass
 
     plan = page_only(Money, gettext_lazy("Plan"), accessor="plan_booked")
-    plan_booked = export_only(gettext_lazy("Booked plan"))
+    plan_booked = Money(gettext_lazy("Booked plan"), visible=False, orderable=False)
     booked = Money(gettext_lazy("Booked"))
     pct = tables.TemplateColumn(
         template_name="reports/partials/fulfilment_meter.html",
@@ -178,8 +177,8 @@ class FulfilmentTable(ReportTable):
         default="—",
     )
     gap = page_only(Money, gettext_lazy("Gap"), orderable=False)
-    plan_collected = export_only(gettext_lazy("Collected plan"))
-    collected_export = export_only(gettext_lazy("Collected"), accessor="collected")
+    plan_collected = Money(gettext_lazy("Collected plan"), visible=False, orderable=False)
+    collected_export = Money(gettext_lazy("Collected"), accessor="collected", visible=False, orderable=False)
     # xgettext:no-python-format
     collected_pct = export_only(gettext_lazy("Collected, % of plan"))
     pipeline_weighted = Money(gettext_lazy("Weighted pipeline"), orderable=False)
@@ -217,14 +216,14 @@ class CoverageTable(ReportTable):
     # xgettext:no-python-format
     top_clients = export_only(gettext_lazy("Top 20% clients"))
     # xgettext:no-python-format
-    top_clients_amount = export_only(gettext_lazy("Top 20% clients' amount"))
+    top_clients_amount = Money(gettext_lazy("Top 20% clients' amount"), visible=False, orderable=False)
     # xgettext:no-python-format
     top_share = page_only(Percent, gettext_lazy("Top 20% share"))
     # xgettext:no-python-format
     top_share_export = export_only(gettext_lazy("Top 20% share, %"), accessor="top_share")
 
     def render_top(self, record):
-        return f"{record.top_clients} · {floatformat(record.top_clients_amount, '2g')}"
+        return f"{record.top_clients} · {money(record.top_clients_amount)}"
 
 
 class NotRenewedTable(ListTable):
@@ -271,9 +270,7 @@ class AlertTable(ListTable):
         attrs=NUM,
     )
     bucket = export_only(gettext_lazy("Bucket"))
-    outstanding = tables.Column(
-        verbose_name=gettext_lazy("Outstanding"), order_by=("outstanding", "pk"), attrs=NUM
-    )
+    outstanding = Money(gettext_lazy("Outstanding"), order_by=("outstanding", "pk"))
     reason = tables.Column(verbose_name=gettext_lazy("Latest reason"), orderable=False)
     promised_date = export_only(gettext_lazy("Promised date"))
     status = export_only(gettext_lazy("Status"), accessor="get_status_display")

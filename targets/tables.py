@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.money import CENT
-from core.tables import ListTable
+from core.tables import ListTable, MoneyColumn
 
 NUM = {"th": {"class": "num"}}
 
@@ -36,11 +36,9 @@ class OverdueTable(ListTable):
     )
     team = _export_only(gettext_lazy("Team"), accessor="deal__owner__team__name")
     due = tables.Column(verbose_name=gettext_lazy("Due"), accessor="due_date", order_by=("due_date", "pk"))
-    amount = _export_only(gettext_lazy("Amount"))
-    paid = _export_only(gettext_lazy("Paid"))
-    outstanding = tables.Column(
-        verbose_name=gettext_lazy("Outstanding"), order_by=("outstanding", "pk"), attrs=NUM
-    )
+    amount = MoneyColumn(gettext_lazy("Amount"), visible=False, orderable=False)
+    paid = MoneyColumn(gettext_lazy("Paid"), visible=False, orderable=False)
+    outstanding = MoneyColumn(gettext_lazy("Outstanding"), order_by=("outstanding", "pk"), attrs=NUM)
     days = _page_only(gettext_lazy("Days"), accessor="due_date", order_by=("-due_date", "-pk"), attrs=NUM)
     days_overdue = _export_only(gettext_lazy("Days overdue"))
     latest_reason = tables.Column(verbose_name=gettext_lazy("Latest reason"), orderable=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets.views import norms, plans, receivables
+from targets.views import history, norms, plans, receivables
 
 app_name = "targets"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("installments/<int:pk>/row/", receivables.installment_row, name="installment_row"),
     path("installments/<int:pk>/payment/", receivables.payment_new, name="payment_new"),
     path("installments/<int:pk>/reason/", receivables.reason_new, name="reason_new"),
+    path("installments/<int:pk>/history/", history.installment_history_page, name="installment_history"),
+    path("payments/<int:pk>/history/", history.payment_history_page, name="payment_history"),
     path("payments/<int:pk>/void/", receivables.payment_void, name="payment_void"),
     path("deals/<int:deal_id>/schedule/", receivables.deal_schedule, name="deal_schedule"),
     path("deals/<int:deal_id>/schedule/generate/", receivables.schedule_generate, name="schedule_generate"),

@@ -1,5 +1,5 @@
-"""A deal's change history for everyone who may see the deal (django-simple-history's
-records): who changed what, when, old → new, named by the fields' verbose names."""
+"""A deal's change history for everyone who may see the deal (core.history over
+django-simple-history's records): who changed what, when, old → new."""
 
 from __future__ import annotations
 
@@ -7,108 +7,48 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import OuterRef, Subquery
-from django.utils import formats, timezone
+from django.utils import formats
 
 from accounts.models import User
 from clients.models import Client
+from core.history import HISTORY_PAGE_SIZE, FieldChange, history_page
+from core.templatetags.money import money
 from deals.models import Deal, DealLine, Stage
 
-HISTORY_PAGE_SIZE = 20
-# Fields whose changes say nothing to a reader (the moments are the records' own).
-SKIPPED_FIELDS = {"updated_at", "created_at", "id"}
-RELATED = {"stage": Stage, "owner": User, "client": Client, "renewal_of": Deal}
+__all__ = ["HISTORY_PAGE_SIZE", "deal_history", "deal_line_changes", "user_names"]
 
 
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
+def user_names(ids: set[int]) -> dict[int, str]:
+    return {user.pk: user.full_name for user in User.objects.filter(pk__in=ids)}
 
 
-@dataclass
-class HistoryEntry:
-    at: datetime.datetime
-    by: User | None
-    kind: str  # "+" created, "~" changed, "-" deleted
-    changes: list[FieldChange] = field(default_factory=list)
+def _stage_names(ids: set[int]) -> dict[int, str]:
+    return {stage.pk: stage.display_name for stage in Stage.objects.filter(pk__in=ids)}
+
+
+def _client_names(ids: set[int]) -> dict[int, str]:
+    return dict(Client.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def deal_titles(ids: set[int]) -> dict[int, str]:
+    return dict(Deal.objects.filter(pk__in=ids).values_list("pk", "title"))
+
+
+DEAL_RELATED = {
+    "stage": _stage_names,
+    "owner": user_names,
+    "client": _client_names,
+    "renewal_of": deal_titles,
+    "forecast_override_by": user_names,
+}
 
 
 def deal_history(*, deal: Deal, page: str | int | None = 1) -> Page:
-    """One page of the deal's history, newest first: each record against the one before it
-    (read one further than the page, so the page's oldest change has its old values).
-    Three queries: count, the records with their users, the names of the related rows."""
-    records = deal.history.select_related("history_user").order_by("-history_date", "-history_id")
-    paginator = Paginator(records, HISTORY_PAGE_SIZE)
-    page_obj = paginator.get_page(page)
-    start = (page_obj.number - 1) * HISTORY_PAGE_SIZE
-    window = list(records[start : start + HISTORY_PAGE_SIZE + 1])
-    names = _related_names(window)
-    entries = []
-    for index, record in enumerate(window[:HISTORY_PAGE_SIZE]):
-        previous = window[index + 1] if index + 1 < len(window) else None
-        entries.append(
-            HistoryEntry(
-                at=record.history_date,
-                by=record.history_user,
-                kind=record.history_type,
-                changes=_changes(record, previous, names),
-            )
-        )
-    page_obj.object_list = entries
-    return page_obj
-
-
-def _related_names(records) -> dict[str, dict[int, str]]:
-    names: dict[str, dict[int, str]] = {}
-    for name, model in RELATED.items():
-        ids = {getattr(record, f"{name}_id") for record in records} - {None}
-        if not ids:
-            names[name] = {}
-            continue
-        if model is User:
-            names[name] = {user.pk: user.full_name for user in User.objects.filter(pk__in=ids)}
-        elif model is Stage:
-            names[name] = {stage.pk: stage.display_name for stage in Stage.objects.filter(pk__in=ids)}
-        else:
-            label = "title" if model is Deal else "name"
-            names[name] = dict(model.objects.filter(pk__in=ids).values_list("pk", label))
-    return names
-
-
-def _shown(record, deal_field, names) -> str:
-    if deal_field.name in RELATED:
-        value = getattr(record, f"{deal_field.name}_id")
-        return "—" if value is None else names[deal_field.name].get(value, f"#{value}")
-    value = getattr(record, deal_field.attname)
-    if value in (None, ""):
-        return "—"
-    if deal_field.choices:
-        return str(dict(deal_field.flatchoices).get(value, value))
-    if isinstance(value, Decimal):
-        return formats.number_format(value, decimal_pos=2, force_grouping=True)
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "DATE_FORMAT")
-    return str(value)
-
-
-def _changes(record, previous, names) -> list[FieldChange]:
-    changes = []
-    for deal_field in Deal._meta.concrete_fields:
-        if deal_field.name in SKIPPED_FIELDS:
-            continue
-        new = _shown(record, deal_field, names)
-        old = _shown(previous, deal_field, names) if previous is not None else "—"
-        if previous is not None and old == new:
-            continue
-        if previous is None and new == "—":
-            continue
-        changes.append(FieldChange(label=str(deal_field.verbose_name), old=old, new=new))
-    return changes
+    """One page of the deal's history, newest first. Three queries and one per related kind
+    the page names: count, the records with their users, stages, owners, clients, renewals."""
+    return history_page(records=deal.history.all(), model=Deal, related=DEAL_RELATED, page=page)
 
 
 # --- the deal's lines in its timeline ---------------------------------------------------------
@@ -168,6 +108,23 @@ def deal_line_changes(*, deal: Deal, limit: int) -> list[LineChange]:
     return result
 
 
+# Of a line's figures only the price is money; quantity, discount and tax rate are plain numbers.
+MONEY_LINE_FIELDS = {"unit_price"}
+
+
+def _line_shown(record, line_field) -> str:
+    value = getattr(record, line_field.attname)
+    if value in (None, ""):
+        return "—"
+    if line_field.choices:
+        return str(dict(line_field.flatchoices).get(value, value))
+    if isinstance(value, Decimal):
+        if line_field.name in MONEY_LINE_FIELDS:
+            return money(value)
+        return formats.number_format(value, decimal_pos=2, force_grouping=True)
+    return str(value)
+
+
 def _line_field_changes(record, old, fields) -> list[FieldChange]:
     if record.history_type == "-":
         return []
@@ -175,8 +132,8 @@ def _line_field_changes(record, old, fields) -> list[FieldChange]:
     for name, line_field in fields.items():
         if old is None and name == "name":
             continue  # the entry is titled with the line's name
-        new_shown = _shown(record, line_field, {})
-        old_shown = _shown(old, line_field, {}) if old is not None else "—"
+        new_shown = _line_shown(record, line_field)
+        old_shown = _line_shown(old, line_field) if old is not None else "—"
         if old is not None and old_shown == new_shown:
             continue
         if old is None and name == "approval" and record.approval == "not_needed":

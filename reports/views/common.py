@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+
+from core.templatetags.money import money
 
 PAGE_SIZE = 50
 
 
 def money_or_dash(value) -> str:
-    return "—" if value is None else number_format(value, 2, force_grouping=True)
+    """A chart's figure: the amount with the department's currency, "—" for none."""
+    return money(value)
 
 
 def month_label(day: datetime.date) -> str:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_manager
 from core import charts
@@ -16,6 +17,30 @@ from deals.selectors import pipeline_summary
 from deals.selectors.commerce import approvals_panel
 from reports.dashboard import Dashboard, dashboard_for
 from reports.incentives import home_bonus
+from targets.selectors import (
+    BUCKET_FIELDS,
+    SCOPE_DEPARTMENT,
+    SCOPE_REP,
+    SCOPE_TEAM,
+    AgingBucket,
+    MonthFigures,
+    plan_scopes_for,
+    plan_vs_actual,
+    receivables_totals,
+)
+from targets.views.common import short_month_names
+from targets.views.plans import SERIES_LABELS
+
+HOME_PLAN_SCOPES = {"department": SCOPE_DEPARTMENT, "team": SCOPE_TEAM, "person": SCOPE_REP}
+
+# The receivables aging chart's bars, oldest debt last (the receivables page's buckets).
+AGING_BARS = [
+    (BUCKET_FIELDS[AgingBucket.CURRENT], gettext_lazy("Not yet due")),
+    (BUCKET_FIELDS[AgingBucket.DAYS_1_30], gettext_lazy("1–30 days late")),
+    (BUCKET_FIELDS[AgingBucket.DAYS_31_60], gettext_lazy("31–60 days late")),
+    (BUCKET_FIELDS[AgingBucket.DAYS_61_90], gettext_lazy("61–90 days late")),
+    (BUCKET_FIELDS[AgingBucket.DAYS_90_PLUS], gettext_lazy("Over 90 days late")),
+]
 
 
 @login_required
@@ -43,10 +68,26 @@ def _amount(value) -> str:
     return "—" if value is None else f"{short_figure(value)}\xa0{currency_symbol()}"
 
 
+def _months_line(user, dashboard: Dashboard):
+    """The year by month (plan, booked, collected, forecast) of what the home covers: the
+    department, the lead's (or assistant's) team, or the person. A fixed number of aggregate
+    queries (targets.selectors.plan_vs_actual); a person with no plan line gets empty months."""
+    scope = HOME_PLAN_SCOPES[dashboard.kind]
+    lines = []
+    if scope in plan_scopes_for(user):
+        lines = plan_vs_actual(
+            viewer=user,
+            year=dashboard.today.year,
+            scope=scope,
+            rep_id=user.pk if scope == SCOPE_REP else None,
+        )
+    return lines[0] if lines else None
+
+
 def home_charts(user, dashboard: Dashboard) -> dict:
     """Won vs plan and calls vs norm per line of the dashboard (the person alone on their
-    own home), and the weighted pipeline by stage of what the dashboard covers: two
-    queries besides the dashboard's."""
+    own home), the weighted pipeline by stage and the receivables by age of what the
+    dashboard covers: three queries besides the dashboard's (the aging is one aggregate)."""
     if dashboard.lines:
         lines = [
             (line.label, line.won, line.plan, line.calls_today, line.calls_norm) for line in dashboard.lines
@@ -59,7 +100,14 @@ def home_charts(user, dashboard: Dashboard) -> dict:
     if dashboard.kind == "person":
         deals = deals.filter(owner=user)
     pipeline = pipeline_summary(deals=deals)
+    aging = receivables_totals(
+        viewer=user, today=timezone.localdate(), owner_id=user.pk if dashboard.kind == "person" else None
+    )
+    months_line = _months_line(user, dashboard)
+    months = months_line.months if months_line else [MonthFigures(month=month) for month in range(1, 13)]
     return {
+        "months": charts.plan_chart(months, short_month_names(), SERIES_LABELS),
+        "months_line": {"label": months_line.label if months_line else dashboard.title},
         "won": charts.bar_chart(
             [
                 {
@@ -94,5 +142,17 @@ def home_charts(user, dashboard: Dashboard) -> dict:
                 for row in pipeline.stages
             ],
             title=_("Weighted pipeline by stage"),
+        ),
+        "aging": charts.bar_chart(
+            [
+                {
+                    "label": str(label),
+                    "value": aging[name],
+                    "display": _amount(aging[name]),
+                    "css": "is-below" if name != BUCKET_FIELDS[AgingBucket.CURRENT] and aging[name] else "",
+                }
+                for name, label in AGING_BARS
+            ],
+            title=_("Receivables by days late"),
         ),
     }

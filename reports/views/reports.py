@@ -12,8 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import DecimalField, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from core import charts, periods
 from core.exports import EXPORT_FORMATS
 from core.http import query_without
 from core.tables import table_for_request
+from core.templatetags.money import currency_symbol
 from reports.filters import (
     ActivityStatFilter,
     ConversionFilter,
@@ -101,6 +103,20 @@ def period_choices(today: datetime.date) -> list[periods.Period]:
     ]
 
 
+def _is_money(model, name: str) -> bool:
+    """A report figure that is an amount: a money column of the report table (14 digits,
+    two decimals; rates and days are narrower)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, DecimalField) and (field.max_digits, field.decimal_places) == (14, 2)
+
+
+def _with_currency(text: str, is_money: bool) -> str:
+    return f"{text}\xa0{currency_symbol()}" if is_money and text != "—" else text
+
+
 def _shown(value, *, rate: bool, places: int | None = None) -> str:
     if value is None:
         return "—"
@@ -114,27 +130,29 @@ def _shown(value, *, rate: bool, places: int | None = None) -> str:
     return f"{text}%" if rate else text
 
 
-def _shown_change(moved: dict, *, rate: bool) -> str:
+def _shown_change(moved: dict, *, rate: bool, is_money: bool = False) -> str:
     delta = moved["delta"]
     if delta is None:
         return "—"
     sign = "+" if delta > 0 else ""
     if rate:
         return _("%(delta)s pt") % {"delta": sign + _shown(delta, rate=False, places=1)}
-    text = sign + _shown(delta, rate=False)
+    text = _with_currency(sign + _shown(delta, rate=False), is_money)
     if moved["percent"] is not None:
         text += f" ({sign}{number_format(moved['percent'], 1)}%)"
     return text
 
 
-def shown_summary(summary: dict) -> dict:
-    """``period_summary`` with every figure and change as the page shows it."""
+def shown_summary(summary: dict, model=None) -> dict:
+    """``period_summary`` with every figure and change as the page shows it (amounts with
+    the department's currency)."""
     for figure in summary["figures"]:
         rate = figure["name"].endswith(("_pct", "_rate")) or figure["name"].startswith("rate_")
+        is_money = model is not None and _is_money(model, figure["name"])
         for key in ("current", "previous", "last_year"):
-            figure[f"{key}_shown"] = _shown(figure[key], rate=rate)
+            figure[f"{key}_shown"] = _with_currency(_shown(figure[key], rate=rate), is_money)
         for key in ("change_previous", "change_last_year"):
-            figure[f"{key}_shown"] = _shown_change(figure[key], rate=rate)
+            figure[f"{key}_shown"] = _shown_change(figure[key], rate=rate, is_money=is_money)
             delta = figure[key]["delta"]
             figure[f"{key}_css"] = "" if not delta else ("is-up" if delta > 0 else "is-down")
     return summary
@@ -183,7 +201,9 @@ class ReportPageView(LoginRequiredMixin, TemplateView):
         headline = base.filter(period=month, **scope).first() if month else None
         summary = None
         if period is not None and not cleaned.get("day"):
-            summary = shown_summary(period_summary(self.model, viewer=viewer, scope=scope, period=period))
+            summary = shown_summary(
+                period_summary(self.model, viewer=viewer, scope=scope, period=period), self.model
+            )
         context = self.get_context_data(
             title=str(self.title),
             filter=filterset,

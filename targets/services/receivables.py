@@ -75,6 +75,15 @@ def installment_paid_refresh(*, installment_ids=None) -> int:
     )
 
 
+def _installment_paid_saved(installment: Installment, *, actor: User) -> None:
+    """After a payment changed: bring the kept paid sum up to date, then save the installment
+    so its history shows the paid sum moving (by whom), not a record with nothing changed."""
+    installment_paid_refresh(installment_ids=[installment.pk])
+    installment.refresh_from_db(fields=["paid_amount"])
+    installment._history_user = actor
+    installment.save(update_fields=["updated_at"])
+
+
 @retry_on_lost_race
 @transaction.atomic
 def installment_schedule_create(
@@ -171,6 +180,7 @@ def installment_update(
         installment.due_date = due_date
     if note is not None:
         installment.note = note
+    installment._history_user = actor
     installment.save()
     if due_date is not None:
         installment_changed.send(sender=Installment, installment_ids=[installment.pk])
@@ -226,8 +236,7 @@ def payment_record(
     )
     payment._history_user = actor
     payment.save()
-    installment.save(update_fields=["updated_at"])
-    installment_paid_refresh(installment_ids=[installment.pk])
+    _installment_paid_saved(installment, actor=actor)
     installment_changed.send(sender=Installment, installment_ids=[installment.pk])
     payment_recorded.send(sender=Payment, payment_id=payment.pk)
     return payment
@@ -245,8 +254,7 @@ def payment_delete(*, actor: User, payment: Payment) -> None:
     payment = lock_one(Payment.objects, pk=payment.pk, gone=_("This payment was already taken back."))
     payment._history_user = actor
     payment.delete()
-    installment.save(update_fields=["updated_at"])
-    installment_paid_refresh(installment_ids=[installment.pk])
+    _installment_paid_saved(installment, actor=actor)
     installment_changed.send(sender=Installment, installment_ids=[installment.pk])
 
 
@@ -277,8 +285,7 @@ def payment_void(*, actor: User, payment: Payment, reason: str) -> Payment:
     payment._history_user = actor
     payment._change_reason = _("Voided")
     payment.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
-    installment.save(update_fields=["updated_at"])
-    installment_paid_refresh(installment_ids=[installment.pk])
+    _installment_paid_saved(installment, actor=actor)
     installment_changed.send(sender=Installment, installment_ids=[installment.pk])
     return payment
 

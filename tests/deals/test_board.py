@@ -90,8 +90,8 @@ def test_a_row_shows_the_figures_and_opens_on_the_top_deals_with_their_facts(cli
     client.force_login(department.lead_north)
     page = client.get(reverse("board")).content.decode()
     north = card(page, "rep_north")
-    assert '<span data-testid="open-count">2 <small>10,500.00</small></span>' in north
-    assert "<span>6,200.00</span>" in north  # weighted: 10000 × 60% + 500 × 40%
+    assert '<span data-testid="open-count">2 <small>10,500.00\xa0₽</small></span>' in north
+    assert "<span>6,200.00\xa0₽</span>" in north  # weighted: 10000 × 60% + 500 × 40%
     assert '<span class="proven" data-testid="proven-count">1</span>' in north
     assert '<span class="feelings" data-testid="feelings-count">1</span>' in north
     assert '<span class="att" data-testid="attention">1</span>' in north  # the feeling: no next step
@@ -132,10 +132,10 @@ def test_the_plan_and_the_gap_show_once_a_plan_exists(client, department, deals)
     make_deal(department.rep_north, stage="Won", amount="2000.00")
     client.force_login(department.lead_north)
     north = card(client.get(reverse("board")).content.decode(), "rep_north")
-    assert '<b class="gap">6,000.00</b> <small>25%</small>' in north
+    assert '<b class="gap">6,000.00\xa0₽</b> <small>25%</small>' in north
     detail = opened(client, department.rep_north)
     assert "plan 8,000.00" in detail
-    assert 'Gap <b class="gap">6,000.00</b>' in detail
+    assert 'Gap <b class="gap">6,000.00\xa0₽</b>' in detail
     assert "25%" in detail
 
 

@@ -68,9 +68,9 @@ def test_a_rep_quotes_a_deal_in_russian_and_chinese_sends_and_wins_acceptance(li
         expect(page.locator("tr.line-row")).to_have_count(count)
         expect(page.get_by_test_id("commerce-notice")).to_have_text("Line added.")
     # 10 × 480 − 10 % = 4320.00 (+864.00); 3 × 650 = 1950.00 (+390.00); 1200.00 (no tax)
-    expect(page.get_by_test_id("lines-net")).to_have_text("7,470.00")
-    expect(page.get_by_test_id("lines-gross")).to_have_text("8,724.00")
-    expect(page.locator("#deal-amount")).to_have_text("7,470.00")
+    expect(page.get_by_test_id("lines-net")).to_have_text("7,470.00\xa0₽")
+    expect(page.get_by_test_id("lines-gross")).to_have_text("8,724.00\xa0₽")
+    expect(page.locator("#deal-amount")).to_have_text("7,470.00\xa0₽")
     assert Deal.objects.get(pk=deal.pk).amount == Decimal("7470.00")
 
     # a proposal in Russian and one in Chinese

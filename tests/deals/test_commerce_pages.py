@@ -84,8 +84,8 @@ def test_the_rep_adds_edits_and_removes_lines_and_the_totals_follow(client, depa
     )
     assert added.status_code == 200
     body = added.content.decode()
-    assert 'data-testid="lines-net">300.00<' in body
-    assert 'id="deal-amount" hx-swap-oob="true">300.00<' in body
+    assert 'data-testid="lines-net">300.00\xa0₽<' in body
+    assert 'id="deal-amount" hx-swap-oob="true">300.00\xa0₽<' in body
     line = DealLine.objects.get(deal=deal)
     bad = client.post(
         reverse("deals:line_edit", args=[line.pk]),

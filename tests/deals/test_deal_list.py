@@ -163,7 +163,16 @@ def test_csv_export_has_the_filtered_deals(client, department, deals):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="deals.csv"'
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0][:8] == ["ID", "Title", "Client", "Stage", "Amount", "Probability, %", "Weighted", "Type"]
+    assert rows[0][:8] == [
+        "ID",
+        "Title",
+        "Client",
+        "Stage",
+        "Amount (RUB)",
+        "Probability, %",
+        "Weighted (RUB)",
+        "Type",
+    ]
     assert [row[1] for row in rows[1:]] == ["Alpha", "Bravo"]
     alpha = rows[1]
     assert alpha[3:7] == ["Proposal", "500.00", "40", "200.00"]

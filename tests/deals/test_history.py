@@ -40,7 +40,7 @@ def test_everyone_who_sees_the_deal_sees_its_history(client, department, changed
     found = entries(page.content.decode())
     newest, amount_change = rows(found[0]), rows(found[1])
     assert ("Stage", "Lead", "Proposal") in newest
-    assert amount_change == [("Amount", "1,000.00", "2,500.00")]
+    assert amount_change == [("Amount", "1,000.00\xa0₽", "2,500.00\xa0₽")]
     assert department.rep_north.full_name in found[0]
 
 

@@ -54,10 +54,10 @@ def test_the_timeline_tells_each_line_change_with_who_and_old_and_new(client, de
         "Discount approval: Within the limit → Awaiting approval " + rep
     )
     assert entries[3].startswith(
-        "Line Added: Cable Quantity: 10.00 Unit price: 5.00 Discount, %: 0.00 Tax rate, %: 20.00 " + rep
+        "Line Added: Cable Quantity: 10.00 Unit price: 5.00 ₽ Discount, %: 0.00 Tax rate, %: 20.00 " + rep
     )
     assert entries[4].startswith(
-        "Line Added: Server Quantity: 2.00 Unit price: 1,000.00 Discount, %: 0.00 Tax rate, %: 20.00 " + rep
+        "Line Added: Server Quantity: 2.00 Unit price: 1,000.00 ₽ Discount, %: 0.00 Tax rate, %: 20.00 " + rep
     )
     assert len(entries) == 5
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.tables import export_header
 from deals.tables import DealTable
 from tests.deals.conftest import make_deal
 from tests.deals.test_deal_list import listed
@@ -63,15 +64,15 @@ def exported(client, **params) -> list[list[str]]:
 def test_the_export_heading_is_the_tables_export_columns(client, department, four):
     client.force_login(department.head)
     rows = exported(client)
-    assert rows[0] == [str(column.header) for column in DealTable([]).export_columns()]
+    assert rows[0] == [export_header(column) for column in DealTable([]).export_columns()]
     assert rows[0] == [
         "ID",
         "Title",
         "Client",
         "Stage",
-        "Amount",
+        "Amount (RUB)",
         "Probability, %",
-        "Weighted",
+        "Weighted (RUB)",
         "Type",
         "Owner",
         "Team",
@@ -98,6 +99,7 @@ def test_the_page_shows_the_visible_columns_and_not_the_export_only_ones(client,
     assert "Probability, %" not in page and "Lost reason" not in page
     assert '<span class="stage-pill kind-won">Won</span>' in page
     assert '<span class="fact-count">✔ 3</span>' in page
+    assert '<td class="num">500.00\xa0₽</td>' in page  # an amount carries the department's currency
 
 
 @pytest.mark.parametrize("column", sorted(SORT_KEYS))
@@ -142,3 +144,16 @@ def test_page_and_export_answer_with_their_rows_in_a_constant_number_of_queries(
         assert len(listed(client, ordering="-facts")) == 50
     with django_assert_num_queries(4):
         assert len(exported(client, ordering="owner")) - 1 == 64
+
+
+def test_the_department_currency_shows_on_the_list_and_names_the_export_amounts(
+    client, department, four, settings
+):
+    settings.DEPARTMENT_CURRENCY = "CNY"
+    client.force_login(department.head)
+    page = client.get(reverse("deals:list")).content.decode()
+    assert '<td class="num">500.00\xa0¥</td>' in page
+    rows = exported(client)
+    assert rows[0][4] == "Amount (CNY)" and rows[0][6] == "Weighted (CNY)"
+    alpha = next(row for row in rows if row[1] == "Alpha")
+    assert alpha[4] == "500.00"

@@ -185,7 +185,14 @@ def test_the_page_shows_each_figure_beside_the_previous_period_and_last_year(cli
     row = row[: row.index("</tr>")]
     cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
     cells = [cell[cell.rindex(">") + 1 :] if ">" in cell else cell for cell in cells]
-    assert cells == ["1,500.50", "500.00", "+1,000.50 (+200.1%)", "2,000.00", "-499.50 (-25.0%)"]
+    # an amount carries the department's currency (RUB in tests); a rate does not
+    assert cells == [
+        "1,500.50\xa0₽",
+        "500.00\xa0₽",
+        "+1,000.50\xa0₽ (+200.1%)",
+        "2,000.00\xa0₽",
+        "-499.50\xa0₽ (-25.0%)",
+    ]
     rate = summary[summary.index('data-figure="win_rate"') :]
     assert "37.5%" in rate[: rate.index("</tr>")] and "-29.2 pt" in rate[: rate.index("</tr>")]
 

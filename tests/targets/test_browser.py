@@ -54,8 +54,8 @@ def test_head_sets_and_splits_next_years_plan(live_server, page, department, won
 
     assert seen == {
         "last_year_preselected": True,
-        "department_total": "12,000,000.00",
-        "team_totals": ["6,000,000.00", "6,000,000.00"],
+        "department_total": "12,000,000.00\xa0₽",
+        "team_totals": ["6,000,000.00\xa0₽", "6,000,000.00\xa0₽"],
     }
     plan = Plan.objects.get(year=next_year)
     months = Allocation.objects.filter(plan=plan, team__isnull=True, rep__isnull=True).order_by("month")
@@ -104,9 +104,9 @@ def test_assistant_schedules_a_won_deal_and_records_a_partial_payment(
     seen["api"] = (api["outstanding_total"], api["overdue_total"], api["days_1_30"])
 
     assert seen == {
-        "amounts": ["333.33", "333.33", "333.34"],
-        "schedule": ("100.00", "900.00"),
-        "page": ("900.00", "233.33", "233.33"),
+        "amounts": ["333.33\xa0₽", "333.33\xa0₽", "333.34\xa0₽"],
+        "schedule": ("100.00\xa0₽", "900.00\xa0₽"),
+        "page": ("900.00\xa0₽", "233.33\xa0₽", "233.33\xa0₽"),
         "api": ("900.00", "233.33", "233.33"),
     }
     payment = Payment.objects.get()  # the refused -5 left nothing behind

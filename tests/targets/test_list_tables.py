@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.tables import export_header
 from targets.tables import OverdueTable
 from tests.factories import OverdueReasonFactory
 
@@ -36,8 +37,11 @@ def test_the_export_header_is_the_tables_export_columns(client, department, over
     client.force_login(department.head)
     response = client.get(reverse("targets:overdue"), {"export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    expected = [str(column.header) for column in OverdueTable([]).export_columns()]
+    expected = [export_header(column) for column in OverdueTable([]).export_columns()]
     assert rows[0] == expected
+    # amounts stay plain numbers; their headings name the currency
+    assert rows[0][5:8] == ["Amount (RUB)", "Paid (RUB)", "Outstanding (RUB)"]
+    assert rows[1][5:8] == ["500.00", "0.00", "500.00"]
     assert len(rows) == 3
 
 

@@ -35,8 +35,8 @@ def split_plan(department, plan):
 def test_grid_for_the_head(client, department, split_plan):
     client.force_login(department.head)
     html = page_of(client, reverse("targets:plan_grid"), {"year": split_plan.year})
-    assert 'data-testid="department-total">1,200,000.00<' in html
-    assert html.count('data-testid="team-total">600,000.00<') == 2
+    assert 'data-testid="department-total">1,200,000.00\xa0₽<' in html
+    assert html.count('data-testid="team-total">600,000.00\xa0₽<') == 2
     assert department.rep_north.full_name in html
     assert department.account_manager_south.full_name in html
     assert department.sdr_north.full_name not in html  # SDRs carry no revenue quota
@@ -105,7 +105,7 @@ def test_head_creates_and_splits_a_plan_through_the_pages(client, department):
     assert response.status_code == 302
     html = page_of(client, response.url)
     assert "2034 has no booked revenue" in html  # the fallback says so
-    assert 'data-testid="department-total">12,000,000.00<' in html
+    assert 'data-testid="department-total">12,000,000.00\xa0₽<' in html
     assert Allocation.objects.filter(plan=plan, rep__isnull=False).count() == 48
 
 
@@ -333,14 +333,14 @@ def ledger(department, won_deal, installment_of, today):
 def test_receivables_overview(client, department, ledger):
     client.force_login(department.head)
     html = page_of(client, reverse("targets:receivables"))
-    assert 'data-testid="total-outstanding">1,400.00<' in html
-    assert 'data-testid="total-overdue">800.00<' in html
-    assert 'data-testid="total-days_31_60">300.00<' in html
-    assert 'data-testid="total-days_90_plus">500.00<' in html
+    assert 'data-testid="total-outstanding">1,400.00\xa0₽<' in html
+    assert 'data-testid="total-overdue">800.00\xa0₽<' in html
+    assert 'data-testid="total-days_31_60">300.00\xa0₽<' in html
+    assert 'data-testid="total-days_90_plus">500.00\xa0₽<' in html
     assert "Northwind" in html and "Southwind" in html
     client.force_login(department.lead_north)
     html = page_of(client, reverse("targets:receivables"))
-    assert 'data-testid="total-outstanding">900.00<' in html
+    assert 'data-testid="total-outstanding">900.00\xa0₽<' in html
     assert "Southwind" not in html
 
 
@@ -391,9 +391,9 @@ def test_overdue_export(client, department, ledger, today):
         "Owner",
         "Team",
         "Due",
-        "Amount",
-        "Paid",
-        "Outstanding",
+        "Amount (RUB)",
+        "Paid (RUB)",
+        "Outstanding (RUB)",
         "Days overdue",
         "Latest reason",
         "Promised date",
@@ -441,7 +441,7 @@ def test_payment_in_place_in_the_overdue_list(client, department, ledger, today)
     )
     html = response.content.decode()
     assert "Payment recorded." in html
-    assert 'data-testid="outstanding">180.00<' in html
+    assert 'data-testid="outstanding">180.00\xa0₽<' in html
     assert Payment.objects.count() == 2
 
 
@@ -513,8 +513,8 @@ def test_deal_schedule_fragment_generates_and_pays_in_place(client, department, 
     )
     assert response["HX-Retarget"] == f"#deal-schedule-{deal.pk}"
     html = response.content.decode()
-    assert 'data-testid="schedule-paid">100.00<' in html
-    assert 'data-testid="schedule-outstanding">900.00<' in html
+    assert 'data-testid="schedule-paid">100.00\xa0₽<' in html
+    assert 'data-testid="schedule-outstanding">900.00\xa0₽<' in html
 
 
 def test_schedule_form_errors_in_place(client, department, won_deal):
@@ -562,8 +562,8 @@ def test_client_receivables_fragment(client, department, ledger):
     north = ledger["north"]
     client.force_login(department.lead_north)
     html = page_of(client, reverse("targets:client_receivables", args=[north.client_id]), **HTMX)
-    assert 'data-testid="client-outstanding">900.00<' in html
-    assert 'data-testid="client-overdue">300.00<' in html
+    assert 'data-testid="client-outstanding">900.00\xa0₽<' in html
+    assert 'data-testid="client-overdue">300.00\xa0₽<' in html
     assert html.count("<tr") == 3  # header + two lines owed
     assert (
         client.get(reverse("targets:client_receivables", args=[ledger["south"].client_id])).status_code == 404

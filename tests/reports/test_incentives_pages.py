@@ -418,3 +418,19 @@ def test_the_page_shows_the_totals_beside_february_and_march_2025(computed, clie
         "5,000.00\xa0₽",
         "+41,876.53\xa0₽ (+837.5%)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 12, 3), "2026-11"),  # December is three days old: November
+        (datetime.date(2026, 12, 7), "2026-11"),
+        (datetime.date(2026, 12, 8), "2026-12"),
+    ],
+)
+def test_the_leaderboard_opens_on_the_last_full_month_in_a_months_first_week(department, today, expected):
+    from reports.forms import IncentivesForm
+
+    form = IncentivesForm({}, viewer=department.head, today=today)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["period_range"].value == expected

@@ -270,6 +270,8 @@ def test_the_page_in_russian_translates_the_seeded_reasons(client, department, d
     assert response.status_code == 200
     assert '<th scope="row">Цена</th>' in page
     assert '<th scope="row">Нет бюджета</th>' in page
+    # The comparison's column is the difference ("Изменение"), not the verb ("Сменить").
+    assert page.count('class="num">Изменение</th>') == 2 and "Сменить</th>" not in page
     # The chart's geometry stays in dots whatever the language (ru writes 44,9).
     assert 'class="chart-bar' in page
     assert re.search(r'(width|x|y)="[\d.]*,', page) is None

@@ -61,6 +61,11 @@ class BarChart:
     title: str
 
 
+def value_room(characters: int) -> int:
+    """The room right of the bars for a figure of so many characters."""
+    return min(max(120, 9 * characters + 10), 300)
+
+
 def bar_chart(
     items: Sequence[dict],
     *,
@@ -71,8 +76,13 @@ def bar_chart(
     gap: int = 8,
 ) -> BarChart:
     """Horizontal bars. Each item: label, value, display, and optionally marker (a norm or
-    plan drawn as a tick), marker_display, css and href."""
-    plot_width = width - label_width - 120
+    plan drawn as a tick), marker_display, css and href. The figures' column is as wide as
+    the longest figure needs (about 9 units a character, 120 to 300), so "404,8 тыс. ₽ /
+    8,92 млн ₽" is not cut off at the chart's edge."""
+    longest = max(
+        (len(f"{item['display']} / {item.get('marker_display') or ''}") for item in items), default=0
+    )
+    plot_width = width - label_width - value_room(longest)
     top = max([float(i["value"] or 0) for i in items] + [float(i.get("marker") or 0) for i in items] + [0])
     rows = []
     for index, item in enumerate(items):

@@ -156,6 +156,16 @@ def _figure_json(figure: dict) -> dict:
     return {key: str(value) if key == "label" else _json_value(value) for key, value in figure.items()}
 
 
+def comparison_json(summary: dict) -> dict:
+    """A comparison's ``previous`` and ``last_year`` periods and its ``figures``, as every
+    report answer gives them (the summaries, the lost report, the incentives)."""
+    return {
+        "previous": summary["periods"]["previous"].as_dict(),
+        "last_year": summary["periods"]["last_year"].as_dict(),
+        "figures": [_figure_json(figure) for figure in summary["figures"]],
+    }
+
+
 class ReportRowViewSet(viewsets.ReadOnlyModelViewSet):
     """Rows of one report table the caller may see: a person their own, a lead their team's
     and their people's, head and analyst every row. Filter by ``month`` (YYYY-MM), ``period``
@@ -189,14 +199,12 @@ class ReportRowViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             {
                 "period": period.as_dict(),
-                "previous": summary["periods"]["previous"].as_dict(),
-                "last_year": summary["periods"]["last_year"].as_dict(),
+                **comparison_json(summary),
                 "scope": {
                     "scope": scope["scope"],
                     "team": getattr(scope.get("team"), "pk", scope.get("team_id")),
                     "rep": getattr(scope.get("rep"), "pk", None),
                 },
-                "figures": [_figure_json(figure) for figure in summary["figures"]],
             }
         )
 

@@ -10,9 +10,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports.api import PERIOD_PARAMETERS
+from reports.api import PERIOD_PARAMETERS, comparison_json
 from reports.forms import IncentivesForm
-from reports.incentives import leaderboard, row_json
+from reports.incentives import leaderboard, leaderboard_comparison, row_json
 
 
 def _money(**kwargs):
@@ -43,6 +43,14 @@ class IncentiveRowSerializer(serializers.Serializer):
 
 class IncentivesSerializer(serializers.Serializer):
     period = serializers.DictField()
+    previous = serializers.DictField(help_text="The previous period the totals are compared with.")
+    last_year = serializers.DictField(help_text="The same period last year.")
+    figures = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The total bonus and basis of the rows answered for the period, the previous "
+        "period and the same period last year, with the changes (as in the report summaries); "
+        "null for a period without rows.",
+    )
     currency = serializers.CharField()
     ranked = serializers.IntegerField()
     own_rank = serializers.IntegerField(allow_null=True)
@@ -58,14 +66,11 @@ class IncentivesView(APIView):
         form = IncentivesForm(request.query_params, viewer=request.user)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
-        board = leaderboard(
-            viewer=request.user,
-            period=form.cleaned_data["period_range"],
-            team=form.cleaned_data.get("team"),
-            owner=form.cleaned_data.get("owner"),
-        )
+        scope = {"team": form.cleaned_data.get("team"), "owner": form.cleaned_data.get("owner")}
+        board = leaderboard(viewer=request.user, period=form.cleaned_data["period_range"], **scope)
         payload = {
             "period": board.period.as_dict(),
+            **comparison_json(leaderboard_comparison(board, viewer=request.user, **scope)),
             "currency": settings.DEPARTMENT_CURRENCY,
             "ranked": board.ranked,
             "own_rank": board.own.rank if board.own else None,

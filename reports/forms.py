@@ -79,14 +79,16 @@ class ForecastForm(forms.Form):
 
 
 class IncentivesForm(ForecastForm):
-    """The leaderboard's period (default: this month, so far), team and person. Bonuses are
+    """The leaderboard's period (default: this month, or the last full month while this one
+    is younger than a week, as every report opens — on the 3rd nobody has a bonus yet), team
+    and person. Bonuses are
     monthly: a quarter or a year (to date) sums its months, and a custom range must start on
     a month's first day and end on a month's last."""
 
     def clean(self):
         if not any(self.data.get(name) for name in ("period", "from", "to")):
             cleaned = forms.Form.clean(self)
-            cleaned["period_range"] = periods.Period.month(self.today.year, self.today.month)
+            cleaned["period_range"] = periods.default_period(self.today)
             return cleaned
         cleaned = super().clean()
         period = cleaned.get("period_range")

@@ -4,7 +4,9 @@ the rule in reports.rules says (head and analyst all, a lead their team, everyon
 their own row with their rank). The page, its export and the API share this.
 
 Two queries whatever the department's size: every row of the period's months (with the
-person and their team), and the keys of the rows the viewer may see."""
+person and their team), and the keys of the rows the viewer may see. The totals beside the
+previous period and the same period last year (``leaderboard_comparison``) read those two
+periods' leaderboards the same way, two queries each."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Team, User
 from accounts.roles import is_lead, sells
@@ -21,6 +24,7 @@ from core.money import ZERO
 from core.periods import Period
 from reports.models import IncentiveReport
 from reports.services.common import percent
+from reports.summaries import compare
 from targets.models import PlanMetric
 
 
@@ -126,6 +130,33 @@ def leaderboard(
     ]
     own = next((row for row in ranked if row.rep.pk == viewer.pk), None)
     return Leaderboard(period=period, rows=shown, ranked=len(ranked), own=own)
+
+
+COMPARED = {"bonus": gettext_lazy("Bonuses"), "basis_amount": gettext_lazy("Basis amount")}
+COMPARED_MONEY = ("bonus", "basis_amount")
+
+
+def _board_totals(rows: list[LeaderRow]) -> dict:
+    if not rows:  # nothing computed for the period (or nothing in view): no figure, not a zero
+        return {"bonus": None, "basis_amount": None}
+    return {
+        "bonus": sum((row.bonus for row in rows), ZERO),
+        "basis_amount": sum((row.basis_amount for row in rows), ZERO),
+    }
+
+
+def leaderboard_comparison(
+    board: Leaderboard, *, viewer, team: Team | None = None, owner: User | None = None
+) -> dict:
+    """The total bonus and basis of the rows the board shows beside the previous period and
+    the same period last year (the same viewer, team and person), with the change."""
+
+    def figures_of(period: Period) -> dict:
+        if period == board.period:
+            return _board_totals(board.rows)
+        return _board_totals(leaderboard(viewer=viewer, period=period, team=team, owner=owner).rows)
+
+    return compare(board.period, figures_of, COMPARED)
 
 
 # --- the payroll export and the API's rows ---------------------------------------------------------

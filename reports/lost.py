@@ -10,7 +10,9 @@ named, won / (won + lost). A deal naming two competitors counts once for each; a
 naming one competitor twice counts once.
 
 Everything is aggregated in the database: the totals in one query and the rows in one (the
-stage breakdown reads the stages' names in one more), whatever the number of deals."""
+stage breakdown reads the stages' names in one more), whatever the number of deals. The
+totals beside the previous period and the same period last year (``lost_comparison``) take
+one query each."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from accounts.models import Team, User
 from core.money import money
 from core.periods import Period
 from deals.models import Deal, Fact, FactKind, Stage, StageChange, StageKind, lost_reason_label
+from reports.summaries import compare
 
 REASON, STAGE, COMPETITOR, OWNER, TEAM = "reason", "stage", "competitor", "owner", "team"
 GROUP_CHOICES = [
@@ -261,3 +264,33 @@ def lost_report(
                 )
             )
     return LostReport(period=period, group_by=group_by, totals=totals, rows=rows)
+
+
+COMPARED = {
+    "count": gettext_lazy("Lost deals"),
+    "amount": gettext_lazy("Lost amount"),
+    "competitor_win_rate": gettext_lazy("Win rate against competitors"),
+}
+COMPARED_MONEY = ("amount",)
+
+
+def lost_comparison(
+    report: LostReport, *, viewer: User, team: Team | None = None, owner: User | None = None
+) -> dict:
+    """The report's totals beside the previous period and the same period last year, with
+    the change (reports.summaries.compare): lost deals, lost amount, win rate against
+    competitors."""
+
+    def figures_of(period: Period) -> dict:
+        totals = (
+            report.totals
+            if period == report.period
+            else _totals(closed_deals(viewer=viewer, period=period, team=team, owner=owner))
+        )
+        return {
+            "count": totals.count,
+            "amount": totals.amount,
+            "competitor_win_rate": totals.win_rate_against_competitors,
+        }
+
+    return compare(report.period, figures_of, COMPARED)

@@ -8,8 +8,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports.api import PERIOD_PARAMETERS
-from reports.lost import GROUP_CHOICES, lost_report
+from reports.api import PERIOD_PARAMETERS, comparison_json
+from reports.lost import GROUP_CHOICES, lost_comparison, lost_report
 from reports.lost_forms import LostReportForm
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -43,6 +43,13 @@ class LostTotalsSerializer(serializers.Serializer):
 
 class LostReportSerializer(serializers.Serializer):
     period = serializers.DictField()
+    previous = serializers.DictField(help_text="The previous period the totals are compared with.")
+    last_year = serializers.DictField(help_text="The same period last year.")
+    figures = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The totals (count, amount, competitor_win_rate) for the period, the previous "
+        "period and the same period last year, with the changes (as in the report summaries).",
+    )
     group_by = serializers.ChoiceField(choices=GROUP_CHOICES)
     totals = LostTotalsSerializer()
     rows = LostRowSerializer(many=True)
@@ -65,15 +72,16 @@ class LostReportView(APIView):
         form = LostReportForm(request.query_params, viewer=request.user)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
+        scope = {"team": form.cleaned_data.get("team"), "owner": form.cleaned_data.get("owner")}
         report = lost_report(
             viewer=request.user,
             period=form.cleaned_data["period_range"],
             group_by=form.cleaned_data["group_by"],
-            team=form.cleaned_data.get("team"),
-            owner=form.cleaned_data.get("owner"),
+            **scope,
         )
         payload = {
             "period": report.period.as_dict(),
+            **comparison_json(lost_comparison(report, viewer=request.user, **scope)),
             "group_by": report.group_by,
             "totals": report.totals.as_dict(),
             "rows": [row.as_dict() for row in report.rows],

@@ -121,18 +121,33 @@ def period_summary(model: type[ReportRow], *, viewer: User, scope: dict, period:
             figures[name] = compute(sums)
         values[key] = figures
     names = [*spec.sums, *(name for name, _compute in spec.derived)]
+    return _compared(periods, values, {name: _label(model, name) for name in names})
+
+
+def _compared(periods: dict, values: dict, labels: dict) -> dict:
+    """The shape every comparison has (pages' partial and the API's ``figures``)."""
     return {
         "periods": periods,
         "figures": [
             {
                 "name": name,
-                "label": _label(model, name),
+                "label": label,
                 "current": values["current"][name],
                 "previous": values["previous"][name],
                 "last_year": values["last_year"][name],
                 "change_previous": change(values["current"][name], values["previous"][name]),
                 "change_last_year": change(values["current"][name], values["last_year"][name]),
             }
-            for name in names
+            for name, label in labels.items()
         ],
     }
+
+
+def compare(period: Period, figures_of: Callable[[Period], dict], labels: dict) -> dict:
+    """A report that is not a report table (the lost report, the incentives leaderboard)
+    compared the same way as ``period_summary``: ``figures_of(period)`` gives the figures
+    named in ``labels`` (name → label) for one period; it is asked for the period, its
+    previous period and the same period last year."""
+    periods = {"current": period, "previous": period.previous(), "last_year": period.last_year()}
+    values = {key: figures_of(value) for key, value in periods.items()}
+    return _compared(periods, values, labels)

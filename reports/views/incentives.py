@@ -13,25 +13,27 @@ from django.views.decorators.http import require_http_methods
 from core.exports import EXPORT_FORMATS, export_response
 from core.http import query_without
 from reports.forms import BonusSchemeForm, IncentivesForm
-from reports.incentives import export_headers, export_rows, leaderboard
+from reports.incentives import (
+    COMPARED_MONEY,
+    export_headers,
+    export_rows,
+    leaderboard,
+    leaderboard_comparison,
+)
 from reports.models import SCHEME_ROLE_CHOICES, BonusScheme
 from reports.rules import may_set_bonus_schemes
 from reports.services.incentives import bonus_scheme_save
-from reports.views.reports import period_choices
+from reports.views.reports import period_choices, shown_summary
 
 
 @login_required
 def leaderboard_page(request):
     form = IncentivesForm(request.GET, viewer=request.user)
     valid = form.is_valid()
-    board = None
+    board = summary = None
     if valid:
-        board = leaderboard(
-            viewer=request.user,
-            period=form.cleaned_data["period_range"],
-            team=form.cleaned_data.get("team"),
-            owner=form.cleaned_data.get("owner"),
-        )
+        scope = {"team": form.cleaned_data.get("team"), "owner": form.cleaned_data.get("owner")}
+        board = leaderboard(viewer=request.user, period=form.cleaned_data["period_range"], **scope)
         export_format = request.GET.get("export")
         if export_format in EXPORT_FORMATS:
             period = board.period
@@ -39,12 +41,17 @@ def leaderboard_page(request):
             return export_response(
                 filename=name, headers=export_headers(), rows=export_rows(board), export_format=export_format
             )
+        summary = shown_summary(
+            leaderboard_comparison(board, viewer=request.user, **scope), money=COMPARED_MONEY
+        )
     return render(
         request,
         "reports/incentives.html",
         {
             "form": form,
             "board": board,
+            "summary": summary,
+            "period": board.period if board else None,
             "period_choices": period_choices(form.today),
             "export_query": query_without(request, "export"),
             "may_set_schemes": may_set_bonus_schemes(request.user),

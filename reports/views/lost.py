@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from core import charts
 from core.exports import EXPORT_FORMATS, export_response
 from core.http import query_without
-from reports.lost import COMPETITOR, GROUP_CHOICES, LostReport, lost_report
+from reports.lost import COMPARED_MONEY, COMPETITOR, GROUP_CHOICES, LostReport, lost_comparison, lost_report
 from reports.lost_forms import LostReportForm
-from reports.views.reports import period_choices
+from reports.views.reports import period_choices, shown_summary
 
 
 def _chart(report: LostReport):
@@ -77,24 +77,26 @@ def _export(report: LostReport, export_format: str):
 def lost_page(request):
     form = LostReportForm(request.GET, viewer=request.user)
     valid = form.is_valid()
-    report = None
+    report = summary = None
     if valid:
+        scope = {"team": form.cleaned_data.get("team"), "owner": form.cleaned_data.get("owner")}
         report = lost_report(
             viewer=request.user,
             period=form.cleaned_data["period_range"],
             group_by=form.cleaned_data["group_by"],
-            team=form.cleaned_data.get("team"),
-            owner=form.cleaned_data.get("owner"),
+            **scope,
         )
         export_format = request.GET.get("export")
         if export_format in EXPORT_FORMATS:
             return _export(report, export_format)
+        summary = shown_summary(lost_comparison(report, viewer=request.user, **scope), money=COMPARED_MONEY)
     return render(
         request,
         "reports/lost.html",
         {
             "form": form,
             "report": report,
+            "summary": summary,
             "period": report.period if report else None,
             "chart": _chart(report) if report else None,
             "win_rate_chart": _win_rate_chart(report) if report else None,

@@ -143,12 +143,13 @@ def _shown_change(moved: dict, *, rate: bool, is_money: bool = False) -> str:
     return text
 
 
-def shown_summary(summary: dict, model=None) -> dict:
-    """``period_summary`` with every figure and change as the page shows it (amounts with
-    the department's currency)."""
+def shown_summary(summary: dict, model=None, money: tuple[str, ...] = ()) -> dict:
+    """``period_summary`` (or ``summaries.compare``) with every figure and change as the
+    page shows it (amounts with the department's currency: a report table's money columns,
+    or the figures named in ``money``)."""
     for figure in summary["figures"]:
         rate = figure["name"].endswith(("_pct", "_rate")) or figure["name"].startswith("rate_")
-        is_money = model is not None and _is_money(model, figure["name"])
+        is_money = figure["name"] in money or (model is not None and _is_money(model, figure["name"]))
         for key in ("current", "previous", "last_year"):
             figure[f"{key}_shown"] = _with_currency(_shown(figure[key], rate=rate), is_money)
         for key in ("change_previous", "change_last_year"):

@@ -326,3 +326,36 @@ def test_a_reps_day_on_a_phone_from_my_day_to_the_calendar_feed(live_server, pho
     uids = sorted(re.findall(r"UID:task-(\d+)@salesdept", feed.text()))
     assert uids == sorted([str(invite.pk), str(contract_call.pk)])
     assert "Send the demo invite" in feed.text() and "South call" not in feed.text()
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
+def test_the_leaderboard_and_the_lost_report_fit_a_phone(live_server, phone, department, language):
+    """Both with rows, their charts and the comparison with earlier periods, in every
+    language (Russian labels are the longest): nothing scrolls sideways at 390 px."""
+    import datetime
+
+    from accounts.models import Role
+    from reports.services.incentives import bonus_scheme_save, incentives_compute
+    from targets.models import PlanMetric
+    from tests.reports.test_lost import lost, won
+
+    d = department
+    today = datetime.date.today()
+    for number, reason in enumerate(["No decision / timing", "Lost contact", "Price", "Product fit"]):
+        lost(d.rep_north, f"{number + 1}234567.89", reason, ["Lead", "Negotiation"], today, ["Acme Holdings"])
+    won(d.rep_south, "98765432.10", today, ["Acme Holdings"])
+    bonus_scheme_save(
+        by=d.head, role=Role.REP, basis=PlanMetric.BOOKED, active=True, tiers=[("80", "5"), ("100", "8")]
+    )
+    incentives_compute(as_of=today)
+    phone.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    sign_in(phone, live_server, d.head.username)
+    month = f"{today:%Y-%m}"
+    for path in (
+        f"/reports/incentives/?period={month}",
+        f"/reports/lost/?period={month}",
+        f"/reports/lost/?period={month}&group_by=competitor",
+        "/reports/incentives/schemes/",
+    ):
+        assert_fits(phone, live_server, path, f"head ({language})")
+        assert phone.locator("[data-testid=period-summary]").count() == (0 if "schemes" in path else 1), path

@@ -86,3 +86,27 @@ def test_an_empty_plan_chart_has_four_unit_ticks():
 )
 def test_compact_axis_labels(value, expected):
     assert compact(value) == expected
+
+
+def test_a_bar_charts_figures_get_the_room_their_longest_text_needs():
+    from core.charts import bar_chart
+
+    short = bar_chart(
+        [{"label": "Calls", "value": 3, "display": "3", "marker": 8, "marker_display": "8"}], title="t"
+    )
+    # "3 / 8": 5 characters fit the smallest column, 120 units; the plot takes the rest.
+    assert (short.plot_width, short.rows[0].value_x) == (640 - 170 - 120, 640 - 120 + 10)
+    long = bar_chart(
+        [
+            {
+                "label": "Month",
+                "value": 1,
+                "display": "404,8 тыс. ₽",
+                "marker": 9,
+                "marker_display": "8,92 млн ₽",
+            }
+        ],
+        title="t",
+    )
+    # "404,8 тыс. ₽ / 8,92 млн ₽" is 25 characters: 9 × 25 + 10 = 235 units.
+    assert (long.plot_width, long.rows[0].value_x) == (640 - 170 - 235, 640 - 235 + 10)

@@ -352,3 +352,85 @@ def test_the_admin_checks_the_tiers_as_the_settings_page_does(department, client
         (Decimal("80.00"), Decimal("5.00")),
         (Decimal("100.00"), Decimal("8.00")),
     ]
+
+
+def summary_cells(page: str, figure: str) -> list[str]:
+    start = page.index('data-testid="period-summary"')
+    summary = page[start : page.index("</section>", start)]
+    row = summary[summary.index(f'data-figure="{figure}"') :]
+    row = row[: row.index("</tr>")]
+    return [cell.rsplit(">", 1)[1] for cell in row.split("</td>")[:-1]]
+
+
+def test_the_totals_beside_february_and_march_2025(computed, api_as):
+    # March: bonuses 0 + 400.00 + 800.00 + 466.67 + 523.46 + 0 = 2 190.13 on a basis of
+    # 7 999.99 + 8 000.00 + 10 000.00 + 9 333.33 + 6 543.21 + 5 000.00 = 46 876.53.
+    # February: only rep_north earned (400.00 on 5 000.00). March 2025 was never computed.
+    body = api_as(computed.head).get(API, MARCH).json()
+    assert (body["previous"]["value"], body["last_year"]["value"]) == ("2026-02", "2025-03")
+    assert [
+        (f["name"], f["current"], f["previous"], f["last_year"], f["change_previous"], f["change_last_year"])
+        for f in body["figures"]
+    ] == [
+        (
+            "bonus",
+            "2190.13",
+            "400.00",
+            None,
+            {"delta": "1790.13", "percent": "447.5"},
+            {"delta": None, "percent": None},
+        ),
+        (
+            "basis_amount",
+            "46876.53",
+            "5000.00",
+            None,
+            {"delta": "41876.53", "percent": "837.5"},
+            {"delta": None, "percent": None},
+        ),
+    ]
+
+
+def test_a_lead_compares_their_teams_totals(computed, api_as):
+    # North: rep_north, rep_north_2, rep_new: 0 + 400.00 + 466.67 in March, 400.00 in February.
+    d = computed
+    figures = {f["name"]: f for f in api_as(d.lead_north).get(API, MARCH).json()["figures"]}
+    assert (figures["bonus"]["current"], figures["bonus"]["previous"]) == ("866.67", "400.00")
+    assert figures["bonus"]["change_previous"] == {"delta": "466.67", "percent": "116.7"}
+    assert (figures["basis_amount"]["current"], figures["basis_amount"]["previous"]) == (
+        "25333.32",
+        "5000.00",
+    )
+
+
+def test_the_page_shows_the_totals_beside_february_and_march_2025(computed, client):
+    client.force_login(computed.head)
+    page = client.get(URL, MARCH).content.decode()
+    assert summary_cells(page, "bonus") == [
+        "2,190.13\xa0₽",
+        "400.00\xa0₽",
+        "+1,790.13\xa0₽ (+447.5%)",
+        "—",
+        "—",
+    ]
+    assert summary_cells(page, "basis_amount")[:3] == [
+        "46,876.53\xa0₽",
+        "5,000.00\xa0₽",
+        "+41,876.53\xa0₽ (+837.5%)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 12, 3), "2026-11"),  # December is three days old: November
+        (datetime.date(2026, 12, 7), "2026-11"),
+        (datetime.date(2026, 12, 8), "2026-12"),
+    ],
+)
+def test_the_leaderboard_opens_on_the_last_full_month_in_a_months_first_week(department, today, expected):
+    from reports.forms import IncentivesForm
+
+    form = IncentivesForm({}, viewer=department.head, today=today)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["period_range"].value == expected

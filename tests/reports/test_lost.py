@@ -270,6 +270,8 @@ def test_the_page_in_russian_translates_the_seeded_reasons(client, department, d
     assert response.status_code == 200
     assert '<th scope="row">Цена</th>' in page
     assert '<th scope="row">Нет бюджета</th>' in page
+    # The comparison's column is the difference ("Изменение"), not the verb ("Сменить").
+    assert page.count('class="num">Изменение</th>') == 2 and "Сменить</th>" not in page
     # The chart's geometry stays in dots whatever the language (ru writes 44,9).
     assert 'class="chart-bar' in page
     assert re.search(r'(width|x|y)="[\d.]*,', page) is None
@@ -295,3 +297,91 @@ def test_the_export_has_the_rows(client, department, deals):
         "Price,2,3500.50,66.7",
         "Competitor,1,400.00,33.3",
     ]
+
+
+# --- beside the previous period and the same period last year ------------------------------------
+
+
+@pytest.fixture
+def november_2025(deals, department):
+    """A year earlier: one deal lost naming Acme, two won naming Acme and Globex."""
+    north = department.rep_north
+    lost(north, "2000.00", "Price", ["Lead"], D(2025, 11, 10), ["Acme"])
+    won(north, "500.00", D(2025, 11, 11), ["Acme"])
+    won(department.rep_south, "300.00", D(2025, 11, 12), ["Globex"])
+
+
+def summary_cells(page: str, figure: str) -> list[str]:
+    start = page.index('data-testid="period-summary"')
+    summary = page[start : page.index("</section>", start)]
+    row = summary[summary.index(f'data-figure="{figure}"') :]
+    row = row[: row.index("</tr>")]
+    return [cell.rsplit(">", 1)[1] for cell in row.split("</td>")[:-1]]
+
+
+def test_the_api_compares_the_totals_with_october_and_november_2025(department, november_2025, api_as):
+    # November 2026: 5 lost, 7000.49, 2 won / 3 lost naming a competitor = 40.0%.
+    # October 2026: F only: 1 lost, 5000.00, 0 won / 1 lost = 0.0%.
+    # November 2025: 1 lost, 2000.00, 2 won / 1 lost = 66.7%.
+    body = api_as(department.head).get("/api/v1/reports/lost/", {"period": "2026-11"}).json()
+    assert (body["previous"]["value"], body["last_year"]["value"]) == ("2026-10", "2025-11")
+    assert [
+        (f["name"], f["current"], f["previous"], f["last_year"], f["change_previous"], f["change_last_year"])
+        for f in body["figures"]
+    ] == [
+        (
+            "count",
+            5,
+            1,
+            1,
+            {"delta": 4, "percent": "400.0"},
+            {"delta": 4, "percent": "400.0"},
+        ),
+        (
+            "amount",
+            "7000.49",
+            "5000.00",
+            "2000.00",
+            {"delta": "2000.49", "percent": "40.0"},
+            {"delta": "5000.49", "percent": "250.0"},
+        ),
+        (
+            "competitor_win_rate",
+            "40.0",
+            "0.0",
+            "66.7",
+            {"delta": "40.0", "percent": None},
+            {"delta": "-26.7", "percent": "-40.0"},
+        ),
+    ]
+
+
+def test_the_comparison_follows_the_team_and_a_year_without_deals(department, deals, api_as):
+    body = (
+        api_as(department.head)
+        .get("/api/v1/reports/lost/", {"period": "2026-11", "team": department.south.pk})
+        .json()
+    )
+    figures = {f["name"]: f for f in body["figures"]}
+    # South: D and E lost in November (3099.99), nothing in October nor a year earlier.
+    assert (figures["count"]["current"], figures["count"]["previous"], figures["count"]["last_year"]) == (
+        2,
+        0,
+        0,
+    )
+    assert figures["amount"]["change_previous"] == {"delta": "3099.99", "percent": None}
+    assert figures["competitor_win_rate"]["last_year"] is None
+
+
+def test_the_page_shows_the_totals_beside_october_and_november_2025(client, department, november_2025):
+    client.force_login(department.head)
+    page = client.get(reverse("reports:lost"), {"period": "2026-11"}).content.decode()
+    assert summary_cells(page, "count") == ["5", "1", "+4 (+400.0%)", "1", "+4 (+400.0%)"]
+    assert summary_cells(page, "amount") == [
+        "7,000.49\xa0₽",
+        "5,000.00\xa0₽",
+        "+2,000.49\xa0₽ (+40.0%)",
+        "2,000.00\xa0₽",
+        "+5,000.49\xa0₽ (+250.0%)",
+    ]
+    assert summary_cells(page, "competitor_win_rate") == ["40.0%", "0.0%", "+40.0 pt", "66.7%", "-26.7 pt"]

@@ -1,16 +1,24 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.filters import TeamFilter, UserFilter
 from accounts.handover import MAX_ASSIGNMENTS, MAX_RECEIVERS, BookNotEmpty, book_hand_over, hand_over_plan
-from accounts.models import ApiToken, Team, User
-from accounts.selectors import api_token_list, team_list, user_list
+from accounts.models import ApiToken, HandOver, Team, User
+from accounts.rules import may_see_hand_overs
+from accounts.selectors import api_token_list, hand_over_list, hand_over_receiver_counts, team_list, user_list
 from accounts.services import (
     LoginLocked,
     api_token_create,
@@ -320,3 +328,68 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return team_list(viewer=self.request.user)
+
+
+# The kinds of rows a hand-over moves (HAND_OVER_COUNTS above became a serializer's class
+# body: inline_serializer consumes the dict it is given, so each schema gets a fresh one).
+HAND_OVER_KEYS = ["clients", "tasks", "alerts", "installments", "deals"]
+
+
+def _counts() -> dict:
+    return {key: serializers.IntegerField() for key in HAND_OVER_KEYS}
+
+
+class HandOverSerializer(serializers.ModelSerializer):
+    """A past hand-over: when, by whom, whose book (``from``), and for each receiver how many
+    rows of each kind moved; ``totals`` sums the receivers."""
+
+    by_name = serializers.CharField(source="by.full_name", read_only=True)
+    from_name = serializers.CharField(source="giver.full_name", read_only=True)
+    to = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HandOver
+        fields = ["id", "created_at", "by", "by_name", "from_name", "to", "totals"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.PrimaryKeyRelatedField(source="giver", read_only=True)
+        return fields
+
+    @extend_schema_field(
+        inline_serializer(
+            "HandOverListReceiver",
+            {"user": serializers.IntegerField(), "name": serializers.CharField(), **_counts()},
+            many=True,
+        )
+    )
+    def get_to(self, record: HandOver) -> list[dict]:
+        keys = HAND_OVER_KEYS
+        return [
+            {"user": person.pk, "name": person.full_name, **dict(zip(keys, counts, strict=True))}
+            for person, counts in hand_over_receiver_counts(record, keys)
+        ]
+
+    @extend_schema_field(inline_serializer("HandOverListTotals", _counts()))
+    def get_totals(self, record: HandOver) -> dict:
+        totals = record.totals()
+        return {key: int(totals.get(key, 0)) for key in HAND_OVER_KEYS}
+
+
+class MaySeeHandOvers(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return may_see_hand_overs(request.user)
+
+
+class HandOverViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Past hand-overs of books, newest first: the head sees all of them, a lead their
+    teams' (the page /people/hand-overs/ shows the same); anyone else gets 403."""
+
+    serializer_class = HandOverSerializer
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, MaySeeHandOvers]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return hand_over_list(viewer=self.request.user)

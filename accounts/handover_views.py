@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.handover import BookNotEmpty, book_hand_over, book_of, hand_over_plan, parts
 from accounts.models import User
-from accounts.rules import book_receivers, ensure_can_deactivate, ensure_can_hand_over_book
+from accounts.rules import (
+    book_receivers,
+    ensure_can_deactivate,
+    ensure_can_hand_over_book,
+    may_see_hand_overs,
+)
+from accounts.selectors import hand_over_list, hand_over_receiver_counts
 from accounts.services import user_deactivate
 from core.errors import Conflict
+from core.http import query_without
 
 MODE_EVEN = "even"
 MODE_BY_HAND = "hand"
@@ -120,3 +128,38 @@ def deactivate_view(request, pk: int):
         return redirect("accounts:hand_over", pk=person.pk)
     messages.success(request, _("%(name)s was deactivated.") % {"name": person.full_name})
     return redirect("accounts:staff")
+
+
+HAND_OVERS_PER_PAGE = 25
+
+
+@login_required
+def hand_over_list_page(request):
+    """Past hand-overs: when, by whom, whose book, to whom and how many of each kind; the
+    head sees all of them, a lead their teams'. Paginated; a constant number of queries."""
+    if not may_see_hand_overs(request.user):
+        raise PermissionDenied
+    kinds = [(part.key, part.label) for part in parts()]
+    keys = [key for key, _label in kinds]
+    page = Paginator(hand_over_list(viewer=request.user), HAND_OVERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        {
+            "record": record,
+            "receivers": [
+                (
+                    person,
+                    [(label, count) for (_key, label), count in zip(kinds, counts, strict=True) if count],
+                )
+                for person, counts in hand_over_receiver_counts(record, keys)
+            ],
+            "totals": [record.totals().get(key, 0) for key in keys],
+        }
+        for record in page.object_list
+    ]
+    return render(
+        request,
+        "accounts/hand_over_list.html",
+        {"kinds": kinds, "rows": rows, "page": page, "query": query_without(request, "page")},
+    )

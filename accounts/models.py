@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, is_lead, is_usable, sees_everything
+from accounts.roles import Role, is_head, is_lead, is_usable, sees_everything
 
 __all__ = ["ApiToken", "HandOver", "Role", "Team", "Territory", "User", "team_ids_of"]
 
@@ -200,6 +200,19 @@ class SavedView(models.Model):
         return self.name
 
 
+class HandOverQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "HandOverQuerySet":
+        """The head sees every hand-over; a lead those of their teams' people (whose book
+        was handed over); nobody else (accounts.rules.may_see_hand_overs)."""
+        if not is_usable(user):
+            return self.none()
+        if is_head(user):
+            return self
+        if is_lead(user):
+            return self.filter(giver__team_id__in=team_ids_of(user))
+        return self.none()
+
+
 class HandOver(models.Model):
     """A book handed over: by whom, when, whose, to whom, how many of each kind to each
     receiver (``counts``: receiver id → part → rows) and which client went where
@@ -213,6 +226,8 @@ class HandOver(models.Model):
     counts = models.JSONField(_("counts"), default=dict)
     clients = models.JSONField(_("clients"), default=dict)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = HandOverQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

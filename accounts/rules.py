@@ -63,6 +63,11 @@ def book_receivers(*, by: User, owner: User):
     )
 
 
+def may_see_hand_overs(user: User) -> bool:
+    """The list of past hand-overs: the head (all of them) and leads (their teams')."""
+    return is_usable(user) and (is_head(user) or is_lead(user))
+
+
 def may_deactivate(by: User, person: User) -> bool:
     """Hiring and firing is the head's: the head deactivates anyone but themselves."""
     return is_head(by) and person.pk != by.pk and person.is_active

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", views.staff_list, name="staff"),
     path("views/", views.saved_view_create_view, name="saved_view_create"),
     path("views/<int:pk>/delete/", views.saved_view_delete_view, name="saved_view_delete"),
+    path("people/hand-overs/", handover_views.hand_over_list_page, name="hand_overs"),
     path("people/<int:pk>/hand-over/", handover_views.hand_over_page, name="hand_over"),
     path("people/<int:pk>/deactivate/", handover_views.deactivate_view, name="deactivate"),
     path("people/export.<str:export_format>", views.staff_export, name="staff_export"),

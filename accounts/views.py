@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.filters import UserFilter
 from accounts.forms import ApiTokenForm, LockoutAuthenticationForm
+from accounts.rules import may_see_hand_overs
 from accounts.selectors import api_token_list, user_list
 from accounts.services import LoginLocked, api_token_create, api_token_revoke, sign_in_lock_seconds_left
 from accounts.tables import StaffTable
@@ -48,6 +49,7 @@ def staff_list(request):
             "filter": filterset,
             "table": table_for_request(StaffTable, request, queryset, viewer_request=request),
             "export_query": query_without(request, "page"),
+            "may_see_hand_overs": may_see_hand_overs(request.user),
         },
     )
 

@@ -19,6 +19,7 @@ from sync import api as sync_api
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("teams", accounts_api.TeamViewSet, basename="team")
+router.register("hand-overs", accounts_api.HandOverViewSet, basename="hand-over")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="api-token-own")
 router.register("deletions", sync_api.DeletionViewSet, basename="deletion")
 router.register("webhooks", integrations_api.WebhookViewSet, basename="webhook")

@@ -9,7 +9,7 @@ from accounts.filters import visible_teams
 from accounts.models import Role, User
 from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
 from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, Plan, PlanMetric
-from targets.selectors import AgingBucket
+from targets.selectors import AgingBucket, follow_up_person_q, follow_up_team_q
 
 BUCKET_CHOICES = [
     (AgingBucket.CURRENT, _("Not yet due")),
@@ -119,8 +119,10 @@ class InstallmentFilter(UpdatedSinceFilterSet):
 
     deal = IdFilter(field_name="deal_id", label=_("Deal"))
     client = IdFilter(field_name="deal__client_id", label=_("Client"))
-    owner = ModelChoiceFilter(field_name="deal__owner", queryset=visible_people, label=_("Owner"))
-    team = ModelChoiceFilter(field_name="deal__owner__team", queryset=visible_teams, label=_("Team"))
+    # Owner and team: the person following the installment up (follow_up_by, else the
+    # deal's owner) and their team, as the receivables roll-ups group them.
+    owner = ModelChoiceFilter(queryset=visible_people, label=_("Owner"), method="filter_follow_up_person")
+    team = ModelChoiceFilter(queryset=visible_teams, label=_("Team"), method="filter_follow_up_team")
     due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due from"))
     due_to = DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due to"))
     bucket = django_filters.ChoiceFilter(choices=BUCKET_CHOICES, label=_("Age"))
@@ -130,16 +132,22 @@ class InstallmentFilter(UpdatedSinceFilterSet):
         model = Installment
         fields = ["deal", "client", "owner", "team", "due_from", "due_to", "bucket", "overdue"]
 
+    def filter_follow_up_person(self, queryset, name, value):
+        return queryset.filter(follow_up_person_q(value.pk))
+
+    def filter_follow_up_team(self, queryset, name, value):
+        return queryset.filter(follow_up_team_q(value.pk))
+
 
 class OverdueFilter(UpdatedSinceFilterSet):
     """The overdue list's filters (on :func:`targets.selectors.overdue_installments`)."""
 
     q = django_filters.CharFilter(method="filter_search", label=_("Client or deal"))
     team = ModelChoiceFilter(
-        field_name="deal__owner__team", queryset=visible_teams, label=_("Team"), empty_label=_("All teams")
+        queryset=visible_teams, label=_("Team"), empty_label=_("All teams"), method="filter_follow_up_team"
     )
     owner = ModelChoiceFilter(
-        field_name="deal__owner", queryset=visible_people, label=_("Owner"), empty_label=_("Everyone")
+        queryset=visible_people, label=_("Owner"), empty_label=_("Everyone"), method="filter_follow_up_person"
     )
     client = IdFilter(field_name="deal__client_id", widget=forms.HiddenInput)
     bucket = django_filters.ChoiceFilter(
@@ -164,6 +172,12 @@ class OverdueFilter(UpdatedSinceFilterSet):
 
     def filter_reason(self, queryset, name, value):
         return queryset.filter(latest_reason__isnull=value == "none")
+
+    def filter_follow_up_person(self, queryset, name, value):
+        return queryset.filter(follow_up_person_q(value.pk))
+
+    def filter_follow_up_team(self, queryset, name, value):
+        return queryset.filter(follow_up_team_q(value.pk))
 
 
 class PaymentFilter(UpdatedSinceFilterSet):

@@ -34,7 +34,7 @@ class OverdueTable(ListTable):
     owner = tables.Column(
         verbose_name=gettext_lazy("Owner"), accessor="follow_up_person__full_name", orderable=False
     )
-    team = _export_only(gettext_lazy("Team"), accessor="deal__owner__team__name")
+    team = _export_only(gettext_lazy("Team"), accessor="follow_up_person__team__name")
     due = tables.Column(verbose_name=gettext_lazy("Due"), accessor="due_date", order_by=("due_date", "pk"))
     amount = MoneyColumn(gettext_lazy("Amount"), visible=False, orderable=False)
     paid = MoneyColumn(gettext_lazy("Paid"), visible=False, orderable=False)

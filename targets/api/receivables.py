@@ -252,12 +252,7 @@ AGING_FIELDS += ["overdue_total"]
 
 
 def _aging_row_name(group: str, row: dict) -> str:
-    if group == "owner":
-        full_name = f"{row['deal__owner__first_name']} {row['deal__owner__last_name']}".strip()
-        return full_name or row["deal__owner__username"]
-    if group == "team":
-        return row["deal__owner__team__name"] or str(_("No team"))
-    return row["deal__client__name"]
+    return selectors.aging_row_name(group, row) or str(_("No team"))
 
 
 def _aging_figures(row: dict) -> dict:
@@ -278,7 +273,10 @@ AGING_PARAMETERS = [
 
 class ReceivablesAgingView(APIView):
     """Outstanding amounts by aging bucket (current = not yet due, then days past due:
-    1–30, 31–60, 61–90, 90+) per owner, team or client, for what you may see."""
+    1–30, 31–60, 61–90, 90+) per owner, team or client, for what you may see. "Owner" is the
+    person following the installment up (`follow_up_by`, else the deal's owner; a hand-over
+    moves it to the receiver), and the team is that person's team; `owner` and `team`
+    filter the same way."""
 
     @extend_schema(
         parameters=AGING_PARAMETERS,

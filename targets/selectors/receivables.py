@@ -116,14 +116,53 @@ def overdue_installments(*, viewer, today: datetime.date):
     return receivable_installments(viewer=viewer, today=today).filter(due_date__lt=today, outstanding__gt=0)
 
 
+def _follow_up(field: str):
+    """A field of the person following an installment up: ``follow_up_by`` when set (a
+    handed-over book's receiver), else the deal's owner."""
+    return Case(
+        When(follow_up_by__isnull=True, then=F(f"deal__owner__{field}")), default=F(f"follow_up_by__{field}")
+    )
+
+
+# The follow-up person's id, names and team, annotated on the installments the aging
+# roll-ups group: a hand-over moves the collection (and so the debt's row) to the receiver.
+FOLLOW_UP_FIELDS = {
+    "person_id": Coalesce("follow_up_by_id", "deal__owner_id"),
+    "person_username": _follow_up("username"),
+    "person_first_name": _follow_up("first_name"),
+    "person_last_name": _follow_up("last_name"),
+    "person_team_id": _follow_up("team_id"),
+    "person_team_name": _follow_up("team__name"),
+}
+
 AGING_GROUPS = {
-    "owner": (
-        "deal__owner_id",
-        ("deal__owner__username", "deal__owner__first_name", "deal__owner__last_name"),
-    ),
-    "team": ("deal__owner__team_id", ("deal__owner__team__name",)),
+    "owner": ("person_id", ("person_username", "person_first_name", "person_last_name")),
+    "team": ("person_team_id", ("person_team_name",)),
     "client": ("deal__client_id", ("deal__client__name",)),
 }
+
+
+def aging_row_name(group: str, row: dict) -> str | None:
+    """The name an aging row shows: the follow-up person's full name (else username), the
+    team's name (None without a team) or the client's name."""
+    if group == "owner":
+        full_name = f"{row['person_first_name']} {row['person_last_name']}".strip()
+        return full_name or row["person_username"]
+    if group == "team":
+        return row["person_team_name"]
+    return row["deal__client__name"]
+
+
+def follow_up_team_q(team_id) -> Q:
+    """Installments followed up by someone of ``team_id``."""
+    return Q(follow_up_by__team_id=team_id) | Q(follow_up_by__isnull=True, deal__owner__team_id=team_id)
+
+
+def follow_up_person_q(user_id) -> Q:
+    """Installments ``user_id`` follows up (set on them, else as the deal's owner)."""
+    return Q(follow_up_by_id=user_id) | Q(follow_up_by__isnull=True, deal__owner_id=user_id)
+
+
 BUCKET_FIELDS = {
     AgingBucket.CURRENT: "current",
     AgingBucket.DAYS_1_30: "days_1_30",
@@ -149,9 +188,9 @@ def _outstanding_installments(*, viewer, team_id=None, owner_id=None, client_id=
     amount" is the column comparison a partial index (installment_outstanding_idx) serves."""
     queryset = Installment.objects.visible_to(viewer).filter(paid_amount__lt=F("amount"))
     if team_id is not None:
-        queryset = queryset.filter(deal__owner__team_id=team_id)
+        queryset = queryset.filter(follow_up_team_q(team_id))
     if owner_id is not None:
-        queryset = queryset.filter(deal__owner_id=owner_id)
+        queryset = queryset.filter(follow_up_person_q(owner_id))
     if client_id is not None:
         queryset = queryset.filter(deal__client_id=client_id)
     return queryset
@@ -177,13 +216,16 @@ def receivables_aging(
     *, viewer, today: datetime.date, group_by: str = "owner", team_id=None, owner_id=None, client_id=None
 ):
     """Outstanding amounts per aging bucket (current, 1–30, 31–60, 61–90, 90+ days) grouped by
-    owner, team or client, one aggregate query: a values() QuerySet of dicts with ``key``,
+    follow-up person (``follow_up_by``, else the deal's owner), that person's team or the
+    client, one aggregate query: a values() QuerySet of dicts with ``key``,
     the group's name fields, one field per bucket (``current``, ``days_1_30`` …),
     ``outstanding_total``, ``overdue_total`` and ``installment_count``, largest debt first."""
     key, names = AGING_GROUPS[group_by]
     queryset = _receivables_base(
         viewer=viewer, today=today, team_id=team_id, owner_id=owner_id, client_id=client_id
     )
+    if group_by != "client":
+        queryset = queryset.annotate(**FOLLOW_UP_FIELDS)
     return (
         queryset.values(key, *names)
         .annotate(key=F(key), **_bucket_sums())
@@ -195,7 +237,7 @@ AGING_SUM_FIELDS = [*BUCKET_FIELDS.values(), "outstanding_total", "overdue_total
 
 
 def receivables_rollup(*, viewer, today: datetime.date, team_id=None):
-    """The receivables overview in one aggregate query: the rows per owner (as
+    """The receivables overview in one aggregate query: the rows per follow-up person (as
     :func:`receivables_aging` gives them, plus the owner's team), and the rows per team and
     the totals rolled up from those owner rows — a sum over at most one row per person,
     never over installments. Returns ``(totals, by_team, by_owner)``."""
@@ -203,6 +245,7 @@ def receivables_rollup(*, viewer, today: datetime.date, team_id=None):
     team_key, team_names = AGING_GROUPS["team"]
     by_owner = list(
         _receivables_base(viewer=viewer, today=today, team_id=team_id)
+        .annotate(**FOLLOW_UP_FIELDS)
         .values(key, *names, team_key, *team_names)
         .annotate(key=F(key), **_bucket_sums())
         .order_by("-outstanding_total", *names)
@@ -293,6 +336,11 @@ def _latest(model, column: str) -> str:
     return f"(SELECT MAX({connection.ops.quote_name(column)}) FROM {table})"
 
 
+# Part of the version: bumped when the cached rows change shape or meaning (2: grouped by
+# the follow-up person), so figures cached by the previous code are never read back.
+RECEIVABLES_CACHE_SCHEMA = 2
+
+
 def receivables_version() -> str:
     """The receivables' data as of its last change, in one query of index-only maxima: the
     newest history row of an installment and of a payment (every create, change, void and
@@ -311,7 +359,7 @@ def receivables_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         row = cursor.fetchone()
-    return hashlib.sha1(repr(row).encode()).hexdigest()[:16]
+    return hashlib.sha1(repr((RECEIVABLES_CACHE_SCHEMA, row)).encode()).hexdigest()[:16]
 
 
 class ReceivablesCache:

@@ -54,13 +54,7 @@ class CountedPaginator(Paginator):
 
 def _aging_rows(rows, group: str):
     for row in rows:
-        if group == "owner":
-            full_name = f"{row['deal__owner__first_name']} {row['deal__owner__last_name']}".strip()
-            row["name"] = full_name or row["deal__owner__username"]
-        elif group == "team":
-            row["name"] = row["deal__owner__team__name"] or _("No team")
-        else:
-            row["name"] = row["deal__client__name"]
+        row["name"] = selectors.aging_row_name(group, row) or _("No team")
         row["buckets"] = [row[name] for name, _label in AGING_COLUMNS]
         yield row
 

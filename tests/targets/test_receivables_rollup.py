@@ -51,7 +51,7 @@ def test_rollup_matches_the_database_grouping(department):
             "outstanding_total",
         ):
             assert row[field] == expected_teams[row["key"]][field], (row["key"], field)
-    assert [row["deal__owner__team__name"] for row in by_team] == ["North", "South"]
+    assert [row["person_team_name"] for row in by_team] == ["North", "South"]
     assert [row["key"] for row in by_owner] == [
         row["key"] for row in receivables_aging(viewer=department.head, today=today, group_by="owner")
     ]
@@ -64,5 +64,5 @@ def test_rollup_for_a_lead_covers_only_their_team(department):
         InstallmentFactory(deal=deal, amount=Decimal("100.00"), due_date=today - datetime.timedelta(days=3))
     totals, by_team, by_owner = receivables_rollup(viewer=department.lead_north, today=today)
     assert totals["outstanding_total"] == Decimal("100.00")
-    assert [row["deal__owner__team__name"] for row in by_team] == ["North"]
+    assert [row["person_team_name"] for row in by_team] == ["North"]
     assert [row["key"] for row in by_owner] == [department.rep_north.pk]

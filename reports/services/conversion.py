@@ -40,6 +40,7 @@ from reports.services.common import (
     days_of,
     groups_by_scope,
     key_of,
+    months_of,
     people_in,
     percent,
     scope_universe,
@@ -100,11 +101,7 @@ def conversion_compute_months(days: list[datetime.date]) -> dict[datetime.date, 
     the latest the last day of its month, as a backfill runs them), computed in one pass:
     each aggregate runs once over all the months, grouped by month as well as by scope, so
     a 36-month backfill costs about one month's queries, not 36 times them."""
-    months = {Month.of(day).start: Month.of(day) for day in days}
-    if len(months) != len(days) or any(
-        month.as_of != month.end for month in sorted(months.values(), key=lambda m: m.start)[:-1]
-    ):
-        raise ValueError("One date per month, each but the latest the end of its month.")
+    months = {month.start: month for month in months_of(days)}
     first, last = min(months.values(), key=lambda m: m.start), max(months.values(), key=lambda m: m.start)
     since, until = first.datetime_bounds()[0], last.datetime_bounds()[1]
     open_stages = list(Stage.objects.filter(kind=StageKind.OPEN, is_active=True).order_by("order", "pk"))

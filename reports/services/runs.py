@@ -34,7 +34,7 @@ from reports.models import (
     RunStatus,
 )
 from reports.rules import may_trigger_runs
-from reports.services.activity import activity_compute
+from reports.services.activity import activity_compute, activity_compute_months
 from reports.services.alerts import alerts_refresh
 from reports.services.common import RunResult
 from reports.services.conversion import conversion_compute, conversion_compute_months
@@ -140,6 +140,7 @@ def report_run_execute(
 # grouped by month): a backfill runs them so instead of month by month.
 MONTHS_SERVICES: dict[str, Callable[[list[datetime.date]], dict[datetime.date, RunResult]]] = {
     ReportKind.CONVERSION: conversion_compute_months,
+    ReportKind.ACTIVITY: activity_compute_months,
 }
 
 

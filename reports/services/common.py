@@ -64,6 +64,21 @@ def months_of(days: Iterable[datetime.date]) -> list[Month]:
     return months
 
 
+def month_of(value) -> datetime.date:
+    """The first day of the month a TruncMonth value names (a date, or an aware datetime
+    in the department's time zone)."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def by_month(groups: dict, field: str = "month") -> dict[datetime.date, dict]:
+    """Split ``groups_by_scope`` rows grouped further by month into {month: {scope: [rows]}}."""
+    result: dict[datetime.date, dict] = {}
+    for scope, rows in groups.items():
+        for row in rows:
+            result.setdefault(month_of(row[field]), {}).setdefault(scope, []).append(row)
+    return result
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 

@@ -37,6 +37,7 @@ from reports.models import ConversionReport
 from reports.services.common import (
     Month,
     RunResult,
+    by_month,
     days_of,
     groups_by_scope,
     key_of,
@@ -76,21 +77,6 @@ def _stay_duration() -> ExpressionWrapper:
     return ExpressionWrapper(F("changed_at") - entered, output_field=DurationField())
 
 
-def _month_of(value) -> datetime.date:
-    """The first day of the month a TruncMonth value names (a date, or an aware datetime
-    in the department's time zone)."""
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _by_month(groups: dict, field: str = "month") -> dict[datetime.date, dict]:
-    """Split ``groups_by_scope`` rows grouped further by month into {month: {scope: [rows]}}."""
-    result: dict[datetime.date, dict] = {}
-    for scope, rows in groups.items():
-        for row in rows:
-            result.setdefault(_month_of(row[field]), {}).setdefault(scope, []).append(row)
-    return result
-
-
 def conversion_compute(*, as_of: datetime.date) -> RunResult:
     return conversion_compute_months([as_of])[as_of]
 
@@ -108,7 +94,7 @@ def conversion_compute_months(days: list[datetime.date]) -> dict[datetime.date, 
     won_stage = Stage.objects.filter(kind=StageKind.WON).order_by("order", "pk").first()
     first_order = open_stages[0].order if open_stages else 0
 
-    created = _by_month(
+    created = by_month(
         groups_by_scope(
             Deal.objects.filter(created_at__gte=since, created_at__lt=until).annotate(
                 month=TruncMonth("created_at")
@@ -127,7 +113,7 @@ def conversion_compute_months(days: list[datetime.date]) -> dict[datetime.date, 
     ).annotate(
         furthest=Coalesce(_furthest_open_stage_order(), Value(first_order)), month=TruncMonth("closed_at")
     )
-    closed = _by_month(
+    closed = by_month(
         groups_by_scope(
             closed_deals,
             person="owner",
@@ -148,7 +134,7 @@ def conversion_compute_months(days: list[datetime.date]) -> dict[datetime.date, 
         )
     )
 
-    stays = _by_month(
+    stays = by_month(
         groups_by_scope(
             StageChange.objects.filter(
                 changed_at__gte=since, changed_at__lt=until, from_stage__kind=StageKind.OPEN

@@ -39,7 +39,7 @@ from reports.services.alerts import alerts_refresh
 from reports.services.common import RunResult
 from reports.services.conversion import conversion_compute, conversion_compute_months
 from reports.services.coverage import coverage_compute
-from reports.services.fulfilment import fulfilment_compute
+from reports.services.fulfilment import fulfilment_compute, fulfilment_compute_months
 from reports.services.incentives import incentives_compute
 from reports.services.renewal import renewal_compute
 from reports.services.snapshots import forecast_snapshot_take
@@ -141,6 +141,7 @@ def report_run_execute(
 MONTHS_SERVICES: dict[str, Callable[[list[datetime.date]], dict[datetime.date, RunResult]]] = {
     ReportKind.CONVERSION: conversion_compute_months,
     ReportKind.ACTIVITY: activity_compute_months,
+    ReportKind.FULFILMENT: fulfilment_compute_months,
 }
 
 

@@ -26,6 +26,7 @@ from reports.services.common import (
     ScopeKey,
     is_workday,
     key_of,
+    months_of,
     people_in,
     scope_universe,
     upsert_report_rows,
@@ -77,38 +78,54 @@ def _counts(figures: dict) -> dict:
     return {name: figures.get(name) or 0 for name in COUNTS}
 
 
-def person_day_counts(activities) -> tuple[dict, dict]:
-    """The counts by scope for the month and by (scope, day).
-
-    Activities are by far the largest table, so it is read once: the database groups it
-    by person and day, and the month, team and department figures are sums of those
-    groups (a few thousand rows a month, never one row per activity)."""
-    month_totals: dict[ScopeKey, Counter] = defaultdict(Counter)
-    day_totals: dict[tuple[ScopeKey, datetime.date], Counter] = defaultdict(Counter)
-    groups = (
+def person_day_groups(activities) -> list[tuple]:
+    """The activities grouped by person and day in the database: a few thousand rows a
+    month, never one row per activity; (owner, team, day, *counts) tuples, compact enough
+    to hold three years of a large department."""
+    return list(
         activities.annotate(day=TruncDate("occurred_at"))
         .order_by()
         .values("owner", "owner__team", "day")
         .annotate(**COUNTS)
+        .values_list("owner", "owner__team", "day", *COUNTS)
     )
-    for group in groups:
-        scopes = [DEPARTMENT, (Scope.REP, None, group["owner"])]
-        if group["owner__team"] is not None:
-            scopes.append((Scope.TEAM, group["owner__team"], None))
+
+
+def person_day_counts(groups: list[tuple]) -> tuple[dict, dict]:
+    """The counts by scope for the month and by (scope, day), summed from the person-day
+    groups of one month (activities are by far the largest table, so it is read once)."""
+    month_totals: dict[ScopeKey, Counter] = defaultdict(Counter)
+    day_totals: dict[tuple[ScopeKey, datetime.date], Counter] = defaultdict(Counter)
+    for owner, team, day, *counts in groups:
+        scopes = [DEPARTMENT, (Scope.REP, None, owner)]
+        if team is not None:
+            scopes.append((Scope.TEAM, team, None))
         for scope in scopes:
-            for name in COUNTS:
-                month_totals[scope][name] += group[name]
-                day_totals[(scope, group["day"])][name] += group[name]
+            for name, count in zip(COUNTS, counts, strict=True):
+                month_totals[scope][name] += count
+                day_totals[(scope, day)][name] += count
     return month_totals, day_totals
 
 
-@transaction.atomic
 def activity_compute(*, as_of: datetime.date) -> RunResult:
-    month = Month.of(as_of)
-    since, until = month.datetime_bounds()
-    month_totals, day_totals = person_day_counts(
-        Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
-    )
+    return activity_compute_months([as_of])[as_of]
+
+
+@transaction.atomic
+def activity_compute_months(days: list[datetime.date]) -> dict[datetime.date, RunResult]:
+    """The activity rows of every month in ``days`` (one date per month, each but the latest
+    its month's end), reading the activities once: one person-by-day grouping over all the
+    months, then each month summed and upserted on its own."""
+    months = months_of(days)
+    since, until = months[0].datetime_bounds()[0], months[-1].datetime_bounds()[1]
+    groups_by_month: dict[datetime.date, list[tuple]] = defaultdict(list)
+    for group in person_day_groups(Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until)):
+        groups_by_month[group[2].replace(day=1)].append(group)
+    return {month.as_of: _month_compute(month, groups_by_month.pop(month.start, [])) for month in months}
+
+
+def _month_compute(month: Month, groups: list[tuple]) -> RunResult:
+    month_totals, day_totals = person_day_counts(groups)
     universe = scope_universe(people=people_in(month_totals))
     norms = scope_norms(universe)
     days = month.days()
@@ -143,4 +160,4 @@ def activity_compute(*, as_of: datetime.date) -> RunResult:
         Q(period_kind=PeriodKind.MONTH, period=month.start)
         | Q(period_kind=PeriodKind.DAY, period__gte=month.start, period__lte=month.as_of)
     )
-    return upsert_report_rows(ActivityStat, rows=rows, existing=existing, as_of=as_of)
+    return upsert_report_rows(ActivityStat, rows=rows, existing=existing, as_of=month.as_of)

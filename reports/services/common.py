@@ -52,6 +52,33 @@ class Month:
         return [self.start + datetime.timedelta(days=offset) for offset in range(count)]
 
 
+def months_of(days: Iterable[datetime.date]) -> list[Month]:
+    """The months a many-month computation covers, oldest first: one date per month, every
+    date but the latest the last day of its month (as a backfill runs them), so that one
+    range from the first month's start to the latest date holds exactly their figures."""
+    months = sorted((Month.of(day) for day in days), key=lambda month: month.start)
+    if not months or len({month.start for month in months}) != len(months):
+        raise ValueError("Give one date per month.")
+    if any(month.as_of != month.end for month in months[:-1]):
+        raise ValueError("Every date but the latest must be the last day of its month.")
+    return months
+
+
+def month_of(value) -> datetime.date:
+    """The first day of the month a TruncMonth value names (a date, or an aware datetime
+    in the department's time zone)."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def by_month(groups: dict, field: str = "month") -> dict[datetime.date, dict]:
+    """Split ``groups_by_scope`` rows grouped further by month into {month: {scope: [rows]}}."""
+    result: dict[datetime.date, dict] = {}
+    for scope, rows in groups.items():
+        for row in rows:
+            result.setdefault(month_of(row[field]), {}).setdefault(scope, []).append(row)
+    return result
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -146,22 +173,36 @@ def upsert_report_rows(
     computed. A row whose figures did not change is not written at all."""
     now = timezone.now()
     key_fields = model.KEY_FIELDS
-    current = {tuple(getattr(row, field) for field in key_fields): row for row in existing}
+    names = list(model.FIGURES)
+    width = len(key_fields)
+    # The stored figures are read as plain values (no model instance per stored row: a month
+    # of activity statistics is hundreds of rows, and most are unchanged); an instance is
+    # made only for a row to write.
+    current = {
+        values[:width]: values[width:]
+        for values in existing.order_by().values_list(*key_fields, "pk", "as_of", *names)
+    }
     to_create, to_update = [], []
     for key, figures in rows.items():
-        row = current.pop(key, None)
-        if row is None:
+        stored = current.pop(key, None)
+        if stored is None:
             to_create.append(
                 model(**dict(zip(key_fields, key, strict=True)), **figures, as_of=as_of, updated_at=now)
             )
             continue
-        if row.as_of != as_of or any(getattr(row, name) != value for name, value in figures.items()):
-            for name, value in figures.items():
-                setattr(row, name, value)
-            row.as_of = as_of
-            row.updated_at = now
-            to_update.append(row)
-    obsolete = [row.pk for row in current.values()]
+        pk, stored_as_of, *stored_figures = stored
+        stored_by_name = dict(zip(names, stored_figures, strict=True))
+        if stored_as_of != as_of or any(stored_by_name[name] != value for name, value in figures.items()):
+            to_update.append(
+                model(
+                    pk=pk,
+                    **dict(zip(key_fields, key, strict=True)),
+                    **{**stored_by_name, **figures},
+                    as_of=as_of,
+                    updated_at=now,
+                )
+            )
+    obsolete = [stored[0] for stored in current.values()]
     if obsolete:
         model.objects.filter(pk__in=obsolete).delete()
     model.objects.bulk_create(to_create, batch_size=500)

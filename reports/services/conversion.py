@@ -29,7 +29,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from core.money import money
 from deals.models import Deal, Stage, StageChange, StageKind
@@ -37,13 +37,14 @@ from reports.models import ConversionReport
 from reports.services.common import (
     Month,
     RunResult,
+    by_month,
     days_of,
     groups_by_scope,
     key_of,
+    months_of,
     people_in,
     percent,
     scope_universe,
-    totals_by_scope,
     upsert_report_rows,
 )
 
@@ -76,53 +77,90 @@ def _stay_duration() -> ExpressionWrapper:
     return ExpressionWrapper(F("changed_at") - entered, output_field=DurationField())
 
 
-@transaction.atomic
 def conversion_compute(*, as_of: datetime.date) -> RunResult:
-    month = Month.of(as_of)
-    since, until = month.datetime_bounds()
+    return conversion_compute_months([as_of])[as_of]
+
+
+@transaction.atomic
+def conversion_compute_months(days: list[datetime.date]) -> dict[datetime.date, RunResult]:
+    """The conversion rows of every month in ``days`` (one date per month; every date but
+    the latest the last day of its month, as a backfill runs them), computed in one pass:
+    each aggregate runs once over all the months, grouped by month as well as by scope, so
+    a 36-month backfill costs about one month's queries, not 36 times them."""
+    months = {month.start: month for month in months_of(days)}
+    first, last = min(months.values(), key=lambda m: m.start), max(months.values(), key=lambda m: m.start)
+    since, until = first.datetime_bounds()[0], last.datetime_bounds()[1]
     open_stages = list(Stage.objects.filter(kind=StageKind.OPEN, is_active=True).order_by("order", "pk"))
     won_stage = Stage.objects.filter(kind=StageKind.WON).order_by("order", "pk").first()
     first_order = open_stages[0].order if open_stages else 0
 
-    created = totals_by_scope(
-        Deal.objects.filter(created_at__gte=since, created_at__lt=until),
-        person="owner",
-        aggregates={"leads_created": Count("pk")},
+    created = by_month(
+        groups_by_scope(
+            Deal.objects.filter(created_at__gte=since, created_at__lt=until).annotate(
+                month=TruncMonth("created_at")
+            ),
+            person="owner",
+            group=["month"],
+            aggregates={"leads_created": Count("pk")},
+        )
     )
 
     won = Q(stage__kind=StageKind.WON)
     closed_deals = Deal.objects.filter(
-        closed_at__gte=month.start,
-        closed_at__lte=month.as_of,
+        closed_at__gte=first.start,
+        closed_at__lte=last.as_of,
         stage__kind__in=[StageKind.WON, StageKind.LOST],
-    ).annotate(furthest=Coalesce(_furthest_open_stage_order(), Value(first_order)))
-    closed = totals_by_scope(
-        closed_deals,
-        person="owner",
-        aggregates={
-            "won": Count("pk", filter=won),
-            "lost": Count("pk", filter=Q(stage__kind=StageKind.LOST)),
-            "won_amount": Sum("amount", filter=won),
-            "cycle_deals": Count("pk"),
-            "cycle_total": Sum(
-                ExpressionWrapper(F("closed_at") - TruncDate("created_at"), output_field=DurationField())
-            ),
-            **{
-                f"reached_{stage.pk}": Count("pk", filter=won | Q(furthest__gte=stage.order))
-                for stage in open_stages
+    ).annotate(
+        furthest=Coalesce(_furthest_open_stage_order(), Value(first_order)), month=TruncMonth("closed_at")
+    )
+    closed = by_month(
+        groups_by_scope(
+            closed_deals,
+            person="owner",
+            group=["month"],
+            aggregates={
+                "won": Count("pk", filter=won),
+                "lost": Count("pk", filter=Q(stage__kind=StageKind.LOST)),
+                "won_amount": Sum("amount", filter=won),
+                "cycle_deals": Count("pk"),
+                "cycle_total": Sum(
+                    ExpressionWrapper(F("closed_at") - TruncDate("created_at"), output_field=DurationField())
+                ),
+                **{
+                    f"reached_{stage.pk}": Count("pk", filter=won | Q(furthest__gte=stage.order))
+                    for stage in open_stages
+                },
             },
-        },
+        )
     )
 
-    stays = groups_by_scope(
-        StageChange.objects.filter(
-            changed_at__gte=since, changed_at__lt=until, from_stage__kind=StageKind.OPEN
-        ).annotate(stay=_stay_duration()),
-        person="deal__owner",
-        group=["from_stage"],
-        aggregates={"stay_total": Sum("stay"), "stays": Count("pk")},
+    stays = by_month(
+        groups_by_scope(
+            StageChange.objects.filter(
+                changed_at__gte=since, changed_at__lt=until, from_stage__kind=StageKind.OPEN
+            ).annotate(stay=_stay_duration(), month=TruncMonth("changed_at")),
+            person="deal__owner",
+            group=["from_stage", "month"],
+            aggregates={"stay_total": Sum("stay"), "stays": Count("pk")},
+        )
     )
 
+    results = {}
+    for start, month in months.items():
+        month_created = {scope: rows[0] for scope, rows in created.get(start, {}).items()}
+        month_closed = {scope: rows[0] for scope, rows in closed.get(start, {}).items()}
+        month_stays = stays.get(start, {})
+        rows = _rows(month, month_created, month_closed, month_stays, open_stages, won_stage)
+        results[month.as_of] = upsert_report_rows(
+            ConversionReport,
+            rows=rows,
+            existing=ConversionReport.objects.filter(period=month.start),
+            as_of=month.as_of,
+        )
+    return results
+
+
+def _rows(month: Month, created, closed, stays, open_stages, won_stage) -> dict[tuple, dict]:
     rows = {}
     for scope in scope_universe(people=people_in(created, closed, stays)):
         figures = closed.get(scope, {})
@@ -166,6 +204,4 @@ def conversion_compute(*, as_of: datetime.date) -> RunResult:
             "cycle_deals": figures.get("cycle_deals") or 0,
             "avg_cycle_days": days_of(figures.get("cycle_total"), figures.get("cycle_deals") or 0),
         }
-    return upsert_report_rows(
-        ConversionReport, rows=rows, existing=ConversionReport.objects.filter(period=month.start), as_of=as_of
-    )
+    return rows

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import DecimalField, F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from core.money import money
 from deals.models import Deal, StageKind
@@ -23,11 +23,13 @@ from reports.services.common import (
     Month,
     RunResult,
     ScopeKey,
+    by_month,
+    groups_by_scope,
     key_of,
+    months_of,
     people_in,
     percent,
     scope_universe,
-    totals_by_scope,
     upsert_report_rows,
 )
 from targets.models import Allocation, Payment, PlanMetric
@@ -78,27 +80,60 @@ def weighted_amount():
     return F("amount") * probability * Value(Decimal("0.01"), output_field=MONEY)
 
 
-@transaction.atomic
 def fulfilment_compute(*, as_of: datetime.date) -> RunResult:
-    month = Month.of(as_of)
-    plans = _plans(month)
-    booked = totals_by_scope(
-        booked_deals(month),
+    return fulfilment_compute_months([as_of])[as_of]
+
+
+def _month_totals(queryset, *, field: str, person: str, aggregates: dict) -> dict:
+    """``aggregates`` by month of ``field`` and by scope: {month: {scope: figures}}."""
+    grouped = by_month(
+        groups_by_scope(
+            queryset.annotate(month=TruncMonth(field)), person=person, group=["month"], aggregates=aggregates
+        )
+    )
+    return {start: {scope: rows[0] for scope, rows in scopes.items()} for start, scopes in grouped.items()}
+
+
+@transaction.atomic
+def fulfilment_compute_months(days: list[datetime.date]) -> dict[datetime.date, RunResult]:
+    """The fulfilment rows of every month in ``days`` (one date per month, each but the
+    latest its month's end): booked, collected and the weighted pipeline each grouped once
+    over all the months, by month and scope; the plans month by month (small)."""
+    months = months_of(days)
+    first, last = months[0], months[-1]
+    booked = _month_totals(
+        Deal.objects.filter(stage__kind=StageKind.WON, closed_at__gte=first.start, closed_at__lte=last.as_of),
+        field="closed_at",
         person="owner",
         aggregates={"booked": Sum("amount")},
     )
-    collected = totals_by_scope(
-        collected_payments(month),
+    collected = _month_totals(
+        Payment.objects.counted().filter(paid_on__gte=first.start, paid_on__lte=last.as_of),
+        field="paid_on",
         person="installment__deal__owner",
         aggregates={"collected": Sum("amount")},
     )
-    pipeline = totals_by_scope(
+    pipeline = _month_totals(
         Deal.objects.filter(
-            stage__kind=StageKind.OPEN, expected_close__gte=month.start, expected_close__lte=month.end
+            stage__kind=StageKind.OPEN, expected_close__gte=first.start, expected_close__lte=last.end
         ),
+        field="expected_close",
         person="owner",
         aggregates={"weighted": Sum(weighted_amount(), output_field=MONEY)},
     )
+    return {
+        month.as_of: _month_rows(
+            month,
+            _plans(month),
+            booked.get(month.start, {}),
+            collected.get(month.start, {}),
+            pipeline.get(month.start, {}),
+        )
+        for month in months
+    }
+
+
+def _month_rows(month: Month, plans, booked, collected, pipeline) -> RunResult:
     rows = {}
     people = people_in(booked, collected, pipeline) | {key[2] for key in plans if key[0] == Scope.REP}
     for scope in scope_universe(people=people):
@@ -120,5 +155,8 @@ def fulfilment_compute(*, as_of: datetime.date) -> RunResult:
             "forecast_pct": percent(forecast, plan_booked),
         }
     return upsert_report_rows(
-        PlanFulfilment, rows=rows, existing=PlanFulfilment.objects.filter(period=month.start), as_of=as_of
+        PlanFulfilment,
+        rows=rows,
+        existing=PlanFulfilment.objects.filter(period=month.start),
+        as_of=month.as_of,
     )

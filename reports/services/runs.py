@@ -34,12 +34,12 @@ from reports.models import (
     RunStatus,
 )
 from reports.rules import may_trigger_runs
-from reports.services.activity import activity_compute
+from reports.services.activity import activity_compute, activity_compute_months
 from reports.services.alerts import alerts_refresh
 from reports.services.common import RunResult
-from reports.services.conversion import conversion_compute
+from reports.services.conversion import conversion_compute, conversion_compute_months
 from reports.services.coverage import coverage_compute
-from reports.services.fulfilment import fulfilment_compute
+from reports.services.fulfilment import fulfilment_compute, fulfilment_compute_months
 from reports.services.incentives import incentives_compute
 from reports.services.renewal import renewal_compute
 from reports.services.snapshots import forecast_snapshot_take
@@ -134,6 +134,50 @@ def report_run_execute(
     if analyze and result.rows_written >= ANALYZE_AFTER_ROWS:
         report_tables_analyze([kind])
     return run
+
+
+# The kinds that compute many months in one pass (each aggregate once over all the months,
+# grouped by month): a backfill runs them so instead of month by month.
+MONTHS_SERVICES: dict[str, Callable[[list[datetime.date]], dict[datetime.date, RunResult]]] = {
+    ReportKind.CONVERSION: conversion_compute_months,
+    ReportKind.ACTIVITY: activity_compute_months,
+    ReportKind.FULFILMENT: fulfilment_compute_months,
+}
+
+
+def report_runs_execute_months(*, kind: str, run_dates: list[datetime.date]) -> list[ReportRun]:
+    """Compute one kind for many month dates in one pass (a backfill) and record a run for
+    every date, as month-by-month runs would be recorded: each with its rows written and
+    total; their start and finish are the pass's. On an error every run is recorded failed
+    and the error raised again. The caller analyzes the tables afterwards."""
+    started = timezone.now()
+    runs = [
+        ReportRun.objects.create(
+            kind=kind, run_date=run_date, status=RunStatus.RUNNING, started_at=started, attempts=1
+        )
+        for run_date in run_dates
+    ]
+    try:
+        results = MONTHS_SERVICES[kind](run_dates)
+    except Exception:
+        error = traceback.format_exc(limit=8)[-4000:]
+        ReportRun.objects.filter(pk__in=[run.pk for run in runs]).update(
+            status=RunStatus.FAILED, error=error, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        raise
+    finished = timezone.now()
+    for run in runs:
+        result = results[run.run_date]
+        run.status = RunStatus.SKIPPED if result.skipped else RunStatus.SUCCEEDED
+        run.error = result.skipped
+        run.rows_written = result.rows_written
+        run.rows_total = result.rows_total
+        run.finished_at = finished
+        run.updated_at = finished
+    ReportRun.objects.bulk_update(
+        runs, fields=["status", "error", "rows_written", "rows_total", "finished_at", "updated_at"]
+    )
+    return runs
 
 
 # No figures exist before the department's records begin, and the date arithmetic of the

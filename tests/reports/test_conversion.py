@@ -150,3 +150,44 @@ def test_a_later_date_in_the_month_updates_the_same_rows(pipeline):
     row = report_row(ConversionReport, MARCH)
     # The deal closed on the 19th now counts.
     assert (row.won, row.as_of) == (3, datetime.date(2026, 3, 31))
+
+
+def _rows_without_ids(model) -> list[tuple]:
+    """Every row's key and figures (not its id or write time), to compare two computations."""
+    fields = [
+        f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "created_at", "updated_at")
+    ]
+    return sorted(tuple(str(getattr(row, name)) for name in fields) for row in model.objects.all())
+
+
+BACKFILL_DAYS = [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), AS_OF]
+
+
+def test_months_in_one_pass_give_the_rows_of_month_by_month(pipeline):
+    """A backfill computes its months in one pass; the rows are exactly those that computing
+    each month on its own gives (figures, funnels, as-of dates), and so are the counts."""
+    from reports.services.conversion import conversion_compute_months
+
+    one_by_one = [conversion_compute(as_of=day) for day in BACKFILL_DAYS]
+    expected = _rows_without_ids(ConversionReport)
+    periods = sorted(set(ConversionReport.objects.values_list("period", flat=True)))
+    assert periods == [datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), MARCH]
+    assert ConversionReport.objects.filter(period=MARCH, scope="department").get().won == 2
+    ConversionReport.objects.all().delete()
+
+    together = conversion_compute_months(BACKFILL_DAYS)
+
+    assert _rows_without_ids(ConversionReport) == expected
+    assert [together[day].rows_total for day in BACKFILL_DAYS] == [r.rows_total for r in one_by_one]
+    assert [together[day].rows_written for day in BACKFILL_DAYS] == [r.rows_written for r in one_by_one]
+    # Computed again in one pass: nothing changed, nothing written.
+    again = conversion_compute_months(BACKFILL_DAYS)
+    assert [again[day].rows_written for day in BACKFILL_DAYS] == [0, 0, 0]
+    assert _rows_without_ids(ConversionReport) == expected
+
+
+def test_months_in_one_pass_need_month_ends_before_the_latest(pipeline):
+    from reports.services.conversion import conversion_compute_months
+
+    with pytest.raises(ValueError):
+        conversion_compute_months([datetime.date(2026, 2, 20), AS_OF])

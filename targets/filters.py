@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.filters import visible_teams
 from accounts.models import Role, User
@@ -114,6 +116,12 @@ class NormFilter(UpdatedSinceFilterSet):
         fields = ["role", "user"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class FollowUpFilter(ModelChoiceFilter):
+    """A person or a team chosen by id, filtered through a method on whoever follows an
+    installment up (the schema cannot read the type from the method: an integer id)."""
+
+
 class InstallmentFilter(UpdatedSinceFilterSet):
     """Works on :func:`targets.selectors.receivable_installments` (bucket and balance annotated)."""
 
@@ -121,8 +129,8 @@ class InstallmentFilter(UpdatedSinceFilterSet):
     client = IdFilter(field_name="deal__client_id", label=_("Client"))
     # Owner and team: the person following the installment up (follow_up_by, else the
     # deal's owner) and their team, as the receivables roll-ups group them.
-    owner = ModelChoiceFilter(queryset=visible_people, label=_("Owner"), method="filter_follow_up_person")
-    team = ModelChoiceFilter(queryset=visible_teams, label=_("Team"), method="filter_follow_up_team")
+    owner = FollowUpFilter(queryset=visible_people, label=_("Owner"), method="filter_follow_up_person")
+    team = FollowUpFilter(queryset=visible_teams, label=_("Team"), method="filter_follow_up_team")
     due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due from"))
     due_to = DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due to"))
     bucket = django_filters.ChoiceFilter(choices=BUCKET_CHOICES, label=_("Age"))
@@ -143,10 +151,10 @@ class OverdueFilter(UpdatedSinceFilterSet):
     """The overdue list's filters (on :func:`targets.selectors.overdue_installments`)."""
 
     q = django_filters.CharFilter(method="filter_search", label=_("Client or deal"))
-    team = ModelChoiceFilter(
+    team = FollowUpFilter(
         queryset=visible_teams, label=_("Team"), empty_label=_("All teams"), method="filter_follow_up_team"
     )
-    owner = ModelChoiceFilter(
+    owner = FollowUpFilter(
         queryset=visible_people, label=_("Owner"), empty_label=_("Everyone"), method="filter_follow_up_person"
     )
     client = IdFilter(field_name="deal__client_id", widget=forms.HiddenInput)

@@ -82,6 +82,7 @@ def test_the_export_heading_is_the_tables_export_columns(client, department, fou
         "Next task due",
         "Closed",
         "Lost reason",
+        "Lost reason comment",
         "Created",
     ]
     alpha = next(row for row in rows if row[1] == "Alpha")

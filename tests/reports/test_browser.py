@@ -40,9 +40,9 @@ def test_the_head_runs_reports_acknowledges_an_alert_and_reads_the_notice(live_s
     page.goto(f"{live_server.url}/reports/")
     page.click("[data-testid=trigger-form] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/reports/")
-    assert "7 report run(s) queued" in page.inner_text(".messages")
-    assert page.locator("[data-testid=runs] tbody tr").count() == 7
-    assert page.locator("[data-testid=runs] .run-succeeded").count() == 7
+    assert "8 report run(s) queued" in page.inner_text(".messages")
+    assert page.locator("[data-testid=runs] tbody tr").count() == 8
+    assert page.locator("[data-testid=runs] .run-succeeded").count() == 8
     assert page.inner_text("main").count("No figures yet.") == 0
 
     page.goto(f"{live_server.url}/reports/alerts/")

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.tables import export_header
 from reports.models import OverdueAlert
 from reports.services.runs import REPORT_KINDS, report_run_execute
 from reports.tables import (
@@ -41,7 +42,7 @@ def _header(response) -> list[str]:
 
 
 def _export_header(table_class) -> list[str]:
-    return [str(column.header) for column in table_class([]).export_columns()]
+    return [export_header(column) for column in table_class([]).export_columns()]
 
 
 def _rows(response) -> str:

@@ -201,7 +201,7 @@ def test_exports_have_exactly_the_rows_the_viewer_sees(client, reporting):
     response = client.get(reverse("reports:fulfilment"), {"export": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="planfulfilment-2026-03.csv"'
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Period,Scope,Name,Booked plan,Booked,")
+    assert lines[0].startswith("Period,Scope,Name,Booked plan (RUB),Booked (RUB),")
     assert lines[1:] == [f"2026-03-01,Person,{d.rep_north.full_name},,2000.00,,,0.00,,0.00,2000.00,"]
     xlsx = client.get(reverse("reports:coverage"), {"export": "xlsx"})
     assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -215,7 +215,7 @@ def test_the_overview_shows_the_viewers_figures_and_the_runs(client, reporting):
     assert "March 2026 · Department" in content
     assert '<p class="big-figure bad-text">2</p>' in content  # two open alerts
     runs = content[content.index('data-testid="runs"') :]
-    assert runs.count("Succeeded") == 7  # every kind, the weekly forecast snapshot included
+    assert runs.count("Succeeded") == 8  # every kind, the weekly forecast snapshot and the bonuses included
 
     client.force_login(d.rep_north)
     content = client.get(reverse("reports:index")).content.decode()
@@ -297,10 +297,10 @@ def test_the_runs_partial_polls_while_a_run_is_under_way(client, reporting):
         ("activity", "<tr", (14, 26)),
         ("fulfilment", "<tr", (14, 26)),
         ("coverage", "<tr", (18, 30)),
-        ("index", "<tr", (8, 13)),  # one run per report kind (seven), then the latest twelve
+        ("index", "<tr", (9, 13)),  # one run per report kind (eight), then the latest twelve
         ("alerts", "<tr", (3, 3)),
         ("notifications", 'id="notification-', (1, 1)),
-        ("runs", "<tr", (8, 13)),
+        ("runs", "<tr", (9, 13)),
     ],
 )
 def test_list_pages_run_a_constant_number_of_queries(
@@ -343,7 +343,7 @@ def test_the_not_renewed_list_exports(client, reporting):
         reverse("reports:renewal"), {"month": "2026-03", "export": "csv", "list": "not_renewed"}
     )
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0] == "Client,Deal,Owner,Amount,Service ends,Open complaints"
+    assert lines[0] == "Client,Deal,Owner,Amount (RUB),Service ends,Open complaints"
     assert len(lines) == 2 and lines[1].endswith(",700.00,2026-03-25,0")
 
 

@@ -30,7 +30,7 @@ from targets.selectors import (
     plan_vs_actual,
     receivables_totals,
 )
-from targets.selectors.receivables import receivables_version
+from targets.selectors.receivables import ReceivablesCache, receivables_version
 from targets.views.common import short_month_names
 from targets.views.plans import SERIES_LABELS
 
@@ -114,8 +114,13 @@ def home_charts(user, dashboard: Dashboard) -> dict:
     if dashboard.kind == "person":
         deals = deals.filter(owner=user)
     pipeline = pipeline_summary(deals=deals)
-    aging = receivables_totals(
-        viewer=user, today=timezone.localdate(), owner_id=user.pk if dashboard.kind == "person" else None
+    today, owner_id = timezone.localdate(), user.pk if dashboard.kind == "person" else None
+    # The aging sums read every outstanding installment in scope: kept under the receivables'
+    # version, as the receivables page's are.
+    aging = ReceivablesCache(viewer=user, today=today).get(
+        "home-aging",
+        lambda: receivables_totals(viewer=user, today=today, owner_id=owner_id),
+        owner=owner_id,
     )
     months_line = _months_line(user, dashboard)
     months = months_line.months if months_line else [MonthFigures(month=month) for month in range(1, 13)]

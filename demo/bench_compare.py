@@ -115,13 +115,23 @@ class Row:
         return TIGHT_RATIO_BUDGET if self.name in TIGHT else RATIO_BUDGET
 
 
-def compare(*, small_url: str, large_url: str, runs: int, jobs: bool, out=print) -> bool:
+def compare(
+    *, small_url: str, large_url: str, runs: int, jobs: bool, out=print, only: list[str] | None = None
+) -> bool:
+    """``only``: measure just the requests whose name contains one of these (case-insensitive)."""
     small, large = Child(small_url), Child(large_url)
     try:
         if small.names != large.names:
             raise RuntimeError("the two databases measure different requests")
-        rows = [Row(name) for name in small.names]
-        for index, row in enumerate(rows):  # warm-up, and the counts and bytes
+        wanted = [word.lower() for word in only or []]
+        chosen = [
+            (index, name)
+            for index, name in enumerate(small.names)
+            if not wanted or any(word in name.lower() for word in wanted)
+        ]
+        rows = [Row(name) for _index, name in chosen]
+        indexes = [index for index, _name in chosen]
+        for row, index in zip(rows, indexes, strict=True):  # warm-up, and the counts and bytes
             for child, size in ((small, "small"), (large, "large")):
                 answer = child.measure(index)
                 if answer["status"] != 200:
@@ -129,8 +139,8 @@ def compare(*, small_url: str, large_url: str, runs: int, jobs: bool, out=print)
                 setattr(row, f"{size}_queries", answer["queries"])
                 setattr(row, f"{size}_bytes", answer["bytes"])
         for run in range(runs):
-            for index, row in enumerate(rows):
-                first, second = (small, large) if (run + index) % 2 == 0 else (large, small)
+            for position, (row, index) in enumerate(zip(rows, indexes, strict=True)):
+                first, second = (small, large) if (run + position) % 2 == 0 else (large, small)
                 for child in (first, second):
                     answer = child.measure(index)
                     size = "small" if child is small else "large"

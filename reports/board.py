@@ -42,7 +42,7 @@ def _latest(model, column: str) -> str:
     return f"(SELECT MAX({connection.ops.quote_name(column)}) FROM {table})"
 
 
-def board_version() -> str:
+def board_version(*extra: str) -> str:
     """The board's data as of its last change, in one query of index-only maxima: the
     newest deal history row (every create, change and delete of a deal), the newest change
     of a deal, a fact, a review, an activity, and of a month plan's allocation. Its cost does
@@ -58,6 +58,7 @@ def board_version() -> str:
         # The head's warning thresholds and the days allowed per stage change every warning.
         _latest(WarningSettings, "updated_at"),
         _latest(Stage, "updated_at"),
+        *extra,  # a caller's own maxima (the home page's alerts), in the same query
     ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -17,11 +18,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, User
 from accounts.roles import SELLING_ROLES, sees_team
 from accounts.visibility import sees_everything, team_ids_of
-from clients.models import Activity, ActivityKind, Task
+from clients.models import Activity, ActivityKind, Client, Task
 from clients.selectors import open_task_list, task_counts
 from core.money import money
 from deals.models import Deal, StageKind
 from deals.selectors import Clock, primary_warning_qs, warning_short_label
+from reports.board import BOARD_CACHE_SECONDS, _latest, board_version
 from reports.models import AlertStatus, OverdueAlert
 from reports.selectors import alert_summary
 from reports.services.common import day_start, is_workday
@@ -29,6 +31,32 @@ from targets.models import Allocation, PlanMetric
 from targets.selectors import effective_norms, rep_month_plans
 
 LIST_LENGTH = 8
+
+
+def dashboard_version() -> str:
+    """The home's aggregated data as of its last change, in one query of index-only maxima:
+    the board's (deals, facts, activities, stages, warning settings) and the newest change of
+    an alert (the nightly run writes ``updated_at``; a new one has a higher id) and of a client
+    (the overdue list shows names), and of a person (a team or a role changes the scope)."""
+    return board_version(
+        _latest(OverdueAlert, "updated_at"),
+        _latest(OverdueAlert, "id"),
+        _latest(Client, "updated_at"),
+        _latest(User, "updated_at"),
+    )
+
+
+def _cached_figures(viewer: User, clock: Clock, compute):
+    """The open-deal figures and the alerts, computed once per change of the data (and at
+    most every 5 minutes, as the board): they aggregate every open deal and alert in scope,
+    which grows with the department, while what the home shows does not change between two
+    writes."""
+    key = f"home-figures:{viewer.pk}:{clock.today.isoformat()}:{dashboard_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, BOARD_CACHE_SECONDS)
+    return figures
 
 
 def _url(name: str, *args) -> str | None:
@@ -165,12 +193,31 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
         deals = deals.filter(owner=viewer)
     # Each open deal counted under its most severe warning only.
     primary = primary_warning_qs(clock, is_open=Q(stage_id__in=open_ids))
-    open_totals = deals.filter(stage_id__in=open_ids).aggregate(
-        open_deals=Count("pk"),
-        **{f"warn_{key}": Count("pk", filter=condition) for key, condition in primary.items()},
-    )
-    won_totals = deals.filter(won_this_month).aggregate(won=Sum("amount"), won_count=Count("pk"))
-    totals = {**open_totals, **won_totals}
+    alerts = OverdueAlert.objects.visible_to(viewer).filter(status=AlertStatus.OPEN)
+    if kind == "person":
+        alerts = alerts.filter(installment__deal__owner=viewer)
+
+    def figures():
+        open_totals = deals.filter(stage_id__in=open_ids).aggregate(
+            open_deals=Count("pk"),
+            **{f"warn_{key}": Count("pk", filter=condition) for key, condition in primary.items()},
+        )
+        won_totals = deals.filter(won_this_month).aggregate(won=Sum("amount"), won_count=Count("pk"))
+        overdue_clients = list(
+            alerts.values("client", "client__name")
+            .annotate(outstanding=Sum("outstanding"), days=Max("days_overdue"), installments=Count("pk"))
+            .order_by("-outstanding", "client__name")[:LIST_LENGTH]
+        )
+        summary = (
+            alert_summary(viewer=viewer)
+            if kind != "person"
+            else alerts.aggregate(
+                open=Count("pk"), outstanding=Sum("outstanding"), checked_on=Max("checked_on")
+            )
+        )
+        return {**open_totals, **won_totals}, overdue_clients, summary
+
+    totals, overdue_clients, alert_figures = _cached_figures(viewer, clock, figures)
 
     people = list(effective_norms(viewer=viewer, people=_people(kind, viewer)).select_related("team"))
     people_ids = [person.pk for person in people]
@@ -180,15 +227,6 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
     if kind == "person":
         tasks = tasks.filter(owner=viewer)
     counts = task_counts(tasks, today=today)
-
-    alerts = OverdueAlert.objects.visible_to(viewer).filter(status=AlertStatus.OPEN)
-    if kind == "person":
-        alerts = alerts.filter(installment__deal__owner=viewer)
-    overdue_clients = list(
-        alerts.values("client", "client__name")
-        .annotate(outstanding=Sum("outstanding"), days=Max("days_overdue"), installments=Count("pk"))
-        .order_by("-outstanding", "client__name")[:LIST_LENGTH]
-    )
 
     dashboard = Dashboard(
         kind=kind,
@@ -203,9 +241,7 @@ def dashboard_for(viewer: User, *, clock: Clock | None = None) -> Dashboard:
         task_total=counts.overdue + counts.today,
         task_overdue=counts.overdue,
         overdue_clients=overdue_clients,
-        alerts=alert_summary(viewer=viewer)
-        if kind != "person"
-        else alerts.aggregate(open=Count("pk"), outstanding=Sum("outstanding"), checked_on=Max("checked_on")),
+        alerts=alert_figures,
         open_deals=totals["open_deals"],
         links={
             "tasks": _url("tasks:my_day"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_manager
 from core import charts
@@ -15,7 +16,8 @@ from deals.models import Deal
 from deals.rules import decides_discounts
 from deals.selectors import pipeline_summary
 from deals.selectors.commerce import approvals_panel
-from reports.dashboard import Dashboard, dashboard_for
+from reports.board import BOARD_CACHE_SECONDS
+from reports.dashboard import Dashboard, dashboard_for, dashboard_version
 from reports.incentives import home_bonus
 from targets.selectors import (
     BUCKET_FIELDS,
@@ -28,6 +30,7 @@ from targets.selectors import (
     plan_vs_actual,
     receivables_totals,
 )
+from targets.selectors.receivables import ReceivablesCache, receivables_version
 from targets.views.common import short_month_names
 from targets.views.plans import SERIES_LABELS
 
@@ -71,17 +74,28 @@ def _amount(value) -> str:
 def _months_line(user, dashboard: Dashboard):
     """The year by month (plan, booked, collected, forecast) of what the home covers: the
     department, the lead's (or assistant's) team, or the person. A fixed number of aggregate
-    queries (targets.selectors.plan_vs_actual); a person with no plan line gets empty months."""
+    queries (targets.selectors.plan_vs_actual); a person with no plan line gets empty months.
+    Each reads the year's deals and payments in scope, which grow with the department: the
+    line is cached per version of the deals and plans (dashboard_version) and of the payments
+    (receivables_version), 5 minutes at most, as the dashboard's figures are."""
     scope = HOME_PLAN_SCOPES[dashboard.kind]
-    lines = []
-    if scope in plan_scopes_for(user):
+    if scope not in plan_scopes_for(user):
+        return None
+    key = (
+        f"home-months:{user.pk}:{dashboard.today.isoformat()}:{scope}:{get_language()}:"
+        f"{dashboard_version()}:{receivables_version()}"
+    )
+    line = cache.get(key)
+    if line is None:
         lines = plan_vs_actual(
             viewer=user,
             year=dashboard.today.year,
             scope=scope,
             rep_id=user.pk if scope == SCOPE_REP else None,
         )
-    return lines[0] if lines else None
+        line = lines[0] if lines else ""
+        cache.set(key, line, BOARD_CACHE_SECONDS)
+    return line or None
 
 
 def home_charts(user, dashboard: Dashboard) -> dict:
@@ -100,8 +114,13 @@ def home_charts(user, dashboard: Dashboard) -> dict:
     if dashboard.kind == "person":
         deals = deals.filter(owner=user)
     pipeline = pipeline_summary(deals=deals)
-    aging = receivables_totals(
-        viewer=user, today=timezone.localdate(), owner_id=user.pk if dashboard.kind == "person" else None
+    today, owner_id = timezone.localdate(), user.pk if dashboard.kind == "person" else None
+    # The aging sums read every outstanding installment in scope: kept under the receivables'
+    # version, as the receivables page's are.
+    aging = ReceivablesCache(viewer=user, today=today).get(
+        "home-aging",
+        lambda: receivables_totals(viewer=user, today=today, owner_id=owner_id),
+        owner=owner_id,
     )
     months_line = _months_line(user, dashboard)
     months = months_line.months if months_line else [MonthFigures(month=month) for month in range(1, 13)]

@@ -95,6 +95,20 @@ def test_tasks_by_title_or_client_name_open_ones_first(department, book):
     assert (hit.label, hit.url, hit.extra["status"]) == ("Send the quote", f"/tasks/{sooner.pk}/", "open")
 
 
+def test_a_task_is_found_by_client_name_through_either_visibility_path(department, book):
+    """A rep sees the tasks they do (on anyone's client) and every task on their own clients;
+    the client-name lookup runs one arm per path and must keep both, and nothing else."""
+    from tests.factories import TaskFactory
+
+    theirs_on_mine = TaskFactory(client=book["aurora"], owner=department.rep_south, title="Visit")
+    mine_on_theirs = TaskFactory(client=book["aurum"], owner=department.rep_north, title="Help")
+    TaskFactory(client=book["aurum"], owner=department.rep_south, title="Invoice")
+    rep = department.rep_north
+    assert ids(search(viewer=rep, term="aurora log")["tasks"]) == [theirs_on_mine.pk]
+    assert ids(search(viewer=rep, term="aurum min")["tasks"]) == [mine_on_theirs.pk]
+    assert len(search(viewer=department.head, term="aurum min")["tasks"]) == 2
+
+
 def test_search_finds_only_what_the_viewer_sees(department, book):
     found = search(viewer=department.rep_north, term="aur")
     assert ids(found["clients"]) == [book["aurora"].pk]
@@ -289,3 +303,19 @@ def test_on_postgresql_every_searched_column_has_a_trigram_index_the_lookup_can_
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "client_name_trgm" in plan, plan
+
+
+def test_on_postgresql_the_trigram_indexes_keep_no_pending_list(department, book):
+    """A GIN pending list (fastupdate) is read whole by every search until a VACUUM merges it:
+    after a bulk load it made the planner scan the contacts instead (deals 0012)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes exist on PostgreSQL only (SQLite scans)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE '%%_trgm' AND relkind = 'i'"
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 9
+    assert all(value == ["fastupdate=off"] for value in options.values()), options

@@ -135,6 +135,29 @@ def test_a_lead_sees_the_team_and_the_board_warnings(department, month_of_work, 
     assert len(board.overdue_clients) == 1
 
 
+def test_the_cached_figures_follow_a_new_deal_and_a_resolved_alert(department, month_of_work):
+    """The open-deal figures and the alerts are cached per version of the data: the next
+    visit after a write shows it (the version moves), an unchanged one reads the cache."""
+    from reports.models import AlertStatus, OverdueAlert
+
+    lead = department.lead_north
+    first = dashboard_for(lead)
+    assert (first.open_deals, len(first.overdue_clients), first.alerts["open"]) == (2, 1, 1)
+    with CaptureQueriesContext(connection) as cached:
+        dashboard_for(lead)
+    make_deal(department.rep_north_2, stage_name="Proposal")
+    assert dashboard_for(lead).open_deals == 3
+    alert = OverdueAlert.objects.get()
+    alert.status = AlertStatus.RESOLVED
+    alert.resolved_on = timezone.localdate()
+    alert.updated_at = timezone.now()
+    alert.save()
+    with CaptureQueriesContext(connection) as refilled:
+        again = dashboard_for(lead)
+    assert (again.open_deals, again.overdue_clients, again.alerts["open"]) == (3, [], 0)
+    assert len(refilled) - len(cached) == 4  # the open, won, overdue-clients and alert aggregates
+
+
 def test_the_head_sees_the_department_by_team(department, month_of_work, today):
     board = dashboard_for(department.head)
     assert board.kind == "department"

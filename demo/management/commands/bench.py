@@ -30,6 +30,13 @@ class Command(BaseCommand):
             help="Both sizes, interleaved: the small demo at BENCH_SMALL_URL and the large data at "
             "BENCH_LARGE_URL (database URLs); prints ratios, query counts, bytes and the budget.",
         )
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=None,
+            help="With --compare: measure only the requests whose name contains this text "
+            "(case-insensitive; repeat for several).",
+        )
         parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--jobs-only", action="store_true", help=argparse.SUPPRESS)
 
@@ -64,6 +71,7 @@ class Command(BaseCommand):
             runs=options["runs"],
             jobs=not options["no_jobs"],
             out=self.stdout.write,
+            only=options["only"],
         ):
             raise CommandError("The budget does not hold.")
 

@@ -135,12 +135,18 @@ PERIOD_PARAMETERS = [
 ]
 
 
-class PeriodSummarySerializer(serializers.Serializer):
+class ComparedPeriodSerializer(serializers.Serializer):
+    """A report's period beside the previous one and the same one last year (the shape
+    `comparison_json` answers); each report names what its `figures` hold."""
+
     period = serializers.DictField()
-    previous = serializers.DictField()
-    last_year = serializers.DictField()
-    scope = serializers.DictField()
+    previous = serializers.DictField(help_text="The previous period the totals are compared with.")
+    last_year = serializers.DictField(help_text="The same period last year.")
     figures = serializers.ListField(child=serializers.DictField())
+
+
+class PeriodSummarySerializer(ComparedPeriodSerializer):
+    scope = serializers.DictField()
 
 
 def _json_value(value):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports.api import PERIOD_PARAMETERS, comparison_json
+from reports.api import PERIOD_PARAMETERS, ComparedPeriodSerializer, comparison_json
 from reports.forms import IncentivesForm
 from reports.incentives import leaderboard, leaderboard_comparison, row_json
 
@@ -41,10 +41,7 @@ class IncentiveRowSerializer(serializers.Serializer):
     bonus = _money()
 
 
-class IncentivesSerializer(serializers.Serializer):
-    period = serializers.DictField()
-    previous = serializers.DictField(help_text="The previous period the totals are compared with.")
-    last_year = serializers.DictField(help_text="The same period last year.")
+class IncentivesSerializer(ComparedPeriodSerializer):
     figures = serializers.ListField(
         child=serializers.DictField(),
         help_text="The total bonus and basis of the rows answered for the period, the previous "

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports.api import PERIOD_PARAMETERS, comparison_json
+from reports.api import PERIOD_PARAMETERS, ComparedPeriodSerializer, comparison_json
 from reports.lost import GROUP_CHOICES, lost_comparison, lost_report
 from reports.lost_forms import LostReportForm
 
@@ -41,10 +41,7 @@ class LostTotalsSerializer(serializers.Serializer):
     win_rate_against_competitors = serializers.DecimalField(allow_null=True, **RATE)
 
 
-class LostReportSerializer(serializers.Serializer):
-    period = serializers.DictField()
-    previous = serializers.DictField(help_text="The previous period the totals are compared with.")
-    last_year = serializers.DictField(help_text="The same period last year.")
+class LostReportSerializer(ComparedPeriodSerializer):
     figures = serializers.ListField(
         child=serializers.DictField(),
         help_text="The totals (count, amount, competitor_win_rate) for the period, the previous "

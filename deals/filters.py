@@ -39,6 +39,8 @@ def people_in_scope(request):
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# pg_trgm indexes words by their three-character pieces: a shorter term has none to look up.
+TRIGRAM_LENGTH = 3
 
 
 class IdField(forms.IntegerField):
@@ -124,6 +126,11 @@ class DealFilter(PipelineFilter):
         value = value.strip()
         if not value:
             return queryset
+        if len(value) < TRIGRAM_LENGTH:
+            # Too short for a trigram: no index can answer it, and the subqueries below would
+            # each read every deal and client before the first row. Tested row by row as the
+            # list's order walks its index, the page stops at its 50th match.
+            return queryset.filter(Q(title__icontains=value) | Q(client__name__icontains=value))
         # Each side is its own ILIKE over one table, which PostgreSQL answers from a trigram
         # index (pg_trgm GIN on deal titles and client names) instead of matching the pattern
         # against every deal joined to its client.

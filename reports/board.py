@@ -4,17 +4,15 @@ reports.board_api) read it from here."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
 
-from clients.models import Activity
-from deals.models import Deal, Fact, Review, Stage, WarningSettings
+from core.versions import data_version, latest
 from deals.selectors import Board, BoardRow, Clock
 from deals.selectors import board as pipeline_board
+from deals.selectors.versions import PIPELINE_CACHE_SECONDS, pipeline_parts
 from targets.models import Allocation
 from targets.selectors import rep_month_plans
 
@@ -34,36 +32,22 @@ def board(**kwargs) -> Board:
 # The rendered rows are kept this long at most: changes the version below does not see (a
 # person renamed or moved to another team, an activity deleted, a deal crossing a warning's
 # cut-off as the day goes on) show within this time.
-BOARD_CACHE_SECONDS = 300
-
-
-def _latest(model, column: str) -> str:
-    table = connection.ops.quote_name(model._meta.db_table)
-    return f"(SELECT MAX({connection.ops.quote_name(column)}) FROM {table})"
+BOARD_CACHE_SECONDS = PIPELINE_CACHE_SECONDS
 
 
 def board_version(*extra: str) -> str:
     """The board's data as of its last change, in one query of index-only maxima: the
-    newest deal history row (every create, change and delete of a deal), the newest change
-    of a deal, a fact, a review, an activity, and of a month plan's allocation. Its cost does
-    not grow with the data, so a cache keyed on it costs the same for 10 or 1,000 people."""
-    parts = [
-        _latest(Deal.history.model, "history_id"),
-        _latest(Deal, "updated_at"),
-        _latest(Fact, "updated_at"),
-        _latest(Review, "updated_at"),
-        _latest(Activity, "updated_at"),
-        _latest(Allocation.history.model, "history_id"),
-        _latest(Allocation, "updated_at"),
-        # The head's warning thresholds and the days allowed per stage change every warning.
-        _latest(WarningSettings, "updated_at"),
-        _latest(Stage, "updated_at"),
-        *extra,  # a caller's own maxima (the home page's alerts), in the same query
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        row = cursor.fetchone()
-    return hashlib.sha1(repr(row).encode()).hexdigest()[:16]
+    pipeline's (deals.selectors.versions) and the newest change of a month plan's
+    allocation. Its cost does not grow with the data, so a cache keyed on it costs the same
+    for 10 or 1,000 people."""
+    return data_version(
+        [
+            *pipeline_parts(),
+            latest(Allocation.history.model, "history_id"),
+            latest(Allocation, "updated_at"),
+            *extra,  # a caller's own maxima (the home page's alerts), in the same query
+        ]
+    )
 
 
 def board_cache_key(*, viewer_id: int, team_id: int | None, language: str, clock: Clock, version: str) -> str:

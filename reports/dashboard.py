@@ -21,9 +21,10 @@ from accounts.visibility import sees_everything, team_ids_of
 from clients.models import Activity, ActivityKind, Client, Task
 from clients.selectors import open_task_list, task_counts
 from core.money import money
+from core.versions import latest
 from deals.models import Deal, StageKind
 from deals.selectors import Clock, primary_warning_qs, warning_short_label
-from reports.board import BOARD_CACHE_SECONDS, _latest, board_version
+from reports.board import BOARD_CACHE_SECONDS, board_version
 from reports.models import AlertStatus, OverdueAlert
 from reports.selectors import alert_summary
 from reports.services.common import day_start, is_workday
@@ -39,10 +40,10 @@ def dashboard_version() -> str:
     an alert (the nightly run writes ``updated_at``; a new one has a higher id) and of a client
     (the overdue list shows names), and of a person (a team or a role changes the scope)."""
     return board_version(
-        _latest(OverdueAlert, "updated_at"),
-        _latest(OverdueAlert, "id"),
-        _latest(Client, "updated_at"),
-        _latest(User, "updated_at"),
+        latest(OverdueAlert, "updated_at"),
+        latest(OverdueAlert, "id"),
+        latest(Client, "updated_at"),
+        latest(User, "updated_at"),
     )
 
 

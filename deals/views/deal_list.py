@@ -15,6 +15,7 @@ from core.tables import export_table, table_for_request
 from deals.filters import DealFilter
 from deals.rules import changes_no_deal
 from deals.selectors.deals import Clock, deal_list, warning_label
+from deals.selectors.versions import deal_list_totals
 from deals.tables import DealTable
 
 LIST_PAGE_SIZE = 50
@@ -42,7 +43,12 @@ def deal_list_page(request):
     export_format = request.GET.get("export")
     if export_format in EXPORT_FORMATS:
         return export_table(DealTable, request, deals, export_format)
-    totals = deals.order_by().aggregate(count=Count("pk"), amount=Sum("amount"))
+    totals = deal_list_totals(
+        viewer=request.user,
+        day=clock.today,
+        query=_filter_query(request),
+        compute=lambda: deals.order_by().aggregate(count=Count("pk"), amount=Sum("amount")),
+    )
     # the aggregate already counted the rows: the table's paginator does not count again
     table = table_for_request(DealTable, request, deals, per_page=LIST_PAGE_SIZE, count=totals["count"])
     return render(
@@ -64,6 +70,11 @@ def deal_list_page(request):
             ),
         },
     )
+
+
+def _filter_query(request) -> str:
+    """The parameters that choose the deals (not their page or order), in a stable order."""
+    return "&".join(sorted(query_without(request, "page", "ordering", "export", "per_page").split("&")))
 
 
 def _warning_label(filterset, clock: Clock) -> str | None:

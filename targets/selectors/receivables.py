@@ -4,12 +4,10 @@ the database, the overdue list, the aging roll-ups, a deal's schedule and a clie
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -31,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round
 
 from accounts.models import Team, User
+from core.versions import data_version, latest
 from deals.models import Deal
 from targets.models import Installment, OverdueReason, Payment
 
@@ -331,11 +330,6 @@ def schedule_totals(*, deal, today: datetime.date) -> dict:
 RECEIVABLES_CACHE_SECONDS = 300
 
 
-def _latest(model, column: str) -> str:
-    table = connection.ops.quote_name(model._meta.db_table)
-    return f"(SELECT MAX({connection.ops.quote_name(column)}) FROM {table})"
-
-
 # Part of the version: bumped when the cached rows change shape or meaning (2: grouped by
 # the follow-up person), so figures cached by the previous code are never read back.
 RECEIVABLES_CACHE_SCHEMA = 2
@@ -348,18 +342,15 @@ def receivables_version() -> str:
     (its owner or client moved, or it was deleted), and the newest change of a person or a
     team (names and teams the rows show). Its cost does not grow with the data."""
     parts = [
-        _latest(Installment.history.model, "history_id"),
-        _latest(Payment.history.model, "history_id"),
-        _latest(Installment, "updated_at"),
-        _latest(Payment, "updated_at"),
-        _latest(Deal.history.model, "history_id"),
-        _latest(User, "updated_at"),
-        _latest(Team, "updated_at"),
+        latest(Installment.history.model, "history_id"),
+        latest(Payment.history.model, "history_id"),
+        latest(Installment, "updated_at"),
+        latest(Payment, "updated_at"),
+        latest(Deal.history.model, "history_id"),
+        latest(User, "updated_at"),
+        latest(Team, "updated_at"),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        row = cursor.fetchone()
-    return hashlib.sha1(repr((RECEIVABLES_CACHE_SCHEMA, row)).encode()).hexdigest()[:16]
+    return data_version(parts, salt=RECEIVABLES_CACHE_SCHEMA)
 
 
 class ReceivablesCache:

@@ -1,5 +1,6 @@
-"""REST API of the pipeline: stages, deals (+ move), facts, reviews and the pipeline summary
-(the board's API, which needs the month plans, is reports.board_api).
+"""REST API of the pipeline: stages, lost reasons, deals (+ move) and the pipeline summary
+(facts and reviews are in deals.api_evidence, products, deal lines and proposals in
+deals.api_commerce; the board's API, which needs the month plans, is reports.board_api).
 
 Serializers validate the shape of the input; services decide and write; selectors read."""
 
@@ -13,12 +14,12 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clients.models import Activity, Client
+from clients.models import Client
 from core.api import CONFLICT, VisibleRelatedField
 from core.bulk_api import BulkActionMixin
 from deals import services
-from deals.filters import DealFilter, FactFilter, LostReasonFilter, PipelineFilter, ReviewFilter, StageFilter
-from deals.models import Deal, DealType, Fact, FactKind, ForecastCategory, LostReason, Review, Stage, Verdict
+from deals.filters import DealFilter, LostReasonFilter, PipelineFilter, StageFilter
+from deals.models import Deal, DealType, ForecastCategory, LostReason, Stage
 from deals.rules import scope_people
 from deals.selectors.deals import Clock, deal_list, deal_warnings
 from deals.selectors.pipeline import pipeline_summary
@@ -174,52 +175,6 @@ class WonChangeSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     client = VisibleRelatedField(Client, required=False)
     closed_at = serializers.DateField(required=False)
-
-
-class FactSerializer(serializers.ModelSerializer):
-    deal = VisibleRelatedField(Deal)
-    activity = VisibleRelatedField(Activity, required=False, allow_null=True)
-    kind = serializers.ChoiceField(choices=FactKind.choices)
-    happened_on = serializers.DateField(required=False)
-    recorded_by_name = serializers.CharField(source="recorded_by.full_name", read_only=True)
-
-    class Meta:
-        model = Fact
-        fields = [
-            "id",
-            "deal",
-            "kind",
-            "text",
-            "happened_on",
-            "activity",
-            "recorded_by",
-            "recorded_by_name",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["recorded_by", "created_at", "updated_at"]
-
-
-class ReviewSerializer(serializers.ModelSerializer):
-    deal = VisibleRelatedField(Deal)
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
-    reviewer_name = serializers.CharField(source="reviewer.full_name", read_only=True)
-
-    class Meta:
-        model = Review
-        fields = [
-            "id",
-            "deal",
-            "reviewer",
-            "reviewer_name",
-            "verdict",
-            "comment",
-            "next_action",
-            "next_action_due",
-            "reviewed_at",
-            "updated_at",
-        ]
-        read_only_fields = ["reviewer", "reviewed_at", "updated_at"]
 
 
 class StageViewSet(viewsets.ReadOnlyModelViewSet):
@@ -381,54 +336,6 @@ class DealViewSet(BulkActionMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         deal = services.deal_won_change(deal=deal, by=request.user, **serializer.validated_data)
         return self._read(deal)
-
-
-class FactViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Evidence of intent on the deals the user sees."""
-
-    serializer_class = FactSerializer
-    filterset_class = FactFilter
-    search_fields = ["text"]
-    ordering_fields = ["happened_on", "created_at", "updated_at"]
-    ordering = ["-happened_on", "-pk"]
-
-    def get_queryset(self):
-        return Fact.objects.visible_to(self.request.user).select_related("recorded_by")
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = services.fact_add(
-            deal=data["deal"],
-            by=self.request.user,
-            kind=data["kind"],
-            text=data["text"],
-            happened_on=data.get("happened_on"),
-            activity=data.get("activity"),
-        )
-
-
-class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Leads' and the head's reviews of deals the user sees."""
-
-    serializer_class = ReviewSerializer
-    filterset_class = ReviewFilter
-    search_fields = ["comment", "next_action"]
-    ordering_fields = ["reviewed_at", "updated_at"]
-    ordering = ["-reviewed_at", "-pk"]
-
-    def get_queryset(self):
-        return Review.objects.visible_to(self.request.user).select_related("reviewer")
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = services.review_add(
-            deal=data["deal"],
-            by=self.request.user,
-            verdict=data["verdict"],
-            comment=data.get("comment", ""),
-            next_action=data.get("next_action", ""),
-            next_action_due=data.get("next_action_due"),
-        )
 
 
 # --- summaries ---------------------------------------------------------------------------

@@ -1,34 +1,32 @@
-"""The deals app's models: the pipeline (stages, deals, history, facts, reviews) in
-.pipeline, the product catalogue and deal lines in .catalogue, commercial proposals in
-.quotes. Every name stays importable from deals.models."""
+"""The deals app's models: deals and their stage history in .pipeline, the stages, lost
+reasons and warning settings the head sets up in .stages, facts and reviews in .evidence,
+the product catalogue and deal lines in .catalogue, commercial proposals in .quotes. Every
+name stays importable from deals.models."""
 
 from deals.models.catalogue import ApprovalStatus, DealLine, Product, default_max_discount
+from deals.models.evidence import Fact, FactKind, FactQuerySet, Review, ReviewQuerySet, Verdict
 from deals.models.pipeline import (
+    Deal,
+    DealQuerySet,
+    DealType,
+    StageChange,
+    StageChangeQuerySet,
+    effective_forecast_category,
+)
+from deals.models.quotes import Quote, QuoteCounter, QuoteLanguage, QuoteLine, QuoteStatus
+from deals.models.stages import (
     MAX_WARNING_DAYS,
     OTHER_LOST_REASON,
     SEEDED_LOST_REASON_NAMES,
     SEEDED_STAGE_NAMES,
-    Deal,
-    DealQuerySet,
-    DealType,
-    Fact,
-    FactKind,
-    FactQuerySet,
     ForecastCategory,
     LostReason,
-    Review,
-    ReviewQuerySet,
     Severity,
     Stage,
-    StageChange,
-    StageChangeQuerySet,
     StageKind,
-    Verdict,
     WarningSettings,
-    effective_forecast_category,
     lost_reason_label,
 )
-from deals.models.quotes import Quote, QuoteCounter, QuoteLanguage, QuoteLine, QuoteStatus
 
 __all__ = [
     "MAX_WARNING_DAYS",

@@ -1,17 +1,17 @@
 """Every write to deals, their stage history, facts and reviews goes through here: deals
-and their stages in .deals, facts and reviews in .evidence. The names stay importable
-from deals.services (``from deals import services; services.deal_move(...)``)."""
+in .deals, their moves through the stages in .moves, facts and reviews in .evidence (the
+checks they share in .checks). The names stay importable from deals.services
+(``from deals import services; services.deal_move(...)``)."""
 
+from deals.services.checks import read_only_message
 from deals.services.deals import (
     DEAL_DATE_FIELDS,
     UPDATABLE_FIELDS,
     deal_create,
     deal_delete,
-    deal_move,
     deal_update,
     deal_won_change,
     default_stage,
-    read_only_message,
 )
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH, fact_add, review_add
 from deals.services.forecast import deal_forecast_override, deal_forecast_set
@@ -25,6 +25,7 @@ from deals.services.lines import (
     product_update,
 )
 from deals.services.lost_reasons import lost_reason_create, lost_reason_update
+from deals.services.moves import deal_move
 from deals.services.quotes import quote_accept, quote_create, quote_reject, quote_send, quotes_expire
 from deals.services.warnings import warning_settings_current, warning_settings_update
 

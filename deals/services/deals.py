@@ -1,8 +1,5 @@
-"""Writes to deals and their stage history (facts and reviews are in .evidence).
-
-``deal_move`` is the only code that changes a deal's stage: conversion rates and sales
-velocity are computed from StageChange rows, so nothing may change a stage behind the
-history's back (``deal_update`` refuses a stage).
+"""Writes to a deal's details: opening, changing and deleting a deal, and correcting a won
+one (moving it through the stages is in .moves, facts and reviews in .evidence).
 
 Who may own a deal is decided here (accounts.roles.DEAL_OWNER_ROLES: reps, account managers,
 team leads and the head); forms and the API only narrow their choices to match. SDRs
@@ -12,33 +9,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.visibility import ensure_can_write, get_visible_or_404, may_own
+from accounts.visibility import get_visible_or_404, may_own
 from clients.models import Client
 from clients.services import client_won
 from core.dates import check_happened, check_planned, errors_of
-from core.filters import check_date_in_range
-from core.locks import lock_one
 from core.money import money_text
-from deals.hooks import win_objections
-from deals.models import Deal, DealType, LostReason, Stage, StageChange, StageKind
-from deals.rules import (
-    can_change_won_deal,
-    can_reassign,
-    can_reopen,
-    changes_no_deal,
-    explains_read_only_as_sdr,
-    may_own_deals,
-)
+from deals.models import Deal, DealType, Stage, StageChange, StageKind
+from deals.rules import can_change_won_deal, can_reassign, can_reopen, changes_no_deal, may_own_deals
+from deals.services.checks import _as_amount, _date_errors, _lock, read_only_message
 from deals.signals import deal_changed
 
 # The fields deal_update may change. Stage goes through deal_move; the client is fixed
@@ -63,32 +51,11 @@ def default_stage() -> Stage | None:
     return Stage.objects.filter(kind=StageKind.OPEN, is_active=True).order_by("order", "pk").first()
 
 
-def _as_amount(value) -> Decimal | None:
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-
-
 DEAL_DATE_FIELDS = ("expected_close", "service_start", "service_end")
 PLANNED_FIELDS = ("expected_close",)
 # What a won deal's schedule, booked figures and fulfilment rest on: these change only
 # through deal_won_change, by a lead or the head, with a reason.
 WON_FIXED_FIELDS = ("amount", "client", "closed_at")
-
-
-def _date_errors(values: Mapping[str, Any], names) -> dict[str, str]:
-    """Dates far outside what a sales department plans (year 1, 9999) would overflow the
-    date arithmetic of the board and the reports: refuse them as field errors."""
-    errors = {}
-    for name in names:
-        try:
-            check_date_in_range(values.get(name))
-        except ValidationError as exc:
-            errors[name] = exc.messages[0]
-    return errors
 
 
 def _planned_errors(values: Mapping[str, Any], deal: Deal | None, found: Mapping[str, str]) -> dict:
@@ -100,32 +67,6 @@ def _planned_errors(values: Mapping[str, Any], deal: Deal | None, found: Mapping
             previous = getattr(deal, name) if deal is not None else None
             errors.update(errors_of(check_planned, values[name], field=name, previous=previous))
     return errors
-
-
-def _too_long(text: str, limit: int) -> str:
-    return _("Keep this under %(limit)s characters (it has %(length)s).") % {
-        "limit": limit,
-        "length": len(text),
-    }
-
-
-def read_only_message(user: User) -> str:
-    if explains_read_only_as_sdr(user):
-        return _(
-            "SDRs do not open or change deals: hand the qualified lead over to a rep, who opens the deal."
-        )
-    return _("You have read-only access to deals.")
-
-
-def _ensure_can_change(by: User, deal: Deal) -> None:
-    """404 when the deal is hidden from ``by``; PermissionDenied (saying why, for an SDR)
-    when it is visible but not theirs to change."""
-    try:
-        ensure_can_write(by, deal)
-    except PermissionDenied:
-        if explains_read_only_as_sdr(by):
-            raise PermissionDenied(read_only_message(by)) from None
-        raise
 
 
 def _validate_fields(*, by: User, values: dict[str, Any], deal: Deal | None, client: Client) -> dict:
@@ -239,16 +180,6 @@ def deal_create(
     return deal
 
 
-def _lock(deal: Deal, by: User) -> Deal:
-    """The deal's current row, locked until the transaction ends: a concurrent move or
-    update waits here and then works on what the first one wrote."""
-    _ensure_can_change(by, deal)
-    # No joins in the locking query: after waiting, PostgreSQL re-checks a locked row
-    # against the rows it joined before the wait, so a join on the (changed) stage would
-    # drop the row. The stage and owner are read after the lock instead.
-    return lock_one(Deal.objects, pk=deal.pk)
-
-
 @transaction.atomic
 def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
     """Change a deal's details (not its stage). Only the fields in ``data`` are written,
@@ -327,146 +258,6 @@ def _refuse_closed_changes(current: Deal, values: Mapping[str, Any]) -> None:
             )
     if errors:
         raise ValidationError(errors)
-
-
-def _renewed_deal(deal: Deal) -> Deal | None:
-    """The client's won deal this renewal continues: the one whose service period ends
-    last and that no won deal renews yet."""
-    return (
-        Deal.objects.filter(client_id=deal.client_id, stage__kind=StageKind.WON, service_end__isnull=False)
-        .exclude(pk=deal.pk)
-        .exclude(renewals__stage__kind=StageKind.WON)
-        .order_by(F("service_end").desc(), "-pk")
-        .first()
-    )
-
-
-@transaction.atomic
-def deal_move(
-    *,
-    deal: Deal,
-    stage: Stage,
-    by: User,
-    lost_reason: LostReason | None = None,
-    lost_comment: str = "",
-) -> Deal:
-    """Move a deal to ``stage`` and record it.
-
-    Lost needs a reason from the head's list (an active one) and may carry a comment; Won
-    and Lost set the closed date; only a lead or the head moves a
-    deal out of Won or Lost (the move is recorded like any other). The row is locked, so
-    two people moving the same deal at once are serialised and the history neither
-    skips nor repeats a step. A probability override is a judgement about the previous
-    stage, so a move clears it and the new stage's default applies."""
-    current = _lock(deal, by)
-    stage = Stage.objects.get(pk=stage.pk)
-    previous = current.stage
-    comment = (lost_comment or "").strip()
-    if stage.pk == previous.pk:
-        raise ValidationError({"stage": _("The deal is already at “%(stage)s”.") % {"stage": stage.name}})
-    if not stage.is_active:
-        raise ValidationError({"stage": _("This stage is no longer in use.")})
-    if previous.is_closed and not can_reopen(by):
-        raise PermissionDenied(_("Only a team lead or the head of sales may reopen a closed deal."))
-    if stage.kind == StageKind.LOST:
-        _check_lost_reason(lost_reason, comment)
-    if stage.kind == StageKind.WON:
-        # Higher apps' conditions for a win (documents: an approved contract), deals.hooks.
-        blocking = [objection.message for objection in win_objections(current) if objection.blocks]
-        if blocking:
-            raise ValidationError({"stage": blocking})
-    now = timezone.now()
-    fields = [
-        "stage",
-        "probability",
-        "stage_changed_at",
-        "closed_at",
-        "lost_reason",
-        "lost_comment",
-        "updated_at",
-    ]
-    fields += follow_stage_category(current, stage)
-    current.stage = stage
-    current.probability = None
-    current.stage_changed_at = now
-    is_lost = stage.kind == StageKind.LOST
-    current.lost_reason = lost_reason if is_lost else None
-    current.lost_comment = comment if is_lost else ""
-    if stage.kind == StageKind.OPEN:
-        current.closed_at = None
-    elif stage.kind == StageKind.WON:
-        current.closed_at = timezone.localdate()
-        if current.deal_type == DealType.RENEWAL:
-            fields += _link_renewal(current)
-    else:
-        current.closed_at = timezone.localdate()
-    current._history_user = by
-    current.save(update_fields=fields)
-    if stage.kind == StageKind.WON:
-        # Winning a deal makes its client a customer (the lifecycle stays in clients).
-        client_won(by=by, client=current.client)
-    StageChange.objects.create(
-        deal=current,
-        from_stage=previous,
-        to_stage=stage,
-        changed_by=by,
-        changed_at=now,
-        lost_reason=current.lost_reason,
-        lost_comment=current.lost_comment,
-    )
-    event = {StageKind.WON: "won", StageKind.LOST: "lost"}.get(stage.kind, "moved")
-    deal_changed.send(Deal, deal_id=current.pk, event=event)
-    return current
-
-
-def _check_lost_reason(reason: LostReason | None, comment: str) -> None:
-    """A deal is closed as lost with a reason from the list (still in use) and a comment of
-    at most 300 characters."""
-    if reason is None:
-        raise ValidationError(
-            {
-                "lost_reason": _(
-                    "Choose why the deal was lost: a deal cannot be closed as lost without a reason."
-                )
-            }
-        )
-    if not LostReason.objects.filter(pk=reason.pk, is_active=True).exists():
-        raise ValidationError({"lost_reason": _("This reason is no longer in use: choose another one.")})
-    if len(comment) > Deal._meta.get_field("lost_comment").max_length:
-        raise ValidationError({"lost_comment": _("Keep the comment under 300 characters.")})
-
-
-def follow_stage_category(deal: Deal, stage: Stage) -> list[str]:
-    """A deal's forecast category follows its new stage's default unless the owner chose
-    one for an open deal; a closed deal takes its stage's (won commit, lost omitted) and
-    drops a manager's override, which was a judgement about an open deal."""
-    if stage.kind == StageKind.OPEN and deal.forecast_category_set:
-        return []
-    deal.forecast_category = stage.default_forecast_category
-    deal.forecast_category_set = False
-    changed = ["forecast_category", "forecast_category_set"]
-    if stage.kind != StageKind.OPEN and deal.forecast_override:
-        deal.forecast_override = ""
-        changed.append("forecast_override")
-    return changed
-
-
-def _link_renewal(deal: Deal) -> list[str]:
-    """A won renewal points at the deal it renews (the renewal rate counts these links)
-    and, when its own service period is not given, continues the renewed one's."""
-    changed = []
-    renewed = deal.renewal_of if deal.renewal_of_id else _renewed_deal(deal)
-    if renewed is None:
-        return changed
-    if deal.renewal_of_id is None:
-        deal.renewal_of = renewed
-        changed.append("renewal_of")
-    if deal.service_start is None and deal.service_end is None and renewed.service_end:
-        deal.service_start = renewed.service_end + datetime.timedelta(days=1)
-        if renewed.service_start:
-            deal.service_end = deal.service_start + (renewed.service_end - renewed.service_start)
-        changed += ["service_start", "service_end"]
-    return changed
 
 
 @transaction.atomic

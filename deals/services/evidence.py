@@ -14,7 +14,7 @@ from accounts.visibility import get_visible_or_404
 from clients.models import Activity
 from deals.models import Deal, Fact, FactKind, Review, Verdict
 from deals.rules import can_review
-from deals.services.deals import _date_errors, _ensure_can_change, _too_long
+from deals.services.checks import _date_errors, _ensure_can_change, _too_long
 
 # Longest free texts (the forms show the same limits; the API relies on these).
 FACT_TEXT_MAX_LENGTH = 2000

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from deals.models import Deal, ForecastCategory
 from deals.rules import may_override_forecast, may_set_forecast
-from deals.services.deals import _lock
+from deals.services.checks import _lock
 
 NOTE_MAX_LENGTH = 500
 

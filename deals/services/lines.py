@@ -23,7 +23,7 @@ from core.money import MAX_MONEY, ZERO
 from deals.models import ApprovalStatus, Deal, DealLine, Product, StageKind, default_max_discount
 from deals.pricing import line_totals
 from deals.rules import can_approve_discount, can_manage_products
-from deals.services.deals import _ensure_can_change
+from deals.services.checks import _ensure_can_change
 
 MAX_QUANTITY = Decimal("999999999.999")
 PRODUCT_FIELDS = ("name", "code", "unit", "list_price", "tax_rate", "max_discount_percent", "is_active")

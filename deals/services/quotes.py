@@ -25,8 +25,9 @@ from core.locks import lock_one, retry_on_lost_race
 from deals.models import Deal, Quote, QuoteCounter, QuoteLanguage, QuoteLine, QuoteStatus, Stage, StageKind
 from deals.pricing import Totals, sum_totals
 from deals.quote_pdf import quote_filename, quote_pdf
-from deals.services.deals import _ensure_can_change, deal_move
+from deals.services.checks import _ensure_can_change
 from deals.services.lines import lines_block_quote
+from deals.services.moves import deal_move
 
 TERMS_MAX_LENGTH = 2000
 

@@ -10,28 +10,42 @@ strings (``{% translate %}`` escapes the message, ``{% blocktranslate %}`` only 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from core.templatetags.money import money
 from deals.models import Severity
 from deals.selectors import WARNING_SHORT_LABELS, DealWarning, deal_warnings
 
 _PLAIN = Context()  # autoescape on, as in a page
+_TRANSLATED: dict[tuple[str | None, str], str] = {}
 
 
 def _v(value) -> str:
-    """``{{ value }}``: localized and escaped."""
+    """``{{ value }}``: localized and escaped. Text and whole numbers (ids, counts) take the
+    short way, with the same result: text is only escaped, and a whole number prints as is
+    while USE_THOUSAND_SEPARATOR is off."""
+    kind = type(value)
+    if kind is str:
+        return escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return render_value_in_context(value, _PLAIN)
 
 
 def _t(message: str) -> str:
-    """``{% translate message %}``."""
-    return _v(gettext(message))
+    """``{% translate message %}``, looked up once per language."""
+    key = (get_language(), message)
+    translated = _TRANSLATED.get(key)
+    if translated is None:
+        translated = _TRANSLATED[key] = _v(gettext(message))
+    return translated
 
 
 def card_warnings(deal) -> str:

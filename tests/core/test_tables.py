@@ -150,6 +150,9 @@ class _MixedTable(ListTable):
     link = tables.Column(accessor="last_name", linkify=lambda record: f"/people/{record.pk}/")
     amount = MoneyColumn("Amount", accessor="pk")
 
+    class Meta(ListTable.Meta):
+        row_attrs = {"data-row": lambda record: record.pk, "class": lambda record: record.last_name.lower()}
+
     def render_username(self, value, record):
         return format_html("<b>{}</b> &amp; {}", value, record.pk)
 
@@ -176,5 +179,6 @@ def test_rows_rendered_at_once_are_the_cells_django_tables2_renders(department, 
     assert at_once == by_cell
     assert at_once.count("<tr ") == 3
     assert '<td class="me"><b>p0</b> &amp; ' in at_once
+    assert f'<tr data-row="{people[1].pk}" class="alpha odd">' in at_once
     assert '<td class="team" data-x="&lt;1&gt;">North</td>' in at_once
     assert f'<a href="/people/{people[0].pk}/">Zeta</a>' in at_once

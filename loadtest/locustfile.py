@@ -21,7 +21,7 @@ REPS = itertools.cycle(f"rep{number}" for number in range(1, 13))  # in the demo
 HTMX = {"HX-Request": "true"}
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 # A card the rep may move: its deal, its stage, and its move URL on its stage form (app.js reads
-# the URL from there; templates/deals/partials/deal_card.html).
+# the URL from there; the card is written by deals/cards.py).
 CARD = re.compile(
     r'draggable="true" data-deal="(\d+)" data-stage="(\d+)".*?'
     r'hx-post="(/deals/\1/move/)" hx-trigger="change" class="card-move"',

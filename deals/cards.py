@@ -14,11 +14,11 @@ from django.conf import settings
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from core.links import id_url
 from core.templatetags.money import money
 from deals.models import Severity
 from deals.selectors import WARNING_SHORT_LABELS, DealWarning, deal_warnings
@@ -79,7 +79,7 @@ def _facts(deal) -> str:
 
 
 def _actions(deal, detail: str, won_stage, lost_stage) -> str:
-    move = reverse("deals:move", args=[deal.pk])
+    move = id_url("deals:move", deal.pk)
     parts = ['<div class="card-actions">']
     if won_stage:
         confirm = gettext("Close “%(title)s” as won?") % {"title": _v(deal.title)}
@@ -105,7 +105,7 @@ def card_html(deal, *, can_move, won_stage=None, lost_stage=None) -> SafeString:
     """One card, followed by a newline. ``deal`` is annotated as the kanban's selectors do
     (``fact_count`` and the ``warn_*`` flags); ``can_move`` says whether the viewer may move
     it (draggable, with its controls), ``won_stage`` and ``lost_stage`` the closing stages."""
-    detail = reverse("deals:detail", args=[deal.pk])
+    detail = id_url("deals:detail", deal.pk)
     overdue = getattr(deal, "warn_past_close", False)
     classes = "deal-card" + (" is-overdue" if overdue else "") + ("" if can_move else " read-only")
     draggable = ' draggable="true"' if can_move else ""

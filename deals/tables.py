@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.links import id_url
 from core.tables import ListTable, MoneyColumn
 from deals.cards import warning_badges_html
 from deals.models import Deal, DealType, StageKind
@@ -125,13 +126,13 @@ class DealTable(ListTable):
     # --- the page's cells (the export takes the plain values) ---------------------------
 
     def render_title(self, value, record):
-        link = format_html('<a href="{}">{}</a>', reverse("deals:detail", args=[record.pk]), value)
+        link = format_html('<a href="{}">{}</a>', id_url("deals:detail", record.pk), value)
         if record.deal_type == DealType.NEW:
             return link
         return format_html('{} <span class="tag">{}</span>', link, record.get_deal_type_display())
 
     def render_client(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("clients:detail", args=[record.client_id]), value)
+        return format_html('<a href="{}">{}</a>', id_url("clients:detail", record.client_id), value)
 
     def value_client(self, value):
         return value

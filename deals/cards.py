@@ -132,17 +132,33 @@ def card_html(deal, *, can_move, won_stage=None, lost_stage=None) -> SafeString:
 SEVERITY_CLASSES = {Severity.HIGH: "danger", Severity.MEDIUM: "warn", Severity.LOW: "muted"}
 
 
+_BADGES: dict[tuple[str | None, str, object], str] = {}
+
+
+def _badge(warning: str, severity) -> str:
+    """One badge: it depends on the warning, its severity and the language only, so it is
+    written once per language."""
+    key = (get_language(), warning, severity)
+    badge = _BADGES.get(key)
+    if badge is None:
+        title = gettext("severity: %(severity)s") % {"severity": _v(str(Severity(severity).label))}
+        css = SEVERITY_CLASSES.get(severity, "warn")
+        label = _v(str(DealWarning(warning).label))
+        short = _v(str(WARNING_SHORT_LABELS[warning]))
+        key_html = _v(str(warning))
+        badge = _BADGES[key] = (
+            f'<li class="deal-badge {css}" data-warning="{key_html}" title="{label} · {title}">{short}</li>'
+        )
+    return badge
+
+
 def warning_badges_html(deal) -> SafeString:
     """A deal's warnings that are on (annotated by ``with_signals``), most severe first, as
     the list of badges: the short label, the long one and the severity in its title."""
-    items = []
-    for warning in deal_warnings(deal):
-        severity = getattr(deal, f"severity_{warning}", Severity.MEDIUM)
-        title = gettext("severity: %(severity)s") % {"severity": _v(Severity(severity).label)}
-        items.append(
-            f'<li class="deal-badge {SEVERITY_CLASSES.get(severity, "warn")}" data-warning="{_v(warning)}"'
-            f' title="{_v(DealWarning(warning).label)} · {title}">{_v(WARNING_SHORT_LABELS[warning])}</li>'
-        )
+    items = [
+        _badge(warning, getattr(deal, f"severity_{warning}", Severity.MEDIUM))
+        for warning in deal_warnings(deal)
+    ]
     if not items:
         return SafeString()
     return mark_safe(  # noqa: S308 - every value is escaped by _v / _t

@@ -16,7 +16,7 @@ from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from core.links import id_url
 from core.templatetags.money import money
@@ -40,7 +40,8 @@ def _v(value) -> str:
 
 
 def _t(message: str) -> str:
-    """``{% translate message %}``, looked up once per language."""
+    """``{% translate message %}``, looked up once per language (callers mark the message
+    with ``gettext_noop`` so that makemessages keeps it in the catalogues)."""
     key = (get_language(), message)
     translated = _TRANSLATED.get(key)
     if translated is None:
@@ -56,16 +57,16 @@ def card_warnings(deal) -> str:
             f'<li class="deal-badge warn">{_v(str(WARNING_SHORT_LABELS[DealWarning.NO_ACTIVITY]))}</li>'
         )
     if getattr(deal, "warn_past_close", False):
-        items.append(f'<li class="deal-badge danger">{_t("Overdue close")}</li>')
+        items.append(f'<li class="deal-badge danger">{_t(gettext_noop("Overdue close"))}</li>')
     if getattr(deal, "warn_no_open_task", False):
-        items.append(f'<li class="deal-badge warn">{_t("No open task")}</li>')
+        items.append(f'<li class="deal-badge warn">{_t(gettext_noop("No open task"))}</li>')
     if getattr(deal, "warn_not_reviewed", False):
         items.append(
             f'<li class="deal-badge muted">{_v(str(WARNING_SHORT_LABELS[DealWarning.NOT_REVIEWED]))}</li>'
         )
     if not items:
         return ""
-    return f'<ul class="warning-badges" aria-label="{_t("Warnings")}">{"".join(items)}</ul>'
+    return f'<ul class="warning-badges" aria-label="{_t(gettext_noop("Warnings"))}">{"".join(items)}</ul>'
 
 
 def _facts(deal) -> str:
@@ -86,15 +87,18 @@ def _actions(deal, detail: str, won_stage, lost_stage) -> str:
         parts.append(
             f'<form action="{detail}#move" hx-post="{move}" data-confirm="{confirm}">'
             f'<input type="hidden" name="stage" value="{_v(won_stage.pk)}">'
-            f'<button type="submit" class="mini won">✓ {_t("Won")}</button></form>'
+            f'<button type="submit" class="mini won">✓ {_t(gettext_noop("Won"))}</button></form>'
         )
     if lost_stage:
-        parts.append(f'<a class="button mini lost" href="{detail}#move" data-lost>✗ {_t("Lost")}</a>')
+        parts.append(
+            f'<a class="button mini lost" href="{detail}#move" data-lost>✗ {_t(gettext_noop("Lost"))}</a>'
+        )
     # The other stages are filled in from the board's #kanban-stages when the select is first
     # used (app.js): one list per board, not one per card.
+    label = _t(gettext_noop("Move to stage"))
     parts.append(
         f'<form action="{detail}#move" hx-post="{move}" hx-trigger="change" class="card-move">'
-        f'<select name="stage" aria-label="{_t("Move to stage")}" class="mini" data-stage-options>'
+        f'<select name="stage" aria-label="{label}" class="mini" data-stage-options>'
         f'<option value="{_v(deal.stage_id)}" selected>{_v(deal.stage.display_name)}</option></select></form>'
     )
     parts.append("</div>")
@@ -111,7 +115,9 @@ def card_html(deal, *, can_move, won_stage=None, lost_stage=None) -> SafeString:
     draggable = ' draggable="true"' if can_move else ""
     close_class = "card-close overdue-text" if overdue else "card-close"
     close = (
-        _v(date_filter(deal.expected_close, "DATE_FORMAT")) if deal.expected_close else _t("no close date")
+        _v(date_filter(deal.expected_close, "DATE_FORMAT"))
+        if deal.expected_close
+        else _t(gettext_noop("no close date"))
     )
     actions = _actions(deal, detail, won_stage, lost_stage) if can_move else ""
     html = (
@@ -121,7 +127,7 @@ def card_html(deal, *, can_move, won_stage=None, lost_stage=None) -> SafeString:
         f'<a class="card-title" href="{detail}">{_v(deal.title)}</a>'
         f'<div class="card-amount">{_v(money(deal.amount))}</div>'
         f'<div class="card-meta"><span>{_v(deal.owner.full_name)}</span>'
-        f'<span class="{close_class}" title="{_t("Expected close")}">{close}</span></div>'
+        f'<span class="{close_class}" title="{_t(gettext_noop("Expected close"))}">{close}</span></div>'
         f"{card_warnings(deal)}"
         f"{actions}"
         "</article>\n"
@@ -161,6 +167,7 @@ def warning_badges_html(deal) -> SafeString:
     ]
     if not items:
         return SafeString()
+    label = _t(gettext_noop("Warnings"))
     return mark_safe(  # noqa: S308 - every value is escaped by _v / _t
-        f'\n<ul class="warning-badges" aria-label="{_t("Warnings")}">\n  {"".join(items)}\n</ul>\n'
+        f'\n<ul class="warning-badges" aria-label="{label}">\n  {"".join(items)}\n</ul>\n'
     )

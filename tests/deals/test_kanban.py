@@ -86,6 +86,24 @@ def test_a_card_shows_client_amount_owner_close_date_facts_and_warnings(client, 
     assert "No open task" in card
 
 
+def test_a_card_is_translated_and_escapes_what_people_typed(client, department, board_deals):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    Deal.objects.filter(pk=deal.pk).update(title='Fish & "chips" <b>')
+    page = client.get(reverse("deals:kanban"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    card = re.search(rf'id="deal-card-{deal.pk}" class.*?</article>', page, re.S).group(0)
+    assert (
+        '<a class="card-title" href="/deals/%d/">Fish &amp; &quot;chips&quot; &lt;b&gt;</a>' % deal.pk in card
+    )
+    assert 'data-confirm="Закрыть «Fish &amp; &quot;chips&quot; &lt;b&gt;» как выигранную?"' in card
+    assert 'title="2 факта подтверждают намерение">✔ 2</span>' in card
+    assert 'title="Ожидаемое закрытие">нет даты закрытия</span>' in card
+    assert "✓ Выиграна</button>" in card
+    assert "✗ Проиграна</a>" in card
+    assert 'aria-label="Перевести на этап"' in card
+    assert "1\xa0500,50\xa0₽" in card
+
+
 def test_kanban_filters_by_owner_and_team(client, department, board_deals):
     client.force_login(department.head)
     page = client.get(reverse("deals:kanban"), {"owner": department.rep_north_2.pk}).content.decode()

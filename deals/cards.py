@@ -10,10 +10,14 @@ strings (``{% translate %}`` escapes the message, ``{% blocktranslate %}`` only 
 
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
+
 from django.conf import settings
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
+from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext
@@ -49,18 +53,43 @@ def _t(message: str) -> str:
     return translated
 
 
-def card_warnings(deal) -> str:
+class Card(NamedTuple):
+    """Everything a card shows, and the language and script prefix it is written in: a card
+    is written once per different Card (``_card``), so the kanban, shown again after a move
+    elsewhere, writes only the cards that changed."""
+
+    pk: int
+    stage_id: int
+    stage_name: str
+    title: str
+    amount: object
+    client_name: str
+    owner_name: str
+    expected_close: object
+    fact_count: int
+    warn_no_activity: bool
+    warn_past_close: bool
+    warn_no_open_task: bool
+    warn_not_reviewed: bool
+    can_move: bool
+    won_stage_id: int | None
+    lost_stage_id: int | None
+    language: str | None
+    script_prefix: str
+
+
+def _card_warnings(card: Card) -> str:
     """The card's warning badges (the short list: what the card has room for)."""
     items = []
-    if getattr(deal, "warn_no_activity", False):
+    if card.warn_no_activity:
         items.append(
             f'<li class="deal-badge warn">{_v(str(WARNING_SHORT_LABELS[DealWarning.NO_ACTIVITY]))}</li>'
         )
-    if getattr(deal, "warn_past_close", False):
+    if card.warn_past_close:
         items.append(f'<li class="deal-badge danger">{_t(gettext_noop("Overdue close"))}</li>')
-    if getattr(deal, "warn_no_open_task", False):
+    if card.warn_no_open_task:
         items.append(f'<li class="deal-badge warn">{_t(gettext_noop("No open task"))}</li>')
-    if getattr(deal, "warn_not_reviewed", False):
+    if card.warn_not_reviewed:
         items.append(
             f'<li class="deal-badge muted">{_v(str(WARNING_SHORT_LABELS[DealWarning.NOT_REVIEWED]))}</li>'
         )
@@ -69,8 +98,8 @@ def card_warnings(deal) -> str:
     return f'<ul class="warning-badges" aria-label="{_t(gettext_noop("Warnings"))}">{"".join(items)}</ul>'
 
 
-def _facts(deal) -> str:
-    count = deal.fact_count
+def _facts(card: Card) -> str:
+    count = card.fact_count
     if not count:
         return '<span class="fact-count none">0</span>'
     title = ngettext("%(counter)s fact proves intent", "%(counter)s facts prove intent", count) % {
@@ -79,17 +108,17 @@ def _facts(deal) -> str:
     return f'<span class="fact-count" title="{title}">✔ {_v(count)}</span>'
 
 
-def _actions(deal, detail: str, won_stage, lost_stage) -> str:
-    move = id_url("deals:move", deal.pk)
+def _actions(card: Card, detail: str) -> str:
+    move = id_url("deals:move", card.pk)
     parts = ['<div class="card-actions">']
-    if won_stage:
-        confirm = gettext("Close “%(title)s” as won?") % {"title": _v(deal.title)}
+    if card.won_stage_id is not None:
+        confirm = gettext("Close “%(title)s” as won?") % {"title": _v(card.title)}
         parts.append(
             f'<form action="{detail}#move" hx-post="{move}" data-confirm="{confirm}">'
-            f'<input type="hidden" name="stage" value="{_v(won_stage.pk)}">'
+            f'<input type="hidden" name="stage" value="{_v(card.won_stage_id)}">'
             f'<button type="submit" class="mini won">✓ {_t(gettext_noop("Won"))}</button></form>'
         )
-    if lost_stage:
+    if card.lost_stage_id is not None:
         parts.append(
             f'<a class="button mini lost" href="{detail}#move" data-lost>✗ {_t(gettext_noop("Lost"))}</a>'
         )
@@ -99,40 +128,65 @@ def _actions(deal, detail: str, won_stage, lost_stage) -> str:
     parts.append(
         f'<form action="{detail}#move" hx-post="{move}" hx-trigger="change" class="card-move">'
         f'<select name="stage" aria-label="{label}" class="mini" data-stage-options>'
-        f'<option value="{_v(deal.stage_id)}" selected>{_v(deal.stage.display_name)}</option></select></form>'
+        f'<option value="{_v(card.stage_id)}" selected>{_v(card.stage_name)}</option></select></form>'
     )
     parts.append("</div>")
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _card(card: Card) -> str:
+    """The card's HTML from its Card alone (in the active language, which is ``card.language``)."""
+    detail = id_url("deals:detail", card.pk)
+    overdue = card.warn_past_close
+    classes = "deal-card" + (" is-overdue" if overdue else "") + ("" if card.can_move else " read-only")
+    draggable = ' draggable="true"' if card.can_move else ""
+    close_class = "card-close overdue-text" if overdue else "card-close"
+    close = (
+        _v(date_filter(card.expected_close, "DATE_FORMAT"))
+        if card.expected_close
+        else _t(gettext_noop("no close date"))
+    )
+    actions = _actions(card, detail) if card.can_move else ""
+    return (
+        f'<article id="deal-card-{_v(card.pk)}" class="{classes}"{draggable}'
+        f' data-deal="{_v(card.pk)}" data-stage="{_v(card.stage_id)}">'
+        f'<div class="card-top"><span class="card-client">{_v(card.client_name)}</span>{_facts(card)}</div>'
+        f'<a class="card-title" href="{detail}">{_v(card.title)}</a>'
+        f'<div class="card-amount">{_v(money(card.amount))}</div>'
+        f'<div class="card-meta"><span>{_v(card.owner_name)}</span>'
+        f'<span class="{close_class}" title="{_t(gettext_noop("Expected close"))}">{close}</span></div>'
+        f"{_card_warnings(card)}"
+        f"{actions}"
+        "</article>\n"
+    )
 
 
 def card_html(deal, *, can_move, won_stage=None, lost_stage=None) -> SafeString:
     """One card, followed by a newline. ``deal`` is annotated as the kanban's selectors do
     (``fact_count`` and the ``warn_*`` flags); ``can_move`` says whether the viewer may move
     it (draggable, with its controls), ``won_stage`` and ``lost_stage`` the closing stages."""
-    detail = id_url("deals:detail", deal.pk)
-    overdue = getattr(deal, "warn_past_close", False)
-    classes = "deal-card" + (" is-overdue" if overdue else "") + ("" if can_move else " read-only")
-    draggable = ' draggable="true"' if can_move else ""
-    close_class = "card-close overdue-text" if overdue else "card-close"
-    close = (
-        _v(date_filter(deal.expected_close, "DATE_FORMAT"))
-        if deal.expected_close
-        else _t(gettext_noop("no close date"))
+    card = Card(
+        pk=deal.pk,
+        stage_id=deal.stage_id,
+        stage_name=str(deal.stage.display_name),
+        title=deal.title,
+        amount=deal.amount,
+        client_name=deal.client.name,
+        owner_name=deal.owner.full_name,
+        expected_close=deal.expected_close,
+        fact_count=deal.fact_count,
+        warn_no_activity=bool(getattr(deal, "warn_no_activity", False)),
+        warn_past_close=bool(getattr(deal, "warn_past_close", False)),
+        warn_no_open_task=bool(getattr(deal, "warn_no_open_task", False)),
+        warn_not_reviewed=bool(getattr(deal, "warn_not_reviewed", False)),
+        can_move=bool(can_move),
+        won_stage_id=won_stage.pk if won_stage else None,
+        lost_stage_id=lost_stage.pk if lost_stage else None,
+        language=get_language(),
+        script_prefix=get_script_prefix(),
     )
-    actions = _actions(deal, detail, won_stage, lost_stage) if can_move else ""
-    html = (
-        f'<article id="deal-card-{_v(deal.pk)}" class="{classes}"{draggable}'
-        f' data-deal="{_v(deal.pk)}" data-stage="{_v(deal.stage_id)}">'
-        f'<div class="card-top"><span class="card-client">{_v(deal.client.name)}</span>{_facts(deal)}</div>'
-        f'<a class="card-title" href="{detail}">{_v(deal.title)}</a>'
-        f'<div class="card-amount">{_v(money(deal.amount))}</div>'
-        f'<div class="card-meta"><span>{_v(deal.owner.full_name)}</span>'
-        f'<span class="{close_class}" title="{_t(gettext_noop("Expected close"))}">{close}</span></div>'
-        f"{card_warnings(deal)}"
-        f"{actions}"
-        "</article>\n"
-    )
-    return mark_safe(html)  # noqa: S308 - every value above is escaped by _v / _t
+    return mark_safe(_card(card))  # noqa: S308 - every value in it is escaped by _v / _t
 
 
 SEVERITY_CLASSES = {Severity.HIGH: "danger", Severity.MEDIUM: "warn", Severity.LOW: "muted"}

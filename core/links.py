@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _MARK = "987654321987654321"
@@ -22,3 +24,9 @@ def id_url(name: str, pk: int) -> str:
     if parts is None:
         return reverse(name, args=[pk])
     return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
+@receiver(setting_changed)
+def _forget_patterns(**kwargs) -> None:
+    """A test's other URL configuration (ROOT_URLCONF) has other patterns."""
+    _PARTS.clear()

@@ -14,6 +14,8 @@ import functools
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
@@ -225,3 +227,11 @@ def warning_badges_html(deal) -> SafeString:
     return mark_safe(  # noqa: S308 - every value is escaped by _v / _t
         f'\n<ul class="warning-badges" aria-label="{label}">\n  {"".join(items)}\n</ul>\n'
     )
+
+
+@receiver(setting_changed)
+def _forget_written_html(**kwargs) -> None:
+    """Settings a test overrides (the currency, formats, URLs) change what was written."""
+    _card.cache_clear()
+    _TRANSLATED.clear()
+    _BADGES.clear()

@@ -104,6 +104,23 @@ def test_a_card_is_translated_and_escapes_what_people_typed(client, department, 
     assert "1\xa0500,50\xa0₽" in card
 
 
+def test_a_card_is_written_again_when_what_it_shows_changes(client, department, board_deals, settings):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+
+    def card() -> str:
+        page = client.get(reverse("deals:kanban")).content.decode()
+        return re.search(rf'id="deal-card-{deal.pk}" class.*?</article>', page, re.S).group(0)
+
+    assert ">North deal</a>" in card()
+    Deal.objects.filter(pk=deal.pk).update(title="Renamed deal", expected_close=datetime.date(2031, 5, 17))
+    renamed = card()
+    assert ">Renamed deal</a>" in renamed
+    assert "17 May 2031" in renamed
+    settings.DEPARTMENT_CURRENCY = "CNY"
+    assert "1,500.50\xa0¥" in card()
+
+
 def test_kanban_filters_by_owner_and_team(client, department, board_deals):
     client.force_login(department.head)
     page = client.get(reverse("deals:kanban"), {"owner": department.rep_north_2.pk}).content.decode()

@@ -6,13 +6,13 @@ fields the page does not show are export-only columns (``visible=False``); what 
 shows (the owner with the team under the name) is a page-only column."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from core.links import id_url
 from core.tables import ListTable, nulls_last
 
 # Sorting links swap the results in place (the wrapper in client_results.html names the target).
@@ -130,7 +130,7 @@ class ClientTable(ListTable):
 
     def render_name(self, value, record):
         link = format_html(
-            '<a href="{}" class="client-name">{}</a>', reverse("clients:detail", args=[record.pk]), value
+            '<a href="{}" class="client-name">{}</a>', id_url("clients:detail", record.pk), value
         )
         if not record.tax_id:
             return link

@@ -8,17 +8,26 @@ term is ignored, never a 500. Exports stream from the database in chunks through
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import django_tables2 as tables
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.template import Context
+from django.template.base import render_value_in_context
 from django.template.loader import get_template
 from django.utils.encoding import force_str
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundRow
+from django_tables2.utils import A, AttributeDict, signature
 
 from core.exports import EXPORT_FORMATS, export_response
 from core.templatetags.money import money
@@ -75,6 +84,166 @@ class TemplateColumn(tables.TemplateColumn):
             return template.render(parent)
 
 
+def _has_callable(attrs) -> bool:
+    if callable(attrs):
+        return True
+    if isinstance(attrs, dict):
+        return any(_has_callable(value) for value in attrs.values())
+    return False
+
+
+_NO_FIELD = object()
+
+
+@functools.lru_cache(maxsize=512)
+def _signature(function):
+    return signature(function)
+
+
+def _computed_values(attrs: dict, kwargs: dict) -> dict:
+    """django-tables2's ``computed_values``: each callable called with the arguments it
+    names (none if it names one that is missing), dictionaries within computed alike; each
+    callable's signature read once."""
+    result = {}
+    for key, value in attrs.items():
+        if callable(value):
+            names, catch_all = _signature(value)
+            if catch_all:
+                value = value(**kwargs)
+            elif all(name in kwargs for name in names):
+                value = value(**{name: kwargs[name] for name in names})
+            else:
+                value = None
+        if isinstance(value, dict):
+            value = _computed_values(value, kwargs)
+        result[key] = value
+    return result
+
+
+class _CellPlan:
+    """One column's way to its cells, worked out once per page: what django-tables2's
+    ``BoundRow.get_cell`` and the table template find out again for every cell (the render
+    function's signature, the cell's attributes when they do not depend on the row, the
+    column's default)."""
+
+    def __init__(self, table: tables.Table, bound_column):
+        column = bound_column.column
+        self.bound_column = bound_column
+        self.column = column
+        self.accessor = A(bound_column.accessor)
+        self.default = bound_column.default
+        self.render = bound_column.render
+        args, catch_all = signature(self.render)
+        self.args = None if catch_all else frozenset(args)
+        self.link = bound_column.link
+        self.is_link = isinstance(column, BaseLinkColumn) and column.text is not None
+        self.is_many = isinstance(column, ManyToManyColumn)
+        self.fields: dict[type, object] = {}
+        path, _, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
+        self.path = A(path)
+        self.last = A(self.remainder)
+        self.table = table
+        # the cell's attributes as BoundColumn.attrs builds them: the table's, the column's,
+        # "td" or else "cell"
+        own = dict(table.attrs) | dict(column.attrs)
+        self.td_source = own.get("td", own.get("cell", {}))
+        dynamic = _has_callable(self.td_source)
+        dynamic |= type(table).get_column_class_names is not tables.Table.get_column_class_names
+        self.td = None if dynamic else self._td_attrs(None, None)
+
+    def _td_attrs(self, record, content) -> SafeString:
+        """The cell's attributes, as ``column.attrs.td.as_html`` gives them while the
+        template's row loop stands on ``record`` with the cell ``content``."""
+        kwargs = {"table": self.table, "bound_column": self.bound_column}
+        if record is not None and content is not None:
+            kwargs.update(record=record, value=content)
+        attrs = AttributeDict(_computed_values(self.td_source, kwargs))
+        attrs["class"] = self.bound_column.get_td_class(attrs)
+        html = attrs.as_html()
+        return mark_safe(f" {html}") if html else SafeString()
+
+    def _field(self, record):
+        model = type(record)
+        if model not in self.fields:
+            try:
+                self.fields[model] = self.accessor.get_field(record)
+            except FieldDoesNotExist:
+                self.fields[model] = _NO_FIELD
+        return self.fields[model]
+
+    def _value(self, record):
+        """The cell's value as ``BoundRow._get_and_render_with`` finds it: a choice's label
+        (``get_FOO_display``) where the field has choices."""
+        penultimate, remainder = self.path.resolve(record, quiet=True), self.remainder
+        if isinstance(penultimate, models.Model):
+            field = self._field(record)
+            display = getattr(penultimate, f"get_{remainder}_display", None)
+            if field is not _NO_FIELD and getattr(field, "choices", ()) and display:
+                return display(), False
+            if remainder:
+                # the last step of the whole accessor's walk, from where it stood
+                try:
+                    return self.last.resolve(penultimate), False
+                except Exception:
+                    return None, self.is_link
+        if remainder:
+            try:
+                return self.accessor.resolve(record), False
+            except Exception:
+                if self.is_link:
+                    return None, True
+        return None, False
+
+    def cell(self, row: BoundRow, context) -> str:
+        record = row.record
+        value, unresolved = self._value(record)
+        if unresolved:
+            content = self._call(row, None)
+        elif value in self.column.empty_values or (self.is_many and not value.exists()):
+            content = self.default
+        else:
+            content = self._call(row, value)
+        kind = type(content)
+        if kind is SafeString and context.autoescape:
+            html = content  # what {{ }} makes of it, without the round trip
+        elif kind is str and context.autoescape:
+            html = escape(content)
+        else:
+            html = render_value_in_context(content, context)
+        td = self.td
+        if td is None:
+            td = self._td_attrs(record, content)
+        return f"<td{td}>{html}</td>"
+
+    def _call(self, row: BoundRow, value):
+        arguments = {
+            "value": value,
+            "record": row.record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
+        if self.args is None:
+            content = self.render(**arguments)
+        elif self.args <= arguments.keys():
+            content = self.render(**{key: arguments[key] for key in self.args})
+        else:
+            content = None
+        return self.link(content, **arguments) if self.link else content
+
+
+class RenderedRow:
+    """A row of the page's table, its cells already HTML (``partials/table.html``)."""
+
+    __slots__ = ("record", "attrs", "cells")
+
+    def __init__(self, record, attrs: str, cells: str):
+        self.record = record
+        self.attrs = attrs
+        self.cells = cells
+
+
 class ListTable(tables.Table):
     """Base for every list: the site's table markup, sorting by ``?ordering=``, pagination
     by ``?page=``. Subclasses declare columns (``exclude_from_export`` for page-only ones,
@@ -100,6 +269,27 @@ class ListTable(tables.Table):
         """Pages of the table's own page size whatever ``?per_page=`` asks: django-tables2
         reads the page size from the address, and a page of a million rows is no page."""
         return super().paginate(*args, per_page=self.page_size, **kwargs)
+
+    def rendered_rows(self) -> Iterator[RenderedRow]:
+        """The page's rows with their cells rendered in one pass, as the table template's
+        ``{% for column, cell in row.items %}<td {{ column.attrs.td.as_html }}>{{ cell }}</td>``
+        would render them, without resolving the same column properties for every cell
+        (50 rows of the deal list cost about 30 ms that way)."""
+        context = getattr(self, "context", None) or Context()
+        plans = [_CellPlan(self, column) for column in self.columns]
+        for row in self.paginated_rows:
+            cells = "".join([plan.cell(row, context) for plan in plans])
+            yield RenderedRow(row.record, self._row_attrs(row), mark_safe(cells))
+
+    def _row_attrs(self, row: BoundRow) -> SafeString:
+        """``row.attrs.as_html``: the table's ``row_attrs`` for the record, with the row's
+        even/odd class."""
+        if type(row) is not BoundRow:  # a pinned row has its own classes
+            return row.attrs.as_html()
+        attrs = _computed_values(self.row_attrs, {"table": self, "record": row.record})
+        parity = row.get_even_odd_css_class()
+        attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
+        return AttributeDict(attrs).as_html()
 
     def export_columns(self):
         columns = [column for column in self.columns.iterall() if not column.column.exclude_from_export]

@@ -20,7 +20,13 @@ PASSWORD = "demo"
 REPS = itertools.cycle(f"rep{number}" for number in range(1, 13))  # in the demo and at scale
 HTMX = {"HX-Request": "true"}
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-CARD = re.compile(r'data-move-url="(/deals/(\d+)/move/)"')
+# A card the rep may move: its deal, its stage, and its move URL on its stage form (app.js reads
+# the URL from there; the card is written by deals/cards.py).
+CARD = re.compile(
+    r'draggable="true" data-deal="(\d+)" data-stage="(\d+)".*?'
+    r'hx-post="(/deals/\1/move/)" hx-trigger="change" class="card-move"',
+    re.S,
+)
 STAGES = re.compile(r'<template id="kanban-stages">(.*?)</template>', re.S)
 OPTION = re.compile(r'<option value="(\d+)"')
 CLIENT = re.compile(r'href="/clients/(\d+)/"')
@@ -68,7 +74,7 @@ class Rep(SignedIn):
 
     def on_start(self):
         self.username = next(REPS)
-        self.cards: list[tuple[str, str]] = []
+        self.cards: dict[str, tuple[str, str]] = {}  # deal id: (its stage, its move URL)
         self.stages: list[str] = []
         self.clients: list[str] = []
         super().on_start()
@@ -80,7 +86,7 @@ class Rep(SignedIn):
     @task(3)
     def kanban(self):
         page = self.page("/deals/", "kanban")
-        self.cards = CARD.findall(page)
+        self.cards = {deal: (stage, url) for deal, stage, url in CARD.findall(page)}
         match = STAGES.search(page)
         self.stages = OPTION.findall(match.group(1)) if match else []
 
@@ -88,10 +94,17 @@ class Rep(SignedIn):
     def move_a_deal(self):
         if not self.cards or not self.stages or not self.token:
             return self.kanban()
-        url, _pk = random.choice(self.cards)
-        self.post(
-            url, {"stage": random.choice(self.stages), "view": "kanban", "filters": ""}, "move on kanban"
-        )
+        deal = random.choice(list(self.cards))
+        stage, url = self.cards[deal]
+        # another open stage than its own: moving a deal to where it is already is refused (400)
+        others = [other for other in self.stages if other != stage]
+        if not others:
+            return None
+        stage = random.choice(others)
+        response = self.post(url, {"stage": stage, "view": "kanban", "filters": ""}, "move on kanban")
+        if response.ok:
+            self.cards[deal] = (stage, url)
+        return response
 
     @task(3)
     def log_an_activity(self):

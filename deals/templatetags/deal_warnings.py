@@ -3,8 +3,8 @@ deals.selectors."""
 
 from django import template
 
-from deals.models import Severity
-from deals.selectors import WARNING_SHORT_LABELS, DealWarning, deal_warnings
+from deals import cards
+from deals.selectors import WARNING_SHORT_LABELS, DealWarning
 
 register = template.Library()
 
@@ -21,23 +21,7 @@ def warning_short_label(warning: str) -> str:
     return str(WARNING_SHORT_LABELS[warning])
 
 
-SEVERITY_CLASSES = {Severity.HIGH: "danger", Severity.MEDIUM: "warn", Severity.LOW: "muted"}
-
-
 @register.simple_tag
-def warning_badges(deal) -> list[dict]:
-    """A deal's warnings that are on (annotated by ``with_signals``), most severe first:
-    key, labels, severity and the badge's class."""
-    badges = []
-    for warning in deal_warnings(deal):
-        severity = getattr(deal, f"severity_{warning}", Severity.MEDIUM)
-        badges.append(
-            {
-                "key": warning,
-                "label": DealWarning(warning).label,
-                "short": WARNING_SHORT_LABELS[warning],
-                "severity": Severity(severity).label,
-                "css": SEVERITY_CLASSES.get(severity, "warn"),
-            }
-        )
-    return badges
+def warning_badges_html(deal) -> str:
+    """The deal's badges as the list of warnings (``deals.cards.warning_badges_html``)."""
+    return cards.warning_badges_html(deal)

@@ -121,6 +121,10 @@ TEMPLATES = [
     },
 ]
 
+# Forms and widgets render through Django's Jinja2 copies of its form templates (the same HTML,
+# several times less CPU for a filter form's selects); core/renderers.py.
+FORM_RENDERER = "core.renderers.FormRenderer"
+
 # --- Database: DATABASE_URL (postgres://user:pass@host:5432/name or sqlite:///path).
 # Without it there is no database here; local.py defaults to a SQLite file.
 

@@ -5,12 +5,17 @@ Exercised through the people list, the first list built on core.tables."""
 import csv
 import io
 
+import django_tables2 as tables
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
 from openpyxl import load_workbook
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.tables import StaffTable
+from core.tables import ListTable, MoneyColumn
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +136,49 @@ def test_the_page_size_cannot_be_raised_from_the_address(client, department):
     response = client.get(reverse("accounts:staff"), {"per_page": "100000"})
     assert response.status_code == 200
     assert response.content.decode().count("data-row=") == 50
+
+
+class _MixedTable(ListTable):
+    """Columns of every kind the lists use, to compare the two ways of rendering rows."""
+
+    username = tables.Column(attrs={"td": {"class": lambda record: "me" if record.username == "p0" else ""}})
+    role = tables.Column()  # a field with choices: its label
+    email = tables.Column(default="none")  # empty: the default
+    staff = tables.BooleanColumn(accessor="is_staff")
+    team = tables.Column(accessor="team__name", attrs={"td": {"class": "team", "data-x": "<1>"}})
+    joined = tables.Column(accessor="date_joined")  # a datetime, localized in the page's language
+    link = tables.Column(accessor="last_name", linkify=lambda record: f"/people/{record.pk}/")
+    amount = MoneyColumn("Amount", accessor="pk")
+
+    class Meta(ListTable.Meta):
+        row_attrs = {"data-row": lambda record: record.pk, "class": lambda record: record.last_name.lower()}
+
+    def render_username(self, value, record):
+        return format_html("<b>{}</b> &amp; {}", value, record.pk)
+
+
+ROWS_BY_CELL = Template(
+    "{% for row in table.paginated_rows %}<tr {{ row.attrs.as_html }}>{% for column, cell in row.items %}"
+    "<td{% with attrs=column.attrs.td.as_html %}{% if attrs %} {{ attrs }}{% endif %}{% endwith %}>"
+    "{{ cell }}</td>"
+    "{% endfor %}</tr>{% endfor %}"
+)
+ROWS_AT_ONCE = Template(
+    "{% for row in table.rendered_rows %}<tr {{ row.attrs }}>{{ row.cells }}</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
+def test_rows_rendered_at_once_are_the_cells_django_tables2_renders(department, people, language):
+    people[0].email = ""
+    people[0].save()
+    rows = User.objects.filter(pk__in=[person.pk for person in people]).select_related("team").order_by("pk")
+    with translation.override(language):
+        by_cell = ROWS_BY_CELL.render(Context({"table": _MixedTable(rows)}))
+        at_once = ROWS_AT_ONCE.render(Context({"table": _MixedTable(rows)}))
+    assert at_once == by_cell
+    assert at_once.count("<tr ") == 3
+    assert '<td class="me"><b>p0</b> &amp; ' in at_once
+    assert f'<tr data-row="{people[1].pk}" class="alpha odd">' in at_once
+    assert '<td class="team" data-x="&lt;1&gt;">North</td>' in at_once
+    assert f'<a href="/people/{people[0].pk}/">Zeta</a>' in at_once

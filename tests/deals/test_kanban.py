@@ -86,6 +86,41 @@ def test_a_card_shows_client_amount_owner_close_date_facts_and_warnings(client, 
     assert "No open task" in card
 
 
+def test_a_card_is_translated_and_escapes_what_people_typed(client, department, board_deals):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+    Deal.objects.filter(pk=deal.pk).update(title='Fish & "chips" <b>')
+    page = client.get(reverse("deals:kanban"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    card = re.search(rf'id="deal-card-{deal.pk}" class.*?</article>', page, re.S).group(0)
+    assert (
+        '<a class="card-title" href="/deals/%d/">Fish &amp; &quot;chips&quot; &lt;b&gt;</a>' % deal.pk in card
+    )
+    assert 'data-confirm="Закрыть «Fish &amp; &quot;chips&quot; &lt;b&gt;» как выигранную?"' in card
+    assert 'title="2 факта подтверждают намерение">✔ 2</span>' in card
+    assert 'title="Ожидаемое закрытие">нет даты закрытия</span>' in card
+    assert "✓ Выиграна</button>" in card
+    assert "✗ Проиграна</a>" in card
+    assert 'aria-label="Перевести на этап"' in card
+    assert "1\xa0500,50\xa0₽" in card
+
+
+def test_a_card_is_written_again_when_what_it_shows_changes(client, department, board_deals, settings):
+    client.force_login(department.rep_north)
+    deal = board_deals["north"]
+
+    def card() -> str:
+        page = client.get(reverse("deals:kanban")).content.decode()
+        return re.search(rf'id="deal-card-{deal.pk}" class.*?</article>', page, re.S).group(0)
+
+    assert ">North deal</a>" in card()
+    Deal.objects.filter(pk=deal.pk).update(title="Renamed deal", expected_close=datetime.date(2031, 5, 17))
+    renamed = card()
+    assert ">Renamed deal</a>" in renamed
+    assert "17 May 2031" in renamed
+    settings.DEPARTMENT_CURRENCY = "CNY"
+    assert "1,500.50\xa0¥" in card()
+
+
 def test_kanban_filters_by_owner_and_team(client, department, board_deals):
     client.force_login(department.head)
     page = client.get(reverse("deals:kanban"), {"owner": department.rep_north_2.pk}).content.decode()

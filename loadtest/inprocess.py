@@ -1,0 +1,123 @@
+"""CPU per request kind of the load mix, in-process (the per-kind table of README, `make load`).
+
+Each request of loadtest/locustfile.py's mix through django.test.Client, with the settings
+`make load` uses (laptop settings, DEBUG off, CONN_MAX_AGE=60): a few requests to warm up,
+then the CPU time (time.process_time) of each of --repeats requests; prints the median, the
+mean and the minimum per kind. --profile KIND prints that kind's cProfile instead of timing
+alone. Like `make load` it moves deals and logs calls: point DATABASE_URL at a copy.
+
+    DATABASE_URL=postgres://…/load_large python loadtest/inprocess.py [--only "deal list,kanban"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesdept.settings.local")
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("CONN_MAX_AGE", "60")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+SEARCHES = ["12", "Deal 4", "group", "module", "7"]
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def the_mix(rep: Client, head: Client) -> dict:
+    """The mix's requests by name, with the cards, stages, clients and people they need read
+    from the pages as Locust reads them."""
+    page = rep.get("/deals/").content.decode()
+    cards = dict(re.findall(r'draggable="true" data-deal="(\d+)" data-stage="(\d+)"', page))
+    stages = re.findall(
+        r'<option value="(\d+)"',
+        re.search(r'<template id="kanban-stages">(.*?)</template>', page, re.S).group(1),
+    )
+    clients = sorted(set(re.findall(r'href="/clients/(\d+)/"', rep.get("/clients/").content.decode())))
+    people = sorted(
+        set(re.findall(r'hx-get="(/deals/board/people/\d+/)"', head.get("/deals/board/").content.decode()))
+    )
+
+    def move():
+        deal = random.choice(sorted(cards))
+        stage = random.choice([other for other in stages if other != cards[deal]])
+        cards[deal] = stage
+        return rep.post(f"/deals/{deal}/move/", {"stage": stage, "view": "kanban", "filters": ""}, **HTMX)
+
+    activity = {"kind": "call", "direction": "outgoing", "duration_minutes": "5", "outcome": "Load test call"}
+    return {
+        "deal list": lambda: rep.get("/deals/list/?status=open"),
+        "kanban": lambda: rep.get("/deals/"),
+        "move on kanban": move,
+        "log activity": lambda: rep.post(f"/clients/{random.choice(clients)}/activities/", activity, **HTMX),
+        "deal search": lambda: rep.get(f"/deals/list/?q={random.choice(SEARCHES)}"),
+        "client list": lambda: rep.get("/clients/"),
+        "board": lambda: head.get("/deals/board/"),
+        "board person": lambda: head.get(random.choice(people), **HTMX),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--only", default="", help="comma-separated request names")
+    parser.add_argument("--profile", default="", help="a request name to profile with cProfile")
+    parser.add_argument("--rep", default="rep1")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        raise SystemExit("Set DATABASE_URL (a copy of a seeded PostgreSQL database: the mix writes).")
+    random.seed(1)
+    kinds = the_mix(signed_in(args.rep), signed_in("head"))
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    print(f"{'request':<16} {'median':>8} {'mean':>8} {'min':>8}  (ms of CPU, {args.repeats} requests)")
+    for name, request in kinds.items():
+        if only and name not in only:
+            continue
+        for _ in range(3):
+            response = request()
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: {response.status_code}")
+        profile = cProfile.Profile() if name == args.profile else None
+        times = []
+        for _ in range(args.repeats):
+            started = time.process_time()
+            if profile:
+                profile.enable()
+            request()
+            if profile:
+                profile.disable()
+            times.append(1000 * (time.process_time() - started))
+        print(f"{name:<16} {statistics.median(times):8.1f} {statistics.mean(times):8.1f} {min(times):8.1f}")
+        if profile:
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
+            print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -54,6 +54,8 @@ HARMLESS = {
     "installment_of",
     "disk",
 }
+# pytest-django's fixtures that create a user.
+WRITING = {"admin_user", "admin_client"}
 HARMLESS_MODULES = ("_pytest", "pytest_django", "faker", "xdist", "pytest_randomly")
 
 
@@ -112,6 +114,8 @@ def _setup_order(info) -> list[str]:
 def _harmless(info, name: str) -> bool:
     if name in HARMLESS or name in _REGISTERED or name in {"request", "db"}:
         return True
+    if name in WRITING:
+        return False
     definition = _definition(info, name)
     if definition is None:
         return True
@@ -122,22 +126,28 @@ def _harmless(info, name: str) -> bool:
 
 
 def share_key(item) -> tuple | None:
-    """What the test shares (its module and the registered fixtures it asks for), or None."""
+    """What the test shares (its module and the registered fixtures it asks for that are the
+    registered definitions, each with all it depends on shared), or None."""
     info = getattr(item, "_fixtureinfo", None)
-    if info is None or "seeded_demo" in info.names_closure:
+    if info is None or "seeded_demo" in info.names_closure or _is_transactional(item):
         return None
-    names = tuple(name for name in _REGISTERED if name in info.names_closure)
-    if not names or _is_transactional(item):
-        return None
-    for name in names:
+    names: list[str] = []
+    for name, registered in _REGISTERED.items():
         definition = _definition(info, name)
-        if definition is None or getattr(definition.func, "__module__", None) != _REGISTERED[name].module:
-            return None
+        if (
+            name in info.names_closure
+            and definition is not None
+            and getattr(definition.func, "__module__", None) == registered.module
+            and all(dependency in names for dependency in registered.dependencies)
+        ):
+            names.append(name)
+    if not names:
+        return None
     order = _setup_order(info)
     last = max(order.index(name) for name in names)
     if not all(_harmless(info, name) for name in order[:last]):
         return None
-    return (item.module, names)
+    return (item.module, tuple(names))
 
 
 class _Open:

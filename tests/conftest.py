@@ -8,7 +8,14 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import Role, Team, User
+from tests import shared_data
 from tests.factories import TeamFactory, UserFactory
+from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hooks)
+    _shared_data,
+    pytest_collection_modifyitems,
+    pytest_runtest_teardown,
+    pytest_sessionfinish,
+)
 
 # --- Parallel runs (pytest-xdist: `make test` runs `-n auto`). Each worker has its own test
 # database (pytest-django adds the worker's name) and, with a real broker, its own Celery queue
@@ -96,8 +103,7 @@ class Department:
     inactive_rep_north: User
 
 
-@pytest.fixture
-def department(db) -> Department:
+def build_department() -> Department:
     north = TeamFactory(name="North")
     south = TeamFactory(name="South")
 
@@ -128,6 +134,15 @@ def department(db) -> Department:
         assistant_without_team=user("assistant_without_team", Role.ASSISTANT),
         inactive_rep_north=user("inactive_rep_north", Role.REP, north, is_active=False),
     )
+
+
+shared_data.register("department", build_department, module=__name__)
+
+
+@pytest.fixture
+def department(request, db) -> Department:
+    """Built once for consecutive tests of a module that share it (tests/shared_data.py)."""
+    return shared_data.value(request, "department")
 
 
 @pytest.fixture

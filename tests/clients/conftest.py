@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from clients.models import Activity, Client, Contact
+from tests import shared_data
 from tests.factories import ActivityFactory, ClientFactory, ContactFactory
 
 
@@ -27,8 +28,7 @@ class Book:
     south_activity: Activity
 
 
-@pytest.fixture
-def book(department) -> Book:
+def build_book(department) -> Book:
     d = department
     north = ClientFactory(name="Northwind Trading", owner=d.rep_north, tax_id="7701000001")
     north_2 = ClientFactory(name="Nordic Steel", owner=d.rep_north_2)
@@ -58,6 +58,15 @@ def book(department) -> Book:
         north_activity=north_activity,
         south_activity=south_activity,
     )
+
+
+shared_data.register("book", build_book, "department", module=__name__)
+
+
+@pytest.fixture
+def book(request, department) -> Book:
+    """Built once for consecutive tests of a module that share it (tests/shared_data.py)."""
+    return shared_data.value(request, "book", department)
 
 
 # Who sees which of the book's clients (by Book attribute).

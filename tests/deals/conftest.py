@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clients.models import Activity
 from deals.models import Deal, Review, Stage, StageChange
+from tests import shared_data
 from tests.factories import (
     ActivityFactory,
     ClientFactory,
@@ -23,15 +24,23 @@ from tests.factories import (
 DEFAULT_PIPELINE = importlib.import_module("deals.migrations.0002_default_stages").DEFAULT_PIPELINE
 
 
-@pytest.fixture
-def stages(db) -> dict[str, Stage]:
-    """The default pipeline. Transactional tests flush the database when they end, data
-    migrations included, so the stages are put back when missing."""
+def build_stages() -> dict[str, Stage]:
     for name, order, probability, kind in DEFAULT_PIPELINE:
         Stage.objects.get_or_create(
             name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
         )
     return {stage.name: stage for stage in Stage.objects.all()}
+
+
+shared_data.register("stages", build_stages, module=__name__)
+
+
+@pytest.fixture
+def stages(request, db) -> dict[str, Stage]:
+    """The default pipeline. Transactional tests flush the database when they end, data
+    migrations included, so the stages are put back when missing. Looked up once for
+    consecutive tests of a module that share it (tests/shared_data.py)."""
+    return shared_data.value(request, "stages")
 
 
 def make_deal(

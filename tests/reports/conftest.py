@@ -11,6 +11,7 @@ from accounts.models import Team
 from clients.models import Activity
 from deals.models import Deal
 from targets.models import ActivityNorm
+from tests import shared_data
 from tests.factories import (
     ActivityFactory,
     ClientFactory,
@@ -90,10 +91,17 @@ def norm(*, role: str = "", user=None, calls_per_day: int = 0, meetings_per_week
     )
 
 
-@pytest.fixture
-def east(db) -> Team:
-    """A team with nobody in it: its rows must exist, with zeros."""
+def build_east() -> Team:
     return TeamFactory(name="East")
+
+
+shared_data.register("east", build_east, module=__name__)
+
+
+@pytest.fixture
+def east(request, db) -> Team:
+    """A team with nobody in it: its rows must exist, with zeros."""
+    return shared_data.value(request, "east")
 
 
 def report_row(model, period: datetime.date, who=None, **extra):
@@ -118,10 +126,7 @@ AS_OF = datetime.date(2026, 3, 18)
 MARCH = datetime.date(2026, 3, 1)
 
 
-@pytest.fixture
-def reporting(department, east):
-    """A small department with figures in March 2026, every report computed for the 18th
-    and overdue alerts (one for North, one for South) with their notifications."""
+def build_reporting(department, east):
     from reports.services.runs import REPORT_KINDS, report_run_execute
     from tests.factories import InstallmentFactory
 
@@ -137,3 +142,14 @@ def reporting(department, east):
     for kind in REPORT_KINDS:
         report_run_execute(kind=kind, run_date=AS_OF)
     return d
+
+
+shared_data.register("reporting", build_reporting, "department", "east", module=__name__)
+
+
+@pytest.fixture
+def reporting(request, department, east):
+    """A small department with figures in March 2026, every report computed for the 18th
+    and overdue alerts (one for North, one for South) with their notifications. Built once for
+    consecutive tests of a module that share it (tests/shared_data.py)."""
+    return shared_data.value(request, "reporting", department, east)

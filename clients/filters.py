@@ -35,6 +35,7 @@ from core.filters import (
     IsoDateTimeFilter,
     ModelChoiceFilter,
     OrderingFilter,
+    SearchFilter,
     UpdatedSinceFilterSet,
 )
 
@@ -120,7 +121,7 @@ class NullsLastOrderingFilter(OrderingFilter):
 
 
 class ClientFilter(UpdatedSinceFilterSet):
-    search = django_filters.CharFilter(
+    search = SearchFilter(
         label=_("Search"),
         method="filter_search",
         help_text=_("Name, tax id, phone, or a contact's name, phone or e-mail."),
@@ -172,7 +173,7 @@ class ClientFilter(UpdatedSinceFilterSet):
 
 
 class ContactFilter(UpdatedSinceFilterSet):
-    search = django_filters.CharFilter(
+    search = SearchFilter(
         label=_("Search"), method="filter_search", help_text=_("Name, position, phone, e-mail or client.")
     )
     client = IdFilter(label=_("Client id"), field_name="client_id")
@@ -207,9 +208,7 @@ class ContactFilter(UpdatedSinceFilterSet):
 
 
 class ActivityFilter(UpdatedSinceFilterSet):
-    search = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", help_text=_("Outcome or client name.")
-    )
+    search = SearchFilter(label=_("Search"), method="filter_search", help_text=_("Outcome or client name."))
     client = IdFilter(label=_("Client id"), field_name="client_id")
     contact = IdFilter(label=_("Contact id"), field_name="contact_id")
     deal = IdFilter(label=_("Deal id"), field_name="deal_id")

@@ -21,6 +21,19 @@ LATEST_YEAR = 9998
 MAX_UTC_OFFSET = datetime.timedelta(hours=15, minutes=59)
 
 
+# The longest search a list takes: more is no name, title or phone anyone types, and a pattern
+# that long only costs the database; the page shows the form's message, the API answers 400.
+SEARCH_MAX_LENGTH = 100
+
+
+class SearchFilter(django_filters.CharFilter):
+    """A list's free-text search, bounded to SEARCH_MAX_LENGTH characters."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
 def _check_id(value) -> None:
     if value in (None, ""):
         return

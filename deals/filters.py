@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from clients.models import Client
-from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
+from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, SearchFilter, UpdatedSinceFilterSet
 from deals.models import (
     ApprovalStatus,
     Deal,
@@ -92,7 +92,7 @@ class PipelineFilter(UpdatedSinceFilterSet):
 class DealFilter(PipelineFilter):
     """The deal list's and GET /api/v1/deals/'s filters, including the board's warnings."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = SearchFilter(label=_("Search"), method="filter_text")
     stage = ModelChoiceFilter(label=_("Stage"), queryset=Stage.objects.all())
     status = django_filters.ChoiceFilter(
         label=_("Status"), field_name="stage__kind", choices=StageKind.choices
@@ -198,7 +198,7 @@ class ReviewFilter(UpdatedSinceFilterSet):
 class ProductFilter(UpdatedSinceFilterSet):
     """The product catalogue's page, export and GET /api/v1/products/."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=100)
+    q = SearchFilter(label=_("Search"), method="filter_text")
     active = django_filters.BooleanFilter(
         label=_("Active"),
         field_name="is_active",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
-from core.filters import DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
+from core.filters import DateFilter, ModelChoiceFilter, SearchFilter, UpdatedSinceFilterSet
 from deals.filters import IdFilter, people_in_scope
 from documents.models import (
     OPEN_REQUEST_STATUSES,
@@ -37,7 +37,7 @@ class AttachmentFilter(UpdatedSinceFilterSet):
 
 
 class ContractFilter(UpdatedSinceFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = SearchFilter(label=_("Search"), method="filter_text")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ContractStatus.choices)
     owner = ModelChoiceFilter(
         label=_("Owner"), field_name="deal__owner", queryset=people_in_scope, empty_label=_("Everyone")
@@ -66,7 +66,7 @@ class ContractFilter(UpdatedSinceFilterSet):
 
 
 class ClientRequestFilter(UpdatedSinceFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = SearchFilter(label=_("Search"), method="filter_text")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RequestKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices)
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=RequestPriority.choices)

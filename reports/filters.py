@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.filters import visible_teams
 from accounts.models import User
 from core import periods as core_periods
-from core.filters import DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
+from core.filters import DateFilter, ModelChoiceFilter, SearchFilter, UpdatedSinceFilterSet
 from deals.models import ForecastCategory
 from reports.models import (
     ActivityStat,
@@ -194,7 +194,7 @@ class ActivityStatFilter(ReportRowFilter):
 
 
 class OverdueAlertFilter(UpdatedSinceFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Client or deal"))
+    search = SearchFilter(method="filter_search", label=_("Client or deal"))
     status = django_filters.ChoiceFilter(choices=AlertStatus.choices, label=_("Status"), empty_label=_("Any"))
     level = django_filters.ChoiceFilter(choices=AlertLevel.choices, label=_("Level"), empty_label=_("Any"))
     bucket = django_filters.ChoiceFilter(

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.filters import visible_teams
 from accounts.models import Role, User
-from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, UpdatedSinceFilterSet
+from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, SearchFilter, UpdatedSinceFilterSet
 from targets.models import ActivityNorm, Allocation, Installment, OverdueReason, Payment, Plan, PlanMetric
 from targets.selectors import AgingBucket, follow_up_person_q, follow_up_team_q
 
@@ -150,7 +150,7 @@ class InstallmentFilter(UpdatedSinceFilterSet):
 class OverdueFilter(UpdatedSinceFilterSet):
     """The overdue list's filters (on :func:`targets.selectors.overdue_installments`)."""
 
-    q = django_filters.CharFilter(method="filter_search", label=_("Client or deal"))
+    q = SearchFilter(method="filter_search", label=_("Client or deal"))
     team = FollowUpFilter(
         queryset=visible_teams, label=_("Team"), empty_label=_("All teams"), method="filter_follow_up_team"
     )

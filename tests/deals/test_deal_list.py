@@ -248,3 +248,18 @@ def test_the_totals_are_counted_once_per_change_of_the_data(
     assert "2 deals" in changed and "3,250.50" in changed
     other_filters = client.get(reverse("deals:list"), {"q": "Deal", "owner": department.rep_south.pk})
     assert "1 deal" in other_filters.content.decode() and "250.50" in other_filters.content.decode()
+
+
+def test_a_search_longer_than_a_hundred_characters_is_refused_with_a_message(
+    client, api_as, department, deals
+):
+    client.force_login(department.head)
+    assert (
+        "at most 100 characters" not in client.get(reverse("deals:list"), {"q": "x" * 100}).content.decode()
+    )
+    page = client.get(reverse("deals:list"), {"q": "Alpha" + "x" * 96}).content.decode()
+    assert "at most 100 characters (it has 101)" in page
+    assert "0 deals" in page
+    response = api_as(department.head).get("/api/v1/deals/", {"q": "x" * 101})
+    assert response.status_code == 400
+    assert "at most 100 characters" in str(response.json())

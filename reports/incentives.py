@@ -3,24 +3,25 @@ months of a quarter / year to date summed), ranked across the whole department, 
 the rule in reports.rules says (head and analyst all, a lead their team, everyone else
 their own row with their rank). The page, its export and the API share this.
 
-Two queries whatever the department's size: every row of the period's months (with the
-person and their team), and the keys of the rows the viewer may see. The totals beside the
+Three queries whatever the department's size: each person's months summed in the database,
+the people with their teams, and the keys of the rows the viewer may see. The totals beside the
 previous period and the same period last year (``leaderboard_comparison``) read those two
-periods' leaderboards the same way, two queries each."""
+periods' leaderboards the same way, three queries each."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Team, User
 from accounts.roles import is_lead, sells
-from core.money import ZERO
+from core.money import ZERO, money
 from core.periods import Period
 from reports.models import IncentiveReport
 from reports.services.common import percent
@@ -39,7 +40,6 @@ class LeaderRow:
     # One month's tier and rate; empty for a period of several months.
     tier_pct: Decimal | None = None
     rate_pct: Decimal | None = None
-    months: list[datetime.date] = field(default_factory=list)
     rank: int = 0
 
     @property
@@ -66,17 +66,6 @@ class LeaderRow:
         """The metric in a word (the page's column)."""
         return str(_("booked") if self.basis == PlanMetric.BOOKED else _("collected"))
 
-    def add(self, report: IncentiveReport) -> None:
-        self.role, self.basis = report.role, report.basis
-        self.basis_amount += report.basis_amount
-        if report.plan is not None:
-            self.plan = (self.plan or ZERO) + report.plan
-        self.bonus += report.bonus
-        self.months.append(report.period)
-        single = len(self.months) == 1
-        self.tier_pct = report.tier_pct if single else None
-        self.rate_pct = report.rate_pct if single else None
-
 
 @dataclass
 class Leaderboard:
@@ -102,19 +91,52 @@ def _ranked(rows: list[LeaderRow]) -> list[LeaderRow]:
     return rows
 
 
+def _cents(value) -> Decimal | None:
+    """A database figure with two decimals (SQLite's sums come back as floats), NULL kept."""
+    return None if value is None else money(value)
+
+
+def _person_totals(months: list[datetime.date]):
+    """Each person's months summed in the database (a plan only where a month had one), with
+    the role and basis of their latest month."""
+    rows = IncentiveReport.objects.filter(period__in=months, scope="rep", rep__isnull=False)
+    latest = rows.filter(rep=OuterRef("rep")).order_by("-period", "-pk")
+    return (
+        rows.order_by()
+        .values("rep")
+        .annotate(
+            total_basis=Sum("basis_amount"),
+            total_plan=Sum("plan"),
+            total_bonus=Sum("bonus"),
+            month_count=Count("pk"),
+            one_tier=Max("tier_pct"),
+            one_rate=Max("rate_pct"),
+            latest_role=Subquery(latest.values("role")[:1]),
+            latest_basis=Subquery(latest.values("basis")[:1]),
+        )
+    )
+
+
 def leaderboard(
     *, viewer, period: Period, team: Team | None = None, owner: User | None = None
 ) -> Leaderboard:
     months = period.months()
-    reports = IncentiveReport.objects.filter(period__in=months, scope="rep").select_related(
-        "rep", "rep__team"
-    )
-    by_person: dict[int, LeaderRow] = {}
-    for report in reports.order_by("period", "pk"):
-        row = by_person.get(report.rep_id)
-        if row is None:
-            row = by_person[report.rep_id] = LeaderRow(rep=report.rep, role=report.role, basis=report.basis)
-        row.add(report)
+    person_totals = list(_person_totals(months))
+    people = User.objects.select_related("team").in_bulk([totals["rep"] for totals in person_totals])
+    by_person = {
+        totals["rep"]: LeaderRow(
+            rep=people[totals["rep"]],
+            role=totals["latest_role"],
+            basis=totals["latest_basis"],
+            basis_amount=money(totals["total_basis"]),
+            plan=_cents(totals["total_plan"]),
+            bonus=money(totals["total_bonus"]),
+            # one month's tier and rate; none over several
+            tier_pct=_cents(totals["one_tier"]) if totals["month_count"] == 1 else None,
+            rate_pct=_cents(totals["one_rate"]) if totals["month_count"] == 1 else None,
+        )
+        for totals in person_totals
+    }
     ranked = _ranked(list(by_person.values()))
     visible = set(
         IncentiveReport.objects.filter(period__in=months, scope="rep")

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, Team, User
 from tests import shared_data
+from tests.browser.support import serialise_live_server_on_sqlite
 from tests.factories import TeamFactory, UserFactory
 from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hooks)
     _shared_data,
@@ -16,6 +17,9 @@ from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hoo
     pytest_runtest_teardown,
     pytest_sessionfinish,
 )
+
+# Browser tests on SQLite: the live server answers one request at a time (see the class).
+serialise_live_server_on_sqlite()
 
 # --- Parallel runs (pytest-xdist: `make test` runs `-n auto`). Each worker has its own test
 # database (pytest-django adds the worker's name) and, with a real broker, its own Celery queue

@@ -2,6 +2,9 @@
 
 import os
 import shutil
+import threading
+
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -14,3 +17,40 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server the browser tests use on SQLite.
+
+    The test database there is in memory, so the live server's request threads all share the
+    test's one connection (Django's ``connections_override``). A page that fires several
+    requests at once (htmx panels, a phone page's fragments) then ran two queries on that
+    connection at the same time, and the threads deadlocked inside sqlite3: the browser test
+    and the whole suite hung (seen in CI, at the receivables page). Each request here holds a
+    lock while the view runs and its body is read, so the connection serves one at a time;
+    the connections themselves stay threaded, so the browser's keep-alive connections do not
+    block one another."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)  # a streamed body queries too: read it under the lock
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+def serialise_live_server_on_sqlite() -> None:
+    """Make pytest-django's live server (Django's LiveServerThread) use the server above when
+    the tests run on SQLite; on PostgreSQL each request thread has its own connection."""
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = OneRequestAtATimeServer

@@ -33,6 +33,8 @@ def _past_close(record=None) -> str:
 
 class DealTable(ListTable):
     export_filename = "deals"
+    # every cell is the deal's own fields, annotations and client/stage/owner (no per-viewer part)
+    cache_rows = True
 
     id = tables.Column(verbose_name=_("ID"), accessor="pk", visible=False)
     title = tables.Column(

@@ -148,7 +148,20 @@ def warning_q(warning: str, clock: Clock, *, is_open: Q = OPEN) -> Q:
     activity" and "not reviewed" starts when the deal was created: a two-day-old deal has
     not been silent for 14 days; "too long in stage" counts from the last stage change (or
     the deal's creation). ``is_open`` may name the open stages by id, which lets the
-    database estimate rows."""
+    database estimate rows.
+
+    Built once per clock (a request's): a page asks for each warning several times (its
+    flag, the severity, the filters), and building the subqueries was a few milliseconds of
+    CPU per page. Django copies a Q where a query uses it, so one object serves them all."""
+    built = clock.__dict__.setdefault("_warning_qs", {})
+    key = (warning, is_open)
+    condition = built.get(key)
+    if condition is None:
+        condition = built[key] = _warning_q(warning, clock, is_open=is_open)
+    return condition
+
+
+def _warning_q(warning: str, clock: Clock, *, is_open: Q) -> Q:
     if warning == DealWarning.NO_ACTIVITY:
         recent = Activity.objects.filter(deal=OuterRef("pk"), occurred_at__gte=clock.activity_cutoff)
         return is_open & Q(created_at__lt=clock.activity_cutoff) & Q(~Exists(recent))

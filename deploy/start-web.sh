@@ -1,9 +1,11 @@
 #!/bin/sh
 # The web process: gunicorn on PORT (8000), WEB_CONCURRENCY worker processes (4). The access
-# log line ends with the request id the app echoes (core/request_id.py).
+# log line ends with the request id the app echoes (core/request_id.py). The master loads the
+# app and warms it up once before forking (salesdept/gunicorn_conf.py, core/warmup.py).
 set -eu
 cd "$(dirname "$0")/.."
 exec gunicorn salesdept.wsgi \
+  --config python:salesdept.gunicorn_conf \
   --bind "${BIND:-0.0.0.0:${PORT:-8000}}" \
   --workers "${WEB_CONCURRENCY:-4}" \
   --timeout "${GUNICORN_TIMEOUT:-60}" \

@@ -119,7 +119,8 @@ def main() -> int:
             str(args.workers),
             "--log-level",
             "warning",
-            "--preload",
+            "--config",
+            "python:salesdept.gunicorn_conf",  # as deploy/start-web.sh: preloaded and warmed up
         ],
         cwd=ROOT,
         env=env,

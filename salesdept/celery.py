@@ -2,7 +2,7 @@ import contextlib
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import beat_init, task_postrun, task_prerun
 
 from core.request_id import reset_request_id, set_request_id
 
@@ -40,3 +40,15 @@ def _task_request_id_done(task_id=None, **kwargs) -> None:
     if token is not None:
         with contextlib.suppress(ValueError):  # set in another context: nothing to restore
             reset_request_id(token)
+
+
+@beat_init.connect
+def _first_heartbeat(sender=None, **kwargs) -> None:
+    """The beat's first heartbeat as it starts, not one interval later: a fresh deployment's
+    /healthz said 503 ("no beat heartbeat recorded") for its first minute. A worker records it,
+    as every heartbeat, so a beat with no worker to take its tasks still shows."""
+    from django.conf import settings
+
+    from core.tasks import beat_heartbeat
+
+    beat_heartbeat.apply_async(expires=settings.BEAT_HEARTBEAT_SECONDS)

@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+from celery.signals import beat_init
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 
@@ -75,6 +76,19 @@ def test_a_fresh_heartbeat_passes_the_beat_check(client, with_broker, monkeypatc
     response = client.get("/healthz")
     assert response.status_code == 200
     assert body(response) == {"database": "ok", "cache": "ok", "broker": "ok", "beat": "ok"}
+
+
+def test_the_beat_sends_its_first_heartbeat_as_it_starts(client, settings, monkeypatch):
+    """Not one interval later: a fresh deployment's /healthz was 503 for its first minute."""
+    monkeypatch.setattr(health, "check_broker", lambda: None)
+    cache.delete(health.BEAT_HEARTBEAT_KEY)
+    beat_init.send(sender=None)  # tasks run in-process here: the heartbeat is recorded at once
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = DEAD_BROKER
+
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert body(response)["beat"] == "ok"
 
 
 def test_a_stale_heartbeat_fails_the_beat_check(client, with_broker, monkeypatch):

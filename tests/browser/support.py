@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+import time
 
 from django.core.servers.basehttp import ThreadedWSGIServer
 
@@ -54,3 +55,34 @@ def serialise_live_server_on_sqlite() -> None:
 
     if connection.vendor == "sqlite":
         LiveServerThread.server_class = OneRequestAtATimeServer
+
+
+def wait_for_quiet_network(page, quiet_ms: int = 150, timeout_ms: int = 15_000) -> None:
+    """Until no request of the page has been in flight for ``quiet_ms``: what Playwright's
+    ``networkidle`` waits for, with a shorter quiet spell than its fixed 500 ms (the phone and
+    policy tests open about a hundred pages, and waited most of their minute there). The
+    fragments htmx loads after the page (its ``load`` triggers) are requests like any other."""
+    state = getattr(page, "_quiet_watch", None)
+    if state is None:
+        state = page._quiet_watch = {"inflight": set(), "changed": time.monotonic()}
+
+        def started(request):
+            state["inflight"].add(request)
+            state["changed"] = time.monotonic()
+
+        def ended(request):
+            state["inflight"].discard(request)
+            state["changed"] = time.monotonic()
+
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.wait_for_timeout(50)  # lets Playwright deliver the request events
+        quiet = time.monotonic() - state["changed"]
+        if not state["inflight"] and quiet * 1000 >= quiet_ms:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"requests still in flight after {timeout_ms} ms: {state['inflight']}")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from reports.models import OverdueAlert
+from tests.browser.support import wait_for_quiet_network
 from tests.factories import ClientFactory, DealFactory, InstallmentFactory, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,7 +91,7 @@ def test_no_page_breaks_the_content_security_policy(live_server, page, departmen
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "content-security-policy" in response.headers, path
-        page.wait_for_load_state("networkidle")
+        wait_for_quiet_network(page)
     assert refused == []
 
 

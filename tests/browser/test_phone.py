@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from clients.models import Activity, Client
 from deals.models import Deal
+from tests.browser.support import wait_for_quiet_network
 from tests.factories import ClientFactory, ContactFactory, DealFactory, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,7 +55,7 @@ def overflow(page) -> tuple[int, int]:
 def assert_fits(page, live_server, path: str, who: str) -> None:
     response = page.goto(f"{live_server.url}{path}")
     assert response.status == 200, f"{path} as {who} answered {response.status}"
-    page.wait_for_load_state("networkidle")
+    wait_for_quiet_network(page)
     scroll_width, inner_width = overflow(page)
     assert inner_width == PHONE["width"], f"{path} as {who}: the viewport is {inner_width} px wide"
     assert scroll_width <= inner_width, (

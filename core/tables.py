@@ -9,6 +9,7 @@ term is ignored, never a 500. Exports stream from the database in chunks through
 from __future__ import annotations
 
 import functools
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -268,6 +269,24 @@ def _record_state(record, depth: int = 2) -> str | None:
     return repr(parts)
 
 
+_ROWS_LOCK = threading.Lock()  # threaded servers (runserver, gthread) share the rows
+
+
+def _kept_row(key: tuple) -> tuple[SafeString, SafeString] | None:
+    with _ROWS_LOCK:
+        written = _ROWS.get(key)
+        if written is not None:
+            _ROWS.move_to_end(key)
+        return written
+
+
+def _keep_row(key: tuple, written: tuple[SafeString, SafeString]) -> None:
+    with _ROWS_LOCK:
+        _ROWS[key] = written
+        while len(_ROWS) > ROW_CACHE_SIZE:
+            _ROWS.popitem(last=False)
+
+
 @receiver(setting_changed)
 def _forget_rows(**kwargs) -> None:
     """Settings a test overrides (the currency, formats, URLs) change what was written."""
@@ -332,17 +351,14 @@ class ListTable(tables.Table):
                 state = _record_state(row.record)
                 if state is not None:
                     key = (shape, row.get_even_odd_css_class(), state)
-                    written = _ROWS.get(key)
+                    written = _kept_row(key)
                     if written is not None:
-                        _ROWS.move_to_end(key)
                         yield RenderedRow(row.record, *written)
                         continue
             attrs = self._row_attrs(row)
             cells = mark_safe("".join([plan.cell(row, context) for plan in plans]))
             if key is not None:
-                _ROWS[key] = (attrs, cells)
-                if len(_ROWS) > ROW_CACHE_SIZE:
-                    _ROWS.popitem(last=False)
+                _keep_row(key, (attrs, cells))
             yield RenderedRow(row.record, attrs, cells)
 
     def _row_shape(self, plans, context) -> tuple:

@@ -254,7 +254,7 @@ def board_open_deals(*, viewer: User, person: User, clock: Clock | None = None) 
         F("severity") * WEIGHT, output_field=DecimalField(max_digits=22, decimal_places=2)
     )
     return (
-        with_signals(deals, clock or Clock.current())
+        with_signals(deals, clock or Clock.current(), severity=True)
         .annotate(weight=WEIGHT, urgency=urgency)
         .order_by("-urgency", "-weight", "pk")
     )

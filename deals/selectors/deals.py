@@ -238,9 +238,11 @@ def fact_count() -> Coalesce:
     return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), Value(0))
 
 
-def with_signals(deals: QuerySet[Deal], clock: Clock) -> QuerySet[Deal]:
-    """Deals annotated with ``fact_count``, one ``warn_<warning>`` flag per warning and
-    ``severity`` (that of their most severe warning)."""
+def with_signals(deals: QuerySet[Deal], clock: Clock, *, severity: bool = False) -> QuerySet[Deal]:
+    """Deals annotated with ``fact_count``, one ``warn_<warning>`` flag and one
+    ``severity_<warning>`` constant per warning, and with ``severity=True`` the ``severity`` of
+    their most severe warning (a CASE that repeats the warnings' subqueries: only what sorts by
+    it, the board, asks for it)."""
     flags = {
         f"warn_{warning}": ExpressionWrapper(warning_q(warning, clock), output_field=BooleanField())
         for warning in WARNING_KEYS
@@ -250,7 +252,9 @@ def with_signals(deals: QuerySet[Deal], clock: Clock) -> QuerySet[Deal]:
         f"severity_{warning}": Value(clock.policy.severity(warning), output_field=IntegerField())
         for warning in WARNING_KEYS
     }
-    return deals.annotate(fact_count=fact_count(), severity=severity_expression(clock), **flags, **severities)
+    if severity:
+        severities["severity"] = severity_expression(clock)
+    return deals.annotate(fact_count=fact_count(), **flags, **severities)
 
 
 def deal_warnings(deal: Deal) -> list[str]:

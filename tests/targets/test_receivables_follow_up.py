@@ -106,3 +106,19 @@ def test_the_api_and_the_overdue_filter_follow_the_hand_over(department, ledger,
     assert [row.record.pk for row in response.context["table"].page.object_list] == [ledger["north"].pk]
     response = client.get(reverse("targets:overdue"), {"owner": north.pk})
     assert list(response.context["table"].page.object_list) == []
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_bad_search_on_the_overdue_list_says_why_it_shows_nothing(department, ledger, client, htmx):
+    """The results the filters' htmx swaps in carry the message too, not just an empty list."""
+    client.force_login(department.assistant_north)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    fine = client.get(reverse("targets:overdue"), {"q": ""}, **headers)
+    assert [row.record.pk for row in fine.context["table"].page.object_list] == [ledger["north"].pk]
+
+    response = client.get(reverse("targets:overdue"), {"q": "x" * 101}, **headers)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters are not valid:" in page
+    assert "Ensure this value has at most 100 characters (it has 101)." in page
+    assert 'data-testid="overdue-empty"' in page

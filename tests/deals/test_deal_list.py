@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from deals.models import DealType
+from clients.models import Client
+from core import tables as core_tables
+from deals.models import Deal, DealType
+from deals.tables import DealTable
 from tests.deals.conftest import log_activity, make_deal, review
 from tests.factories import UserFactory
 
@@ -263,3 +266,65 @@ def test_a_search_longer_than_a_hundred_characters_is_refused_with_a_message(
     response = api_as(department.head).get("/api/v1/deals/", {"q": "x" * 101})
     assert response.status_code == 400
     assert "at most 100 characters" in str(response.json())
+
+
+# --- The rows the list keeps (ListTable.cache_rows, core/tables.py): a row read again is the
+# row rendered afresh, and a change to the deal, its client or the language shows at once.
+
+
+def table_html(client, **headers) -> str:
+    response = client.get(reverse("deals:list"), **headers)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+@pytest.fixture
+def no_kept_rows():
+    core_tables._ROWS.clear()
+
+
+def test_a_kept_row_is_the_row_rendered_afresh(client, department, deals, no_kept_rows, monkeypatch):
+    client.force_login(department.head)
+    first = table_html(client)
+    assert len(core_tables._ROWS) == 4
+    kept = table_html(client)
+    monkeypatch.setattr(DealTable, "cache_rows", False)
+    core_tables._ROWS.clear()
+    afresh = table_html(client)
+
+    assert kept == first == afresh
+    assert core_tables._ROWS == {}
+    assert afresh.count("<tr ") == 4
+    assert '<td class="overdue-text">' in afresh  # Bravo's past close date, from its annotation
+    assert '<span class="tag">Renewal</span>' in afresh
+
+
+def test_a_change_to_a_deal_or_its_client_shows_at_once(client, department, deals, no_kept_rows):
+    client.force_login(department.head)
+    before = table_html(client)
+    Deal.objects.filter(pk=deals["alpha"].pk).update(amount="777.00")
+    Client.objects.filter(pk=deals["bravo"].client_id).update(name="Renamed client")
+    after = table_html(client)
+
+    assert ">500.00\xa0₽</td>" in before and "777.00" not in before
+    assert ">777.00\xa0₽</td>" in after and ">500.00\xa0₽</td>" not in after
+    assert "Renamed client" in after and "Renamed client" not in before
+    assert len(core_tables._ROWS) == 6  # the two changed rows written anew, the other two kept
+
+
+def test_each_language_has_its_own_rows(client, department, deals, no_kept_rows):
+    client.force_login(department.head)
+    english = table_html(client)
+    russian = table_html(client, HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert ">Proposal<" in english and "Предложение" not in english
+    assert "Предложение" in russian and ">Proposal<" not in russian
+
+
+def test_the_kept_rows_are_bounded(client, department, deals, no_kept_rows, monkeypatch):
+    monkeypatch.setattr(core_tables, "ROW_CACHE_SIZE", 2)
+    client.force_login(department.head)
+    table_html(client)
+
+    assert len(core_tables._ROWS) == 2

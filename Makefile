@@ -85,7 +85,7 @@ load: install-dev
 	$(BIN)/python loadtest/run.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .cache
 
 # Front-end libraries come from npm, pinned in package.json/package-lock.json, and their built
 # files are committed under static/vendor/: only `make vendor` (after changing a pin) needs Node;

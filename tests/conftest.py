@@ -11,6 +11,7 @@ from accounts.models import Role, Team, User
 from tests import shared_data
 from tests.browser.support import serialise_live_server_on_sqlite
 from tests.factories import TeamFactory, UserFactory
+from tests.migrated_template import migrated_from_template
 from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hooks)
     _shared_data,
     pytest_collection_modifyitems,
@@ -24,6 +25,15 @@ serialise_live_server_on_sqlite()
 # --- Parallel runs (pytest-xdist: `make test` runs `-n auto`). Each worker has its own test
 # database (pytest-django adds the worker's name) and, with a real broker, its own Celery queue
 # (settings/test.py).
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_createdb):
+    """pytest-django's hook before it sets up the test databases (its default adds the worker's
+    suffix, kept here): an in-memory SQLite test database is copied from the migrated one kept
+    by the previous run instead of migrating again (tests/migrated_template.py)."""
+    with migrated_from_template(refresh=django_db_createdb):
+        yield
 
 
 def _restore_default_stages() -> None:

@@ -1,0 +1,105 @@
+"""The migrated SQLite test database, kept between runs (like pytest-django's --reuse-db, but
+always starting from the state `migrate` left).
+
+Each test process (each pytest-xdist worker) builds its in-memory test database by running
+every migration: about 14 s here, most of it Django rendering the models' states, and the
+largest fixed cost of `make test`. The first run copies the migrated database to a file under
+.cache/test-databases/ (sqlite3's online backup); later runs copy that file into their
+in-memory database instead of migrating. The file's name carries a digest of everything that
+shapes the migrated database (every migration file, the requirements, Django's, SQLite's and
+Python's versions, the installed apps), so a new or edited migration or an upgraded package
+builds a new one. `--create-db` always migrates (and refreshes the file). PostgreSQL (CI's
+second pass) migrates as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "test-databases"
+
+
+def schema_digest(root: Path = ROOT) -> str:
+    """What the migrated database depends on, as one digest."""
+    import django
+    from django.conf import settings
+
+    digest = hashlib.sha256()
+    files = sorted(root.glob("*/migrations/*.py")) + sorted(root.glob("requirements*.txt"))
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    for part in (django.__version__, sqlite3.sqlite_version, sys.version, *settings.INSTALLED_APPS):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:20]
+
+
+def template_path(alias: str) -> Path:
+    return CACHE / f"{alias}-{schema_digest()}.sqlite3"
+
+
+def _in_memory_sqlite(connection) -> bool:
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+@contextmanager
+def migrated_from_template(*, refresh: bool) -> Iterator[None]:
+    """While the test databases are set up: `migrate` on an in-memory SQLite test database
+    copies the kept file in instead (or, without one or with ``refresh``, migrates and keeps
+    the result)."""
+    from django.core import management
+    from django.db import connections
+
+    real_call_command = management.call_command
+    done: set[str] = set()
+
+    def call_command(name, *args, **options):
+        # Only the test database's creation: `migrate` with run_syncdb, once per database.
+        if name != "migrate" or not options.get("run_syncdb") or options.get("database") in done:
+            return real_call_command(name, *args, **options)
+        connection = connections[options["database"]]
+        done.add(connection.alias)
+        if not _in_memory_sqlite(connection):
+            return real_call_command(name, *args, **options)
+        template = template_path(connection.alias)
+        connection.ensure_connection()
+        if template.exists() and not refresh:
+            source = sqlite3.connect(template)
+            try:
+                source.backup(connection.connection)
+            finally:
+                source.close()
+            return None
+        result = real_call_command(name, *args, **options)
+        _keep(connection, template)
+        return result
+
+    with mock.patch.object(management, "call_command", call_command):
+        yield
+
+
+def _keep(connection, template: Path) -> None:
+    """Write the migrated database to ``template`` atomically (parallel workers may race:
+    both write the same content, the last rename wins)."""
+    template.parent.mkdir(parents=True, exist_ok=True)
+    partial = template.with_name(f"{template.name}.{os.getpid()}.partial")
+    target = sqlite3.connect(partial)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    os.replace(partial, template)
+    for stale in template.parent.glob(f"{connection.alias}-*.sqlite3"):
+        if stale != template:
+            stale.unlink(missing_ok=True)

@@ -237,7 +237,9 @@ class ActivityLogForm(NextTaskForm):
         "next_due_time",
     ]
 
-    def __init__(self, *args, client: Client, user, deal=None, instance=None, **kwargs):
+    def __init__(self, *args, client: Client, user, deal=None, instance=None, choices_from=None, **kwargs):
+        """``choices_from``: a form of the same client and user whose contacts and deals to
+        offer again (the fresh form after a log: logging changes neither)."""
         if instance is not None:
             kwargs.setdefault(
                 "initial",
@@ -256,14 +258,22 @@ class ActivityLogForm(NextTaskForm):
         self.instance = instance
         self.fields["contact"].queryset = client.contacts.all()
         # Read the contacts once; with only one, that is most likely who was called.
-        client_contacts = list(self.fields["contact"].queryset)
+        if choices_from is not None:
+            client_contacts = choices_from.client_contacts
+        else:
+            client_contacts = list(self.fields["contact"].queryset)
+        self.client_contacts = client_contacts
         self.fields["contact"].choices = [("", "---------"), *((c.pk, str(c)) for c in client_contacts)]
         if len(client_contacts) == 1 and not self.is_bound and instance is None:
             self.fields["contact"].initial = client_contacts[0].pk
         # Only the deals the user sees: a hidden deal is neither listed nor accepted.
         self.fields["deal"].queryset = client_linked_deals(viewer=user, client=client)
         # Read the deals once: the template asks whether there are any and then lists them.
-        client_deals = list(self.fields["deal"].queryset)
+        if choices_from is not None:
+            client_deals = choices_from.client_deals
+        else:
+            client_deals = list(self.fields["deal"].queryset)
+        self.client_deals = client_deals
         self.fields["deal"].choices = [("", "---------"), *((deal.pk, str(deal)) for deal in client_deals)]
         self.show_deal = bool(client_deals)
         if deal is not None:

@@ -54,7 +54,8 @@ def activity_log(request, pk: int):
             if not request.htmx:
                 messages.success(request, _("Logged."))
                 return redirect("clients:detail", pk=client.pk)
-            context = activity_panel_context(request, client)
+            # the fresh form offers the same contacts and deals: logging changed neither
+            context = activity_panel_context(request, client, choices_from=form)
             context["just_logged"] = True
             return render(request, "clients/partials/activity_panel.html", context)
     if request.htmx:

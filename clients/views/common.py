@@ -18,13 +18,13 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def activity_panel_context(request, client, *, form=None, permissions=None):
+def activity_panel_context(request, client, *, form=None, permissions=None, choices_from=None):
     permissions = permissions or rules.client_permissions(viewer=request.user, client=client)
     timeline = Paginator(
         selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
     ).get_page(1)
     if form is None and permissions.records:
-        form = ActivityLogForm(client=client, user=request.user)
+        form = ActivityLogForm(client=client, user=request.user, choices_from=choices_from)
     return {
         "client": client,
         "form": form,

@@ -250,6 +250,8 @@ def test_rep_logs_a_call_with_htmx_and_gets_the_fresh_panel(client, department, 
     assert '<ol id="timeline-list" class="timeline" hx-swap-oob="true">' in page
     assert page.index("Agreed to a demo.") < page.index("Asked for a price list.")
     assert '<div id="client-tasks" hx-swap-oob="true">' in page and "Run the demo" in page
+    # the fresh form offers the client's contacts again, for the next call
+    assert f'<option value="{book.north_contact.pk}" selected>{book.north_contact}</option>' in page
     activity = Activity.objects.get(outcome="Agreed to a demo.")
     assert (activity.owner, activity.client, activity.contact, activity.duration_minutes) == (
         department.rep_north,

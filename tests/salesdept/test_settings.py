@@ -1,10 +1,23 @@
 """Base is safe by default, local is the laptop's default, production refuses a missing or
-development SECRET_KEY and passes check --deploy."""
+development SECRET_KEY and passes check --deploy.
 
+What a settings module computes from the environment is read by importing it afresh in this
+process (`fresh_settings`), which costs milliseconds; a new Python process (about two seconds
+for `manage.py check`) is started only where the process itself is the point: an entry point's
+default settings module, `check --deploy`, seed_demo's refusal, Sentry's SDK."""
+
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
 
 PROJECT = Path(__file__).resolve().parents[2]
 REAL_KEY = "kq3!v9#Lr0wZt7pX2m@c8Hs5nYf1bJd6eQa4uT-gK0iW_oR2zN"
@@ -26,6 +39,47 @@ SETTINGS_VARIABLES = {
     "CONN_HEALTH_CHECKS",
     "SENTRY_DSN",
 }
+
+
+def _is_settings_module(name: str) -> bool:
+    return name == "salesdept.settings" or name.startswith("salesdept.settings.")
+
+
+def fresh_settings(module: str, **env_overrides) -> ModuleType:
+    """The settings module `module` imported afresh with none of the settings variables in the
+    environment, except those given: what a new process with that environment would compute.
+
+    The settings modules read only os.environ (base.py calls no read_env, so no .env file is
+    read). Every salesdept.settings module is taken out of sys.modules for the import and put
+    back afterwards, and the environment restored, so the running Django never sees the fresh
+    modules. An ImproperlyConfigured raised by the import propagates."""
+    package = sys.modules["salesdept"]
+    saved_attribute = package.__dict__.get("settings")
+    saved = {name: loaded for name, loaded in sys.modules.items() if _is_settings_module(name)}
+    with pytest.MonkeyPatch.context() as patch:
+        for name in SETTINGS_VARIABLES:
+            patch.delenv(name, raising=False)
+        for name, value in env_overrides.items():
+            patch.setenv(name, value)
+        for name in saved:
+            del sys.modules[name]
+        try:
+            return importlib.import_module(module)
+        finally:
+            for name in [name for name in sys.modules if _is_settings_module(name)]:
+                del sys.modules[name]
+            sys.modules.update(saved)
+            if saved_attribute is None:
+                package.__dict__.pop("settings", None)
+            else:
+                package.settings = saved_attribute
+
+
+def refusal(module: str, **env_overrides) -> str:
+    """The message of the ImproperlyConfigured that importing `module` raises."""
+    with pytest.raises(ImproperlyConfigured) as refused:
+        fresh_settings(module, **env_overrides)
+    return str(refused.value)
 
 
 def run_python(code: str, **env_overrides) -> subprocess.CompletedProcess:
@@ -57,36 +111,43 @@ def run_manage(*args, **env_overrides):
     )
 
 
+PRODUCTION = "salesdept.settings.production"
+# What run_manage sets besides the settings module: production's other two required values.
+PRODUCTION_REQUIRED = {"ALLOWED_HOSTS": "crm.example.com", "DATABASE_URL": SCRATCH_DATABASE_URL}
+
+
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set in the environment for production" in result.stderr
+    message = refusal(PRODUCTION, **PRODUCTION_REQUIRED)
+    assert "SECRET_KEY must be set in the environment for production" in message
 
 
 def test_production_refuses_the_development_secret_key():
     from salesdept.settings.base import DEVELOPMENT_SECRET_KEY
 
-    result = run_manage("check", SECRET_KEY=DEVELOPMENT_SECRET_KEY)
-    assert result.returncode != 0
-    assert "SECRET_KEY is the development key" in result.stderr
+    message = refusal(PRODUCTION, **PRODUCTION_REQUIRED, SECRET_KEY=DEVELOPMENT_SECRET_KEY)
+    assert "SECRET_KEY is the development key" in message
 
 
 def test_production_refuses_a_short_secret_key():
-    result = run_manage("check", SECRET_KEY="short-key")
-    assert result.returncode != 0
-    assert "SECRET_KEY is too short" in result.stderr
+    message = refusal(PRODUCTION, **PRODUCTION_REQUIRED, SECRET_KEY="short-key")
+    assert "SECRET_KEY is too short" in message
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = run_manage("check", SECRET_KEY=REAL_KEY, ALLOWED_HOSTS="")
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set" in result.stderr
+    message = refusal(PRODUCTION, **{**PRODUCTION_REQUIRED, "ALLOWED_HOSTS": ""}, SECRET_KEY=REAL_KEY)
+    assert "ALLOWED_HOSTS must be set" in message
 
 
 def test_production_refuses_to_start_without_a_database_url():
-    result = run_manage("check", SECRET_KEY=REAL_KEY, DATABASE_URL="")
-    assert result.returncode != 0
-    assert "DATABASE_URL must be set" in result.stderr
+    message = refusal(PRODUCTION, **{**PRODUCTION_REQUIRED, "DATABASE_URL": ""}, SECRET_KEY=REAL_KEY)
+    assert "DATABASE_URL must be set" in message
+
+
+def test_production_imports_with_the_values_it_must_have():
+    """The refusals above are each about their one missing value: with all of them set,
+    production's settings import."""
+    s = fresh_settings(PRODUCTION, **PRODUCTION_REQUIRED, SECRET_KEY=REAL_KEY)
+    assert (s.SECRET_KEY, s.ALLOWED_HOSTS, s.IS_PRODUCTION) == (REAL_KEY, ["crm.example.com"], True)
 
 
 def test_check_deploy_is_clean_with_real_values():
@@ -110,58 +171,60 @@ def test_seed_demo_refuses_to_run_under_production_settings():
 
 def test_base_is_safe_by_default():
     """Nothing in the environment: no DEBUG, no allowed host, no key, no database, no eager Celery."""
-    result = run_python(
-        "import salesdept.settings.base as s;"
-        "print(s.DEBUG, s.ALLOWED_HOSTS, repr(s.SECRET_KEY), s.DATABASES, s.CELERY_TASK_ALWAYS_EAGER)"
+    s = fresh_settings("salesdept.settings.base")
+    assert (s.DEBUG, s.ALLOWED_HOSTS, s.SECRET_KEY, s.DATABASES, s.CELERY_TASK_ALWAYS_EAGER) == (
+        False,
+        [],
+        "",
+        {},
+        False,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "[]", "''", "{}", "False"]
 
 
 def test_base_turns_debug_on_only_when_asked():
-    result = run_python("import salesdept.settings.base as s; print(s.DEBUG)", DEBUG="true")
-    assert result.stdout.split() == ["True"]
+    assert fresh_settings("salesdept.settings.base", DEBUG="true").DEBUG is True
 
 
 def test_the_laptop_default_uses_sqlite_eager_celery_and_console_mail():
-    result = run_python(
-        "import django; django.setup(); from django.conf import settings as s;"
-        "print(s.SETTINGS_MODULE, s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
-        " s.EMAIL_BACKEND)",
-        DJANGO_SETTINGS_MODULE="salesdept.settings.local",
-    )
-    assert result.stdout.split() == [
-        "salesdept.settings.local",
-        "True",
+    s = fresh_settings("salesdept.settings.local")
+    assert (s.DEBUG, s.DATABASES["default"]["ENGINE"], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND) == (
+        True,
         "django.db.backends.sqlite3",
-        "True",
+        True,
         "django.core.mail.backends.console.EmailBackend",
-    ], result.stderr
+    )
 
 
 def test_database_cache_and_broker_come_from_the_environment():
-    result = run_python(
-        "import django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default'];"
-        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'], d['OPTIONS']['options'], d['CONN_MAX_AGE'],"
-        " s.CACHES['default']['LOCATION'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)",
-        DJANGO_SETTINGS_MODULE="salesdept.settings.local",
+    s = fresh_settings(
+        "salesdept.settings.local",
         DATABASE_URL="postgres://crm@db.example:5432/crm",
         CONN_MAX_AGE="60",
         CACHE_URL="redis://cache.example:6379/2",
         CELERY_BROKER_URL="redis://cache.example:6379/3",
     )
-    assert result.stdout.split() == [
+    d = s.DATABASES["default"]
+    assert [
+        d["ENGINE"],
+        d["NAME"],
+        d["HOST"],
+        d["PORT"],
+        d["OPTIONS"]["options"],
+        d["CONN_MAX_AGE"],
+        s.CACHES["default"]["LOCATION"],
+        s.CELERY_BROKER_URL,
+        s.CELERY_TASK_ALWAYS_EAGER,
+    ] == [
         "django.db.backends.postgresql",
         "crm",
         "db.example",
-        "5432",
-        "-c",
-        "jit=off",
-        "60",
+        5432,
+        "-c jit=off",
+        60,
         "redis://cache.example:6379/2",
         "redis://cache.example:6379/3",
-        "False",
-    ], result.stderr
+        False,
+    ]
 
 
 def test_the_celery_app_defaults_to_the_local_settings_not_base():
@@ -193,45 +256,54 @@ def test_the_wsgi_entry_point_defaults_to_production():
 
 
 def test_check_deploy_refuses_a_missing_or_relative_site_url():
+    # The process: `manage.py check --deploy` under production settings without a SITE_URL.
+    result = run_manage("check", "--deploy", SECRET_KEY=REAL_KEY, SITE_URL="")
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr + result.stdout
+    # Each missing or relative value: the SITE_URL production's settings make of it, through the
+    # same command's security checks (where core.E001 is registered) in this process.
     for value in ("", "/crm", "crm.example.com"):
-        result = run_manage("check", "--deploy", SECRET_KEY=REAL_KEY, SITE_URL=value)
-        assert result.returncode != 0
-        assert "core.E001" in result.stderr + result.stdout
+        site_url = fresh_settings(
+            PRODUCTION, **PRODUCTION_REQUIRED, SECRET_KEY=REAL_KEY, SITE_URL=value
+        ).SITE_URL
+        with override_settings(SITE_URL=site_url), pytest.raises(SystemCheckError, match=r"core\.E001"):
+            call_command("check", "--deploy", "--tag", "security")
 
 
 PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "salesdept.settings.production",
     "SECRET_KEY": REAL_KEY,
     "ALLOWED_HOSTS": "crm.example.com",
     "DATABASE_URL": "postgres://crm@db.example:5432/crm",
 }
-PRINT_TOPOLOGY = (
-    "import django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default'];"
-    "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'],"
-    " s.CACHES['default']['LOCATION'])"
-)
+
+
+def topology(**env_overrides) -> list:
+    """Production's connection age and checks, broker, cache backend and cache location."""
+    s = fresh_settings(PRODUCTION, **PRODUCTION_ENV, **env_overrides)
+    d = s.DATABASES["default"]
+    cache = s.CACHES["default"]
+    return [
+        d["CONN_MAX_AGE"],
+        d["CONN_HEALTH_CHECKS"],
+        s.CELERY_BROKER_URL,
+        cache["BACKEND"],
+        cache["LOCATION"],
+    ]
 
 
 def test_production_keeps_database_connections_a_minute_and_checks_them():
-    result = run_python(PRINT_TOPOLOGY, **PRODUCTION_ENV, CELERY_BROKER_URL="redis://redis:6379/0")
-    assert result.stdout.split() == [
-        "60",
-        "True",
+    assert topology(CELERY_BROKER_URL="redis://redis:6379/0") == [
+        60,
+        True,
         "redis://redis:6379/0",
         "django.core.cache.backends.redis.RedisCache",
         "redis://redis:6379/2",
-    ], result.stderr
+    ]
 
 
 def test_production_connection_age_and_checks_come_from_the_environment():
-    result = run_python(
-        PRINT_TOPOLOGY,
-        **PRODUCTION_ENV,
-        CELERY_BROKER_URL="redis://redis:6379/0",
-        CONN_MAX_AGE="0",
-        CONN_HEALTH_CHECKS="false",
-    )
-    assert result.stdout.split()[:2] == ["0", "False"], result.stderr
+    result = topology(CELERY_BROKER_URL="redis://redis:6379/0", CONN_MAX_AGE="0", CONN_HEALTH_CHECKS="false")
+    assert result[:2] == [0, False]
 
 
 def test_the_cache_never_shares_the_brokers_redis_database():
@@ -243,28 +315,19 @@ def test_the_cache_never_shares_the_brokers_redis_database():
         "redis://:secret@redis:6379": "redis://:secret@redis:6379/2",
     }
     for broker, cache in cases.items():
-        result = run_python(PRINT_TOPOLOGY, **PRODUCTION_ENV, CELERY_BROKER_URL=broker)
-        assert result.stdout.split()[2:] == [broker, "django.core.cache.backends.redis.RedisCache", cache], (
+        assert topology(CELERY_BROKER_URL=broker)[2:] == [
             broker,
-            result.stderr,
-        )
+            "django.core.cache.backends.redis.RedisCache",
+            cache,
+        ], broker
 
 
 def test_cache_url_wins_over_the_broker_and_the_tests_keep_a_memory_cache():
-    result = run_python(
-        PRINT_TOPOLOGY,
-        **PRODUCTION_ENV,
-        CELERY_BROKER_URL="redis://redis:6379/0",
-        CACHE_URL="redis://c:6379/5",
+    assert topology(CELERY_BROKER_URL="redis://redis:6379/0", CACHE_URL="redis://c:6379/5")[-1] == (
+        "redis://c:6379/5"
     )
-    assert result.stdout.split()[-1] == "redis://c:6379/5", result.stderr
-    result = run_python(
-        "import django; django.setup(); from django.conf import settings as s;"
-        " print(s.CACHES['default']['BACKEND'])",
-        DJANGO_SETTINGS_MODULE="salesdept.settings.test",
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
-    )
-    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"], result.stderr
+    s = fresh_settings("salesdept.settings.test", CELERY_BROKER_URL="redis://127.0.0.1:6379/1")
+    assert s.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 SENTRY_STATE = (
@@ -274,13 +337,17 @@ SENTRY_STATE = (
 )
 
 
+# A process of its own for each: Sentry's SDK, once initialised, stays so for the process.
+SENTRY_ENV = {"DJANGO_SETTINGS_MODULE": PRODUCTION, **PRODUCTION_ENV}
+
+
 def test_without_sentry_dsn_settings_import_and_nothing_reports_errors():
-    result = run_python(SENTRY_STATE, **PRODUCTION_ENV)
+    result = run_python(SENTRY_STATE, **SENTRY_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False []"
 
 
 def test_with_sentry_dsn_errors_go_to_sentry_from_django_and_celery():
-    result = run_python(SENTRY_STATE, **PRODUCTION_ENV, SENTRY_DSN="https://public@sentry.example.invalid/1")
+    result = run_python(SENTRY_STATE, **SENTRY_ENV, SENTRY_DSN="https://public@sentry.example.invalid/1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True ['celery', 'django']"

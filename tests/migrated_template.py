@@ -74,12 +74,7 @@ def migrated_from_template(*, refresh: bool) -> Iterator[None]:
             return real_call_command(name, *args, **options)
         template = template_path(connection.alias)
         connection.ensure_connection()
-        if template.exists() and not refresh:
-            source = sqlite3.connect(template)
-            try:
-                source.backup(connection.connection)
-            finally:
-                source.close()
+        if not refresh and _restore(template, connection):
             return None
         result = real_call_command(name, *args, **options)
         _keep(connection, template)
@@ -87,6 +82,22 @@ def migrated_from_template(*, refresh: bool) -> Iterator[None]:
 
     with mock.patch.object(management, "call_command", call_command):
         yield
+
+
+def _restore(template: Path, connection) -> bool:
+    """Copy the kept database into the connection's; False when there is none (read-only, so
+    a file removed meanwhile by another run is not created empty)."""
+    try:
+        source = sqlite3.connect(f"{template.as_uri()}?mode=ro", uri=True)
+    except sqlite3.OperationalError:
+        return False
+    try:
+        source.backup(connection.connection)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        source.close()
+    return True
 
 
 def _keep(connection, template: Path) -> None:

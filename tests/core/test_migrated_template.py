@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.migrated_template import schema_digest
+from tests.migrated_template import _restore, schema_digest
 
 
 def _project(root: Path) -> Path:
@@ -47,3 +47,11 @@ def test_the_test_database_has_every_migration_applied():
     assert on_disk - applied == set()
     assert ("deals", "0002_default_stages") in applied
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+def test_a_missing_kept_database_is_not_created_empty(tmp_path):
+    """Another run may remove a stale file between the check and the copy: the copy reports
+    there is none (the database is then migrated) instead of creating an empty file."""
+    missing = tmp_path / "default-0.sqlite3"
+    assert _restore(missing, connection=None) is False
+    assert not missing.exists()

@@ -84,19 +84,38 @@ def migrated_from_template(*, refresh: bool) -> Iterator[None]:
         yield
 
 
-def _restore(template: Path, connection) -> bool:
-    """Copy the kept database into the connection's; False when there is none (read-only, so
+def _copy(template: Path, target: sqlite3.Connection) -> bool:
+    """Copy the kept database into ``target``; False when there is none (opened read-only, so
     a file removed meanwhile by another run is not created empty)."""
     try:
         source = sqlite3.connect(f"{template.as_uri()}?mode=ro", uri=True)
     except sqlite3.OperationalError:
         return False
     try:
-        source.backup(connection.connection)
+        source.backup(target)
     except sqlite3.DatabaseError:
         return False
     finally:
         source.close()
+    return True
+
+
+def _restore(template: Path, connection) -> bool:
+    """The kept database into a Django connection's in-memory database."""
+    return _copy(template, connection.connection)
+
+
+def copy_kept_database(database: Path, alias: str = "default") -> bool:
+    """The kept migrated database of this run's schema written to the SQLite file
+    ``database``, in WAL mode as the project's SQLite settings leave a migrated file (for a
+    server process of its own). False when none is kept (a PostgreSQL run)."""
+    target = sqlite3.connect(database)
+    try:
+        if not _copy(template_path(alias), target):
+            return False
+        target.execute("PRAGMA journal_mode=WAL")
+    finally:
+        target.close()
     return True
 
 
@@ -108,8 +127,11 @@ def _keep(connection, template: Path) -> None:
     target = sqlite3.connect(partial)
     try:
         connection.connection.backup(target)
-    finally:
+    except BaseException:
         target.close()
+        partial.unlink(missing_ok=True)
+        raise
+    target.close()
     os.replace(partial, template)
     for stale in template.parent.glob(f"{connection.alias}-*.sqlite3"):
         if stale != template:

@@ -1,13 +1,14 @@
 """The kept migrated test database (tests/migrated_template.py): a new or edited migration
 builds a new one, and the database the tests run on is never behind the migrations."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.migrated_template import _restore, schema_digest
+from tests.migrated_template import _copy, copy_kept_database, schema_digest
 
 
 def _project(root: Path) -> Path:
@@ -53,5 +54,27 @@ def test_a_missing_kept_database_is_not_created_empty(tmp_path):
     """Another run may remove a stale file between the check and the copy: the copy reports
     there is none (the database is then migrated) instead of creating an empty file."""
     missing = tmp_path / "default-0.sqlite3"
-    assert _restore(missing, connection=None) is False
+    assert _copy(missing, sqlite3.connect(":memory:")) is False
     assert not missing.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the migrated database is kept for SQLite test databases only"
+)
+def test_the_migrated_database_is_kept_for_the_next_run_and_the_server_test(tmp_path):
+    """Setting up this run's database kept a copy (or restored from one): a file with every
+    applied migration of the database the tests run on, which the SQLite server test starts
+    from."""
+    copy = tmp_path / "server.sqlite3"
+    assert copy_kept_database(copy) is True
+    kept = sqlite3.connect(copy)
+    try:
+        kept_migrations = set(kept.execute("SELECT app, name FROM django_migrations"))
+        stages = kept.execute("SELECT count(*) FROM deals_stage").fetchone()[0]
+        journal = kept.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        kept.close()
+    assert kept_migrations == set(MigrationExecutor(connection).recorder.applied_migrations())
+    assert stages == 7
+    assert journal == "wal"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.migrated_template import template_path
+from tests.migrated_template import copy_kept_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 8
@@ -55,23 +54,6 @@ for n in range({WRITERS}):
 """
 
 
-def _migrated_copy(database: Path) -> bool:
-    """The migrated SQLite database this run's test database came from (kept by
-    tests/migrated_template.py when the run's database is SQLite), in WAL mode as the
-    project's SQLite settings leave a migrated file. False when there is none (PostgreSQL)."""
-    template = template_path("default")
-    if not template.exists():
-        return False
-    source, target = sqlite3.connect(template), sqlite3.connect(database)
-    try:
-        source.backup(target)
-        target.execute("PRAGMA journal_mode=WAL")
-    finally:
-        source.close()
-        target.close()
-    return True
-
-
 @pytest.fixture
 def sqlite_server(tmp_path, django_db_setup):
     env = {
@@ -83,7 +65,7 @@ def sqlite_server(tmp_path, django_db_setup):
     env["DATABASE_URL"] = f"sqlite:///{database}"
     manage = [sys.executable, str(ROOT / "manage.py")]
     # A copy of the migrated database instead of migrating again (some fourteen seconds).
-    if not _migrated_copy(database):
+    if not copy_kept_database(database):
         subprocess.run(
             [*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT, timeout=300
         )

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -267,6 +269,29 @@ def test_rep_logs_a_call_with_htmx_and_gets_the_fresh_panel(client, department, 
         department.rep_north,
         book.north_contact,
     )
+
+
+def test_the_fresh_form_after_a_log_reads_the_contacts_and_deals_once(client, department, book):
+    """The answer's fresh form offers what the logged form offered: one read of the client's
+    contacts and one of its deals per log, not two."""
+    DealFactory(client=book.north, owner=department.rep_north, title="Fleet renewal")
+    client.force_login(department.rep_north)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("clients:log_activity", args=[book.north.pk]),
+            {"kind": "call", "direction": "outgoing", "duration_minutes": "3"},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Fleet renewal" in page and f'<option value="{book.north_contact.pk}" selected>' in page
+    selects = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    # the choices' own reads: the contacts, and the deals of the client (not the subqueries
+    # and joins of the timeline, which name those tables too)
+    contact_reads = [sql for sql in selects if sql.startswith('SELECT "clients_contact"."id"')]
+    deal_choice_reads = [sql for sql in selects if sql.startswith('SELECT "deals_deal"."id"')]
+    assert len(contact_reads) == 1, contact_reads
+    assert len(deal_choice_reads) == 1, deal_choice_reads
 
 
 def test_log_without_htmx_redirects_back(client, department, book):

@@ -26,7 +26,7 @@ def copy_authtoken_keys(apps, schema_editor):
         cursor.execute(f"SELECT {connection.ops.quote_name('key')}, user_id FROM {quoted}")
         rows = cursor.fetchall()
     expires_at = timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS)
-    ApiToken.objects.bulk_create(
+    ApiToken.objects.using(connection.alias).bulk_create(
         [
             ApiToken(
                 user_id=user_id,

@@ -18,9 +18,11 @@ def _due(step_due, fallback: datetime.date) -> datetime.date:
 def activity_steps_to_tasks(apps, schema_editor):
     Activity = apps.get_model("clients", "Activity")
     Task = apps.get_model("clients", "Task")
+    db = schema_editor.connection.alias
     today = timezone.localdate()
     steps = (
-        Activity.objects.exclude(next_step="")
+        Activity.objects.using(db)
+        .exclude(next_step="")
         .order_by("pk")
         .values_list(
             "pk", "next_step", "next_step_due", "next_step_done_at", "client_id", "contact_id", "deal_id", "owner_id"
@@ -45,10 +47,10 @@ def activity_steps_to_tasks(apps, schema_editor):
             )
         )
         if len(batch) >= BATCH:
-            Task.objects.bulk_create(batch)
+            Task.objects.using(db).bulk_create(batch)
             batch = []
     if batch:
-        Task.objects.bulk_create(batch)
+        Task.objects.using(db).bulk_create(batch)
 
 
 def tasks_back_to_activity_steps(apps, schema_editor):

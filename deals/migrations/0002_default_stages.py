@@ -13,15 +13,16 @@ DEFAULT_PIPELINE = [
 
 def create_default_stages(apps, schema_editor):
     Stage = apps.get_model("deals", "Stage")
+    db = schema_editor.connection.alias
     for name, order, probability, kind in DEFAULT_PIPELINE:
-        Stage.objects.get_or_create(
+        Stage.objects.using(db).get_or_create(
             name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
         )
 
 
 def remove_default_stages(apps, schema_editor):
     Stage = apps.get_model("deals", "Stage")
-    Stage.objects.filter(name__in=[row[0] for row in DEFAULT_PIPELINE], deals__isnull=True).delete()
+    Stage.objects.using(schema_editor.connection.alias).filter(name__in=[row[0] for row in DEFAULT_PIPELINE], deals__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

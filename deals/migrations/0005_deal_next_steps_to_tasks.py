@@ -14,8 +14,10 @@ def deal_steps_to_tasks(apps, schema_editor):
     Task = apps.get_model("clients", "Task")
     today = timezone.localdate()
     now = timezone.now()
+    db = schema_editor.connection.alias
     steps = (
-        Deal.objects.exclude(next_step="")
+        Deal.objects.using(db)
+        .exclude(next_step="")
         .order_by("pk")
         .values_list("pk", "next_step", "next_step_due", "client_id", "owner_id", "stage__kind", "closed_at")
     )
@@ -37,10 +39,10 @@ def deal_steps_to_tasks(apps, schema_editor):
             )
         )
         if len(batch) >= BATCH:
-            Task.objects.bulk_create(batch)
+            Task.objects.using(db).bulk_create(batch)
             batch = []
     if batch:
-        Task.objects.bulk_create(batch)
+        Task.objects.using(db).bulk_create(batch)
 
 
 class Migration(migrations.Migration):

@@ -22,12 +22,13 @@ def stage_default(kind: str, probability: int) -> str:
 def set_defaults(apps, schema_editor):
     Stage = apps.get_model("deals", "Stage")
     Deal = apps.get_model("deals", "Deal")
-    for stage in Stage.objects.all():
+    db = schema_editor.connection.alias
+    for stage in Stage.objects.using(db):
         category = stage_default(stage.kind, stage.default_probability)
-        Stage.objects.filter(pk=stage.pk).update(default_forecast_category=category)
+        Stage.objects.using(db).filter(pk=stage.pk).update(default_forecast_category=category)
         # Existing deals take their stage's default (nobody has chosen one yet); one UPDATE
         # per stage, without touching updated_at.
-        Deal.objects.filter(stage=stage).update(forecast_category=category)
+        Deal.objects.using(db).filter(stage=stage).update(forecast_category=category)
 
 
 class Migration(migrations.Migration):

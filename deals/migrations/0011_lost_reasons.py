@@ -116,7 +116,7 @@ def reason_for(text: str) -> tuple[str, bool]:
 def seed_reasons(apps, schema_editor):
     LostReason = apps.get_model("deals", "LostReason")
     for name, order in SEEDED_REASONS:
-        LostReason.objects.get_or_create(name=name, defaults={"order": order})
+        LostReason.objects.using(schema_editor.connection.alias).get_or_create(name=name, defaults={"order": order})
 
 
 def move_free_text_reasons(apps, schema_editor):
@@ -124,10 +124,11 @@ def move_free_text_reasons(apps, schema_editor):
     text names; one UPDATE per distinct text, so a large history costs few statements."""
     seed_reasons(apps, schema_editor)
     LostReason = apps.get_model("deals", "LostReason")
-    reasons = {reason.name: reason for reason in LostReason.objects.all()}
+    db = schema_editor.connection.alias
+    reasons = {reason.name: reason for reason in LostReason.objects.using(db)}
     for model_name in ("Deal", "StageChange", "HistoricalDeal"):
         model = apps.get_model("deals", model_name)
-        pending = model.objects.filter(lost_reason__isnull=True).exclude(lost_comment="")
+        pending = model.objects.using(db).filter(lost_reason__isnull=True).exclude(lost_comment="")
         texts = list(pending.order_by().values_list("lost_comment", flat=True).distinct())
         for text in texts:
             name, exact = reason_for(text)
@@ -141,7 +142,7 @@ def reasons_back_to_text(apps, schema_editor):
     """Backwards: a row with a reason and no comment gets the reason's name as its text."""
     for model_name in ("Deal", "StageChange", "HistoricalDeal"):
         model = apps.get_model("deals", model_name)
-        rows = model.objects.filter(lost_reason__isnull=False, lost_comment="")
+        rows = model.objects.using(schema_editor.connection.alias).filter(lost_reason__isnull=False, lost_comment="")
         for reason_id, name in rows.order_by().values_list("lost_reason", "lost_reason__name").distinct():
             rows.filter(lost_reason=reason_id).update(lost_comment=name)
 

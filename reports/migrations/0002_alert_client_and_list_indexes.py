@@ -5,8 +5,9 @@ from django.db import migrations, models
 def copy_clients(apps, schema_editor):
     OverdueAlert = apps.get_model("reports", "OverdueAlert")
     Installment = apps.get_model("targets", "Installment")
-    client = Installment.objects.filter(pk=models.OuterRef("installment_id")).values("deal__client_id")[:1]
-    OverdueAlert.objects.update(client_id=models.Subquery(client))
+    db = schema_editor.connection.alias
+    client = Installment.objects.using(db).filter(pk=models.OuterRef("installment_id")).values("deal__client_id")[:1]
+    OverdueAlert.objects.using(db).update(client_id=models.Subquery(client))
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 
 def drop_forecast_runs(apps, schema_editor):
-    apps.get_model("reports", "ReportRun").objects.filter(kind="forecast").delete()
+    ReportRun = apps.get_model("reports", "ReportRun")
+    ReportRun.objects.using(schema_editor.connection.alias).filter(kind="forecast").delete()
 
 
 class Migration(migrations.Migration):

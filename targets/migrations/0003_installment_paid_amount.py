@@ -13,13 +13,14 @@ def fill_paid_amount(apps, schema_editor):
     Installment = apps.get_model("targets", "Installment")
     Payment = apps.get_model("targets", "Payment")
     paid = (
-        Payment.objects.filter(installment=OuterRef("pk"))
+        Payment.objects.using(schema_editor.connection.alias)
+        .filter(installment=OuterRef("pk"))
         .order_by()
         .values("installment")
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    Installment.objects.update(
+    Installment.objects.using(schema_editor.connection.alias).update(
         paid_amount=Coalesce(Subquery(paid, output_field=Installment._meta.get_field("paid_amount")), Decimal("0"))
     )
 

@@ -12,6 +12,7 @@ from tests import shared_data
 from tests.browser.support import serialise_live_server_on_sqlite
 from tests.factories import TeamFactory, UserFactory
 from tests.migrated_template import migrated_from_template
+from tests.migration_support import restore_default_stages
 from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hooks)
     _shared_data,
     pytest_collection_modifyitems,
@@ -36,19 +37,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, d
         yield
 
 
-def _restore_default_stages() -> None:
-    """Transactional tests flush the database, the stages of the data migration included."""
-    import importlib
-
-    from deals.models import Stage
-
-    pipeline = importlib.import_module("deals.migrations.0002_default_stages").DEFAULT_PIPELINE
-    for name, order, probability, kind in pipeline:
-        Stage.objects.get_or_create(
-            name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
-        )
-
-
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup, django_db_blocker):
     """The demo department (`seed_demo`), seeded once for the module whose tests ask for it.
@@ -65,7 +53,7 @@ def seeded_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer.__enter__()
         try:
-            _restore_default_stages()
+            restore_default_stages()
             call_command("seed_demo", stdout=StringIO())
         except BaseException:
             transaction.set_rollback(True)

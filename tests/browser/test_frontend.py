@@ -2,7 +2,6 @@
 answers 400 shows its error fragment on the clients, targets and reports pages alike."""
 
 import datetime
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from reports.models import OverdueAlert
 from tests.browser.support import wait_for_quiet_network
 from tests.factories import ClientFactory, DealFactory, InstallmentFactory, stage
+from tests.migration_support import restore_default_stages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +23,7 @@ PASSWORD = "secret-pass-123"  # UserFactory's
 def default_stages(transactional_db):
     """A transactional test starts from whatever the previous one flushed: put the default
     pipeline (a data migration) back."""
-    from django.apps import apps
-
-    migration = importlib.import_module("deals.migrations.0002_default_stages")
-    migration.create_default_stages(apps, None)
+    restore_default_stages()
 
 
 @pytest.fixture

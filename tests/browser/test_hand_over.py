@@ -3,7 +3,6 @@ the old rep owns nothing open, the counts moved equal the preview, and the board
 overdue receivables and the alerts show the new owners."""
 
 import datetime
-import importlib
 import re
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from accounts.handover import book_of
 from accounts.models import HandOver
 from reports.models import OverdueAlert
 from tests.factories import ClientFactory, DealFactory, InstallmentFactory, TaskFactory, stage
+from tests.migration_support import restore_default_stages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +25,7 @@ KINDS = ["clients", "tasks", "alerts", "installments", "deals"]
 
 @pytest.fixture(autouse=True)
 def default_stages(transactional_db):
-    from django.apps import apps
-
-    migration = importlib.import_module("deals.migrations.0002_default_stages")
-    migration.create_default_stages(apps, None)
+    restore_default_stages()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ navigation links to, as a rep and as the head, on the demo department), the menu
 behind its button, the header search is keyboard-driven, and a call is logged from the
 header in at most 4 taps plus typing."""
 
-import importlib
 from io import StringIO
 
 import pytest
@@ -15,6 +14,7 @@ from clients.models import Activity, Client
 from deals.models import Deal
 from tests.browser.support import wait_for_quiet_network
 from tests.factories import ClientFactory, ContactFactory, DealFactory, stage
+from tests.migration_support import restore_default_stages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,9 +24,7 @@ PASSWORD = "secret-pass-123"  # UserFactory's
 
 @pytest.fixture(autouse=True)
 def default_stages(transactional_db):
-    from django.apps import apps
-
-    importlib.import_module("deals.migrations.0002_default_stages").create_default_stages(apps, None)
+    restore_default_stages()
 
 
 @pytest.fixture

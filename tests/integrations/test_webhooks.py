@@ -16,6 +16,7 @@ from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from integrations.services import webhook_create, webhook_deliver
 from targets.services import payment_record
 from tests.factories import ClientFactory, DealFactory, InstallmentFactory, days_ago, money, stage
+from tests.migration_support import restore_default_stages
 
 # Deliveries leave after the commit, as in production: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,9 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def default_stages(transactional_db):
-    from tests.conftest import _restore_default_stages
-
-    _restore_default_stages()
+    restore_default_stages()
 
 
 class Receiver:

@@ -3,7 +3,6 @@ year's plan; an assistant schedules a won deal's payments and records a partial 
 place; the aging page and the API agree."""
 
 import datetime
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -11,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from targets.models import Allocation, Payment, Plan
+from tests.migration_support import restore_default_stages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +21,7 @@ PASSWORD = "secret-pass-123"  # UserFactory's
 def default_stages(transactional_db):
     """A transactional test starts from whatever the previous one flushed, so the default
     pipeline (a data migration) is put back the way the migration creates it."""
-    from django.apps import apps
-
-    migration = importlib.import_module("deals.migrations.0002_default_stages")
-    migration.create_default_stages(apps, None)
+    restore_default_stages()
 
 
 def sign_in(page, live_server, user):

@@ -57,11 +57,18 @@ def serialise_live_server_on_sqlite() -> None:
         LiveServerThread.server_class = OneRequestAtATimeServer
 
 
-def wait_for_quiet_network(page, quiet_ms: int = 150, timeout_ms: int = 15_000) -> None:
-    """Until no request of the page has been in flight for ``quiet_ms``: what Playwright's
-    ``networkidle`` waits for, with a shorter quiet spell than its fixed 500 ms (the phone and
-    policy tests open about a hundred pages, and waited most of their minute there). The
-    fragments htmx loads after the page (its ``load`` triggers) are requests like any other."""
+# An element htmx is requesting for, swapping or settling (htmx's own classes): the page is not
+# done while one is there, even between two requests of a chain (a fragment that loads another).
+HTMX_BUSY = "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') !== null"
+
+
+def wait_for_quiet_network(page, quiet_ms: int = 40, timeout_ms: int = 15_000) -> None:
+    """Until no request of the page has been in flight for ``quiet_ms`` and htmx is neither
+    requesting, swapping nor settling anything: what Playwright's ``networkidle`` waits for
+    (a fixed 500 ms of quiet), without waiting on a clock. The fragments htmx loads after the
+    page (its ``load`` triggers) are requests like any other; a fragment that triggers the next
+    one keeps its target ``htmx-settling`` until the next request has started, so a short quiet
+    spell after htmx is idle is enough (the phone and policy tests open about 150 pages)."""
     state = getattr(page, "_quiet_watch", None)
     if state is None:
         state = page._quiet_watch = {"inflight": set(), "changed": time.monotonic()}
@@ -80,9 +87,9 @@ def wait_for_quiet_network(page, quiet_ms: int = 150, timeout_ms: int = 15_000) 
     page.wait_for_load_state("load")
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
-        page.wait_for_timeout(50)  # lets Playwright deliver the request events
+        page.wait_for_timeout(20)  # lets Playwright deliver the request events
         quiet = time.monotonic() - state["changed"]
-        if not state["inflight"] and quiet * 1000 >= quiet_ms:
+        if not state["inflight"] and quiet * 1000 >= quiet_ms and not page.evaluate(HTMX_BUSY):
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"requests still in flight after {timeout_ms} ms: {state['inflight']}")

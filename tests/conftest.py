@@ -11,7 +11,7 @@ from accounts.models import Role, Team, User
 from tests import shared_data
 from tests.browser.support import serialise_live_server_on_sqlite
 from tests.factories import TeamFactory, UserFactory
-from tests.migrated_template import migrated_from_template
+from tests.migrated_template import migrated_from_template, seeded_demo_available, seeded_demo_database
 from tests.migration_support import restore_default_stages
 from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hooks)
     _shared_data,
@@ -39,30 +39,44 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, d
 
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup, django_db_blocker):
-    """The demo department (`seed_demo`), seeded once for the module whose tests ask for it.
+    """The demo department (`seed_demo`), for the module whose tests ask for it.
 
-    Like TestCase.setUpTestData: the seed is written inside a transaction that stays open for
-    the module and is rolled back after its last test, and each test (marked django_db) runs
-    in a savepoint on top of it. So a test may change the demo without the next one seeing
-    it, and tests of other modules never see the demo at all. Not for transactional tests
-    (django_db(transaction=True) or live_server), which would flush it."""
+    On the in-memory SQLite test database the demo is copied in from a kept file (seeded once
+    per change of the code or the day, tests/migrated_template.py) and the database as it was
+    copied back after the module. Elsewhere (PostgreSQL), like TestCase.setUpTestData: the
+    seed is written inside a transaction that stays open for the module and is rolled back
+    after its last test. Either way each test (marked django_db) runs in a savepoint on top of
+    it, so a test may change the demo without the next one seeing it, and tests of other
+    modules never see the demo at all. Not for transactional tests (django_db(transaction=True)
+    or live_server), which would flush it."""
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
-    outer = transaction.atomic()
+    def seed():
+        restore_default_stages()
+        call_command("seed_demo", stdout=StringIO())
+
     with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            restore_default_stages()
-            call_command("seed_demo", stdout=StringIO())
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
+        kept = seeded_demo_available(connection)
+        if kept:
+            copied = seeded_demo_database(connection, seed)
+            copied.__enter__()
+        else:
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                seed()
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
     yield
     with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+        if kept:
+            copied.__exit__(None, None, None)
+        else:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -119,9 +119,10 @@ def copy_kept_database(database: Path, alias: str = "default") -> bool:
     return True
 
 
-def _keep(connection, template: Path) -> None:
-    """Write the migrated database to ``template`` atomically (parallel workers may race:
-    both write the same content, the last rename wins)."""
+def _keep(connection, template: Path, stale: str | None = None) -> None:
+    """Write the connection's database to ``template`` atomically (parallel workers may race:
+    both write the same content, the last rename wins), and remove the older files of its
+    kind (``stale``, a glob; the alias's migrated databases unless given)."""
     template.parent.mkdir(parents=True, exist_ok=True)
     partial = template.with_name(f"{template.name}.{os.getpid()}.partial")
     target = sqlite3.connect(partial)
@@ -133,6 +134,58 @@ def _keep(connection, template: Path) -> None:
         raise
     target.close()
     os.replace(partial, template)
-    for stale in template.parent.glob(f"{connection.alias}-*.sqlite3"):
-        if stale != template:
-            stale.unlink(missing_ok=True)
+    for kept in template.parent.glob(stale or f"{connection.alias}-*.sqlite3"):
+        if kept != template:
+            kept.unlink(missing_ok=True)
+
+
+# --- the seeded demo ----------------------------------------------------------------------
+
+# Top-level directories that are not the project's code (the seed runs the apps' services).
+NOT_CODE = {"tests", "node_modules", "static", "staticfiles", "templates", "locale", "docs"}
+
+
+def seeded_demo_path(root: Path = ROOT, *, day: str | None = None) -> Path:
+    """Where the seeded demo is kept: named by the migrated database's digest, every Python
+    file of the project's apps (seeding runs their services, so any change to the code seeds
+    again) and the day (the demo's dates are relative to today)."""
+    from django.utils import timezone
+
+    digest = hashlib.sha256(schema_digest(root).encode())
+    for app in sorted(path for path in root.iterdir() if path.is_dir() and path.name not in NOT_CODE):
+        if app.name.startswith(".") or not (app / "__init__.py").exists():
+            continue
+        for path in sorted(app.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    digest.update((day or timezone.localdate().isoformat()).encode())
+    return CACHE / f"seeded-demo-{digest.hexdigest()[:20]}.sqlite3"
+
+
+def seeded_demo_available(connection) -> bool:
+    """Whether :func:`seeded_demo_database` can serve this connection: an in-memory SQLite
+    test database outside any transaction."""
+    return _in_memory_sqlite(connection) and not connection.in_atomic_block
+
+
+@contextmanager
+def seeded_demo_database(connection, seed, path: Path | None = None) -> Iterator[None]:
+    """The in-memory SQLite test database holds the seeded demo while the block runs, and
+    what it held before afterwards. The demo is copied in from the kept file; without one,
+    ``seed()`` writes it (committed) and the result is kept for the next module and the next
+    run. About 6 s of seeding per module that uses the demo becomes a copy of a few ms."""
+    path = path or seeded_demo_path()
+    connection.ensure_connection()
+    database = connection.connection
+    before = sqlite3.connect(":memory:")
+    database.backup(before)
+    try:
+        if not _copy(path, database):
+            seed()
+            _keep(connection, path, stale="seeded-demo-*.sqlite3")
+        yield
+    finally:
+        before.backup(database)
+        before.close()

@@ -8,7 +8,15 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.migrated_template import _copy, copy_kept_database, schema_digest
+from accounts.models import Team
+from tests.migrated_template import (
+    _copy,
+    copy_kept_database,
+    schema_digest,
+    seeded_demo_available,
+    seeded_demo_database,
+    seeded_demo_path,
+)
 
 
 def _project(root: Path) -> Path:
@@ -78,3 +86,57 @@ def test_the_migrated_database_is_kept_for_the_next_run_and_the_server_test(tmp_
     assert kept_migrations == set(MigrationExecutor(connection).recorder.applied_migrations())
     assert stages == 7
     assert journal == "wal"
+
+
+def _app(root: Path) -> Path:
+    _project(root)
+    (root / "deals" / "__init__.py").write_text("")
+    (root / "deals" / "services.py").write_text("def seed(): pass\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_deals.py").write_text("def test(): pass\n")
+    return root
+
+
+def test_the_seeded_demo_is_kept_per_code_and_day(tmp_path):
+    root = _app(tmp_path)
+    first = seeded_demo_path(root, day="2026-12-04")
+    assert seeded_demo_path(root, day="2026-12-04") == first
+    assert first.name.startswith("seeded-demo-")
+
+    (root / "tests" / "test_deals.py").write_text("def test(): assert True\n")
+    assert seeded_demo_path(root, day="2026-12-04") == first  # a test is not what is seeded
+    next_day = seeded_demo_path(root, day="2026-12-05")
+    (root / "deals" / "services.py").write_text("def seed(): return 1\n")
+    edited = seeded_demo_path(root, day="2026-12-04")
+    assert len({first, next_day, edited}) == 3
+
+
+def _team_names() -> list[str]:
+    return sorted(Team.objects.values_list("name", flat=True))
+
+
+def test_the_seeded_demo_is_copied_in_and_the_database_as_it_was_copied_back(
+    tmp_path, django_db_setup, django_db_blocker
+):
+    if not seeded_demo_available(connection):
+        pytest.skip("the kept seeded demo serves the in-memory SQLite test database only")
+    path = tmp_path / "seeded-demo-test.sqlite3"
+    seeds = []
+
+    def seed():
+        seeds.append(1)
+        Team.objects.create(name="Seeded team")
+
+    with django_db_blocker.unblock():
+        before = _team_names()
+        with seeded_demo_database(connection, seed, path):
+            assert _team_names() == sorted([*before, "Seeded team"])
+        assert _team_names() == before
+        assert seeds == [1] and path.exists()
+
+        def seed_again():
+            raise AssertionError("the kept file is copied, not seeded again")
+
+        with seeded_demo_database(connection, seed_again, path):
+            assert _team_names() == sorted([*before, "Seeded team"])
+        assert _team_names() == before

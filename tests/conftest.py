@@ -1,5 +1,6 @@
 """Shared fixtures: a small department with every role (alice/bob/charlie style)."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import StringIO
 
@@ -50,33 +51,32 @@ def seeded_demo(django_db_setup, django_db_blocker):
     modules never see the demo at all. Not for transactional tests (django_db(transaction=True)
     or live_server), which would flush it."""
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
     def seed():
         restore_default_stages()
         call_command("seed_demo", stdout=StringIO())
 
+    if seeded_demo_available(connection):
+        demo = seeded_demo_database(connection, seed)
+    else:
+        demo = _written_and_rolled_back(seed)
     with django_db_blocker.unblock():
-        kept = seeded_demo_available(connection)
-        if kept:
-            copied = seeded_demo_database(connection, seed)
-            copied.__enter__()
-        else:
-            outer = transaction.atomic()
-            outer.__enter__()
-            try:
-                seed()
-            except BaseException:
-                transaction.set_rollback(True)
-                outer.__exit__(None, None, None)
-                raise
+        demo.__enter__()  # a seed that fails leaves nothing behind: both undo themselves
     yield
     with django_db_blocker.unblock():
-        if kept:
-            copied.__exit__(None, None, None)
-        else:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+        demo.__exit__(None, None, None)
+
+
+@contextmanager
+def _written_and_rolled_back(write):
+    """What ``write()`` writes, inside a transaction rolled back when the block ends."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        write()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

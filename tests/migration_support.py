@@ -17,6 +17,10 @@ def run_data_migration(module: str, function: str, apps=project_apps) -> None:
     getattr(importlib.import_module(module), function)(apps, SimpleNamespace(connection=connection))
 
 
-def restore_default_stages() -> None:
-    """The default pipeline, as its data migration creates it (a flush removes it)."""
+def restore_default_stages() -> dict:
+    """The default pipeline, as its data migration creates it (a transactional test's flush
+    removes it): every stage by name."""
+    from deals.models import Stage
+
     run_data_migration("deals.migrations.0002_default_stages", "create_default_stages")
+    return {stage.name: stage for stage in Stage.objects.all()}

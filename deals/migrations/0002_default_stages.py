@@ -22,7 +22,8 @@ def create_default_stages(apps, schema_editor):
 
 def remove_default_stages(apps, schema_editor):
     Stage = apps.get_model("deals", "Stage")
-    Stage.objects.using(schema_editor.connection.alias).filter(name__in=[row[0] for row in DEFAULT_PIPELINE], deals__isnull=True).delete()
+    names = [row[0] for row in DEFAULT_PIPELINE]
+    Stage.objects.using(schema_editor.connection.alias).filter(name__in=names, deals__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

@@ -115,8 +115,9 @@ def reason_for(text: str) -> tuple[str, bool]:
 
 def seed_reasons(apps, schema_editor):
     LostReason = apps.get_model("deals", "LostReason")
+    db = schema_editor.connection.alias
     for name, order in SEEDED_REASONS:
-        LostReason.objects.using(schema_editor.connection.alias).get_or_create(name=name, defaults={"order": order})
+        LostReason.objects.using(db).get_or_create(name=name, defaults={"order": order})
 
 
 def move_free_text_reasons(apps, schema_editor):
@@ -140,9 +141,10 @@ def move_free_text_reasons(apps, schema_editor):
 
 def reasons_back_to_text(apps, schema_editor):
     """Backwards: a row with a reason and no comment gets the reason's name as its text."""
+    db = schema_editor.connection.alias
     for model_name in ("Deal", "StageChange", "HistoricalDeal"):
         model = apps.get_model("deals", model_name)
-        rows = model.objects.using(schema_editor.connection.alias).filter(lost_reason__isnull=False, lost_comment="")
+        rows = model.objects.using(db).filter(lost_reason__isnull=False, lost_comment="")
         for reason_id, name in rows.order_by().values_list("lost_reason", "lost_reason__name").distinct():
             rows.filter(lost_reason=reason_id).update(lost_comment=name)
 

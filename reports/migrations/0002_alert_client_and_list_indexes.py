@@ -6,7 +6,9 @@ def copy_clients(apps, schema_editor):
     OverdueAlert = apps.get_model("reports", "OverdueAlert")
     Installment = apps.get_model("targets", "Installment")
     db = schema_editor.connection.alias
-    client = Installment.objects.using(db).filter(pk=models.OuterRef("installment_id")).values("deal__client_id")[:1]
+    client = (
+        Installment.objects.using(db).filter(pk=models.OuterRef("installment_id")).values("deal__client_id")[:1]
+    )
     OverdueAlert.objects.using(db).update(client_id=models.Subquery(client))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -20,19 +19,9 @@ from tests.factories import (
     ReviewFactory,
     TaskFactory,
 )
+from tests.migration_support import restore_default_stages
 
-DEFAULT_PIPELINE = importlib.import_module("deals.migrations.0002_default_stages").DEFAULT_PIPELINE
-
-
-def build_stages() -> dict[str, Stage]:
-    for name, order, probability, kind in DEFAULT_PIPELINE:
-        Stage.objects.get_or_create(
-            name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
-        )
-    return {stage.name: stage for stage in Stage.objects.all()}
-
-
-shared_data.register("stages", build_stages, module=__name__)
+shared_data.register("stages", restore_default_stages, module=__name__)
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def test_the_migration_maps_an_old_text_and_keeps_it(department, stages, text, r
     untouched = make_deal(department.rep_north, stage="Lost", lost_reason="Competitor", lost_comment="Acme")
     won = make_deal(department.rep_north, stage="Won")
 
-    run_data_migration("deals.migrations.0011_lost_reasons", "move_free_text_reasons", apps)
+    run_data_migration(MIGRATION.__name__, "move_free_text_reasons", apps)
 
     deal.refresh_from_db()
     change.refresh_from_db()
@@ -100,7 +100,7 @@ def test_the_migration_moves_many_rows_with_one_update_per_distinct_text(
         )
     # per model: the texts, then one UPDATE per text; plus the seeding's reads
     with django_assert_max_num_queries(7 + 1 + 3 * (1 + 3) + 2):
-        run_data_migration("deals.migrations.0011_lost_reasons", "move_free_text_reasons", apps)
+        run_data_migration(MIGRATION.__name__, "move_free_text_reasons", apps)
     assert sorted(
         Deal.objects.filter(stage__name="Lost")
         .order_by()

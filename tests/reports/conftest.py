@@ -1,7 +1,6 @@
 """Helpers for building the hand-made data sets of the report tests."""
 
 import datetime
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -21,18 +20,6 @@ from tests.factories import (
     TeamFactory,
     stage,
 )
-
-
-def ensure_default_stages() -> None:
-    """Transactional tests flush the database when they end, the stages the data migration
-    created included; a transactional test puts them back first."""
-    from deals.models import Stage
-
-    pipeline = importlib.import_module("deals.migrations.0002_default_stages").DEFAULT_PIPELINE
-    for name, order, probability, kind in pipeline:
-        Stage.objects.get_or_create(
-            name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
-        )
 
 
 def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from reports.models import OverdueAlert
 from reports.services.alerts import alerts_refresh
 from tests.factories import InstallmentFactory, TeamFactory, UserFactory
-from tests.reports.conftest import ensure_default_stages, make_deal
+from tests.migration_support import restore_default_stages
+from tests.reports.conftest import make_deal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ def sign_in(page, live_server, username):
 
 
 def test_the_head_runs_reports_acknowledges_an_alert_and_reads_the_notice(live_server, page):
-    ensure_default_stages()
+    restore_default_stages()
     team = TeamFactory(name="Team North")
     UserFactory(username="head", first_name="Viktor", role="head", password="demo")
     rep = UserFactory(username="rep1", first_name="Anna", role="rep", team=team, password="demo")

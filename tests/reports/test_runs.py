@@ -18,7 +18,8 @@ from reports.services.runs import REPORT_KINDS, report_run_execute, report_runs_
 from reports.tasks import run_nightly, run_report
 from salesdept.celery import app
 from tests.factories import InstallmentFactory
-from tests.reports.conftest import ensure_default_stages, make_deal
+from tests.migration_support import restore_default_stages
+from tests.reports.conftest import make_deal
 
 AS_OF = datetime.date(2026, 3, 18)
 
@@ -177,7 +178,7 @@ def test_the_command_rejects_a_bad_date(department):
 def test_a_real_worker_runs_the_nightly_task_end_to_end(department):
     from celery.contrib.testing.worker import start_worker
 
-    ensure_default_stages()
+    restore_default_stages()
     today = timezone.localdate()
     deal = make_deal(department.rep_north, stage_name="Won", amount="500.00", closed=today)
     InstallmentFactory(deal=deal, due_date=today - datetime.timedelta(days=3), amount=Decimal("500.00"))

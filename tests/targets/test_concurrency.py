@@ -16,8 +16,8 @@ from deals.models import Deal, Stage, StageChange
 from targets.models import Installment, Payment
 from targets.services import installment_schedule_create, payment_record
 from tests.concurrency import POSTGRESQL_ONLY, run_concurrently
-from tests.deals.conftest import DEFAULT_PIPELINE
 from tests.factories import ClientFactory, DealFactory
+from tests.migration_support import restore_default_stages
 
 pytestmark = POSTGRESQL_ONLY
 
@@ -25,11 +25,7 @@ pytestmark = POSTGRESQL_ONLY
 @pytest.fixture
 def stages(db) -> dict[str, Stage]:
     """The default pipeline (a transactional test's flush removes the migration's rows)."""
-    for name, order, probability, kind in DEFAULT_PIPELINE:
-        Stage.objects.get_or_create(
-            name=name, defaults={"order": order, "default_probability": probability, "kind": kind}
-        )
-    return {stage.name: stage for stage in Stage.objects.all()}
+    return restore_default_stages()
 
 
 def deal_at(owner, stage, amount="900.00"):

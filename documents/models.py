@@ -11,10 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.visibility import VisibleQuerySet, visibility_q
 from clients.models import Client
+from core.history import HistoricalRecords
 from deals.models import Deal, Quote
 
 # --- attachments -----------------------------------------------------------------------------

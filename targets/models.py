@@ -3,10 +3,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.roles import sees_team
 from accounts.visibility import VisibleQuerySet, team_ids_of, visibility_q
+from core.history import HistoricalRecords
 
 
 class PlanMetric(models.TextChoices):

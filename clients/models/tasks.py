@@ -9,12 +9,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.visibility import VisibleQuerySet, visibility_q
 from clients.models.activities import Activity, ActivityKind
 from clients.models.clients import Client
 from clients.models.contacts import Contact
+from core.history import HistoricalRecords
 
 
 class TaskKind(models.TextChoices):

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_usable
 from accounts.visibility import VisibleQuerySet
+from core.history import HistoricalRecords
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 MONEY = {"max_digits": 14, "decimal_places": 2}

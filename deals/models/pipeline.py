@@ -7,9 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.visibility import VisibleQuerySet
+from core.history import HistoricalRecords
 from core.money import CENT
 from deals.models.stages import ForecastCategory, LostReason, Stage, StageKind
 

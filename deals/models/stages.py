@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from core.history import HistoricalRecords
 
 # The seeded pipeline's stage names (deals/migrations/0002_default_stages.py, demo), marked
 # for the catalogues: Stage.display_name translates them at display time; a stage the

@@ -7,7 +7,7 @@ Building them again for every test was the largest fixed cost of the suite. A fi
 registered here (`register`) is built by `_shared_data` in a transaction opened before the
 test's own (pytest-django's `db`), and that transaction stays open while the next test is of
 the same module and asks for the same registered fixtures. Each test runs in a savepoint on
-top of it, so its writes are rolled back before the next, and gets its own deep copy of the
+top of it, so its writes are rolled back before the next, and gets its own copy of the
 instances (one copy for all of them, so `reporting` is still `department`), so changes it
 makes to them in memory do not reach the next test either. E-mails sent while building are in
 every such test's outbox, as when each test built the data itself. The transaction is rolled
@@ -23,6 +23,7 @@ registered ones: the data would then not be what the test saw when it built them
 from __future__ import annotations
 
 import copy
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -154,7 +155,23 @@ class _Open:
     key: tuple | None = None
     atomic = None
     values: dict | None = None
+    pickled: bytes | None = None
     mail: list = []
+
+    def copy(self) -> dict:
+        """A copy of the values for one test: unpickled from the bytes pickled when they were
+        built (about six times faster than deep-copying model instances), or deep-copied when
+        they cannot be pickled. Either way one copy for all, so shared references stay shared."""
+        if self.pickled is None:
+            return copy.deepcopy(self.values)
+        return pickle.loads(self.pickled)
+
+    def keep(self, values: dict) -> None:
+        self.values = values
+        try:
+            self.pickled = pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            self.pickled = None
 
     def close(self, blocker) -> None:
         if self.atomic is None:
@@ -164,7 +181,7 @@ class _Open:
         with blocker.unblock():
             transaction.set_rollback(True)
             self.atomic.__exit__(None, None, None)
-        self.key = self.atomic = self.values = None
+        self.key = self.atomic = self.values = self.pickled = None
         self.mail = []
 
 
@@ -229,9 +246,10 @@ def _shared_data(request, django_db_setup, django_db_blocker):
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
                 raise
-        _open.key, _open.atomic, _open.values = key, outer, values
+        _open.key, _open.atomic = key, outer
+        _open.keep(values)
         _open.mail = copy.deepcopy(outbox[sent_before:]) if outbox is not None else []
-        return copy.deepcopy(values)
+        return _open.copy()
     if _open.mail and getattr(mail, "outbox", None) is not None:
         mail.outbox.extend(copy.deepcopy(_open.mail))
-    return copy.deepcopy(_open.values)
+    return _open.copy()

@@ -8,10 +8,13 @@ term is ignored, never a 500. Exports stream from the database in chunks through
 
 from __future__ import annotations
 
+import datetime
 import functools
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
+from decimal import Decimal
 
 import django_tables2 as tables
 from django.conf import settings
@@ -246,17 +249,45 @@ ROW_CACHE_SIZE = 2000
 _ROWS: OrderedDict[tuple, tuple[SafeString, SafeString]] = OrderedDict()
 
 
-def _record_state(record, depth: int = 2) -> str | None:
+# Values a row key holds as they are: hashable, equal only when they read the same (for one
+# field of one model the type does not change). Anything else is keyed by its repr.
+_PLAIN_VALUES = frozenset(
+    {
+        int,
+        str,
+        bool,
+        float,
+        type(None),
+        datetime.date,
+        datetime.datetime,
+        datetime.time,
+        datetime.timedelta,
+        uuid.UUID,
+    }
+)
+
+
+def _value_key(value):
+    kind = type(value)
+    if kind in _PLAIN_VALUES:
+        return value
+    if kind is Decimal:
+        return str(value)  # Decimal("1.0") == Decimal("1.00"), but they read differently
+    return repr(value)
+
+
+def _record_state(record, depth: int = 2) -> tuple | None:
     """Everything a row can read off its record: its fields and annotations, and those of
-    the related rows it was read with (``select_related``), two levels deep. None for a
-    record with prefetched rows (their state is not in it), which is not cached."""
+    the related rows it was read with (``select_related``), two levels deep, as a hashable
+    tuple (about four times cheaper than the repr of the same values). None for a record with
+    prefetched rows (their state is not in it), which is not cached."""
     values = record.__dict__
     if "_prefetched_objects_cache" in values:
         return None
     parts = [type(record).__qualname__]
     for name, value in values.items():
         if name != "_state":
-            parts.append((name, value))
+            parts.append((name, _value_key(value)))
     related = values["_state"].fields_cache if "_state" in values else {}
     for name, value in related.items():
         if value is None or depth <= 1 or not hasattr(value, "_state"):
@@ -266,7 +297,7 @@ def _record_state(record, depth: int = 2) -> str | None:
         if nested is None:
             return None
         parts.append((name, nested))
-    return repr(parts)
+    return tuple(parts)
 
 
 _ROWS_LOCK = threading.Lock()  # threaded servers (runserver, gthread) share the rows

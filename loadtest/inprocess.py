@@ -86,6 +86,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--only", default="", help="comma-separated request names")
     parser.add_argument("--profile", default="", help="a request name to profile with cProfile")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime, …")
+    parser.add_argument("--lines", type=int, default=60, help="how many lines of the profile to print")
     parser.add_argument("--rep", default="rep1")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
@@ -114,7 +116,7 @@ def main() -> int:
         print(f"{name:<16} {statistics.median(times):8.1f} {statistics.mean(times):8.1f} {min(times):8.1f}")
         if profile:
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
     return 0
 

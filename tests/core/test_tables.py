@@ -182,3 +182,41 @@ def test_rows_rendered_at_once_are_the_cells_django_tables2_renders(department, 
     assert f'<tr data-row="{people[1].pk}" class="alpha odd">' in at_once
     assert '<td class="team" data-x="&lt;1&gt;">North</td>' in at_once
     assert f'<a href="/people/{people[0].pk}/">Zeta</a>' in at_once
+
+
+# --- The key of a kept row (core.tables._record_state): equal exactly when the row reads the same.
+
+
+def _deal(**fields):
+    from decimal import Decimal
+
+    from deals.models import Deal
+
+    return Deal(pk=7, title="Alpha", amount=Decimal("1000.00"), **fields)
+
+
+def test_a_rows_key_is_equal_for_the_same_values_and_differs_for_any_change():
+    import datetime
+    from decimal import Decimal
+
+    from core.tables import _record_state
+
+    same, other = _deal(), _deal()
+    assert _record_state(same) == _record_state(other)
+    assert hash(_record_state(same)) == hash(_record_state(other))
+
+    other.title = "Alpha!"
+    assert _record_state(same) != _record_state(other)
+    # 1000.0 equals 1000.00 as a number but reads differently in a cell
+    other = _deal()
+    other.amount = Decimal("1000.0")
+    assert _record_state(same) != _record_state(other)
+    # annotations count, unhashable ones too (keyed by their repr)
+    same.facts_seen = ["signed", "paid"]
+    other = _deal()
+    other.facts_seen = ["signed"]
+    assert _record_state(same) != _record_state(other)
+    other.facts_seen = ["signed", "paid"]
+    assert _record_state(same) == _record_state(other)
+    same.last_touch = other.last_touch = datetime.date(2026, 12, 1)
+    assert _record_state(same) == _record_state(other)

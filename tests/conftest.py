@@ -2,7 +2,6 @@
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from io import StringIO
 
 import pytest
 from django.core.cache import cache
@@ -12,8 +11,12 @@ from accounts.models import Role, Team, User
 from tests import shared_data
 from tests.browser.support import serialise_live_server_on_sqlite
 from tests.factories import TeamFactory, UserFactory
-from tests.migrated_template import migrated_from_template, seeded_demo_available, seeded_demo_database
-from tests.migration_support import restore_default_stages
+from tests.migrated_template import (
+    migrated_from_template,
+    seed_the_demo,
+    seeded_demo_available,
+    seeded_demo_database,
+)
 from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hooks)
     _shared_data,
     pytest_collection_modifyitems,
@@ -50,17 +53,12 @@ def seeded_demo(django_db_setup, django_db_blocker):
     it, so a test may change the demo without the next one seeing it, and tests of other
     modules never see the demo at all. Not for transactional tests (django_db(transaction=True)
     or live_server), which would flush it."""
-    from django.core.management import call_command
     from django.db import connection
 
-    def seed():
-        restore_default_stages()
-        call_command("seed_demo", stdout=StringIO())
-
     if seeded_demo_available(connection):
-        demo = seeded_demo_database(connection, seed)
+        demo = seeded_demo_database(connection, seed_the_demo)
     else:
-        demo = _written_and_rolled_back(seed)
+        demo = _written_and_rolled_back(seed_the_demo)
     with django_db_blocker.unblock():
         demo.__enter__()  # a seed that fails leaves nothing behind: both undo themselves
     yield

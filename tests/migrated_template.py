@@ -164,6 +164,31 @@ def seeded_demo_path(root: Path = ROOT, *, day: str | None = None) -> Path:
     return CACHE / f"seeded-demo-{digest.hexdigest()[:20]}.sqlite3"
 
 
+def seed_the_demo() -> None:
+    """What the kept file holds: the default pipeline and `seed_demo`'s department."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.migration_support import restore_default_stages
+
+    restore_default_stages()
+    call_command("seed_demo", stdout=StringIO())
+
+
+@contextmanager
+def the_demo_for_a_transactional_test(connection) -> Iterator[None]:
+    """The demo department for a test that commits (live_server, transaction=True): copied in
+    from the kept file on the in-memory SQLite test database, seeded here elsewhere. The test's
+    flush removes it afterwards either way."""
+    if seeded_demo_available(connection):
+        with seeded_demo_database(connection, seed_the_demo):
+            yield
+    else:
+        seed_the_demo()
+        yield
+
+
 def seeded_demo_available(connection) -> bool:
     """Whether :func:`seeded_demo_database` can serve this connection: an in-memory SQLite
     test database outside any transaction."""

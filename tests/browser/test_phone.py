@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -14,6 +15,7 @@ from clients.models import Activity, Client
 from deals.models import Deal
 from tests.browser.support import wait_for_quiet_network
 from tests.factories import ClientFactory, ContactFactory, DealFactory, stage
+from tests.migrated_template import the_demo_for_a_transactional_test
 from tests.migration_support import restore_default_stages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,34 +66,38 @@ def assert_fits(page, live_server, path: str, who: str) -> None:
 def test_no_page_scrolls_sideways_on_a_phone(live_server, phone):
     """The demo department (long names, e-mails, big sums): every navigation link, its
     sub-pages (report cards, plan tabs), a client page and a deal page, as rep1 and as head."""
-    call_command("seed_demo", stdout=StringIO())
-    call_command("run_reports", "--months", "2", "--no-email", stdout=StringIO())
-    for username in ("rep1", "head"):
-        user = User.objects.get(username=username)
-        client = Client.objects.visible_to(user).filter(contacts__isnull=False).order_by("pk").first()
-        deal = Deal.objects.visible_to(user).order_by("pk").first()
-        phone.context.clear_cookies()
-        sign_in(phone, live_server, username, password="demo")
-        links = phone.eval_on_selector_all("nav.nav a", "links => links.map(a => a.getAttribute('href'))")
-        assert len(links) >= 10, links
-        pages = []
-        for link in links:
-            if link.startswith("/admin/"):
-                continue
-            assert_fits(phone, live_server, link, username)
-            below = "main .subnav a, main a.report-card"
-            pages += phone.eval_on_selector_all(below, "links => links.map(a => a.getAttribute('href'))")
-        for path in dict.fromkeys(
-            [
-                *pages,
-                f"/clients/{client.pk}/",
-                f"/deals/{deal.pk}/",
-                "/search/?q=an",
-                "/log/",
-                "/accounts/tokens/",
-            ]
-        ):
-            assert_fits(phone, live_server, path, username)
+    with the_demo_for_a_transactional_test(connection):
+        call_command("run_reports", "--months", "2", "--no-email", stdout=StringIO())
+        for username in ("rep1", "head"):
+            every_page_fits(phone, live_server, username)
+
+
+def every_page_fits(phone, live_server, username: str) -> None:
+    user = User.objects.get(username=username)
+    client = Client.objects.visible_to(user).filter(contacts__isnull=False).order_by("pk").first()
+    deal = Deal.objects.visible_to(user).order_by("pk").first()
+    phone.context.clear_cookies()
+    sign_in(phone, live_server, username, password="demo")
+    links = phone.eval_on_selector_all("nav.nav a", "links => links.map(a => a.getAttribute('href'))")
+    assert len(links) >= 10, links
+    pages = []
+    for link in links:
+        if link.startswith("/admin/"):
+            continue
+        assert_fits(phone, live_server, link, username)
+        below = "main .subnav a, main a.report-card"
+        pages += phone.eval_on_selector_all(below, "links => links.map(a => a.getAttribute('href'))")
+    for path in dict.fromkeys(
+        [
+            *pages,
+            f"/clients/{client.pk}/",
+            f"/deals/{deal.pk}/",
+            "/search/?q=an",
+            "/log/",
+            "/accounts/tokens/",
+        ]
+    ):
+        assert_fits(phone, live_server, path, username)
 
 
 def test_the_menu_collapses_behind_its_button(live_server, phone, department):

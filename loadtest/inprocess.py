@@ -79,6 +79,37 @@ def the_mix(rep: Client, head: Client) -> dict:
     }
 
 
+# The mix's weights, as loadtest/locustfile.py has them: 19 reps to 1 head, and each one's tasks.
+REP_TASKS = {"deal list": 4, "kanban": 3, "move on kanban": 3, "log activity": 3, "deal search": 2}
+HEAD_TASKS = {"board": 3, "board person": 2}
+
+
+def run_the_mix(requests: int, reps: int) -> None:
+    """``requests`` requests drawn as Locust draws them (a user by weight, then a task by
+    weight), every rep's writes landing between the others' reads as under `make load`: the
+    kept rows and cached figures miss as often as they do there. Prints CPU per request per
+    kind and over all."""
+    head = signed_in("head")
+    mixes = [the_mix(signed_in(f"rep{number}"), head) for number in range(1, reps + 1)]
+    times: dict[str, list[float]] = {}
+    for _ in range(requests):
+        if random.random() < 1 / 20:
+            kinds, tasks = mixes[0], HEAD_TASKS
+        else:
+            kinds, tasks = random.choice(mixes), REP_TASKS
+        name = random.choices(list(tasks), weights=list(tasks.values()))[0]
+        started = time.process_time()
+        response = kinds[name]()
+        times.setdefault(name, []).append(1000 * (time.process_time() - started))
+        if response.status_code != 200:
+            raise SystemExit(f"{name}: {response.status_code}")
+    print(f"{'request':<16} {'count':>6} {'median':>8} {'mean':>8}  (ms of CPU, the mix in one process)")
+    for name, spent in sorted(times.items()):
+        print(f"{name:<16} {len(spent):6d} {statistics.median(spent):8.1f} {statistics.mean(spent):8.1f}")
+    every = [value for spent in times.values() for value in spent]
+    print(f"{'all':<16} {len(every):6d} {statistics.median(every):8.1f} {statistics.mean(every):8.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -89,10 +120,17 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime, …")
     parser.add_argument("--lines", type=int, default=60, help="how many lines of the profile to print")
     parser.add_argument("--rep", default="rep1")
+    parser.add_argument(
+        "--mix", type=int, default=0, help="instead: this many requests of the mix, drawn as Locust does"
+    )
+    parser.add_argument("--reps", type=int, default=12, help="how many reps the mix signs in as")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL (a copy of a seeded PostgreSQL database: the mix writes).")
     random.seed(1)
+    if args.mix:
+        run_the_mix(args.mix, args.reps)
+        return 0
     kinds = the_mix(signed_in(args.rep), signed_in("head"))
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     print(f"{'request':<16} {'median':>8} {'mean':>8} {'min':>8}  (ms of CPU, {args.repeats} requests)")

@@ -249,8 +249,9 @@ ROW_CACHE_SIZE = 2000
 _ROWS: OrderedDict[tuple, tuple[SafeString, SafeString]] = OrderedDict()
 
 
-# Values a row key holds as they are: hashable, equal only when they read the same (for one
-# field of one model the type does not change). Anything else is keyed by its repr.
+# Values a row key holds as they are: hashable, and for what the database returns for one
+# field (one type, datetimes in UTC) equal only when they read the same; the language, time
+# zone and day are in the row's shape. Anything else is keyed by its repr.
 _PLAIN_VALUES = frozenset(
     {
         int,

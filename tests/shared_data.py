@@ -170,7 +170,7 @@ class _Open:
         self.values = values
         try:
             self.pickled = pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
+        except Exception:  # not picklable (a lambda, a lazy QuerySet that would query here)
             self.pickled = None
 
     def close(self, blocker) -> None:

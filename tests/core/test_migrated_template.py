@@ -140,3 +140,35 @@ def test_the_seeded_demo_is_copied_in_and_the_database_as_it_was_copied_back(
         with seeded_demo_database(connection, seed_again, path):
             assert _team_names() == sorted([*before, "Seeded team"])
         assert _team_names() == before
+
+
+def test_a_transactional_test_seeds_without_keeping_but_copies_a_kept_file(
+    tmp_path, django_db_setup, django_db_blocker
+):
+    """A transactional test's database may have been flushed by an earlier one (no data
+    migrations' rows, content types renumbered): what it seeds must not become the kept file
+    the seeded_demo modules copy; a file kept by them is still copied in."""
+    if not seeded_demo_available(connection):
+        pytest.skip("the kept seeded demo serves the in-memory SQLite test database only")
+    path = tmp_path / "seeded-demo-test.sqlite3"
+
+    def seed():
+        Team.objects.create(name="Seeded team")
+
+    with django_db_blocker.unblock():
+        before = _team_names()
+        with seeded_demo_database(connection, seed, path, keep=False):
+            assert _team_names() == sorted([*before, "Seeded team"])
+        assert not path.exists()
+        assert _team_names() == before
+
+        with seeded_demo_database(connection, seed, path):  # a seeded_demo module keeps it
+            pass
+        assert path.exists()
+
+        def seed_again():
+            raise AssertionError("the kept file is copied, not seeded again")
+
+        with seeded_demo_database(connection, seed_again, path, keep=False):
+            assert _team_names() == sorted([*before, "Seeded team"])
+        assert _team_names() == before

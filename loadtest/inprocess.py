@@ -17,7 +17,6 @@ import io
 import os
 import pstats
 import random
-import re
 import statistics
 import sys
 import time
@@ -35,14 +34,30 @@ django.setup()
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from loadtest.mix import (  # noqa: E402
+    ACTIVITY,
+    CARD,
+    CLIENT,
+    HEAD_TASKS,
+    HEAD_WEIGHT,
+    PERSON,
+    REP_TASKS,
+    REP_WEIGHT,
+    SEARCHES,
+    kanban_stages,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-SEARCHES = ["12", "Deal 4", "group", "module", "7"]
 
 
 def signed_in(username: str) -> Client:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise SystemExit(
+            f"No user {username!r} here: point DATABASE_URL at a seeded database (--reps at most its reps)."
+        )
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    client.force_login(user)
     return client
 
 
@@ -50,38 +65,28 @@ def the_mix(rep: Client, head: Client) -> dict:
     """The mix's requests by name, with the cards, stages, clients and people they need read
     from the pages as Locust reads them."""
     page = rep.get("/deals/").content.decode()
-    cards = dict(re.findall(r'draggable="true" data-deal="(\d+)" data-stage="(\d+)"', page))
-    stages = re.findall(
-        r'<option value="(\d+)"',
-        re.search(r'<template id="kanban-stages">(.*?)</template>', page, re.S).group(1),
-    )
-    clients = sorted(set(re.findall(r'href="/clients/(\d+)/"', rep.get("/clients/").content.decode())))
-    people = sorted(
-        set(re.findall(r'hx-get="(/deals/board/people/\d+/)"', head.get("/deals/board/").content.decode()))
-    )
+    cards = {deal: (stage, url) for deal, stage, url in CARD.findall(page)}
+    stages = kanban_stages(page)
+    clients = sorted(set(CLIENT.findall(rep.get("/clients/").content.decode())))
+    people = sorted(set(PERSON.findall(head.get("/deals/board/").content.decode())))
 
     def move():
         deal = random.choice(sorted(cards))
-        stage = random.choice([other for other in stages if other != cards[deal]])
-        cards[deal] = stage
-        return rep.post(f"/deals/{deal}/move/", {"stage": stage, "view": "kanban", "filters": ""}, **HTMX)
+        stage, url = cards[deal]
+        stage = random.choice([other for other in stages if other != stage])
+        cards[deal] = (stage, url)
+        return rep.post(url, {"stage": stage, "view": "kanban", "filters": ""}, **HTMX)
 
-    activity = {"kind": "call", "direction": "outgoing", "duration_minutes": "5", "outcome": "Load test call"}
     return {
         "deal list": lambda: rep.get("/deals/list/?status=open"),
         "kanban": lambda: rep.get("/deals/"),
         "move on kanban": move,
-        "log activity": lambda: rep.post(f"/clients/{random.choice(clients)}/activities/", activity, **HTMX),
+        "log activity": lambda: rep.post(f"/clients/{random.choice(clients)}/activities/", ACTIVITY, **HTMX),
         "deal search": lambda: rep.get(f"/deals/list/?q={random.choice(SEARCHES)}"),
         "client list": lambda: rep.get("/clients/"),
         "board": lambda: head.get("/deals/board/"),
         "board person": lambda: head.get(random.choice(people), **HTMX),
     }
-
-
-# The mix's weights, as loadtest/locustfile.py has them: 19 reps to 1 head, and each one's tasks.
-REP_TASKS = {"deal list": 4, "kanban": 3, "move on kanban": 3, "log activity": 3, "deal search": 2}
-HEAD_TASKS = {"board": 3, "board person": 2}
 
 
 def run_the_mix(requests: int, reps: int) -> None:
@@ -93,7 +98,7 @@ def run_the_mix(requests: int, reps: int) -> None:
     mixes = [the_mix(signed_in(f"rep{number}"), head) for number in range(1, reps + 1)]
     times: dict[str, list[float]] = {}
     for _ in range(requests):
-        if random.random() < 1 / 20:
+        if random.random() < HEAD_WEIGHT / (HEAD_WEIGHT + REP_WEIGHT):
             kinds, tasks = mixes[0], HEAD_TASKS
         else:
             kinds, tasks = random.choice(mixes), REP_TASKS
@@ -125,6 +130,8 @@ def main() -> int:
     )
     parser.add_argument("--reps", type=int, default=12, help="how many reps the mix signs in as")
     args = parser.parse_args()
+    if args.repeats < 1 or args.mix < 0 or args.reps < 1 or args.lines < 1:
+        parser.error("--repeats, --reps and --lines must be at least 1, --mix at least 0")
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL (a copy of a seeded PostgreSQL database: the mix writes).")
     random.seed(1)

@@ -16,22 +16,23 @@ import re
 
 from locust import HttpUser, between, task
 
+from loadtest.mix import (
+    ACTIVITY,
+    CARD,
+    CLIENT,
+    HEAD_TASKS,
+    HEAD_WEIGHT,
+    PERSON,
+    REP_TASKS,
+    REP_WEIGHT,
+    SEARCHES,
+    kanban_stages,
+)
+
 PASSWORD = "demo"
 REPS = itertools.cycle(f"rep{number}" for number in range(1, 13))  # in the demo and at scale
 HTMX = {"HX-Request": "true"}
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-# A card the rep may move: its deal, its stage, and its move URL on its stage form (app.js reads
-# the URL from there; the card is written by deals/cards.py).
-CARD = re.compile(
-    r'draggable="true" data-deal="(\d+)" data-stage="(\d+)".*?'
-    r'hx-post="(/deals/\1/move/)" hx-trigger="change" class="card-move"',
-    re.S,
-)
-STAGES = re.compile(r'<template id="kanban-stages">(.*?)</template>', re.S)
-OPTION = re.compile(r'<option value="(\d+)"')
-CLIENT = re.compile(r'href="/clients/(\d+)/"')
-PERSON = re.compile(r'hx-get="(/deals/board/people/\d+/)"')
-SEARCHES = ["12", "Deal 4", "group", "module", "7"]
 
 
 class SignedIn(HttpUser):
@@ -69,7 +70,7 @@ class SignedIn(HttpUser):
 
 
 class Rep(SignedIn):
-    weight = 19
+    weight = REP_WEIGHT
     wait_time = between(1, 3)
 
     def on_start(self):
@@ -79,18 +80,17 @@ class Rep(SignedIn):
         self.clients: list[str] = []
         super().on_start()
 
-    @task(4)
+    @task(REP_TASKS["deal list"])
     def deal_list(self):
         self.page("/deals/list/?status=open", "deal list")
 
-    @task(3)
+    @task(REP_TASKS["kanban"])
     def kanban(self):
         page = self.page("/deals/", "kanban")
         self.cards = {deal: (stage, url) for deal, stage, url in CARD.findall(page)}
-        match = STAGES.search(page)
-        self.stages = OPTION.findall(match.group(1)) if match else []
+        self.stages = kanban_stages(page)
 
-    @task(3)
+    @task(REP_TASKS["move on kanban"])
     def move_a_deal(self):
         if not self.cards or not self.stages or not self.token:
             return self.kanban()
@@ -114,33 +114,33 @@ class Rep(SignedIn):
                 response.success()
         return response
 
-    @task(3)
+    @task(REP_TASKS["log activity"])
     def log_an_activity(self):
         if not self.clients or not self.token:
             self.clients = CLIENT.findall(self.page("/clients/", "client list"))
             return
         self.post(
             f"/clients/{random.choice(self.clients)}/activities/",
-            {"kind": "call", "direction": "outgoing", "duration_minutes": "5", "outcome": "Load test call"},
+            ACTIVITY,
             "log activity",
         )
 
-    @task(2)
+    @task(REP_TASKS["deal search"])
     def search(self):
         self.page(f"/deals/list/?q={random.choice(SEARCHES)}", "deal search")
 
 
 class Head(SignedIn):
-    weight = 1
+    weight = HEAD_WEIGHT
     wait_time = between(2, 5)
     username = "head"
     people: list[str] = []
 
-    @task(3)
+    @task(HEAD_TASKS["board"])
     def board(self):
         self.people = PERSON.findall(self.page("/deals/board/", "board"))
 
-    @task(2)
+    @task(HEAD_TASKS["board person"])
     def open_a_person(self):
         if self.people:
             self.client.get(random.choice(self.people), headers=HTMX, name="board person")

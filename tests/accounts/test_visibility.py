@@ -134,6 +134,21 @@ def test_ensure_can_write_hides_invisible_and_forbids_read_only(department, reco
     ensure_can_write(department.rep_north, client)
 
 
+def test_ensure_can_write_asks_once_when_allowed_and_twice_to_refuse(
+    department, records, django_assert_num_queries
+):
+    """Every write checks this first: a permitted write costs one query; a refusal asks
+    again to tell hidden (404) from read-only (403)."""
+    client = records["rep_north"]
+    with django_assert_num_queries(1):
+        ensure_can_write(department.rep_north, client)
+    # an analyst writes nothing: the combined check needs no query, only the visibility one
+    with django_assert_num_queries(1), pytest.raises(PermissionDenied):
+        ensure_can_write(department.analyst, client)
+    with django_assert_num_queries(2), pytest.raises(Http404):
+        ensure_can_write(department.rep_south, client)
+
+
 @pytest.mark.parametrize(
     ("actor", "owner", "assistant_may_write", "allowed"),
     [

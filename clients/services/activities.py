@@ -18,6 +18,7 @@ from clients.selectors import linked_deals
 from core.dates import check_happened, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_one
+from core.validation import full_clean
 
 MAX_ACTIVITY_MINUTES = 24 * 60
 MAX_OUTCOME_LENGTH = 5000
@@ -129,7 +130,7 @@ def activity_log(
         duration_minutes=duration_minutes,
         outcome=outcome.strip(),
     )
-    activity.full_clean()
+    full_clean(activity)
     activity.save()
     return activity
 
@@ -177,7 +178,7 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
         data["direction"] = ""
     for field, value in data.items():
         setattr(activity, field, value)
-    activity.full_clean()
+    full_clean(activity)
     activity.save()
     return activity
 

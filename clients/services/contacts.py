@@ -15,6 +15,7 @@ from accounts.visibility import ensure_can_write
 from clients.models import Client, Contact
 from clients.rules import ensure_can_write_client_records
 from core.locks import lock_one
+from core.validation import full_clean
 
 CONTACT_FIELDS = ("name", "position", "phone", "email", "is_decision_maker", "notes")
 
@@ -70,7 +71,7 @@ def contact_create(
     if errors:
         raise ValidationError(errors)
     contact = Contact(client=client, **contact_cleaned(data))
-    contact.full_clean()
+    full_clean(contact)
     contact.save()
     return contact
 
@@ -89,7 +90,7 @@ def contact_update(*, by: User, contact: Contact, **changes: Any) -> Contact:
         raise ValidationError(errors)
     for field, value in contact_cleaned(data).items():
         setattr(contact, field, value)
-    contact.full_clean()
+    full_clean(contact)
     contact.save()
     return contact
 

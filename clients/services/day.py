@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import is_usable
 from clients.models import DaySettings, new_feed_token
+from core.validation import full_clean
 
 MAX_REMIND_MINUTES = 24 * 60
 
@@ -55,6 +56,6 @@ def day_settings_update(
         )
     day = day_settings_of(by)
     day.remind_minutes, day.digest_time = remind_minutes, digest_time
-    day.full_clean()
+    full_clean(day)
     day.save()
     return day

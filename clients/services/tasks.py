@@ -31,6 +31,7 @@ from core.dates import check_planned, errors_of
 from core.errors import Conflict
 from core.filters import check_date_in_range
 from core.locks import lock_one
+from core.validation import full_clean
 
 MAX_TITLE_LENGTH = Task._meta.get_field("title").max_length
 MAX_NOTES_LENGTH = 5000
@@ -154,7 +155,7 @@ def task_create(
     if errors:
         raise ValidationError(errors)
     task = Task(client=client, created_by=by, **data)
-    task.full_clean()
+    full_clean(task)
     task.save()
     return task
 
@@ -182,7 +183,7 @@ def task_update(*, by: User, task: Task, **changes: Any) -> Task:
         task.reminded_at = None  # a moved task is reminded of again
     for field, value in data.items():
         setattr(task, field, value)
-    task.full_clean()
+    full_clean(task)
     task.save()
     return task
 

@@ -24,6 +24,7 @@ from clients.models import Client
 from clients.services import client_won
 from core.dates import check_happened, check_planned, errors_of
 from core.money import money_text
+from core.validation import full_clean
 from deals.models import Deal, DealType, Stage, StageChange, StageKind
 from deals.rules import can_change_won_deal, can_reassign, can_reopen, changes_no_deal, may_own_deals
 from deals.services.checks import _as_amount, _date_errors, _lock, read_only_message
@@ -172,7 +173,7 @@ def deal_create(
         stage_changed_at=now,
         forecast_category=stage.default_forecast_category,
     )
-    deal.full_clean()
+    full_clean(deal)
     deal._history_user = by
     deal.save()
     StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, changed_by=by, changed_at=now)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
 from clients.models import Activity
+from core.validation import full_clean
 from deals.models import Deal, Fact, FactKind, Review, Verdict
 from deals.rules import can_review
 from deals.services.checks import _date_errors, _ensure_can_change, _too_long
@@ -53,7 +54,7 @@ def fact_add(
     fact = Fact(
         deal=deal, kind=kind, text=text, happened_on=happened_on or today, recorded_by=by, activity=activity
     )
-    fact.full_clean()
+    full_clean(fact)
     fact.save()
     return fact
 
@@ -97,6 +98,6 @@ def review_add(
         next_action_due=next_action_due,
         reviewed_at=timezone.now(),
     )
-    review.full_clean()
+    full_clean(review)
     review.save()
     return review

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.locks import lock_one
+from core.validation import full_clean
 from deals.models import LostReason
 from deals.rules import may_manage_lost_reasons
 
@@ -24,7 +25,7 @@ def _save(reason: LostReason) -> LostReason:
     reason.name = (reason.name or "").strip()
     if LostReason.objects.filter(name__iexact=reason.name).exclude(pk=reason.pk).exists():
         raise ValidationError({"name": _("A reason with this name exists already.")})
-    reason.full_clean()
+    full_clean(reason)
     reason.save()
     return reason
 

@@ -1,0 +1,62 @@
+"""core.validation.full_clean: Django's full_clean without the foreign-key existence query for a
+related object the record already holds, and every other check kept."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clients.models import Activity, ActivityKind
+from core.validation import full_clean, held_relations
+from deals.models import LostReason
+from tests.factories import ClientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def an_activity(**fields) -> Activity:
+    defaults = {"kind": ActivityKind.NOTE, "occurred_at": timezone.now(), "outcome": "Spoke"}
+    return Activity(**{**defaults, **fields})
+
+
+def test_held_related_objects_are_not_looked_up_again(django_assert_num_queries):
+    owner = UserFactory()
+    client = ClientFactory(owner=owner)
+    activity = an_activity(client=client, owner=owner)
+    assert held_relations(activity) == {"client", "owner"}
+    with django_assert_num_queries(0):
+        full_clean(activity)
+    # Django's own full_clean asks once per relation
+    with django_assert_num_queries(2):
+        activity.full_clean()
+
+
+def test_a_bare_id_is_still_checked_against_the_database():
+    owner = UserFactory()
+    activity = an_activity(client_id=999_999, owner=owner)
+    assert held_relations(activity) == {"owner"}
+    with pytest.raises(ValidationError) as error:
+        full_clean(activity)
+    assert set(error.value.message_dict) == {"client"}
+
+
+def test_an_unsaved_related_object_is_not_trusted():
+    owner = UserFactory()
+    unsaved = ClientFactory.build(owner=owner)
+    activity = an_activity(client=unsaved, owner=owner)
+    assert held_relations(activity) == {"owner"}
+    with pytest.raises(ValidationError) as error:
+        full_clean(activity)
+    assert set(error.value.message_dict) == {"client"}
+
+
+def test_field_errors_and_uniqueness_are_still_raised():
+    owner = UserFactory()
+    activity = an_activity(client=ClientFactory(owner=owner), owner=owner, kind="not-a-kind")
+    with pytest.raises(ValidationError) as error:
+        full_clean(activity)
+    assert set(error.value.message_dict) == {"kind"}
+
+    LostReason.objects.create(name="Too dear")
+    with pytest.raises(ValidationError) as error:
+        full_clean(LostReason(name="Too dear"))
+    assert set(error.value.message_dict) == {"name"}

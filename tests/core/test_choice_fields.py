@@ -1,0 +1,31 @@
+"""The filters' choice fields read their choices with one ordinary query: on PostgreSQL,
+Django's default opens a server-side cursor (DECLARE, FETCH, CLOSE) for every select."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from core.filters import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("field_class", [BoundedModelChoiceField, BoundedModelMultipleChoiceField])
+def test_a_select_reads_its_choices_with_one_plain_query(field_class):
+    ann = UserFactory(username="ann")
+    bob = UserFactory(username="bob")
+    field = field_class(queryset=User.objects.filter(username__in=["ann", "bob", "cid"]).order_by("username"))
+    empty = [""] if field_class is BoundedModelChoiceField else []
+    with CaptureQueriesContext(connection) as queries:
+        values = [str(value) for value, _label in field.choices]
+    assert values == [*empty, str(ann.pk), str(bob.pk)]
+    assert len(queries.captured_queries) == 1
+    assert not queries.captured_queries[0]["sql"].startswith("DECLARE")
+    # each rendering reads them afresh: no choice list kept from before
+    cid = UserFactory(username="cid")
+    with CaptureQueriesContext(connection) as queries:
+        values = [str(value) for value, _label in field.choices]
+    assert values == [*empty, str(ann.pk), str(bob.pk), str(cid.pk)]
+    assert len(queries.captured_queries) == 1

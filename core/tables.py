@@ -30,10 +30,10 @@ from django.template.base import render_value_in_context
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils.encoding import force_str
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name, localdate
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundRow
@@ -392,6 +392,23 @@ class ListTable(tables.Table):
             if key is not None:
                 _keep_row(key, (attrs, cells))
             yield RenderedRow(row.record, attrs, cells)
+
+    def rendered_body(self) -> SafeString:
+        """The ``<tbody>``'s rows as one string: each row's ``<tr>`` with its attributes, the
+        bulk checkbox when the list has one, and its cells (:meth:`rendered_rows`). Written
+        here rather than as a loop in the table template, whose five nodes per row cost
+        about as much as taking the 50 cells from the row cache."""
+        check = ""
+        if self.bulk_select:
+            check = format_html('" form="bulk-form" aria-label="{}"></td>', gettext("Select this row"))
+        lines = []
+        for row in self.rendered_rows():
+            lines.append(f"<tr {row.attrs}>")
+            if check:
+                pk = escape(row.record.pk)
+                lines.append(f'<td class="select-cell"><input type="checkbox" name="ids" value="{pk}{check}')
+            lines += [row.cells, "</tr>"]
+        return mark_safe("\n".join(lines))
 
     def _row_shape(self, plans, context) -> tuple:
         """What a cached row's HTML depends on besides its record: the table, its columns,

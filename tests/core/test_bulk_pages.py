@@ -28,6 +28,15 @@ def test_the_client_list_has_checkboxes_and_the_bar(client, department, north):
     assert '<option value="set_tier">Change tier</option>' in page
 
 
+def test_each_row_has_its_own_checkbox_labelled_in_the_viewers_language(client, department, north):
+    client.force_login(department.lead_north)
+    for language, label in (("en", "Select this row"), ("ru", "Выбрать строку"), ("zh-hans", "选择此行")):
+        page = client.get("/clients/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for record in north:
+            checkbox = f'name="ids" value="{record.pk}" form="bulk-form" aria-label="{label}">'
+            assert page.count(checkbox) == 1, (language, checkbox)
+
+
 def test_select_confirm_and_apply(client, department, north):
     client.force_login(department.lead_north)
     ids = [str(north[0].pk), str(north[1].pk)]

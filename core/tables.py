@@ -13,7 +13,7 @@ import functools
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -246,7 +246,7 @@ class _CellPlan:
 # Rows of the tables with ``cache_rows``, by what they depend on (ListTable.rendered_rows),
 # least recently used first; per process, cleared when a test changes a setting.
 ROW_CACHE_SIZE = 2000
-_ROWS: OrderedDict[tuple, tuple[SafeString, SafeString]] = OrderedDict()
+_ROWS: OrderedDict[tuple, tuple[SafeString, SafeString] | SafeString] = OrderedDict()
 
 
 # Values a row key holds as they are: hashable, and for what the database returns for one
@@ -304,7 +304,7 @@ def _record_state(record, depth: int = 2) -> tuple | None:
 _ROWS_LOCK = threading.Lock()  # threaded servers (runserver, gthread) share the rows
 
 
-def _kept_row(key: tuple) -> tuple[SafeString, SafeString] | None:
+def _kept_row(key: tuple):
     with _ROWS_LOCK:
         written = _ROWS.get(key)
         if written is not None:
@@ -312,11 +312,30 @@ def _kept_row(key: tuple) -> tuple[SafeString, SafeString] | None:
         return written
 
 
-def _keep_row(key: tuple, written: tuple[SafeString, SafeString]) -> None:
+def _keep_row(key: tuple, written) -> None:
     with _ROWS_LOCK:
         _ROWS[key] = written
         while len(_ROWS) > ROW_CACHE_SIZE:
             _ROWS.popitem(last=False)
+
+
+def record_state(record) -> tuple | None:
+    """What a fragment rendered from ``record`` can read off it (:func:`_record_state`): its
+    fields and annotations and its ``select_related`` rows, as a hashable tuple; None when it
+    holds prefetched rows."""
+    return _record_state(record)
+
+
+def rendered_once(key: tuple, render: Callable[[], SafeString]) -> SafeString:
+    """A fragment of a page kept like the tables' rows: the one rendered before for the same
+    ``key`` (everything it depends on: the record's :func:`record_state`, the language, time
+    zone, address prefix, the viewer's rights it shows), else ``render()``, kept. The same
+    cache, size and clearing as the rows."""
+    written = _kept_row(key)
+    if written is None:
+        written = render()
+        _keep_row(key, written)
+    return written
 
 
 @receiver(setting_changed)

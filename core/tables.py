@@ -246,7 +246,9 @@ class _CellPlan:
 # Rows of the tables with ``cache_rows``, by what they depend on (ListTable.rendered_rows),
 # least recently used first; per process, cleared when a test changes a setting.
 ROW_CACHE_SIZE = 2000
-_ROWS: OrderedDict[tuple, tuple[SafeString, SafeString] | SafeString] = OrderedDict()
+_ROWS: OrderedDict[tuple, tuple[SafeString, SafeString]] = OrderedDict()
+# Other fragments kept the same way (rendered_once), apart: they must not push rows out.
+_FRAGMENTS: OrderedDict[tuple, SafeString] = OrderedDict()
 
 
 # Values a row key holds as they are: hashable, and for what the database returns for one
@@ -304,19 +306,19 @@ def _record_state(record, depth: int = 2) -> tuple | None:
 _ROWS_LOCK = threading.Lock()  # threaded servers (runserver, gthread) share the rows
 
 
-def _kept_row(key: tuple):
+def _kept_row(key: tuple, store: OrderedDict = _ROWS):
     with _ROWS_LOCK:
-        written = _ROWS.get(key)
+        written = store.get(key)
         if written is not None:
-            _ROWS.move_to_end(key)
+            store.move_to_end(key)
         return written
 
 
-def _keep_row(key: tuple, written) -> None:
+def _keep_row(key: tuple, written, store: OrderedDict = _ROWS) -> None:
     with _ROWS_LOCK:
-        _ROWS[key] = written
-        while len(_ROWS) > ROW_CACHE_SIZE:
-            _ROWS.popitem(last=False)
+        store[key] = written
+        while len(store) > ROW_CACHE_SIZE:
+            store.popitem(last=False)
 
 
 def record_state(record) -> tuple | None:
@@ -329,12 +331,12 @@ def record_state(record) -> tuple | None:
 def rendered_once(key: tuple, render: Callable[[], SafeString]) -> SafeString:
     """A fragment of a page kept like the tables' rows: the one rendered before for the same
     ``key`` (everything it depends on: the record's :func:`record_state`, the language, time
-    zone, address prefix, the viewer's rights it shows), else ``render()``, kept. The same
-    cache, size and clearing as the rows."""
-    written = _kept_row(key)
+    zone, address prefix, the viewer's rights it shows), else ``render()``, kept. Kept like
+    the rows (as many, cleared with them), in a cache of its own."""
+    written = _kept_row(key, _FRAGMENTS)
     if written is None:
         written = render()
-        _keep_row(key, written)
+        _keep_row(key, written, _FRAGMENTS)
     return written
 
 
@@ -342,6 +344,7 @@ def rendered_once(key: tuple, render: Callable[[], SafeString]) -> SafeString:
 def _forget_rows(**kwargs) -> None:
     """Settings a test overrides (the currency, formats, URLs) change what was written."""
     _ROWS.clear()
+    _FRAGMENTS.clear()
 
 
 class RenderedRow:

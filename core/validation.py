@@ -11,6 +11,7 @@ database's own foreign key constraint, as it would have been after Django's chec
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 
@@ -29,9 +30,23 @@ def held_relations(instance: models.Model) -> set[str]:
 
 
 def full_clean(instance: models.Model) -> None:
-    """``instance.full_clean()``, minus the existence query of each held relation. Field
-    errors (and ``clean()``'s) are raised first; uniqueness and constraints are checked when
-    the fields are valid, as a form does."""
-    instance.full_clean(exclude=held_relations(instance), validate_unique=False, validate_constraints=False)
-    instance.validate_unique()
-    instance.validate_constraints()
+    """``instance.full_clean()``, minus the existence query of each held relation: field
+    errors, ``clean()``'s, uniqueness and constraints gathered into one ValidationError as
+    Django gathers them (uniqueness and constraints checked for the fields that passed)."""
+    errors: dict = {}
+    try:
+        instance.clean_fields(exclude=held_relations(instance))
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    for check in (instance.validate_unique, instance.validate_constraints):
+        try:
+            check(exclude=failed)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)

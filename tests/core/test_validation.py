@@ -60,3 +60,12 @@ def test_field_errors_and_uniqueness_are_still_raised():
     with pytest.raises(ValidationError) as error:
         full_clean(LostReason(name="Too dear"))
     assert set(error.value.message_dict) == {"name"}
+
+
+def test_every_kind_of_error_comes_back_at_once():
+    """As Django's full_clean: a bad field and a duplicate of another, unique field together."""
+    LostReason.objects.create(name="Too dear")
+    reason = LostReason(name="Too dear", order="not a number")
+    with pytest.raises(ValidationError) as error:
+        full_clean(reason)
+    assert set(error.value.message_dict) == {"name", "order"}

@@ -99,7 +99,7 @@ def _policy_rows() -> list[dict]:
     alias = router.db_for_read(Stage)
     compiled = _COMPILED.get(alias)
     if compiled is None:
-        compiled = _COMPILED[alias] = policy_query().query.sql_with_params()
+        compiled = _COMPILED[alias] = policy_query().query.get_compiler(alias).as_sql()
     sql, params = compiled
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)

@@ -3,6 +3,7 @@ a kept entry is shown only while nothing it shows has changed, for a viewer with
 and language."""
 
 import pytest
+from django.test import Client as HttpClient
 from django.urls import reverse
 
 from clients.models import Activity, ActivityKind, Contact
@@ -77,3 +78,19 @@ def test_a_deal_is_linked_only_for_who_sees_it(client, department, entry):
     deal.owner = department.rep_north_2
     deal.save()
     assert "Visible Deal" not in timeline(client, entry)
+
+
+def test_a_kept_entry_does_not_show_one_viewer_the_deal_another_may_see(client, department, entry):
+    """The head and the client's owner both may edit the entry and read it in English; only the
+    head sees the teammate's deal it is linked to. Both sign in first: signing in changes the
+    owner's row, which an entry shows."""
+    deal = make_deal(owner=department.rep_north_2, client=entry.client, title="Teammate Deal")
+    Activity.objects.filter(pk=entry.pk).update(deal=deal)
+    owner = HttpClient()
+    owner.force_login(department.rep_north)
+    client.force_login(department.head)
+    core_tables._FRAGMENTS.clear()
+    as_head = timeline(client, entry)
+    assert f'href="/deals/{deal.pk}/">Teammate Deal</a>' in as_head and "Edit</a>" in as_head
+    as_owner = timeline(owner, entry)
+    assert "Teammate Deal" not in as_owner and "Edit</a>" in as_owner

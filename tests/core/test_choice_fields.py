@@ -1,8 +1,11 @@
 """The filters' choice fields read their choices with one ordinary query: on PostgreSQL,
 Django's default opens a server-side cursor (DECLARE, FETCH, CLOSE) for every select."""
 
+from unittest import mock
+
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
@@ -18,7 +21,11 @@ def test_a_select_reads_its_choices_with_one_plain_query(field_class):
     bob = UserFactory(username="bob")
     field = field_class(queryset=User.objects.filter(username__in=["ann", "bob", "cid"]).order_by("username"))
     empty = [""] if field_class is BoundedModelChoiceField else []
-    with CaptureQueriesContext(connection) as queries:
+
+    def no_cursor(*args, **kwargs):
+        raise AssertionError("a choice list read through iterator(): a server-side cursor on PostgreSQL")
+
+    with CaptureQueriesContext(connection) as queries, mock.patch.object(QuerySet, "iterator", no_cursor):
         values = [str(value) for value, _label in field.choices]
     assert values == [*empty, str(ann.pk), str(bob.pk)]
     assert len(queries.captured_queries) == 1

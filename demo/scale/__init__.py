@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import connection
 from django.utils import timezone
 
+from demo.reports import seed_bonus_schemes
 from demo.scale.activities import seed_large_activities
 from demo.scale.common import LARGE, Period, Scale, say
 from demo.scale.deals import seed_large_deals
@@ -49,6 +50,9 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
     seed_large_plans(
         head=staff.head, years=range(today.year - scale.years + 1, today.year + 1), out=out, started=started
     )
+    # The demo department's bonus schemes: the home page's bonus panel and the leaderboard read
+    # the same rows at both sizes (the benchmark compares their queries).
+    seed_bonus_schemes(head=staff.head)
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -114,8 +114,11 @@ vendor:
 # The performance benchmark. With BENCH_SMALL_URL and BENCH_LARGE_URL (two PostgreSQL
 # databases) it measures both sizes in one sitting, interleaved, and prints every request's
 # large/small ratio, query counts and HTML bytes and the budget lines (README, Performance);
-# each database is migrated and seeded (small demo / department scale) when empty. Without
-# them: `make bench` (small) or `make bench SIZE=large` on DATABASE_URL alone, as before.
+# each database is migrated and seeded (small demo / department scale) when empty, and its
+# reports computed: on the large one for the 36 months its backfill is timed over, so the first
+# sitting times the nightly run and the backfill over stored figures, as every later one does
+# (a first backfill that writes 24 months for the first time is not what a night compares to).
+# Without them: `make bench` (small) or `make bench SIZE=large` on DATABASE_URL alone, as before.
 SIZE ?= small
 BENCH_RUNS ?= 7
 bench: install
@@ -125,7 +128,7 @@ ifneq ($(and $(BENCH_SMALL_URL),$(BENCH_LARGE_URL)),)
 	DATABASE_URL=$(BENCH_SMALL_URL) $(BIN)/python manage.py run_reports --months 12 --if-missing --no-email > /dev/null
 	DATABASE_URL=$(BENCH_LARGE_URL) $(BIN)/python manage.py migrate --no-input
 	DATABASE_URL=$(BENCH_LARGE_URL) $(BIN)/python manage.py seed_demo --size large --if-empty
-	DATABASE_URL=$(BENCH_LARGE_URL) $(BIN)/python manage.py run_reports --months 12 --if-missing --no-email > /dev/null
+	DATABASE_URL=$(BENCH_LARGE_URL) $(BIN)/python manage.py run_reports --months 36 --if-missing --no-email > /dev/null
 	DEBUG=false $(BIN)/python manage.py bench --compare --runs $(BENCH_RUNS)
 else
 	$(BIN)/python manage.py migrate --no-input

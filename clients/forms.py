@@ -18,7 +18,7 @@ from clients.models import (
 )
 from clients.selectors import client_linked_deals
 from clients.services.clients import CLIENT_DETAIL_FIELDS
-from core.filters import check_date_in_range
+from core.filters import BoundedModelChoiceField, check_date_in_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -40,13 +40,15 @@ class ClientForm(forms.Form):
         required=False,
         help_text=_("Letters and digits; spaces and dashes are ignored."),
     )
-    industry = forms.ModelChoiceField(label=_("Industry"), queryset=Industry.objects.all(), required=False)
+    industry = BoundedModelChoiceField(label=_("Industry"), queryset=Industry.objects.all(), required=False)
     segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices, initial=Segment.SMALL)
-    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.all(), required=False)
+    territory = BoundedModelChoiceField(
+        label=_("Territory"), queryset=Territory.objects.all(), required=False
+    )
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices, initial=Tier.C)
     status = forms.ChoiceField(label=_("Status"), choices=ClientStatus.choices, initial=ClientStatus.LEAD)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.INBOUND)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = BoundedModelChoiceField(label=_("Owner"), queryset=None, required=False)
     phone = forms.CharField(
         label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
@@ -114,7 +116,7 @@ class ClientForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=None)
+    owner = BoundedModelChoiceField(label=_("New owner"), queryset=None)
     move_open_work = forms.BooleanField(
         label=_("Move its open deals and open tasks to the new owner too"), required=False, initial=True
     )
@@ -126,7 +128,7 @@ class ReassignForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=None)
+    to = BoundedModelChoiceField(label=_("Hand over to"), queryset=None)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,8 +215,8 @@ class ActivityLogForm(NextTaskForm):
         required=False,
         initial=Direction.OUTGOING,
     )
-    contact = forms.ModelChoiceField(label=_("With"), queryset=None, required=False)
-    deal = forms.ModelChoiceField(label=_("Deal"), queryset=None, required=False)
+    contact = BoundedModelChoiceField(label=_("With"), queryset=None, required=False)
+    deal = BoundedModelChoiceField(label=_("Deal"), queryset=None, required=False)
     occurred_at = forms.DateTimeField(
         label=_("When"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -315,9 +317,9 @@ class TaskForm(forms.Form):
     due_date = forms.DateField(label=_("Due"), widget=DATE)
     due_time = forms.TimeField(label=_("Time"), required=False, widget=TIME)
     duration_minutes = forms.IntegerField(label=_("Minutes"), required=False, min_value=1, max_value=24 * 60)
-    contact = forms.ModelChoiceField(label=_("With"), queryset=Contact.objects.none(), required=False)
-    deal = forms.ModelChoiceField(label=_("Deal"), queryset=Contact.objects.none(), required=False)
-    owner = forms.ModelChoiceField(label=_("Who does it"), queryset=Contact.objects.none())
+    contact = BoundedModelChoiceField(label=_("With"), queryset=Contact.objects.none(), required=False)
+    deal = BoundedModelChoiceField(label=_("Deal"), queryset=Contact.objects.none(), required=False)
+    owner = BoundedModelChoiceField(label=_("Who does it"), queryset=Contact.objects.none())
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -33,19 +33,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
-class DealChoiceField(forms.ModelChoiceField):
+class DealChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, deal: Deal) -> str:
         closed = deal.closed_at.isoformat() if deal.closed_at else ""
         return f"{deal.client.name} — {deal.title} {closed}".strip()
 
 
-class ActivityChoiceField(forms.ModelChoiceField):
+class ActivityChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, activity: Activity) -> str:
         moment = timezone.localtime(activity.occurred_at).strftime("%Y-%m-%d %H:%M")
         return f"{activity.get_kind_display()} · {moment}"
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
+class OwnerChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, user) -> str:
         return f"{user.full_name} ({user.team})" if user.team_id else user.full_name
 
@@ -54,9 +54,9 @@ class DealForm(forms.Form):
     """Create (with client and starting stage) or edit a deal (never its stage)."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    client = BoundedModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     amount = forms.DecimalField(label=_("Amount"), **MONEY_FIELD)
-    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.none(), empty_label=None)
+    stage = BoundedModelChoiceField(label=_("Stage"), queryset=Stage.objects.none(), empty_label=None)
     probability = forms.IntegerField(
         label=_("Probability, %"),
         required=False,
@@ -150,7 +150,7 @@ class DealForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    stage = forms.ModelChoiceField(label=_("Move to"), queryset=Stage.objects.filter(is_active=True))
+    stage = BoundedModelChoiceField(label=_("Move to"), queryset=Stage.objects.filter(is_active=True))
     # Required for a lost stage only: the service says so (one message for pages and API).
     lost_reason = BoundedModelChoiceField(
         label=_("Why was it lost?"),
@@ -290,7 +290,7 @@ class ProductForm(forms.Form):
         return data
 
 
-class ProductChoiceField(forms.ModelChoiceField):
+class ProductChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, product: Product) -> str:
         return f"{product.code} · {product.name}"
 
@@ -348,7 +348,7 @@ class DealLineForm(forms.Form):
 
 class QuoteForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=QuoteLanguage.choices)
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    contact = BoundedModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
     valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
     payment_terms = forms.CharField(
         label=_("Payment terms"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

@@ -14,6 +14,7 @@ from accounts.roles import is_analyst, is_usable
 from clients.forms import NextTaskForm
 from clients.models import ActivityKind, Client, Direction
 from clients.rules import client_records_writability_q
+from core.filters import BoundedModelChoiceField
 from deals.models import Deal
 from deals.search import PER_KIND, client_matches, clients_as_hits
 
@@ -53,8 +54,8 @@ class QuickLogForm(NextTaskForm):
         required=False,
         initial=Direction.OUTGOING,
     )
-    contact = forms.ModelChoiceField(label=_("With"), queryset=None, required=False)
-    deal = forms.ModelChoiceField(label=_("Deal"), queryset=None, required=False)
+    contact = BoundedModelChoiceField(label=_("With"), queryset=None, required=False)
+    deal = BoundedModelChoiceField(label=_("Deal"), queryset=None, required=False)
     outcome = forms.CharField(
         label=_("Outcome"),
         required=False,

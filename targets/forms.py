@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.filters import BoundedModelChoiceField
 from targets.models import MonthMethod, PlanMetric, SplitMethod
 from targets.services import MAX_INSTALLMENTS, MAX_INTERVAL_MONTHS, month_name
 
@@ -207,7 +208,7 @@ class NormRoleForm(forms.Form):
 
 
 class NormPersonForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    person = BoundedModelChoiceField(label=_("Person"), queryset=User.objects.none())
     calls_per_day = forms.IntegerField(label=_("Calls per day"), min_value=0, max_value=1000)
     meetings_per_week = forms.IntegerField(label=_("Meetings per week"), min_value=0, max_value=200)
 

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 HUGE_ID = "99999999999999999999999"
 YEAR_ONE = "0001-01-01T00:00:00"
 DATE_RANGE = "Enter a date between 1900 and 9998."
+CHOICE = "Select a valid choice. That choice is not one of the available choices."
 
 
 # --------------------------------------------------------------------------- activity limits
@@ -91,6 +92,21 @@ def test_the_log_form_refuses_year_one(client, department, book):
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert (errors["occurred_at"], errors["next_due_date"]) == ([DATE_RANGE], [DATE_RANGE])
+    assert book.north.activities.count() == 1
+
+
+@pytest.mark.parametrize("bad", [HUGE_ID, "-1", "1; DROP TABLE clients_client", "１２", "0x10"])
+def test_the_log_form_refuses_a_contact_or_deal_id_it_cannot_hold(client, department, book, bad):
+    """The app's forms choose records through core.filters.BoundedModelChoiceField: an id the
+    database cannot hold or that is no number is the form's "not one of the choices"."""
+    client.force_login(department.rep_north)
+    response = client.post(
+        reverse("clients:log_activity", args=[book.north.pk]),
+        {"kind": "call", "duration_minutes": "5", "contact": bad, "deal": bad},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["contact"] == errors["deal"] == [CHOICE]
     assert book.north.activities.count() == 1
 
 

@@ -36,3 +36,34 @@ def test_a_select_reads_its_choices_with_one_plain_query(field_class):
         values = [str(value) for value, _label in field.choices]
     assert values == [*empty, str(ann.pk), str(bob.pk), str(cid.pk)]
     assert len(queries.captured_queries) == 1
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_of_the_apps_chooses_records_through_the_bounded_fields():
+    """One choice field for the project, declared or made by a ModelForm: ids the database
+    cannot hold are refused before the query, and the choices are read without a server-side
+    cursor."""
+    from django import forms
+
+    import clients.forms  # noqa: F401  (importing the modules registers their forms)
+    import deals.forms  # noqa: F401
+    import deals.quick_log  # noqa: F401
+    import targets.forms  # noqa: F401
+
+    apps = ("accounts.", "clients.", "deals.", "documents.", "targets.", "reports.", "integrations.")
+    checked, plain = [], []
+    for form in set(_subclasses(forms.BaseForm)):
+        if not form.__module__.startswith(apps) or form.__module__.endswith(".admin"):
+            continue  # the admin's own forms keep Django's fields
+        for name, field in getattr(form, "base_fields", {}).items():
+            if isinstance(field, forms.ModelChoiceField):
+                checked.append(f"{form.__qualname__}.{name}")
+                if not isinstance(field, (BoundedModelChoiceField, BoundedModelMultipleChoiceField)):
+                    plain.append(f"{form.__module__}.{form.__qualname__}.{name}")
+    assert len(checked) >= 17
+    assert plain == []

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, Team, User
 from tests import shared_data
-from tests.browser.support import serialise_live_server_on_sqlite
+from tests.browser.support import serialise_live_server_on_sqlite, wait_until_the_live_server_is_idle
 from tests.factories import TeamFactory, UserFactory
 from tests.migrated_template import (
     migrated_from_template,
@@ -23,6 +23,9 @@ from tests.shared_data import (  # noqa: F401 (the shared data's fixture and hoo
     pytest_runtest_teardown,
     pytest_sessionfinish,
 )
+
+# The order of the tests in a parallel run: the browser tests start early (tests/ordering.py).
+pytest_plugins = ["tests.ordering"]
 
 # Browser tests on SQLite: the live server answers one request at a time (see the class).
 serialise_live_server_on_sqlite()
@@ -220,6 +223,21 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_the_flush(request):
+    """After a test with the live server (and before pytest-django flushes its tables): the
+    browser contexts it left open closed, so no page asks for more, and the request being
+    answered finished (tests/browser/support.py). Set up after the database fixtures, so
+    this runs before their teardown; after the test's own fixtures (``page``)."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+    wait_until_the_live_server_is_idle()
 
 
 @pytest.fixture

@@ -32,8 +32,11 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
     the connections themselves stay threaded, so the browser's keep-alive connections do not
     block one another."""
 
+    # One per process: pytest-django's live server is one per test session.
+    lock = threading.Lock()
+
     def set_app(self, application):
-        lock = threading.Lock()
+        lock = self.lock
 
         def one_at_a_time(environ, start_response):
             with lock:
@@ -45,6 +48,15 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
                         response.close()
 
         super().set_app(one_at_a_time)
+
+
+def wait_until_the_live_server_is_idle() -> None:
+    """Until the request the live server is answering (if any) is done: a test may end, and
+    close its browser, while a page's fragment is still being answered; flushing the tables
+    under it then failed on SQLite ("database table is locked") and left rows behind for the
+    next test. On PostgreSQL each request has its own connection and the flush waits for it."""
+    with OneRequestAtATimeServer.lock:
+        pass
 
 
 def serialise_live_server_on_sqlite() -> None:

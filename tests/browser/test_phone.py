@@ -63,6 +63,7 @@ def assert_fits(page, live_server, path: str, who: str) -> None:
     )
 
 
+@pytest.mark.long
 def test_no_page_scrolls_sideways_on_a_phone(live_server, phone):
     """The demo department (long names, e-mails, big sums): every navigation link, its
     sub-pages (report cards, plan tabs), a client page and a deal page, as rep1 and as head."""

@@ -34,6 +34,7 @@ from tests.factories import (
     ReviewFactory,
     stage,
 )
+from tests.openapi import openapi_document
 
 schemathesis = pytest.importorskip("schemathesis")
 
@@ -64,10 +65,8 @@ class Report:
 
 def load_schema():
     from django.core.wsgi import get_wsgi_application
-    from drf_spectacular.generators import SchemaGenerator
 
-    document = SchemaGenerator().get_schema(request=None, public=True)
-    schema = schemathesis.openapi.from_dict(document)
+    schema = schemathesis.openapi.from_dict(openapi_document())
     schema.app = get_wsgi_application()
     return schema
 

@@ -3,15 +3,15 @@ return, and null / blank where a response can carry them (each found by schema f
 tests/core/test_api_fuzz.py)."""
 
 import pytest
-from drf_spectacular.generators import SchemaGenerator
 
 from core.schema import ERROR_RESPONSES, WRITE_METHODS
 from reports.models import ReportKind
+from tests.openapi import openapi_document
 
 
 @pytest.fixture(scope="module")
 def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
+    return openapi_document()
 
 
 def component(schema, name):

@@ -37,6 +37,7 @@ def north(stages):
     return {"team": team, "lead": lead, "rep": rep, "client": customer}
 
 
+@pytest.mark.long
 def test_done_when(live_server, browser, north, stages):  # noqa: F811
     base = live_server.url
     rep_context = browser.new_context(viewport={"width": 1400, "height": 950})

@@ -50,6 +50,7 @@ def new_page(browser, width=1400):
     return context, page
 
 
+@pytest.mark.long
 def test_contract_review_to_a_won_deal(live_server, browser, north, stages, tmp_path):  # noqa: F811
     base = live_server.url
     deal = north["deal"]

@@ -46,6 +46,7 @@ _REGISTERED: dict[str, _Registered] = {}
 HARMLESS = {
     "_fresh_query_log",
     "_clear_cache",
+    "_live_server_idle_before_the_flush",  # acts after live-server tests only, which share nothing
     "api_client",
     "api_as",
     "stages",  # get_or_create of the migration's stages, present in non-transactional tests

@@ -178,7 +178,44 @@ class UpdatedSinceFilterSet(django_filters.FilterSet):
     FILTER_DEFAULTS = _bounded_defaults()
 
 
+class FormClassOnce:
+    """A FilterSet whose form class is built once per FilterSet class and process.
+
+    django-filter builds the form class again on every request: a new field for each
+    filter, then a new class (Django's form metaclass), then the form copies the fields
+    once more. A FilterSet that uses this keeps the class. The choices that depend on who
+    asks (a ``queryset`` given as a function of the request: the people and teams the
+    viewer sees) are left empty in the kept class and given to each form it makes, so no
+    viewer's choices reach another's form. Only for FilterSets whose filters do not change
+    per instance (no ``__init__`` adding or dropping filters)."""
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            fields = {name: filter_.field for name, filter_ in self.filters.items()}
+            for name, filter_ in self.filters.items():
+                if _per_request(filter_):
+                    fields[name].queryset = fields[name].queryset.none()  # not this viewer's
+            form_class = cls._form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+        return form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, filter_ in self.filters.items():
+                if _per_request(filter_):
+                    form.fields[name].queryset = filter_.get_queryset(self.request)
+        return self._form
+
+
+def _per_request(filter_) -> bool:
+    return isinstance(filter_, django_filters.filters.QuerySetRequestMixin) and callable(filter_.queryset)
+
+
 __all__ = [
+    "FormClassOnce",
     "DateFilter",
     "IsoDateTimeFilter",
     "ModelChoiceFilter",

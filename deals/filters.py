@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from clients.models import Client
-from core.filters import MAX_ID, DateFilter, ModelChoiceFilter, SearchFilter, UpdatedSinceFilterSet
+from core.filters import (
+    MAX_ID,
+    DateFilter,
+    FormClassOnce,
+    ModelChoiceFilter,
+    SearchFilter,
+    UpdatedSinceFilterSet,
+)
 from deals.models import (
     ApprovalStatus,
     Deal,
@@ -70,7 +77,7 @@ class AmountFilter(django_filters.NumberFilter):
     field_class = AmountField
 
 
-class PipelineFilter(UpdatedSinceFilterSet):
+class PipelineFilter(FormClassOnce, UpdatedSinceFilterSet):
     """The kanban's and GET /api/v1/pipeline/'s filters."""
 
     owner = ModelChoiceFilter(label=_("Owner"), queryset=people_in_scope, empty_label=_("Everyone"))

@@ -1,9 +1,14 @@
 """What each test gets of the data shared by consecutive tests of a module (tests/shared_data.py):
 a copy of its own, shared references still shared within it, so a change a test makes in
-memory never reaches the next one."""
+memory never reaches the next one; and that a test asking for the small department does share
+it. An autouse fixture the mechanism does not know stops the sharing for every test (the suite
+then takes minutes more), so the last two tests fail when one is added without being named
+harmless there."""
+
+import pytest
 
 from accounts.models import Role, Team, User
-from tests.shared_data import _Open
+from tests.shared_data import _Open, share_key
 
 
 def _department():
@@ -39,3 +44,16 @@ def test_what_cannot_be_pickled_is_deep_copied():
     copied["rep"].first_name = "Changed in memory"
     assert kept.copy()["rep"].first_name == ""
     assert copied["rep"].team is copied["north"]
+
+
+@pytest.mark.django_db
+def test_a_test_with_the_department_shares_it(request, department):
+    assert share_key(request.node) == (request.node.module, ("department",))
+
+
+@pytest.mark.django_db
+def test_the_next_test_reads_the_same_rows(request, department):
+    from tests.shared_data import _open
+
+    assert _open.key == share_key(request.node)
+    assert _open.atomic is not None

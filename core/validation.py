@@ -11,6 +11,8 @@ database's own foreign key constraint, as it would have been after Django's chec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
@@ -29,23 +31,30 @@ def held_relations(instance: models.Model) -> set[str]:
     return held
 
 
-def full_clean(instance: models.Model) -> None:
-    """``instance.full_clean()``, minus the existence query of each held relation: field
-    errors, ``clean()``'s, uniqueness and constraints gathered into one ValidationError as
-    Django gathers them (uniqueness and constraints checked for the fields that passed)."""
+def full_clean(
+    instance: models.Model, *, exclude: Iterable[str] = (), validate_constraints: bool = True
+) -> None:
+    """``instance.full_clean(exclude=..., validate_constraints=...)``, minus the existence query
+    of each held relation: field errors, ``clean()``'s, uniqueness and constraints gathered into
+    one ValidationError as Django gathers them (uniqueness and constraints checked for the
+    fields that passed and are not excluded)."""
+    excluded = set(exclude)
     errors: dict = {}
     try:
-        instance.clean_fields(exclude=held_relations(instance))
+        instance.clean_fields(exclude=excluded | held_relations(instance))
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     try:
         instance.clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    failed = {name for name in errors if name != NON_FIELD_ERRORS}
-    for check in (instance.validate_unique, instance.validate_constraints):
+    skipped = excluded | {name for name in errors if name != NON_FIELD_ERRORS}
+    checks = [instance.validate_unique]
+    if validate_constraints:
+        checks.append(instance.validate_constraints)
+    for check in checks:
         try:
-            check(exclude=failed)
+            check(exclude=skipped)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     if errors:

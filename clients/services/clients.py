@@ -28,6 +28,7 @@ from clients.services.contacts import contact_cleaned, contact_errors
 from clients.services.handover import client_open_tasks_move
 from clients.signals import client_changed
 from core.locks import lock_one
+from core.validation import full_clean
 
 CLIENT_DETAIL_FIELDS = (
     "name",
@@ -156,7 +157,7 @@ def client_create(
         address=address.strip(),
         notes=notes.strip(),
     )
-    client.full_clean(exclude=["normalized_name"], validate_constraints=False)
+    full_clean(client, exclude=["normalized_name"], validate_constraints=False)
     _save_client(client, by=by)
     if not can_write(by, client):
         # An SDR works leads only (Client.sdr_writable): what they could not change they may
@@ -201,7 +202,7 @@ def client_update(
             setattr(client, field, value.strip() if isinstance(value, str) and field != "tax_id" else value)
         client.tax_id = normalized_tax_id
         client.normalized_name = normalized_name
-        client.full_clean(exclude=["normalized_name"], validate_constraints=False)
+        full_clean(client, exclude=["normalized_name"], validate_constraints=False)
         _save_client(client, by=by)
     if owner is not _UNSET and owner != client.owner:
         client = client_reassign(by=by, client=client, owner=owner, move_open_work=move_open_work)

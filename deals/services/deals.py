@@ -223,7 +223,7 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
         setattr(current, name, values[name])
     if not changed:
         return current
-    current.full_clean(exclude=["client", "owner", "stage", "renewal_of"])
+    full_clean(current, exclude=["client", "owner", "stage", "renewal_of"])
     current._history_user = by
     current.save(update_fields=[*changed, "updated_at"])
     deal_changed.send(Deal, deal_id=current.pk, event="updated")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.validation import full_clean
 from deals.models import MAX_WARNING_DAYS, Stage, StageKind, WarningSettings
 from deals.rules import may_set_warning_settings
 
@@ -49,7 +50,7 @@ def warning_settings_update(
     for name, value in values.items():
         setattr(current, name, value)
     current.updated_by = by
-    current.full_clean(exclude=["updated_by"])
+    full_clean(current, exclude=["updated_by"])
     stages = _stages_to_change(stage_days or {})
     current.save()
     for stage in stages:

@@ -243,6 +243,22 @@ class _CellPlan:
         return self.link(content, **arguments) if self.link else content
 
 
+_ID_SLOT = "\x00id\x00"
+
+
+def select_box(pk, css_class: str = "") -> SafeString:
+    """A row's checkbox for the page's bulk actions: one of the ``ids`` of ``bulk-form``
+    (core/partials/bulk_bar.html). The tables' rows and the task and alert rows
+    (``{% select_box %}``, core/templatetags/bulk.py) write it here."""
+    classes = format_html(' class="{}"', css_class) if css_class else ""
+    return format_html(
+        '<input type="checkbox" name="ids" value="{}" form="bulk-form"{} aria-label="{}">',
+        pk,
+        classes,
+        gettext("Select this row"),
+    )
+
+
 # Rows of the tables with ``cache_rows``, by what they depend on (ListTable.rendered_rows),
 # least recently used first; per process, cleared when a test changes a setting.
 ROW_CACHE_SIZE = 2000
@@ -420,15 +436,15 @@ class ListTable(tables.Table):
         bulk checkbox when the list has one, and its cells (:meth:`rendered_rows`). Written
         here rather than as a loop in the table template, whose five nodes per row cost
         about as much as taking the 50 cells from the row cache."""
-        check = ""
-        if self.bulk_select:
-            check = format_html('" form="bulk-form" aria-label="{}"></td>', gettext("Select this row"))
+        before = after = ""
+        if self.bulk_select:  # the checkbox's markup split around its id, once a page
+            before, after = select_box(_ID_SLOT).split(_ID_SLOT)
+            before, after = f'<td class="select-cell">{before}', f"{after}</td>"
         lines = []
         for row in self.rendered_rows():
             lines.append(f"<tr {row.attrs}>")
-            if check:
-                pk = escape(row.record.pk)
-                lines.append(f'<td class="select-cell"><input type="checkbox" name="ids" value="{pk}{check}')
+            if before:
+                lines.append(f"{before}{escape(row.record.pk)}{after}")
             lines += [row.cells, "</tr>"]
         return mark_safe("\n".join(lines))
 

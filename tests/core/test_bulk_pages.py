@@ -37,6 +37,25 @@ def test_each_row_has_its_own_checkbox_labelled_in_the_viewers_language(client, 
             assert page.count(checkbox) == 1, (language, checkbox)
 
 
+def test_task_and_alert_rows_write_the_same_checkbox_as_the_tables():
+    """{% select_box %} (the task and overdue-alert rows) and the tables' rows share
+    core.tables.select_box: the same markup, labelled in the page's language."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from core.tables import select_box
+
+    template = Template('{% load bulk %}{% select_box pk "task-select" %}|{% select_box pk %}')
+    with translation.override("ru"):
+        written = template.render(Context({"pk": 7}))
+        assert select_box(7) == written.split("|")[1]
+    assert written == (
+        '<input type="checkbox" name="ids" value="7" form="bulk-form" class="task-select" '
+        'aria-label="Выбрать строку">|'
+        '<input type="checkbox" name="ids" value="7" form="bulk-form" aria-label="Выбрать строку">'
+    )
+
+
 def test_select_confirm_and_apply(client, department, north):
     client.force_login(department.lead_north)
     ids = [str(north[0].pk), str(north[1].pk)]

@@ -130,7 +130,9 @@ class ContractSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="deal.client.name", read_only=True)
     owner = serializers.IntegerField(source="deal.owner_id", read_only=True)
     owner_name = serializers.CharField(source="deal.owner.full_name", read_only=True)
-    reviewed_by_name = serializers.CharField(source="reviewed_by.full_name", read_only=True, default=None)
+    reviewed_by_name = serializers.CharField(
+        source="reviewed_by.full_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Contract

@@ -93,6 +93,20 @@ def _fresh_query_log():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request through the test client with
+    another Accept-Language leaves that language active in the thread (LocaleMiddleware
+    activates it and nothing deactivates it), so the next test on the same worker read its
+    messages in Russian or Chinese: which test came next depended on the parallel run's
+    distribution."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Tests must not inherit each other's cached values (sign-in lockout lives in the database)."""
     cache.clear()

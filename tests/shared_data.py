@@ -46,6 +46,7 @@ _REGISTERED: dict[str, _Registered] = {}
 HARMLESS = {
     "_fresh_query_log",
     "_clear_cache",
+    "_default_language",  # activates the default language, writes nothing
     "_live_server_idle_before_the_flush",  # acts after live-server tests only, which share nothing
     "api_client",
     "api_as",

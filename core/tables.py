@@ -337,6 +337,12 @@ def _keep_row(key: tuple, written, store: OrderedDict = _ROWS) -> None:
             store.popitem(last=False)
 
 
+def rendering_key(context) -> tuple:
+    """What any kept fragment's HTML depends on besides its data: the language, time zone,
+    day and address prefix of its labels, dates and links, and whether it is escaped."""
+    return (get_language(), get_current_timezone_name(), localdate(), get_script_prefix(), context.autoescape)
+
+
 def record_state(record) -> tuple | None:
     """What a fragment rendered from ``record`` can read off it (:func:`_record_state`): its
     fields and annotations and its ``select_related`` rows, as a hashable tuple; None when it
@@ -451,15 +457,7 @@ class ListTable(tables.Table):
     def _row_shape(self, plans, context) -> tuple:
         """What a cached row's HTML depends on besides its record: the table, its columns,
         the language, time zone, day and address prefix, and escaping."""
-        return (
-            type(self),
-            tuple(plan.bound_column.name for plan in plans),
-            get_language(),
-            get_current_timezone_name(),
-            localdate(),
-            get_script_prefix(),
-            context.autoescape,
-        )
+        return (type(self), tuple(plan.bound_column.name for plan in plans), *rendering_key(context))
 
     def _row_attrs(self, row: BoundRow) -> SafeString:
         """``row.attrs.as_html``: the table's ``row_attrs`` for the record, with the row's

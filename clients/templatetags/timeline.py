@@ -5,11 +5,8 @@ entry's template cost about a quarter of a millisecond each, and an entry seldom
 
 from django import template
 from django.template.loader import get_template
-from django.urls import get_script_prefix
-from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import get_language
 
-from core.tables import record_state, rendered_once
+from core.tables import record_state, rendered_once, rendering_key
 
 register = template.Library()
 
@@ -21,7 +18,7 @@ def timeline_item(context, activity):
     """``activity``'s entry as ``{% include ITEM_TEMPLATE %}`` would render it. What the entry
     shows: the activity's fields and its ``deal_visible`` annotation, its contact, owner and
     deal as read (client_timeline's select_related), whether the viewer may edit it, and the
-    language, time zone and address prefix of its dates, labels and links."""
+    language, time zone, day and address prefix of its dates, labels and links."""
     permissions = context.get("permissions")
     may_edit = bool(permissions and permissions.records)
 
@@ -33,13 +30,4 @@ def timeline_item(context, activity):
     state = record_state(activity)
     if state is None:
         return render()
-    key = (
-        ITEM_TEMPLATE,
-        state,
-        may_edit,
-        get_language(),
-        get_current_timezone_name(),
-        get_script_prefix(),
-        context.autoescape,
-    )
-    return rendered_once(key, render)
+    return rendered_once((ITEM_TEMPLATE, state, may_edit, *rendering_key(context)), render)

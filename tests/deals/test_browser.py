@@ -114,6 +114,15 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     expect(rep_card).to_contain_text("Anna Ivanova")
     expect(rep_card.get_by_test_id("proven-count")).to_have_text("1")
     expect(rep_card.get_by_test_id("warning-not_reviewed")).to_have_text("0")  # a new deal
+    # every column of the header and of each person's row on one line, in its own place
+    lines = lead_page.eval_on_selector_all(
+        ".rep-cols",
+        """rows => rows.map(row => new Set([...row.children].map(cell => {
+            const box = cell.getBoundingClientRect();
+            return Math.round(box.top + box.height / 2);  // the cells are centred on their line
+        })).size)""",
+    )
+    assert lines and set(lines) == {1}, lines
     # the person's deals load when the row is opened
     expect(rep_card).not_to_contain_text("Their buyer asked for a contract draft.")
     rep_card.locator("summary").click()

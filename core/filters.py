@@ -186,18 +186,24 @@ class FormClassOnce:
     once more. A FilterSet that uses this keeps the class. The choices that depend on who
     asks (a ``queryset`` given as a function of the request: the people and teams the
     viewer sees) are left empty in the kept class and given to each form it makes, so no
-    viewer's choices reach another's form. Only for FilterSets whose filters do not change
-    per instance (no ``__init__`` adding or dropping filters)."""
+    viewer's choices reach another's form. An instance whose filters are not the class's
+    (an ``__init__`` that adds or drops some) gets a form class of its own, as without this."""
 
     def get_form_class(self):
         cls = type(self)
-        form_class = cls.__dict__.get("_form_class")
-        if form_class is None:
-            fields = {name: filter_.field for name, filter_ in self.filters.items()}
-            for name, filter_ in self.filters.items():
-                if _per_request(filter_):
-                    fields[name].queryset = fields[name].queryset.none()  # not this viewer's
-            form_class = cls._form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+        names = tuple(self.filters)
+        kept = cls.__dict__.get("_form_class")
+        if kept is not None:
+            if kept[0] == names:
+                return kept[1]
+            return super().get_form_class()
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        for name, filter_ in self.filters.items():
+            if _per_request(filter_):
+                fields[name].queryset = fields[name].queryset.none()  # not this viewer's
+        form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+        if names == tuple(cls.base_filters):  # only the class's own filters are kept
+            cls._form_class = (names, form_class)
         return form_class
 
     @property

@@ -4,6 +4,7 @@ each viewer's form still offers only the people and teams that viewer sees."""
 import pytest
 from django.test import RequestFactory
 
+from accounts.roles import Role
 from deals.filters import DealFilter, PipelineFilter
 from deals.models import Deal
 
@@ -53,3 +54,28 @@ def test_the_kanban_filters_keep_a_class_of_their_own(department):
     assert type(kanban.form) is not type(deals.form)
     assert "q" in deals.form.fields and "q" not in kanban.form.fields
     assert choices(kanban, "owner") == [str(department.rep_north)]
+
+
+def filters_without_search_for_reps():
+    """A new FilterSet class whose instances drop the search for a rep."""
+
+    class WithoutSearchForReps(DealFilter):
+        def __init__(self, *args, request=None, **kwargs):
+            super().__init__(*args, request=request, **kwargs)
+            if request.user.role == Role.REP:
+                del self.filters["q"]
+
+    return WithoutSearchForReps
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("first", ["rep_north", "head"])
+def test_an_instance_that_drops_a_filter_gets_a_form_without_it(department, first):
+    cls = filters_without_search_for_reps()
+    assert filter_for(getattr(department, first), cls).form  # the first form the class makes
+    rep = filter_for(department.rep_north, cls)
+    head = filter_for(department.head, cls)
+    assert "q" not in rep.form.fields
+    assert "q" in head.form.fields
+    assert choices(rep, "owner") == [str(department.rep_north)]
+    assert str(department.rep_south) in choices(head, "owner")

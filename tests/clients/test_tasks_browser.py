@@ -78,5 +78,16 @@ def test_a_rep_closes_a_call_and_plans_the_next_on_a_phone(live_server, browser)
     planned.refresh_from_db()
     assert planned.due_date == today + datetime.timedelta(days=1 + direction)
     assert planned.due_time == datetime.time(10)
+
+    # On the client page the open tasks sit in a narrow side panel: the completion form opens
+    # inside the task's row, not across the page
+    calendar_page.goto(f"{base}/clients/{customer.pk}/")
+    side_row = calendar_page.locator(f"#task-{planned.pk}")
+    side_row.locator("summary").click()
+    expect(side_row.locator("textarea[name=outcome]")).to_be_visible()
+    row_box = side_row.bounding_box()
+    form_box = side_row.locator("form.task-complete-form").bounding_box()
+    assert form_box["x"] + form_box["width"] <= row_box["x"] + row_box["width"] + 1, (form_box, row_box)
+    assert calendar_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
     desk.close()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from core.tables import ListTable, MoneyColumn
 from core.templatetags.money import money
+from deals.models import stage_label
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 # What the rows of a report are grouped by, before the asked column: newest period, then
@@ -112,7 +113,7 @@ class ConversionTable(ReportTable):
     stages = export_only(gettext_lazy("Stage conversion"))
 
     def value_stages(self, value):
-        return "; ".join(f"{s['name']} {s['reached']}→{s['rate'] or '—'}%" for s in value)
+        return "; ".join(f"{stage_label(s['name'])} {s['reached']}→{s['rate'] or '—'}%" for s in value)
 
 
 class RenewalTable(ReportTable):

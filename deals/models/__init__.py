@@ -26,6 +26,7 @@ from deals.models.stages import (
     StageKind,
     WarningSettings,
     lost_reason_label,
+    stage_label,
 )
 
 __all__ = [
@@ -60,5 +61,6 @@ __all__ = [
     "WarningSettings",
     "effective_forecast_category",
     "lost_reason_label",
+    "stage_label",
     "default_max_discount",
 ]

@@ -23,6 +23,13 @@ SEEDED_STAGE_NAMES = [
     gettext_noop("Lost"),
 ]
 
+
+def stage_label(name: str) -> str:
+    """A stage's name as written or, for a seeded name, in the reader's language: also for
+    names kept in report rows, which are written in the language of no reader."""
+    return gettext(name) if name in SEEDED_STAGE_NAMES else name
+
+
 # The seeded lost reasons (deals/migrations/0011_lost_reasons.py), marked for the catalogues
 # like the stage names: LostReason.display_name translates them at display time; a reason the
 # head adds shows as written. "Other" is where the old free-text reasons went.
@@ -102,7 +109,7 @@ class Stage(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the reader's language when it is one of the seeded names."""
-        return gettext(self.name) if self.name in SEEDED_STAGE_NAMES else self.name
+        return stage_label(self.name)
 
     @property
     def is_closed(self) -> bool:

@@ -27,6 +27,7 @@ from core.exports import EXPORT_FORMATS
 from core.http import query_without
 from core.tables import table_for_request
 from core.templatetags.money import currency_symbol
+from deals.models import stage_label
 from reports.filters import (
     ActivityStatFilter,
     ConversionFilter,
@@ -252,7 +253,10 @@ class ConversionView(ReportPageView):
         if month is None:
             return {}
         return {
-            "funnel": charts.funnel_chart(headline.stages, title=_("Conversion funnel"))
+            "funnel": charts.funnel_chart(
+                [{**stage, "name": stage_label(stage["name"])} for stage in headline.stages],
+                title=_("Conversion funnel"),
+            )
             if headline
             else None,
             "trend_chart": _percent_trend(

@@ -369,3 +369,24 @@ def test_a_runs_error_is_shown_only_to_those_who_start_runs(client, reporting, a
             (run.pk, "failed", traceback if sees else "")
         ]
         assert api.get(f"/api/v1/report-runs/{run.pk}/").json()["error"] == (traceback if sees else "")
+
+
+def test_the_conversion_funnel_names_the_seeded_stages_in_the_readers_language(client, reporting):
+    """The report rows keep stage names as text; the page, its chart and its export show them
+    in the reader's language like every other page."""
+    from django.utils import translation
+
+    client.force_login(reporting.head)
+    with translation.override("ru"):
+        response = client.get(reverse("reports:conversion"), HTTP_ACCEPT_LANGUAGE="ru")
+        export = client.get(reverse("reports:conversion"), {"export": "csv"}, HTTP_ACCEPT_LANGUAGE="ru")
+        csv = b"".join(export.streaming_content).decode("utf-8-sig")  # streamed in the request's language
+    page = response.content.decode()
+    assert response.status_code == 200
+    charts = page[page.index('<figure class="chart funnel">') :]
+    charts = charts[: charts.index("</figure>")]
+    cells = page[page.index('<td class="stage-counts">') :]
+    for english, russian in (("Lead", "Лид"), ("Qualified", "Квалификация"), ("Won", "Выиграна")):
+        assert russian in charts and f"{english} " not in charts, english
+    assert "Лид " in cells and "Квалификация " in cells and "Lead " not in cells
+    assert export.status_code == 200 and "Лид " in csv and "Lead " not in csv

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, Team, User
 from core.filters import ModelChoiceFilter, UpdatedSinceFilterSet
@@ -12,7 +13,7 @@ def visible_teams(request):
 
 
 class UserFilter(UpdatedSinceFilterSet):
-    role = django_filters.ChoiceFilter(choices=Role.choices)
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
     team = ModelChoiceFilter(queryset=visible_teams)
 
     class Meta:

@@ -164,7 +164,7 @@ class DealFilter(PipelineFilter):
 
 
 class StageFilter(UpdatedSinceFilterSet):
-    kind = django_filters.ChoiceFilter(choices=StageKind.choices)
+    kind = django_filters.ChoiceFilter(choices=StageKind.choices, label=_("Kind"))
 
     class Meta:
         model = Stage
@@ -181,7 +181,7 @@ class LostReasonFilter(UpdatedSinceFilterSet):
 # gives an empty list, exactly like an id that does not exist.
 class FactFilter(UpdatedSinceFilterSet):
     deal = IdFilter(field_name="deal_id")
-    kind = django_filters.ChoiceFilter(choices=FactKind.choices)
+    kind = django_filters.ChoiceFilter(choices=FactKind.choices, label=_("Kind"))
     recorded_by = IdFilter(field_name="recorded_by_id")
 
     class Meta:
@@ -191,7 +191,7 @@ class FactFilter(UpdatedSinceFilterSet):
 
 class ReviewFilter(UpdatedSinceFilterSet):
     deal = IdFilter(field_name="deal_id")
-    verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
     reviewer = IdFilter(field_name="reviewer_id")
 
     class Meta:

@@ -79,7 +79,7 @@ def visible_people(request):
 
 class PlanFilter(UpdatedSinceFilterSet):
     year = django_filters.NumberFilter()
-    metric = django_filters.ChoiceFilter(choices=PlanMetric.choices)
+    metric = django_filters.ChoiceFilter(choices=PlanMetric.choices, label=_("Metric"))
 
     class Meta:
         model = Plan
@@ -89,7 +89,9 @@ class PlanFilter(UpdatedSinceFilterSet):
 class AllocationFilter(UpdatedSinceFilterSet):
     plan = IdFilter(field_name="plan_id")
     year = django_filters.NumberFilter(field_name="plan__year")
-    metric = django_filters.ChoiceFilter(field_name="plan__metric", choices=PlanMetric.choices)
+    metric = django_filters.ChoiceFilter(
+        field_name="plan__metric", choices=PlanMetric.choices, label=_("Metric")
+    )
     month = django_filters.NumberFilter()
     team = ModelChoiceFilter(queryset=visible_teams)
     rep = ModelChoiceFilter(queryset=visible_people)
@@ -108,7 +110,7 @@ class AllocationFilter(UpdatedSinceFilterSet):
 
 
 class NormFilter(UpdatedSinceFilterSet):
-    role = django_filters.ChoiceFilter(choices=Role.choices)
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
     user = ModelChoiceFilter(queryset=visible_people)
 
     class Meta:

@@ -1,9 +1,12 @@
 """The base layout, the people page and the language switcher."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.openapi import openapi_document
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +102,17 @@ def test_a_page_under_a_sections_address_marks_that_section(client, department):
     assert '<a href="/targets/plans/" aria-current="page">' not in overdue
     norms = client.get(reverse("targets:norms")).content.decode()
     assert '<a href="/targets/plans/" aria-current="page">' in norms
+
+
+def test_the_people_filters_are_labelled_in_the_readers_language(client, department):
+    from django.utils import translation
+
+    client.force_login(department.head)
+    # Generating the API schema (in English) sets the labels of the filters it reads: a label
+    # worked out from the model then stayed English on the page in every language.
+    with translation.override("en"):
+        assert openapi_document()["paths"]["/api/v1/users/"]
+    with translation.override("ru"):
+        page = client.get("/accounts/people/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    labels = re.findall(r'<label>([^<]*?)\s*<select name="(?:role|team)"', page)
+    assert labels == ["Роль", "Команда"], labels

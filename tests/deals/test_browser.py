@@ -123,6 +123,11 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
         })).size)""",
     )
     assert lines and set(lines) == {1}, lines
+    cramped = lead_page.eval_on_selector_all(
+        ".rep-cols > span:not(.rep-name)",
+        "cells => cells.filter(cell => cell.scrollWidth > cell.clientWidth + 1).map(cell => cell.textContent)",
+    )
+    assert cramped == []  # no figure wider than its column, running into the next
     # the person's deals load when the row is opened
     expect(rep_card).not_to_contain_text("Their buyer asked for a contract draft.")
     rep_card.locator("summary").click()

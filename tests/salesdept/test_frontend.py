@@ -29,6 +29,31 @@ def test_no_template_has_an_inline_event_handler():
     assert offenders == []
 
 
+DATE_FILTER = re.compile(r"""\|date:(["'])([^"']*)\1""")
+# Dates for people in the language's own formats (salesdept/formats/): a format written out
+# in a template ("j M Y") read "4 十二月 2026" in Chinese. 'c' is for machines, "l" a weekday.
+NAMED_DATE_FORMATS = {
+    "DATE_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "MONTH_DAY_FORMAT",
+    "YEAR_MONTH_FORMAT",
+    "c",
+    "l",
+}
+
+
+def test_every_date_in_a_template_uses_a_named_format():
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}: {match.group(0)}"
+        for path in templates()
+        for match in DATE_FILTER.finditer(path.read_text())
+        if match.group(2) not in NAMED_DATE_FORMATS
+    ]
+    assert offenders == []
+
+
 def test_no_template_has_an_inline_script():
     offenders = []
     for path in templates():

@@ -220,7 +220,7 @@ def find_deals(*, viewer, term: str, limit: int) -> list[Hit]:
         Hit(
             id=deal.pk,
             label=deal.title,
-            detail=f"{deal.client.name} · {deal.stage.name}",
+            detail=f"{deal.client.name} · {deal.stage.display_name}",
             url=reverse("deals:detail", args=[deal.pk]),
             extra={
                 "title": deal.title,

@@ -319,3 +319,14 @@ def test_on_postgresql_the_trigram_indexes_keep_no_pending_list(department, book
         options = dict(cursor.fetchall())
     assert len(options) == 9
     assert all(value == ["fastupdate=off"] for value in options.values()), options
+
+
+def test_a_deal_hit_names_its_seeded_stage_in_the_readers_language(department, book):
+    from django.utils import translation
+
+    stage = book["deal"].stage
+    assert stage.name == "Lead"
+    with translation.override("zh-hans"):
+        (hit,) = search(viewer=department.rep_north, term="cold store")["deals"]
+        expected = f"Aurora Logistics · {stage.display_name}"
+    assert hit.detail == expected and "Lead" not in hit.detail

@@ -19,6 +19,7 @@ from core.filters import check_date_in_range
 from core.locks import lock_one
 from core.money import MAX_MONEY
 from deals.models import Deal
+from documents.history import APPROVED, CHANGED, DRAFTED, RETURNED, SIGNED, SUBMITTED
 from documents.models import Attachment, Contract, ContractStatus
 from documents.rules import may_add_contract, may_review_contract, may_write_contract
 
@@ -130,7 +131,7 @@ def contract_create(
     if errors:
         raise ValidationError(errors)
     contract = Contract(deal=deal, created_by=by, **values)
-    _save(contract, by=by, reason=_("Drafted"))
+    _save(contract, by=by, reason=DRAFTED)
     return contract
 
 
@@ -171,7 +172,7 @@ def contract_update(*, by: User, contract: Contract, **changes: Any) -> Contract
         return current
     for name in changed:
         setattr(current, name, values[name])
-    _save(current, by=by, reason=_("Changed"), fields=changed)
+    _save(current, by=by, reason=CHANGED, fields=changed)
     return current
 
 
@@ -188,7 +189,7 @@ def contract_submit(*, by: User, contract: Contract) -> Contract:
     _save(
         current,
         by=by,
-        reason=_("Submitted version %(version)s") % {"version": current.version},
+        reason=SUBMITTED % {"version": current.version},
         fields=["status", "version", "submitted_at"],
     )
     return current
@@ -214,7 +215,7 @@ def _review(by: User, contract: Contract, status: str, comment: str, reason: str
 
 @transaction.atomic
 def contract_approve(*, by: User, contract: Contract, comment: str = "") -> Contract:
-    return _review(by, contract, ContractStatus.APPROVED, comment, _("Approved"))
+    return _review(by, contract, ContractStatus.APPROVED, comment, APPROVED)
 
 
 @transaction.atomic
@@ -222,7 +223,7 @@ def contract_return(*, by: User, contract: Contract, comment: str) -> Contract:
     """Send the contract back to its owner; the comment says what to change."""
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what has to change: a returned contract needs a comment.")})
-    return _review(by, contract, ContractStatus.RETURNED, comment, _("Returned"))
+    return _review(by, contract, ContractStatus.RETURNED, comment, RETURNED)
 
 
 @transaction.atomic
@@ -236,7 +237,7 @@ def contract_sign(*, by: User, contract: Contract, scan: Attachment | None) -> C
     current.status = ContractStatus.SIGNED
     current.signed_scan = scan
     current.signed_at = timezone.now()
-    _save(current, by=by, reason=_("Signed"), fields=["status", "signed_scan", "signed_at"])
+    _save(current, by=by, reason=SIGNED, fields=["status", "signed_scan", "signed_at"])
     return current
 
 

@@ -125,7 +125,8 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     assert lines and set(lines) == {1}, lines
     cramped = lead_page.eval_on_selector_all(
         ".rep-cols > span:not(.rep-name)",
-        "cells => cells.filter(cell => cell.scrollWidth > cell.clientWidth + 1).map(cell => cell.textContent)",
+        "cells => cells.filter(cell => cell.scrollWidth > cell.clientWidth + 1)"
+        ".map(cell => cell.textContent)",
     )
     assert cramped == []  # no figure wider than its column, running into the next
     # the person's deals load when the row is opened

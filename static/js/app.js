@@ -506,9 +506,21 @@
     if (!root || !window.FullCalendar) return;
     var status = document.getElementById("calendar-status");
     var narrow = window.matchMedia("(max-width: 600px)").matches;
+    // On a phone the toolbar's three parts did not fit one line (the title was cut): the title
+    // goes above the calendar, the views below it.
+    var title = document.getElementById("calendar-title");
     var calendar = new FullCalendar.Calendar(root, {
       initialView: narrow ? "listWeek" : "timeGridWeek",
-      headerToolbar: { start: "prev,next today", center: "title", end: "dayGridMonth,timeGridWeek,listWeek" },
+      headerToolbar: narrow
+        ? { start: "prev,next today", end: "" }
+        : { start: "prev,next today", center: "title", end: "dayGridMonth,timeGridWeek,listWeek" },
+      footerToolbar: narrow ? { end: "listWeek,dayGridMonth" } : false,
+      datesSet: function (info) {
+        if (narrow && title) {
+          title.textContent = info.view.title;
+          title.hidden = false;
+        }
+      },
       locale: root.dataset.locale === "zh-hans" ? "zh-cn" : root.dataset.locale,
       firstDay: 1,
       nowIndicator: true,

@@ -55,6 +55,17 @@ def test_a_rep_closes_a_call_and_plans_the_next_on_a_phone(live_server, browser)
     )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
+    # The calendar on the phone: this week's agenda, its title above it, nothing cut off
+    page.goto(f"{base}/tasks/calendar/")
+    expect(page.locator("#calendar-title")).to_be_visible()
+    expect(page.locator(f'#task-calendar a[href="/tasks/{planned.pk}/"]')).to_contain_text(
+        "Demo at their office"
+    )
+    assert page.evaluate(
+        "(() => { const box = document.getElementById('task-calendar');"
+        " return box.scrollWidth <= box.clientWidth; })()"
+    )
+
     # The calendar (desktop width for the week grid): the next task is there; drag it a day on.
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     calendar_page = desk.new_page()

@@ -1,6 +1,7 @@
 """The products pages, the deal page's lines and proposals panel (htmx) and the proposal's
 page: what each role sees and may do, refusals as form errors, constant query counts."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -93,6 +94,11 @@ def test_the_rep_adds_edits_and_removes_lines_and_the_totals_follow(client, depa
         **HTMX,
     )
     assert bad.status_code == 400 and 'data-testid="line-error"' in bad.content.decode()
+    # the message sits with its field, which is marked, not in a list under the form
+    quantity = re.search(
+        r'<label class=" has-error">Quantity (<input[^>]*>)<span class="field-error"', bad.content.decode()
+    )
+    assert quantity and 'name="quantity"' in quantity.group(1) and 'aria-invalid="true"' in quantity.group(1)
     client.post(
         reverse("deals:line_edit", args=[line.pk]),
         {

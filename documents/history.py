@@ -18,7 +18,7 @@ RETURNED = gettext_noop("Returned")
 SIGNED = gettext_noop("Signed")
 
 PLAIN = (DRAFTED, CHANGED, APPROVED, RETURNED, SIGNED)
-_SUBMITTED = re.compile(r"Submitted version (\d+)")
+_SUBMITTED = re.compile(re.escape(SUBMITTED).replace(re.escape("%(version)s"), r"(\d+)"))
 
 
 def contract_event(reason: str | None) -> str | None:

@@ -1,14 +1,14 @@
-"""Contract history reasons kept in the catalogue's English (documents/history.py): the rows
+"""Contract history reasons kept in the catalogue's English (documents/history.py): the reasons
 written in Russian or Chinese are put back into English, so they too show in each reader's
-language."""
+language. The msgids are written out here, as they were when this ran, not imported."""
 
 import re
 
 from django.db import migrations
 from django.utils import translation
 
-from documents.history import PLAIN, SUBMITTED
-
+PLAIN = ("Drafted", "Changed", "Approved", "Returned", "Signed")
+SUBMITTED = "Submitted version %(version)s"
 LANGUAGES = ("ru", "zh-hans")
 
 
@@ -21,17 +21,16 @@ def _in_english(apps, schema_editor):
                 plain[translation.gettext(msgid)] = msgid
             pattern = re.escape(translation.gettext(SUBMITTED)).replace(re.escape("%(version)s"), r"(\d+)")
             submitted.append(re.compile(pattern))
-    for row in history.objects.exclude(history_change_reason=None).only("pk", "history_change_reason"):
-        reason = row.history_change_reason
+    # One update per distinct reason, not per history row.
+    reasons = history.objects.exclude(history_change_reason=None).values_list("history_change_reason", flat=True)
+    for reason in set(reasons.distinct()):
         english = plain.get(reason)
-        if english is None:
-            for pattern in submitted:
-                matched = pattern.fullmatch(reason)
-                if matched:
-                    english = SUBMITTED % {"version": matched.group(1)}
-                    break
+        for pattern in submitted:
+            matched = english is None and pattern.fullmatch(reason)
+            if matched:
+                english = SUBMITTED % {"version": matched.group(1)}
         if english is not None and english != reason:
-            history.objects.filter(pk=row.pk).update(history_change_reason=english)
+            history.objects.filter(history_change_reason=reason).update(history_change_reason=english)
 
 
 class Migration(migrations.Migration):

@@ -41,10 +41,22 @@ def test_a_step_written_in_russian_reads_in_chinese(department, north_deal, clie
 
 
 def test_the_migration_puts_steps_kept_in_russian_or_chinese_into_english(department, north_deal):
-    contract = drafted_and_submitted(department, north_deal, "en")
-    history = contract.history.order_by("history_date", "history_id")
-    kept = ["Создан черновик", "已提交第 1 版"]
-    for entry, reason in zip(history, kept, strict=True):
-        type(entry).objects.filter(pk=entry.pk).update(history_change_reason=reason)
+    first = drafted_and_submitted(department, north_deal, "en")
+    second = contract_create(by=department.rep_north, deal=north_deal, number="C-2")
+    kept = {
+        first: ["Создан черновик", "已提交第 1 版"],
+        second: ["Создан черновик"],  # the same reason on two contracts
+    }
+    for contract, written in kept.items():
+        history = contract.history.order_by("history_date", "history_id")
+        for entry, reason in zip(history, written, strict=True):
+            type(entry).objects.filter(pk=entry.pk).update(history_change_reason=reason)
+    resubmitted = first.history.model.objects.filter(pk=first.history.latest("history_id").pk)
+    resubmitted.update(history_change_reason="Отправлена версия 12")
+    mine = second.history.model.objects.filter(pk=second.history.latest("history_id").pk)
     run_data_migration(MIGRATION, "_in_english")
-    assert reasons(contract) == ["Drafted", "Submitted version 1"]
+    assert reasons(first) == ["Drafted", "Submitted version 12"]
+    assert reasons(second) == ["Drafted"]
+    mine.update(history_change_reason="Signed by hand")  # a reason no step writes stays as written
+    run_data_migration(MIGRATION, "_in_english")
+    assert reasons(second) == ["Signed by hand"]

@@ -96,7 +96,7 @@ def test_the_rep_adds_edits_and_removes_lines_and_the_totals_follow(client, depa
     assert bad.status_code == 400 and 'data-testid="line-error"' in bad.content.decode()
     # the message sits with its field, which is marked, not in a list under the form
     quantity = re.search(
-        r'<label class=" has-error">Quantity (<input[^>]*>)<span class="field-error"', bad.content.decode()
+        r'<label class="has-error">Quantity (<input[^>]*>)<span class="field-error"', bad.content.decode()
     )
     assert quantity and 'name="quantity"' in quantity.group(1) and 'aria-invalid="true"' in quantity.group(1)
     client.post(

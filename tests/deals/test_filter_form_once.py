@@ -4,7 +4,7 @@ each viewer's form still offers only the people and teams that viewer sees."""
 import pytest
 from django.test import RequestFactory
 
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from deals.filters import DealFilter, PipelineFilter
 from deals.models import Deal
 
@@ -62,7 +62,7 @@ def filters_without_search_for_reps():
     class WithoutSearchForReps(DealFilter):
         def __init__(self, *args, request=None, **kwargs):
             super().__init__(*args, request=request, **kwargs)
-            if request.user.role == Role.REP:
+            if has_role(request.user, Role.REP):
                 del self.filters["q"]
 
     return WithoutSearchForReps

@@ -128,6 +128,7 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
         name: LostReason.objects.get_or_create(name=name)[0] for name in {name for name, _c in LOST_REASONS}
     }
     deals = []
+    kept_past = False  # at least one slipped date stays, whatever day the demo is seeded on
     for plan in plans:
         stage, changed_at = plan.events[-1]
         closed = stage.kind != StageKind.OPEN
@@ -137,8 +138,9 @@ def write_deals(plans: list[Plan], *, rng: random.Random, today: datetime.date) 
         else:
             expected = (plan.created + planned_cycle).date()
             # most slipped dates were moved on; a few stay past (a warning worth reading)
-            if expected < today and rng.random() < 0.88:
+            if expected < today and rng.random() < 0.88 and kept_past:
                 expected = today + datetime.timedelta(days=rng.randint(3, 90))
+            kept_past = kept_past or expected < today
         next_step, next_step_due = "", None
         if not closed and rng.random() < 0.93:  # most open deals have their next task
             next_step = rng.choice(NEXT_STEPS)

@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import HandOver, User
 from accounts.rules import ensure_can_hand_over_book, receiver_problem
@@ -37,6 +38,9 @@ from core.errors import Conflict
 from core.locks import lock_one, retry_on_lost_race
 
 # A request may name at most this many receivers and this many per-client assignments.
+# The change reason of every record a hand-over moves, kept in English (clients.history shows it
+# in the reader's language).
+HAND_OVER = gettext_noop("Hand-over from %(from)s to %(to)s")
 MAX_RECEIVERS = 20
 MAX_ASSIGNMENTS = 5000
 
@@ -241,7 +245,7 @@ def hand_over_plan(
 
 def hand_over_reason(*, owner: User, receiver: User) -> str:
     """The change reason every moved record's history carries."""
-    return _("Hand-over from %(from)s to %(to)s") % {"from": owner.full_name, "to": receiver.full_name}
+    return HAND_OVER % {"from": owner.full_name, "to": receiver.full_name}
 
 
 @retry_on_lost_race

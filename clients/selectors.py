@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
+from clients.history import REASONS
 from clients.models import Activity, Client, Contact, Industry, Task, TaskStatus
 
 
@@ -153,7 +154,7 @@ def client_history(*, client: Client, limit: int = 30) -> list[HistoryEntry]:
                 when=record.history_date,
                 who=record.history_user.full_name if record.history_user else "",
                 kind=record.history_type,
-                reason=record.history_change_reason or "",
+                reason=REASONS.shown(record.history_change_reason),
                 changes=[
                     HistoryChange(
                         field=str(Client._meta.get_field(change.field).verbose_name),

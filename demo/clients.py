@@ -11,6 +11,7 @@ import random
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from clients.history import DEMO_DATA
 from clients.models import (
     Activity,
     ActivityKind,
@@ -223,7 +224,7 @@ def _seed_clients(*, staff, rng: random.Random, industries, today, count: int):
                 address=f"{territory or 'Moscow'}, {rng.randint(1, 120)} {rng.choice(NAME_ROOTS)} street",
             )
         )
-    clients = bulk_create_with_history(clients, Client, batch_size=500, default_change_reason="Demo data")
+    clients = bulk_create_with_history(clients, Client, batch_size=500, default_change_reason=DEMO_DATA)
     _backdate_clients(clients=clients, created_on=created_on, rng=rng)
     return clients, created_on
 

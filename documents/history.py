@@ -1,14 +1,11 @@
-"""What a contract's history says happened at each step (its change reason).
-
-The reason is kept in English, the catalogues' msgid, and put into the reader's language when
-shown (``contract_event``): kept already translated, it read in the language of whoever made
-the change, for every reader."""
+"""What a contract's history says happened at each step (its change reason), kept in English
+and shown in the reader's language (core.reasons)."""
 
 from __future__ import annotations
 
-import re
+from django.utils.translation import gettext_noop
 
-from django.utils.translation import gettext, gettext_noop
+from core.reasons import KeptReasons
 
 DRAFTED = gettext_noop("Drafted")
 CHANGED = gettext_noop("Changed")
@@ -17,15 +14,9 @@ APPROVED = gettext_noop("Approved")
 RETURNED = gettext_noop("Returned")
 SIGNED = gettext_noop("Signed")
 
-PLAIN = (DRAFTED, CHANGED, APPROVED, RETURNED, SIGNED)
-_SUBMITTED = re.compile(re.escape(SUBMITTED).replace(re.escape("%(version)s"), r"(\d+)"))
+REASONS = KeptReasons(DRAFTED, CHANGED, SUBMITTED, APPROVED, RETURNED, SIGNED)
 
 
-def contract_event(reason: str | None) -> str | None:
-    """A kept reason in the reader's language; one this module does not know, as it was kept."""
-    if reason in PLAIN:
-        return gettext(reason)
-    matched = _SUBMITTED.fullmatch(reason or "")
-    if matched:
-        return gettext(SUBMITTED) % {"version": matched.group(1)}
-    return reason
+def contract_event(reason: str | None) -> str:
+    """A kept step in the reader's language (a function: template filters get attributes set)."""
+    return REASONS.shown(reason)

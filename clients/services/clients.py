@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import QUOTA_CARRYING_ROLES
 from accounts.visibility import can_write, ensure_can_write
+from clients.history import DEAL_WON, HANDED_OVER, REASSIGNED, REASSIGNED_WITH_CLIENT, STATUS_CHANGED
 from clients.hooks import open_work_movers
 from clients.models import STATUS_MOVES, Client, ClientStatus, Contact, Industry, Segment, Source, Tier
 from clients.rules import (
@@ -227,9 +228,9 @@ def client_reassign(*, by: User, client: Client, owner: User, move_open_work: bo
     client.owner = owner
     client.owner_assigned_at = timezone.now()
     client.owner_assigned_by = by
-    _save_client(client, by=by, reason=_("Reassigned"))
+    _save_client(client, by=by, reason=REASSIGNED)
     if move_open_work:
-        reason = _("Reassigned with its client")
+        reason = REASSIGNED_WITH_CLIENT
         work = {"tasks": client_open_tasks_move}
         work.update(open_work_movers())
         client.moved_open_work = {
@@ -254,7 +255,7 @@ def client_status_move(*, by: User, client: Client, status: str) -> Client:
             }
         )
     client.status = status
-    _save_client(client, by=by, reason=_("Status changed"))
+    _save_client(client, by=by, reason=STATUS_CHANGED)
     if not can_write(by, client):
         # An SDR would lose the client they just moved: a qualified lead is handed over.
         raise ValidationError(
@@ -274,7 +275,7 @@ def client_won(*, by: User, client: Client) -> Client:
     ):
         return client
     client.status = ClientStatus.CUSTOMER
-    _save_client(client, by=by, reason=_("A deal was won"))
+    _save_client(client, by=by, reason=DEAL_WON)
     return client
 
 
@@ -304,7 +305,7 @@ def client_hand_over(*, client: Client, to: User, by: User) -> Client:
     client.status = ClientStatus.PROSPECT
     client.owner_assigned_at = timezone.now()
     client.owner_assigned_by = by
-    _save_client(client, by=by, reason=_("Handed over"))
+    _save_client(client, by=by, reason=HANDED_OVER)
     return client
 
 

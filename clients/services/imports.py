@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Territory, User
+from clients.history import IMPORTED
 from clients.imports import IMPORT_KEYS, ImportFileError, ImportRow, read_import_file
 from clients.models import Client, ClientStatus, Contact, Industry, Segment, Source, Tier
 from clients.rules import assignable_owner_check, ensure_can_add_clients
@@ -359,7 +360,7 @@ def client_import(*, by: User, file, check_only: bool = False) -> ClientImportRe
     try:
         with transaction.atomic():
             clients = bulk_create_with_history(
-                clients, Client, batch_size=500, default_user=by, default_change_reason=_("Imported")
+                clients, Client, batch_size=500, default_user=by, default_change_reason=IMPORTED
             )
     except IntegrityError:
         # A client with one of these tax ids was saved while we were checking.

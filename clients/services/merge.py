@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from clients.history import MERGED_FROM, MERGED_INTO
 from clients.merging import MergeContext, MoveResult, move_all
 from clients.models import Client, Contact
 from clients.rules import assignable_owner_check, ensure_can_merge
@@ -116,7 +117,7 @@ def _lock_pair(model, survivor_pk: int, duplicate_pk: int, gone: str):
 def _delete_duplicate(duplicate, *, survivor, by: User) -> None:
     duplicate._merged_into = survivor.pk  # its tombstone points REST clients at the survivor
     duplicate._history_user = by
-    duplicate._change_reason = _("Merged into #%(id)s %(name)s") % {"id": survivor.pk, "name": survivor.name}
+    duplicate._change_reason = MERGED_INTO % {"id": survivor.pk, "name": survivor.name}
     try:
         duplicate.delete()
     except ProtectedError:
@@ -152,7 +153,7 @@ def client_merge(
     if picked["owner"] != survivor.owner_id:
         assignable_owner_check(by=by, owner=User.objects.get(pk=picked["owner"]))
     duplicate_id, duplicate_name = duplicate.pk, duplicate.name
-    reason = _("Merged from #%(id)s %(name)s") % {"id": duplicate_id, "name": duplicate_name}
+    reason = MERGED_FROM % {"id": duplicate_id, "name": duplicate_name}
     context = MergeContext(survivor_id=survivor.pk, duplicate_id=duplicate_id, by=by, reason=reason)
     moved = move_all("clients.Client", context)
     _delete_duplicate(duplicate, survivor=survivor, by=by)
@@ -198,7 +199,7 @@ def contact_merge(
     if errors:
         raise ValidationError(errors)
     duplicate_id, duplicate_client_id = duplicate.pk, duplicate.client_id
-    reason = _("Merged from #%(id)s %(name)s") % {"id": duplicate_id, "name": duplicate.name}
+    reason = MERGED_FROM % {"id": duplicate_id, "name": duplicate.name}
     context = MergeContext(survivor_id=survivor.pk, duplicate_id=duplicate_id, by=by, reason=reason)
     moved = move_all("clients.Contact", context)
     _delete_duplicate(duplicate, survivor=survivor, by=by)

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
@@ -35,6 +36,8 @@ from targets.signals import installment_changed, payment_recorded
 
 MAX_INSTALLMENTS = 60
 MAX_INTERVAL_MONTHS = 12
+# A voided payment's change reason, kept in English and translated where a history shows it.
+VOIDED = gettext_noop("Voided")
 
 
 def _lock_installment(*, pk: int, deal_id: int) -> Installment:
@@ -283,7 +286,7 @@ def payment_void(*, actor: User, payment: Payment, reason: str) -> Payment:
     payment.voided_by = actor
     payment.void_reason = reason
     payment._history_user = actor
-    payment._change_reason = _("Voided")
+    payment._change_reason = VOIDED  # kept in English (core.reasons)
     payment.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
     _installment_paid_saved(installment, actor=actor)
     installment_changed.send(sender=Installment, installment_ids=[installment.pk])

@@ -197,9 +197,12 @@ def test_a_call_is_logged_from_the_header_in_four_taps_on_a_phone(live_server, p
     assert overflow(phone)[0] <= PHONE["width"]
 
 
-def test_a_proposal_preview_scrolls_its_lines_inside_its_box_on_a_phone(live_server, phone, department):
-    """The proposal's lines table is wider than a phone: it scrolls inside the preview's box,
-    the page itself does not scroll sideways."""
+def test_a_proposal_preview_shows_each_line_and_the_totals_within_a_phones_width(
+    live_server, phone, department
+):
+    """The proposal's nine-column lines table is wider than a phone: there each line reads as a
+    card of label-value rows and the totals follow, every amount on screen without scrolling
+    sideways (in a box that scrolled, the totals sat off-screen behind their empty rows)."""
     from decimal import Decimal
 
     from deals.services import deal_line_add, quote_create
@@ -218,9 +221,19 @@ def test_a_proposal_preview_scrolls_its_lines_inside_its_box_on_a_phone(live_ser
     assert_fits(phone, live_server, f"/deals/quotes/{quote.pk}/", rep.username)
     widths = "box => [box.clientWidth, box.scrollWidth]"
     lines_width, lines_scroll = phone.get_by_test_id("quote-lines-box").evaluate(widths)
-    assert lines_width < PHONE["width"] and lines_scroll > lines_width  # the lines scroll in their box
-    preview_width, preview_scroll = phone.locator(".quote-preview").evaluate(widths)
-    assert preview_scroll == preview_width  # the rest of the proposal stays put
+    assert lines_scroll == lines_width < PHONE["width"]  # nothing hidden to the side
+    edges = "element => { const r = element.getBoundingClientRect(); return [r.left, r.right]; }"
+    for test_id in ("quote-net", "quote-gross"):
+        left, right = phone.get_by_test_id(test_id).evaluate(edges)
+        assert 0 <= left < right <= PHONE["width"], (test_id, left, right)
+    gross = phone.get_by_test_id("quote-gross").inner_text()
+    # each line: 12.5 × 1,234,567.89 less 5 % = 14,660,493.69, with 20 % tax 17,592,592.43; three lines
+    assert gross.replace("\xa0", " ") == "52,777,777.29 ₽"
+    labels = phone.locator(".quote-doc-line").first.evaluate(
+        "line => [...line.querySelectorAll('td[data-label]')]"
+        ".map(td => getComputedStyle(td, '::before').content)"
+    )
+    assert labels == ['"Qty"', '"Unit price"', '"Discount, %"', '"Net"', '"Tax, %"', '"Tax"', '"Gross"']
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 

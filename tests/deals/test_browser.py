@@ -129,6 +129,29 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
         ".map(cell => cell.textContent)",
     )
     assert cramped == []  # no figure wider than its column, running into the next
+    # no header breaks inside a word but at a syllable ("Unreviewed", Russian "Ощущения",
+    # "просрочено" were cut at any letter): each piece between the soft hyphens the headers
+    # carry (core/templatetags/hyphens.py), with its hyphen, fits its column
+    broken_words = """headers => headers.flatMap(header => header.textContent.trim().split(/\\s+/)
+        .flatMap(word => word.split("\\u00ad").map(piece => piece + "-"))
+        .filter(piece => {
+            const probe = document.createElement("span");
+            probe.textContent = piece;
+            probe.style.whiteSpace = "nowrap";
+            header.appendChild(probe);
+            const wide = probe.getBoundingClientRect().width > header.clientWidth + 0.5;
+            probe.remove();
+            return wide;
+        }))"""
+    assert lead_page.eval_on_selector_all(".board-cols > span", broken_words) == []
+    lead_context.add_cookies([{"name": "django_language", "value": "ru", "url": base}])
+    lead_page.reload()
+    expect(lead_page.get_by_test_id("rep-card-rep1")).to_contain_text("Anna Ivanova")
+    assert lead_page.eval_on_selector_all(".board-cols > span", broken_words) == []
+    headers = lead_page.locator(".board-cols > span").all_text_contents()
+    assert "Ощу\u00adще\u00adния" in headers and "Ощущения" not in headers
+    lead_context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    lead_page.reload()
     # the person's deals load when the row is opened
     expect(rep_card).not_to_contain_text("Their buyer asked for a contract draft.")
     rep_card.locator("summary").click()

@@ -28,6 +28,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def form_invalid(self, form):
+        """The form again with its messages, answered 400 as every other refused form."""
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
@@ -103,6 +109,7 @@ def api_token_list_page(request):
             "ttl_days": settings.API_TOKEN_TTL_DAYS,
             "now": timezone.now(),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -28,7 +28,8 @@ def webhooks_page(request):
             messages.success(request, _("Webhook added. Its signing secret is on its page."))
             return redirect("integrations:webhook", pk=endpoint.pk)
     table = table_for_request(WebhookTable, request, endpoints)
-    return render(request, "integrations/webhooks.html", {"form": form, "table": table})
+    context = {"form": form, "table": table}
+    return render(request, "integrations/webhooks.html", context, status=400 if form.errors else 200)
 
 
 def _endpoint(request, pk):
@@ -49,7 +50,8 @@ def webhook_page(request, pk: int):
             messages.success(request, _("Webhook saved."))
             return redirect("integrations:webhook", pk=endpoint.pk)
     table = table_for_request(DeliveryTable, request, delivery_list(viewer=request.user, endpoint=endpoint))
-    return render(request, "integrations/webhook.html", {"endpoint": endpoint, "form": form, "table": table})
+    context = {"endpoint": endpoint, "form": form, "table": table}
+    return render(request, "integrations/webhook.html", context, status=400 if form.errors else 200)
 
 
 @login_required

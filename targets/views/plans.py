@@ -98,7 +98,8 @@ def plan_edit(request, pk: int):
         else:
             messages.success(request, _("Plan saved."))
             return redirect(_grid_url(plan))
-    return render(request, "targets/plan_form.html", {"form": form, "plan": plan, "title": str(plan)})
+    context = {"form": form, "plan": plan, "title": str(plan)}
+    return render(request, "targets/plan_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -158,3 +158,13 @@ def test_old_authtoken_keys_are_carried_over_hashed(api_client):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM authtoken_token")
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("name", ["", "x" * 101])
+def test_the_tokens_page_refuses_a_missing_or_overlong_name_and_issues_nothing(client, name):
+    client.force_login(UserFactory(username="rep1"))
+    response = client.post(reverse("accounts:api_tokens"), {"name": name})
+    assert response.status_code == 400  # the form again with its message
+    assert response.context["issued_key"] is None
+    assert "name" in response.context["form"].errors
+    assert not ApiToken.objects.exists()

@@ -275,8 +275,9 @@ def test_the_head_adds_a_webhook_on_the_page_and_sees_its_deliveries(client, dep
     page = client.get("/")
     assert b'href="/integrations/webhooks/"' in page.content
     refused = client.post("/integrations/webhooks/", {"url": receiver.url})
-    assert refused.status_code == 200
+    assert refused.status_code == 400  # the form again with its message, nothing added
     assert "events" in refused.context["form"].errors
+    assert not WebhookEndpoint.objects.exists()
     response = client.post("/integrations/webhooks/", {"url": receiver.url, "events": ["deal.created"]})
     endpoint = WebhookEndpoint.objects.get()
     assert response.status_code == 302

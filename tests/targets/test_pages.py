@@ -678,7 +678,9 @@ def test_fragments_run_a_constant_number_of_queries(
 def test_head_edits_the_target_keeping_the_split(client, department, split_plan):
     client.force_login(department.head)
     url = reverse("targets:plan_edit", args=[split_plan.pk])
-    assert client.post(url, {"amount": "-1", "note": ""}).status_code == 200  # the form shows the error
+    refused = client.post(url, {"amount": "-1", "note": ""})
+    assert refused.status_code == 400  # the form again with its error, as every refused form
+    assert "amount" in refused.context["form"].errors
     split_plan.refresh_from_db()
     assert split_plan.amount == D("1200000.00")
     assert client.post(url, {"amount": "1250000.00", "note": "Raised in June"}).status_code == 302

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Territory
 from clients.models import (
@@ -171,7 +172,10 @@ class NextTaskForm(forms.Form):
     (a time optional). Both or neither of what and when."""
 
     next_kind = forms.ChoiceField(
-        label=_("Next"), choices=TaskKind.choices, initial=TaskKind.CALL, required=False
+        label=pgettext_lazy("the next task's kind", "Next"),
+        choices=TaskKind.choices,
+        initial=TaskKind.CALL,
+        required=False,
     )
     next_title = forms.CharField(label=_("Next task"), required=False, max_length=300)
     next_due_date = forms.DateField(label=_("Due"), required=False, widget=DATE)

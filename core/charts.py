@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.templatetags.money import money
+from django.template.defaultfilters import floatformat
+
+from core.templatetags.money import money, short_figure
 
 Number = int | float | Decimal
 
@@ -379,12 +381,12 @@ class Chart:
 
 
 def compact(value: float) -> str:
-    """An axis label: 1.2M, 350k, 900."""
-    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
-        if abs(value) >= size:
-            number = value / size
-            return (f"{number:.1f}".rstrip("0").rstrip(".")) + suffix
-    return f"{value:.0f}"
+    """An axis label in the reader's language: "1.2M", "1,2 млн", "1,500万"; "900" below a
+    thousand (the summary cards' rounding, ``short_figure``)."""
+    amount = Decimal(repr(float(value)))
+    if abs(amount) >= 1000:
+        return short_figure(amount)
+    return floatformat(amount, "-2g")
 
 
 def plan_chart(months, month_labels: list[str], labels: dict[str, str]) -> Chart:

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from clients.models import Activity, Client, Contact
@@ -224,7 +225,9 @@ class ReviewForm(forms.Form):
         ),
     )
     next_action = forms.CharField(label=_("Agreed next action"), required=False, max_length=300)
-    next_action_due = forms.DateField(label=_("By"), required=False, widget=DATE)
+    next_action_due = forms.DateField(
+        label=pgettext_lazy("a next action's due date", "By"), required=False, widget=DATE
+    )
 
 
 class WarningSettingsForm(forms.ModelForm):

@@ -149,7 +149,7 @@ class DealTable(ListTable):
         return f"{value}%"
 
     def render_expected_close(self, value):
-        return date_format(value, "Y-m-d")
+        return date_format(value, "SHORT_DATE_FORMAT")
 
     def value_expected_close(self, value):
         return value

@@ -106,13 +106,13 @@ class ContractTable(ListTable):
         return record.get_status_display()
 
     def render_date(self, value):
-        return date_format(value, "Y-m-d")
+        return date_format(value, "SHORT_DATE_FORMAT")
 
     def value_date(self, value):
         return value
 
     def render_submitted(self, value):
-        return date_format(timezone.localtime(value), "Y-m-d H:i")
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
     def value_submitted(self, value):
         return value
@@ -217,7 +217,7 @@ class ClientRequestTable(ListTable):
         return record.get_status_display()
 
     def render_due_by(self, value):
-        return date_format(timezone.localtime(value), "Y-m-d H:i")
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
     def value_due_by(self, value):
         return value

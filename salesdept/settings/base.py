@@ -360,6 +360,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# A list filter's "no choice" option reads "Any" in the reader's language (django-filter's
+# default is "---------", which stood beside filters that said "Everyone" or "All teams").
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 # --- REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from core.charts import compact, line_chart, nice_ceiling, plan_chart
 
@@ -70,7 +71,7 @@ def test_the_plan_chart_ticks_in_nice_steps_up_to_the_largest_figure():
     ] * 11
     chart = plan_chart(months, MONTHS, LABELS)
     # 1100 / 4 ticks = 275 → a step of 500, so the axis runs 0, 500, 1k, 1.5k.
-    assert [tick.label for tick in chart.ticks] == ["0", "500", "1k", "1.5k"]
+    assert [tick.label for tick in chart.ticks] == ["0", "500", "1K", "1.5K"]
     assert chart.is_empty is False
 
 
@@ -82,10 +83,23 @@ def test_an_empty_plan_chart_has_four_unit_ticks():
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(900, "900"), (350_000, "350k"), (1_200_000, "1.2M"), (2_000_000_000, "2B")]
+    ("language", "value", "expected"),
+    [
+        ("en", 900, "900"),
+        ("en", 350_000, "350K"),
+        ("en", 1_200_000, "1.2M"),
+        ("en", 2_000_000_000, "2B"),
+        ("ru", 1_200_000, "1,2\u00a0млн"),
+        ("ru", 15_000_000, "15\u00a0млн"),
+        ("zh-hans", 15_000_000, "1,500万"),
+        ("zh-hans", 200_000_000, "2亿"),
+    ],
 )
-def test_compact_axis_labels(value, expected):
-    assert compact(value) == expected
+def test_compact_axis_labels_read_in_the_readers_language(language, value, expected):
+    """The y-axis of the plan charts used "15M" in every language while the cards beside them
+    said "15 млн" and "1500万"."""
+    with translation.override(language):
+        assert compact(value) == expected
 
 
 def test_a_bar_charts_figures_get_the_room_their_longest_text_needs():

@@ -45,3 +45,33 @@ def test_no_filter_keeps_a_field_without_a_label_after_the_schema(filterset):
         if filter_._label is not None and not isinstance(filter_._label, Promise)
     ]
     assert plain == []  # a label written as a plain string is never translated
+
+
+@pytest.mark.parametrize(
+    "filterset", project_filtersets(), ids=lambda cls: f"{cls.__module__}.{cls.__name__}"
+)
+def test_no_choice_filter_offers_dashes_for_no_choice(filterset):
+    """A select's "no choice" option says so in the reader's language: "Any" unless the filter
+    names its own ("Everyone", "All teams"); django-filter's "---------" stood beside them."""
+    dashed = [
+        name
+        for name, filter_ in filterset.base_filters.items()
+        if isinstance(filter_, django_filters.ChoiceFilter)
+        and str(filter_.extra.get("empty_label")) == "---------"
+    ]
+    assert dashed == []
+
+
+@pytest.mark.django_db
+def test_the_deal_lists_stage_status_and_type_say_any_in_russian(rf, department):
+    from deals.filters import DealFilter
+    from deals.models import Deal
+
+    request = rf.get("/deals/list/")
+    request.user = department.head
+    with translation.override("ru"):
+        form = DealFilter({}, queryset=Deal.objects.none(), request=request).form
+        first = {
+            name: str(list(form.fields[name].choices)[0][1]) for name in ("stage", "status", "deal_type")
+        }
+    assert first == {"stage": "Любой", "status": "Любой", "deal_type": "Любой"}

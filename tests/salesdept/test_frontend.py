@@ -54,6 +54,24 @@ def test_every_date_in_a_template_uses_a_named_format():
     assert offenders == []
 
 
+PYTHON_DATE_FORMAT = re.compile(r"""date_format\((?:[^()]|\([^()]*\))*?,\s*(["'])([^"']*)\1""")
+# A month's name or abbreviation alone (month pickers, chart ticks) reads right in every language.
+MONTH_NAMES = {"F", "M", "M Y"}
+
+
+def test_every_date_a_table_or_view_writes_uses_a_named_format():
+    """The tables' cells too: the deal and contract lists wrote "2027-02-22" in every language."""
+    offenders = []
+    for app in sorted(path.parent for path in Path(settings.BASE_DIR).glob("*/apps.py")):
+        for path in sorted(app.rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for match in PYTHON_DATE_FORMAT.finditer(path.read_text(encoding="utf-8")):
+                if match.group(2) not in NAMED_DATE_FORMATS | MONTH_NAMES:
+                    offenders.append(f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}")
+    assert offenders == []
+
+
 def test_no_template_has_an_inline_script():
     offenders = []
     for path in templates():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -82,6 +83,8 @@ def saved_view_create(
         errors["name"] = _("Name the view.")
     elif len(name) > 60:
         errors["name"] = _("Keep the name under 60 characters.")
+    elif "\x00" in name:  # as every form field refuses it (PostgreSQL would not store it)
+        errors["name"] = ProhibitNullCharactersValidator.message
     if scope not in ViewScope.values:
         errors["scope"] = _("Choose who sees the view.")
     elif not may_share(by, scope):

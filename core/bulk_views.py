@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
@@ -23,14 +22,12 @@ from core.bulk import (
     read_request,
     resource_named,
 )
+from core.http import safe_next
 from core.models import BulkJob
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return "/"
-    return target
+    return safe_next(request, "/")
 
 
 def _payload(request, filters) -> dict:
@@ -59,8 +56,9 @@ def _payload(request, filters) -> dict:
 
 
 def _fields(action, user, values: dict, errors) -> list[dict]:
-    """The action's parameters as form fields (a select for choices and people, a date, a text)."""
-    if action.params is None:
+    """The action's parameters as form fields (a select for choices and people, a date, a text);
+    none for an action that does not exist or the user may not use (its refusal says why)."""
+    if action is None or action.params is None:
         return []
     fields = []
     for name, field in action.params(context={"user": user}).fields.items():

@@ -6,11 +6,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def safe_next(request, fallback: str) -> str:
-    """The ``next`` the form or link carries when it points back into this site, else
-    ``fallback`` (never an open redirect)."""
+    """The ``next`` the form or link carries when it is a path on this site, else
+    ``fallback`` (never an open redirect). Only a path: ``redirect()`` reads a string with
+    no "/" or "." as a URL name ("x" answered 500 after the change was saved)."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback

@@ -49,6 +49,10 @@ def _decimal(value, field: str, errors: list[str]) -> Decimal | None:
     if not number.is_finite():
         errors.append(_("%(field)s: give a number.") % {"field": field})
         return None
+    if number.adjusted() >= 15:
+        # Far beyond every threshold and rate: the range check says so (rounding it to cents
+        # overflowed the decimal context: "1e30" answered 500).
+        return number
     if number != number.quantize(Decimal("0.01")):
         errors.append(_("%(field)s: at most two decimal places.") % {"field": field})
         return None

@@ -126,6 +126,16 @@ def test_the_same_name_twice_is_refused(department):
     assert refused.value.message_dict == {"name": ["You already have a view of this list with that name."]}
 
 
+def test_a_name_with_a_null_character_is_refused(client, department):
+    """Every form field refuses it; the saved views' name stored it (and PostgreSQL cannot)."""
+    client.force_login(department.rep_north)
+    data = {"list_key": "clients", "name": "nul\x00name", "query": "status=lead", "next": "/clients/"}
+    response = client.post("/accounts/views/", data, follow=True)
+    assert response.redirect_chain == [("/clients/", 302)]  # back to the list, with the message
+    assert [str(message) for message in response.context["messages"]] == ["Null characters are not allowed."]
+    assert SavedView.objects.count() == 0
+
+
 def test_deleting(client, department):
     mine = saved_view_create(by=department.rep_north, list_key="deals", name="Mine", query="")
     theirs = saved_view_create(by=department.rep_north_2, list_key="deals", name="Theirs", query="")

@@ -141,6 +141,37 @@ def test_an_outside_next_address_is_not_followed(client, department, north):
     assert response["Location"] == "/"
 
 
+@pytest.mark.parametrize("next_", ["x", "-1", "NaN", "2026-02-30", "home"])
+def test_a_next_that_is_not_a_path_goes_home_after_the_change(client, department, north, next_):
+    """redirect() reads a string without "/" or "." as a URL name: "x" answered 500 after the
+    change was made. Only a path on this site is followed."""
+    client.force_login(department.lead_north)
+    response = client.post(
+        "/bulk/clients/",
+        {"ids": [north[0].pk], "action": "set_tier", "p_tier": "A", "confirm": "1", "next": next_},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert Client.objects.get(pk=north[0].pk).tier == "A"
+
+
+@pytest.mark.parametrize(
+    ("user", "action", "params"),
+    [
+        ("lead_north", "garbage", {}),
+        ("lead_north", "", {}),
+        ("rep_north", "reassign", {"p_owner": "1"}),  # offered to leads and the head only
+    ],
+)
+def test_confirming_an_action_that_is_not_offered_is_refused(client, department, north, user, action, params):
+    client.force_login(getattr(department, user))
+    response = client.post(
+        "/bulk/clients/",
+        {"ids": [north[0].pk], "action": action, "confirm": "1", "next": "/clients/", **params},
+    )
+    assert response.status_code == 400  # was a 500
+    assert Client.objects.get(pk=north[0].pk).owner == department.rep_north
+
+
 def test_export_of_the_selection(client, department, north):
     client.force_login(department.rep_north)
     response = client.post("/bulk/clients/", {"ids": [north[1].pk], "action": "set_tier", "export": "csv"})

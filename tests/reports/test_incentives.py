@@ -214,6 +214,9 @@ def test_without_any_scheme_the_month_has_no_rows(department):
         ([("eighty", "5")], "Tier 1 threshold: give a number."),
         ([("80", "NaN")], "Tier 1 rate: give a number."),
         ([("80", "5.001")], "Tier 1 rate: at most two decimal places."),
+        ([("1e30", "5")], "Tier 1: the threshold must be between 0 and 99999.99%."),  # was a 500
+        ([("80", "1e309")], "Tier 1: the rate must be between 0 and 100%."),
+        ([("-" + "9" * 40, "5")], "Tier 1: the threshold must be between 0 and 99999.99%."),
     ],
 )
 def test_bad_tiers_are_refused_with_a_message(tiers, message):

@@ -50,6 +50,10 @@ class BarRow:
     href: str = ""
     text_y: float = 0
     value_x: float = 0
+    # The bar and the marker as percentages of the plot's width: the page draws each row in
+    # HTML (text at the page's size however narrow the card), only the bar as a stretched SVG.
+    percent: float = 0
+    marker_percent: float | None = None
 
 
 @dataclass
@@ -102,6 +106,9 @@ def bar_chart(
                 href=item.get("href", ""),
                 text_y=index * (bar_height + gap) + bar_height * 0.7,
                 value_x=label_width + plot_width + 10,
+                percent=round(_ratio(item["value"], top) * 100, 2),
+                # the marker's 0.6-wide tick kept inside the bar's box at 100 %
+                marker_percent=None if marker is None else min(99.4, round(_ratio(marker, top) * 100, 2)),
             )
         )
     height = max(len(items) * (bar_height + gap), bar_height)

@@ -259,7 +259,7 @@ def test_the_page_shows_the_rows_a_chart_and_the_competitor_win_rate(client, dep
     assert 'data-testid="lost-table"' in page
     assert '<th scope="row">Acme</th>' in page
     assert "Win rate against each competitor" in page
-    assert '<figure class="chart">' in page
+    assert '<figure class="chart chart-bars"' in page
 
 
 def test_the_page_in_russian_translates_the_seeded_reasons(client, department, deals):

@@ -42,85 +42,42 @@ class BarRow:
     label: str
     value: Number | None
     display: str
-    y: float
-    width: float
-    css: str = ""
-    marker_x: float | None = None
-    marker_display: str = ""
-    href: str = ""
-    text_y: float = 0
-    value_x: float = 0
-    # The bar and the marker as percentages of the plot's width: the page draws each row in
-    # HTML (text at the page's size however narrow the card), only the bar as a stretched SVG.
-    percent: float = 0
+    # The bar and the marker (a norm or plan, drawn as a tick) as percentages of the largest
+    # figure: the page writes each row's label and figure as text and draws only the bar, as
+    # an SVG stretched to its track (reports/charts/bars.html).
+    percent: float
     marker_percent: float | None = None
+    marker_display: str = ""
+    css: str = ""
 
 
 @dataclass
 class BarChart:
     rows: list[BarRow]
-    width: int
-    height: int
-    label_width: int
-    plot_width: int
-    bar_height: int
     title: str
 
 
-def value_room(characters: int) -> int:
-    """The room right of the bars for a figure of so many characters."""
-    return min(max(120, 9 * characters + 10), 300)
-
-
-def bar_chart(
-    items: Sequence[dict],
-    *,
-    title: str,
-    width: int = 640,
-    label_width: int = 170,
-    bar_height: int = 20,
-    gap: int = 8,
-) -> BarChart:
+def bar_chart(items: Sequence[dict], *, title: str) -> BarChart:
     """Horizontal bars. Each item: label, value, display, and optionally marker (a norm or
-    plan drawn as a tick), marker_display, css and href. The figures' column is as wide as
-    the longest figure needs (about 9 units a character, 120 to 300), so "404,8 тыс. ₽ /
-    8,92 млн ₽" is not cut off at the chart's edge."""
-    longest = max(
-        (len(f"{item['display']} / {item.get('marker_display') or ''}") for item in items), default=0
-    )
-    plot_width = width - label_width - value_room(longest)
+    plan drawn as a tick), marker_display and css. The largest value or marker fills the
+    track."""
     top = max([float(i["value"] or 0) for i in items] + [float(i.get("marker") or 0) for i in items] + [0])
     rows = []
-    for index, item in enumerate(items):
+    for item in items:
         marker = item.get("marker")
         rows.append(
             BarRow(
                 label=item["label"],
                 value=item["value"],
                 display=item["display"],
-                y=index * (bar_height + gap),
-                width=round(_ratio(item["value"], top) * plot_width, 1),
-                css=item.get("css", ""),
-                marker_x=None if marker is None else round(label_width + _ratio(marker, top) * plot_width, 1),
-                marker_display=item.get("marker_display", ""),
-                href=item.get("href", ""),
-                text_y=index * (bar_height + gap) + bar_height * 0.7,
-                value_x=label_width + plot_width + 10,
                 percent=round(_ratio(item["value"], top) * 100, 2),
-                # the marker's 0.6-wide tick kept inside the bar's box at 100 %
+                # the marker's 0.6-wide tick kept inside the track at 100 %
                 marker_percent=None if marker is None else min(99.4, round(_ratio(marker, top) * 100, 2)),
+                marker_display=item.get("marker_display", ""),
+                css=item.get("css", ""),
             )
         )
-    height = max(len(items) * (bar_height + gap), bar_height)
-    return BarChart(
-        rows=rows,
-        width=width,
-        height=height,
-        label_width=label_width,
-        plot_width=plot_width,
-        bar_height=bar_height,
-        title=title,
-    )
+    return BarChart(rows=rows, title=title)
 
 
 @dataclass

@@ -427,8 +427,6 @@ class CoverageView(ReportPageView):
             "segment_chart": charts.bar_chart(
                 _breakdown(segment_items, lambda item: str(segments.get(item["key"], item["key"]))),
                 title=_("Won amount by segment"),
-                width=480,
-                label_width=130,
             )
             if segment_items
             else None,

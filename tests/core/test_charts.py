@@ -102,25 +102,24 @@ def test_compact_axis_labels_read_in_the_readers_language(language, value, expec
         assert compact(value) == expected
 
 
-def test_a_bar_charts_figures_get_the_room_their_longest_text_needs():
+def test_a_bar_charts_largest_figure_fills_its_track_and_the_others_are_in_proportion():
     from core.charts import bar_chart
 
-    short = bar_chart(
-        [{"label": "Calls", "value": 3, "display": "3", "marker": 8, "marker_display": "8"}], title="t"
-    )
-    # "3 / 8": 5 characters fit the smallest column, 120 units; the plot takes the rest.
-    assert (short.plot_width, short.rows[0].value_x) == (640 - 170 - 120, 640 - 120 + 10)
-    long = bar_chart(
+    chart = bar_chart(
         [
-            {
-                "label": "Month",
-                "value": 1,
-                "display": "404,8 тыс. ₽",
-                "marker": 9,
-                "marker_display": "8,92 млн ₽",
-            }
+            {"label": "Calls", "value": 3, "display": "3", "marker": 8, "marker_display": "8"},
+            {"label": "Meetings", "value": 10, "display": "10", "marker": None},
+            {"label": "Visits", "value": None, "display": "—"},
         ],
         title="t",
     )
-    # "404,8 тыс. ₽ / 8,92 млн ₽" is 25 characters: 9 × 25 + 10 = 235 units.
-    assert (long.plot_width, long.rows[0].value_x) == (640 - 170 - 235, 640 - 235 + 10)
+    assert [(row.percent, row.marker_percent) for row in chart.rows] == [
+        (30.0, 80.0),
+        (100.0, None),
+        (0.0, None),
+    ]
+    at_the_top = bar_chart([{"label": "Won", "value": 5, "display": "5", "marker": 9}], title="t")
+    assert (at_the_top.rows[0].percent, at_the_top.rows[0].marker_percent) == (
+        55.56,
+        99.4,
+    )  # the tick stays inside

@@ -9,25 +9,39 @@
   before its installments), so two transactions never wait for each other in a circle.
 - A row that disappeared between the caller's read and the lock is a lost race:
   ``Conflict`` (409), not a 500.
+- The right to write is checked again on the locked row (``check``): the caller's read may
+  be from before a concurrent reassignment that took the row out of the user's hands, and a
+  check on it alone let the user write to a record that was no longer theirs.
 - A deadlock the database broke anyway is retried once (``retry_on_lost_race``), then
   answered as a ``Conflict``."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
+from django.http import Http404
 
 from core.errors import Conflict, is_lost_race
 
 
-def lock_one(queryset, *, pk, gone: str | None = None):
+def lock_one(queryset, *, pk, gone: str | None = None, check: Callable | None = None):
     """The row ``pk`` of ``queryset`` (a manager or queryset without joins), locked until the
-    transaction ends; ``Conflict(gone)`` when it no longer exists."""
+    transaction ends; ``Conflict(gone)`` when it no longer exists. ``check(row)`` (a rule's
+    ``ensure_…``) runs on the locked row: its refusal there is a lost race, a ``Conflict``
+    (the caller checked the row as it read it, before someone else's change)."""
     try:
-        return queryset.select_for_update(of=("self",)).get(pk=pk)
+        row = queryset.select_for_update(of=("self",)).get(pk=pk)
     except queryset.model.DoesNotExist:
         raise Conflict(gone) from None
+    if check is not None:
+        try:
+            check(row)
+        except (PermissionDenied, Http404):  # refused, or out of sight, since the caller read it
+            raise Conflict() from None
+    return row
 
 
 def lock_all(queryset) -> list:

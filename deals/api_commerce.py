@@ -118,6 +118,18 @@ class DealLineSerializer(serializers.ModelSerializer):
         ]
 
 
+class DiscountDecisionSerializer(serializers.Serializer):
+    discount_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=(
+            "The discount the decision was made on. When the line's discount is no longer this,"
+            " the decision is refused with 409 (the line changed while you decided)."
+        ),
+    )
+
+
 class DealLineViewSet(viewsets.ModelViewSet):
     """Lines of the deals the user sees. A discount above the product's limit waits for
     the owner's lead (or the head): POST ``approve/`` or ``reject/``. The deal's amount
@@ -148,17 +160,24 @@ class DealLineViewSet(viewsets.ModelViewSet):
         services.deal_line_delete(by=self.request.user, line=instance)
 
     def _decide(self, approve: bool) -> Response:
-        line = services.deal_line_decide(by=self.request.user, line=self.get_object(), approve=approve)
+        decision = DiscountDecisionSerializer(data=self.request.data)
+        decision.is_valid(raise_exception=True)
+        line = services.deal_line_decide(
+            by=self.request.user,
+            line=self.get_object(),
+            approve=approve,
+            discount_percent=decision.validated_data.get("discount_percent"),
+        )
         fresh = visible_lines(viewer=self.request.user).get(pk=line.pk)
         return Response(DealLineSerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=None, responses={200: DealLineSerializer, **CONFLICT})
+    @extend_schema(request=DiscountDecisionSerializer, responses={200: DealLineSerializer, **CONFLICT})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve the line's discount (the owner's team lead or the head)."""
         return self._decide(True)
 
-    @extend_schema(request=None, responses={200: DealLineSerializer, **CONFLICT})
+    @extend_schema(request=DiscountDecisionSerializer, responses={200: DealLineSerializer, **CONFLICT})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Refuse the line's discount: no proposal is issued until the line changes."""

@@ -153,7 +153,8 @@ def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, activity)
-    activity = lock_one(Activity.objects, pk=activity.pk)  # the client is read after the lock
+    activity = lock_one(Activity.objects, pk=activity.pk, check=lambda row: ensure_can_write(by, row))
+    # the client is read after the lock
     data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     data.update(changes)
     data["outcome"] = (data["outcome"] or "").strip()

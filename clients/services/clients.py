@@ -189,7 +189,7 @@ def client_update(
     if unknown:
         raise TypeError(f"client_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, client)
-    client = lock_one(Client.objects, pk=client.pk)
+    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row))
     if changes:
         merged = {field: getattr(client, field) for field in ("name", "tax_id", "segment", "tier", "source")}
         merged.update({field: value for field, value in changes.items() if field in merged})
@@ -244,7 +244,7 @@ def client_reassign(*, by: User, client: Client, owner: User, move_open_work: bo
 def client_status_move(*, by: User, client: Client, status: str) -> Client:
     """Move a client along its lifecycle (lead → prospect → customer → former customer)."""
     ensure_can_write(by, client)
-    client = lock_one(Client.objects, pk=client.pk)
+    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row))
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     if status not in STATUS_MOVES.get(client.status, ()):

@@ -82,7 +82,7 @@ def contact_update(*, by: User, contact: Contact, **changes: Any) -> Contact:
     if unknown:
         raise TypeError(f"contact_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, contact)
-    contact = lock_one(Contact.objects, pk=contact.pk)
+    contact = lock_one(Contact.objects, pk=contact.pk, check=lambda row: ensure_can_write(by, row))
     data = {field: getattr(contact, field) for field in CONTACT_FIELDS}
     data.update(changes)
     errors = contact_errors(data)

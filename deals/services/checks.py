@@ -73,4 +73,4 @@ def _lock(deal: Deal, by: User) -> Deal:
     # No joins in the locking query: after waiting, PostgreSQL re-checks a locked row
     # against the rows it joined before the wait, so a join on the (changed) stage would
     # drop the row. The stage and owner are read after the lock instead.
-    return lock_one(Deal.objects, pk=deal.pk)
+    return lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row))

@@ -14,10 +14,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.errors import Conflict
 from core.locks import lock_one
 from core.money import MAX_MONEY, ZERO
 from deals.models import ApprovalStatus, Deal, DealLine, Product, StageKind, default_max_discount
@@ -159,7 +161,7 @@ def _lock_open_deal(deal: Deal, by: User) -> Deal:
     """The deal's row locked (lines of one deal change one at a time, so its amount is the
     sum of what is there); a closed deal's lines are its result and stay."""
     _ensure_can_change(by, deal)
-    current = lock_one(Deal.objects, pk=deal.pk)
+    current = lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row))
     if current.stage.kind != StageKind.OPEN:
         raise ValidationError(_("The deal is closed: its lines no longer change."))
     return current
@@ -327,9 +329,26 @@ def deal_line_delete(*, by: User, line: DealLine) -> None:
 
 
 @transaction.atomic
-def deal_line_decide(*, by: User, line: DealLine, approve: bool) -> DealLine:
+def seen_discount(value) -> Decimal | None:
+    """The discount a decision was made on, as a page or an API client posts it (optional)."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) > 1000:
+        raise ValidationError({"discount_percent": _("Give the discount you decided on as a number.")})
+    return number
+
+
+def deal_line_decide(
+    *, by: User, line: DealLine, approve: bool, discount_percent: Decimal | None = None
+) -> DealLine:
     """The owner's lead or the head approves or refuses a discount above the limit; who and
-    when are recorded on the line (and in its history)."""
+    when are recorded on the line (and in its history). ``discount_percent``, the discount
+    the decider looked at: when the line's owner changed it meanwhile, the decision is a
+    ``Conflict`` (an approval of 10 % must not approve the 60 % written a moment before)."""
     deal = line.deal
     if not can_approve_discount(by, deal):
         raise PermissionDenied(_("Only the owner's team lead or the head of sales decides on a discount."))
@@ -338,6 +357,11 @@ def deal_line_decide(*, by: User, line: DealLine, approve: bool) -> DealLine:
     current = lock_one(DealLine.objects, pk=line.pk)
     if current.approval != ApprovalStatus.PENDING:
         raise ValidationError(_("This line is not awaiting a decision."))
+    if discount_percent is not None and current.discount_percent != discount_percent:
+        raise Conflict(
+            _("The discount changed to %(percent)s%% while you decided; look at the line again.")
+            % {"percent": floatformat(current.discount_percent, "-2")}
+        )
     current.approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     current.approved_by = by
     current.approved_at = timezone.now()

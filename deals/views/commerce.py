@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.visibility import get_visible_or_404
+from core.errors import Conflict
 from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
@@ -22,6 +23,7 @@ from deals.models import Deal, DealLine, QuoteStatus, StageKind
 from deals.quote_pdf import PdfUnavailable, quote_document_html, quote_filename, quote_pdf
 from deals.rules import can_approve_discount, may_change_deal
 from deals.selectors.commerce import deal_lines, deal_quotes, lines_totals, quote_detail
+from deals.services.lines import seen_discount
 
 PANEL = "deals/partials/commerce_panel.html"
 
@@ -136,12 +138,19 @@ def line_decide(request, pk, decision):
     awaiting approval (a plain form that carries ``next`` back to the home)."""
     line = _line(request, pk)
     try:
-        services.deal_line_decide(by=request.user, line=line, approve=decision == "approve")
-    except ValidationError as exc:
+        services.deal_line_decide(
+            by=request.user,
+            line=line,
+            approve=decision == "approve",
+            discount_percent=seen_discount(request.POST.get("discount_percent")),
+        )
+    except (ValidationError, Conflict) as exc:
+        # a conflict (the discount changed meanwhile) shows the line as it is now, to decide again
+        text = exc.message if isinstance(exc, Conflict) else " ".join(exc.messages)
         if not request.htmx and request.POST.get("next"):
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, text)
             return redirect(safe_next(request, reverse("deals:detail", args=[line.deal_id])))
-        return _answer(request, line.deal, 400, error=" ".join(exc.messages))
+        return _answer(request, line.deal, 409 if isinstance(exc, Conflict) else 400, error=text)
     notice = _("Discount approved.") if decision == "approve" else _("Discount refused.")
     if not request.htmx and request.POST.get("next"):
         messages.success(request, notice)

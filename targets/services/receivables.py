@@ -104,7 +104,8 @@ def installment_schedule_create(
     Regenerating a schedule keeps every installment that has a payment against it exactly
     as it is and spreads only what those do not cover over the new lines."""
     rules.ensure_can_keep_receivables(actor, deal)
-    deal = lock_one(Deal.objects, pk=deal.pk)  # no join: the stage is read after the lock
+    # no join: the stage is read after the lock
+    deal = lock_one(Deal.objects, pk=deal.pk, check=lambda row: rules.ensure_can_keep_receivables(actor, row))
     errors = {}
     if deal.stage.kind != StageKind.WON:
         errors["deal"] = _("Only a won deal gets a payment schedule; this deal is at %(stage)s.") % {

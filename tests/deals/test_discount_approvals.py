@@ -109,3 +109,58 @@ def test_the_home_shows_the_oldest_ten_and_the_count(client, department, stages)
     assert f'data-count="{APPROVALS_PANEL_SIZE + 2}"' in page
     assert page.count('data-testid="discount-awaiting"') == APPROVALS_PANEL_SIZE
     assert "The oldest 10 are shown." in page
+
+
+# --- deciding on the discount one looked at ------------------------------------------------
+
+
+def raised_meanwhile(department, to="60"):
+    """A line awaiting approval at 25 %, which its owner raised to ``to`` % after the lead
+    looked at it."""
+    line = pending_line(department.rep_north, title="Raised order")
+    services.deal_line_update(by=department.rep_north, line=line, data={"discount_percent": Decimal(to)})
+    return DealLine.objects.get(pk=line.pk)
+
+
+def test_an_approval_of_the_discount_seen_is_refused_when_it_changed_meanwhile(department, stages):
+    from core.errors import Conflict
+
+    line = raised_meanwhile(department)
+    with pytest.raises(Conflict) as refused:
+        services.deal_line_decide(
+            by=department.lead_north, line=line, approve=True, discount_percent=Decimal("25")
+        )
+    assert str(refused.value) == "The discount changed to 60% while you decided; look at the line again."
+    assert DealLine.objects.filter(pk=line.pk).values_list("approval", "discount_percent").get() == (
+        ApprovalStatus.PENDING,
+        Decimal("60.00"),
+    )
+    services.deal_line_decide(
+        by=department.lead_north, line=line, approve=True, discount_percent=Decimal("60")
+    )
+    assert DealLine.objects.get(pk=line.pk).approval == ApprovalStatus.APPROVED
+
+
+def test_the_api_answers_409_for_a_decision_on_another_discount(department, stages, api_as):
+    line = raised_meanwhile(department)
+    lead = api_as(department.lead_north)
+    url = f"/api/v1/deal-lines/{line.pk}/approve/"
+    stale = lead.post(url, {"discount_percent": "25.00"}, format="json")
+    assert stale.status_code == 409
+    assert lead.post(url, {"discount_percent": "not a number"}, format="json").status_code == 400
+    assert DealLine.objects.get(pk=line.pk).approval == ApprovalStatus.PENDING
+    fresh = lead.post(url, {"discount_percent": "60.00"}, format="json")
+    assert (fresh.status_code, fresh.json()["approval"]) == (200, "approved")
+
+
+def test_the_panel_shows_the_changed_line_to_decide_again(client, department, stages):
+    line = raised_meanwhile(department)
+    client.force_login(department.lead_north)
+    response = client.post(
+        reverse("deals:line_approve", args=[line.pk]), {"discount_percent": "25.00"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "The discount changed to 60% while you decided; look at the line again." in page
+    assert 'name="discount_percent" value="60.00"' in page  # the buttons now carry what is shown
+    assert DealLine.objects.get(pk=line.pk).approval == ApprovalStatus.PENDING

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
@@ -42,6 +43,34 @@ def lock_one(queryset, *, pk, gone: str | None = None, check: Callable | None = 
         except (PermissionDenied, Http404):  # refused, or out of sight, since the caller read it
             raise Conflict() from None
     return row
+
+
+def hold_row(model, pk, *, gone: str | None = None) -> None:
+    """Keep the row ``pk`` of ``model`` from being deleted until the transaction ends, for a
+    row about to point at it (a client's new deal, contact, activity or task): ``FOR KEY
+    SHARE``, which writers of the row's other columns do not wait for. A row already gone, or
+    deleted while this waited, is a ``Conflict(gone)``: without it the new row failed its
+    foreign key when it was committed, a 500. SQLite serialises writers: nothing to hold."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} = %s FOR KEY SHARE", [pk])
+        if cursor.fetchone() is None:
+            raise Conflict(gone)
+
+
+def lock_value(namespace: str, value: str) -> None:
+    """Hold a lock on ``value`` in ``namespace`` until the transaction ends (a PostgreSQL
+    advisory lock), for a rule no index enforces: two clients with the same name, two
+    products whose codes differ only in case. Each check-then-insert of the same value runs
+    after the other's commit, so the second sees the first. SQLite serialises writers."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"{namespace}\x00{value}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
 
 def lock_all(queryset) -> list:

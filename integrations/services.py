@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.locks import lock_one
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent, new_secret
 from integrations.payloads import payloads
 from integrations.rules import ensure_may_manage_webhooks
@@ -110,28 +111,35 @@ def webhook_create(*, by: User, url: str, events, description: str = "") -> Webh
 def webhook_update(
     *, by: User, endpoint: WebhookEndpoint, url=None, events=None, description=None, is_active=None
 ) -> WebhookEndpoint:
-    """Change an endpoint; switching a disabled one back on clears its failure streak."""
+    """Change an endpoint; switching a disabled one back on clears its failure streak. Only
+    the fields given are written, on the locked row: two edits at once (a description and a
+    switch-off, an edit and a new secret) no longer undo each other."""
     ensure_may_manage_webhooks(by)
+    endpoint = lock_one(WebhookEndpoint.objects, pk=endpoint.pk)
     values = _clean(
         endpoint.url if url is None else url,
         endpoint.events if events is None else events,
         endpoint.description if description is None else description,
     )
-    for name, value in values.items():
-        setattr(endpoint, name, value)
+    changed = [name for name, value in values.items() if getattr(endpoint, name) != value]
+    for name in changed:
+        setattr(endpoint, name, values[name])
     if is_active is not None and bool(is_active) != endpoint.is_active:
         endpoint.is_active = bool(is_active)
         if endpoint.is_active:
             endpoint.failure_streak, endpoint.disabled_at, endpoint.disabled_reason = 0, None, ""
         else:
             endpoint.disabled_at, endpoint.disabled_reason = timezone.now(), _("Switched off by hand.")
-    endpoint.save()
+        changed += ["is_active", "failure_streak", "disabled_at", "disabled_reason"]
+    if changed:
+        endpoint.save(update_fields=[*changed, "updated_at"])
     return endpoint
 
 
 @transaction.atomic
 def webhook_rotate_secret(*, by: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     ensure_may_manage_webhooks(by)
+    endpoint = lock_one(WebhookEndpoint.objects, pk=endpoint.pk)
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "updated_at"])
     return endpoint

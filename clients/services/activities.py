@@ -15,6 +15,7 @@ from accounts.visibility import ensure_can_write
 from clients.models import Activity, ActivityKind, Client, Contact, Direction
 from clients.rules import ensure_can_write_client_records
 from clients.selectors import linked_deals
+from clients.services.checks import hold_client
 from core.dates import check_happened, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_one
@@ -104,6 +105,7 @@ def activity_log(
     """Record a call, meeting, e-mail, visit or note. The one logging it owns it; they must
     see the client and be allowed to write activities for it (assistants may, for their team)."""
     client = ensure_can_write_client_records(by, client)
+    hold_client(client)
     errors = _activity_errors(
         by=by,
         client=client,

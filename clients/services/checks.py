@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client, normalize_name, normalize_tax_id
+from core.locks import hold_row
 
 _TAX_ID_ALLOWED = re.compile(r"^[0-9A-Za-z\s./-]+$")
 
@@ -78,3 +79,9 @@ def duplicate_message(
     if by_tax_id:
         return _("A client with this tax id already exists: %(name)s.") % {"name": duplicate.name}
     return _("A client with this name already exists: %(name)s.") % {"name": duplicate.name}
+
+
+def hold_client(client: Client) -> None:
+    """Keep ``client`` from being deleted until the transaction ends, before a row that points
+    at it is added (core.locks.hold_row); a client deleted meanwhile is a Conflict."""
+    hold_row(Client, client.pk, gone=_("This client was deleted meanwhile."))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from clients.services.checks import client_duplicate_of, duplicate_message, name
 from clients.services.contacts import contact_cleaned, contact_errors
 from clients.services.handover import client_open_tasks_move
 from clients.signals import client_changed
-from core.locks import lock_one
+from core.locks import lock_one, lock_value
 from core.validation import full_clean
 
 CLIENT_DETAIL_FIELDS = (
@@ -68,6 +69,10 @@ def _validate_client_details(
         if field in data:
             _choice(errors, field, data[field], choices)
     normalized = name_key(name) if name else ""
+    if normalized:
+        # No index says one client per name: until this transaction ends, another create or
+        # rename to the same name waits here and then sees this one (two at once made two).
+        lock_value("client-name", normalized)
     if name and "tax_id" not in errors:
         duplicate = client_duplicate_of(tax_id=tax_id, normalized_name=normalized, exclude_pk=exclude_pk)
         if duplicate is not None:
@@ -314,9 +319,14 @@ def client_delete(*, by: User, client: Client) -> None:
     """Delete a client with its contacts and activities — only one without deals: a client
     with history in the pipeline is kept (mark it a former customer instead)."""
     ensure_can_write(by, client)
+    # Locked first: a deal, contact or activity being added holds the row (hold_row) and
+    # this waits for it, then sees it; one that comes after waits and finds the client gone.
+    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row))
+    has_deals = _("This client has deals and cannot be deleted; mark it a former customer instead.")
     if client.deals.exists():
-        raise ValidationError(
-            _("This client has deals and cannot be deleted; mark it a former customer instead.")
-        )
+        raise ValidationError(has_deals)
     client._history_user = by
-    client.delete()
+    try:
+        client.delete()
+    except ProtectedError:
+        raise ValidationError(has_deals) from None

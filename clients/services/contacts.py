@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.visibility import ensure_can_write
 from clients.models import Client, Contact
 from clients.rules import ensure_can_write_client_records
+from clients.services.checks import hold_client
 from core.locks import lock_one
 from core.validation import full_clean
 
@@ -59,6 +60,7 @@ def contact_create(
     """A person at a client. Whoever may keep the client's records may add one (assistants
     for their team)."""
     client = ensure_can_write_client_records(by, client)
+    hold_client(client)
     data = {
         "name": name,
         "position": position,

@@ -27,6 +27,7 @@ from clients.models import (
 from clients.rules import ensure_can_delete_task, ensure_can_write_client_records, task_owner_check
 from clients.selectors import linked_deals
 from clients.services.activities import MAX_OUTCOME_LENGTH, activity_log
+from clients.services.checks import hold_client
 from core.dates import check_planned, errors_of
 from core.errors import Conflict
 from core.filters import check_date_in_range
@@ -138,6 +139,7 @@ def task_create(
     for their team, an assistant for the team, the head for anybody; the owner must see the
     client. Due today or later."""
     client = ensure_can_write_client_records(by, client)
+    hold_client(client)
     data = _clean(
         {
             "kind": kind,

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.visibility import get_visible_or_404, may_own
 from clients.models import Client
 from clients.services import client_won
+from clients.services.checks import hold_client
 from core.dates import check_happened, check_planned, errors_of
 from core.money import money_text
 from core.validation import full_clean
@@ -135,6 +136,7 @@ def deal_create(
 ) -> Deal:
     """Open a deal and record where it entered the pipeline (a StageChange from nowhere)."""
     client = get_visible_or_404(Client.objects.all(), by, pk=client.pk)
+    hold_client(client)
     if changes_no_deal(by):
         raise PermissionDenied(read_only_message(by))
     owner = owner or by

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import Conflict
-from core.locks import lock_one
+from core.locks import lock_one, lock_value
 from core.money import MAX_MONEY, ZERO
 from deals.models import ApprovalStatus, Deal, DealLine, Product, StageKind, default_max_discount
 from deals.pricing import line_totals
@@ -79,6 +79,7 @@ def _product_errors(values: dict[str, Any], product: Product | None) -> dict[str
                 errors[name] = _("Keep this under %(limit)s characters.") % {"limit": limit}
     code = values.get("code")
     if code and "code" not in errors:
+        lock_value("product-code", code.casefold())  # until commit: a second one sees this one
         taken = Product.objects.filter(code__iexact=code)
         if product is not None:
             taken = taken.exclude(pk=product.pk)
@@ -120,7 +121,11 @@ def product_create(
         raise ValidationError(errors)
     product = Product(is_active=is_active, **values)
     product._history_user = by
-    product.save()
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError:  # the unique index, should a writer not take the lock
+        raise ValidationError({"code": _("Another product already has this code.")}) from None
     return product
 
 

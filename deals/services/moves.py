@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from clients.models import Client
 from clients.services import client_won
+from core.locks import lock_one, retry_on_lost_race
 from deals.hooks import win_objections
 from deals.models import Deal, DealType, LostReason, Stage, StageChange, StageKind
 from deals.rules import can_reopen
@@ -36,6 +38,7 @@ def _renewed_deal(deal: Deal) -> Deal | None:
     )
 
 
+@retry_on_lost_race
 @transaction.atomic
 def deal_move(
     *,
@@ -53,8 +56,13 @@ def deal_move(
     two people moving the same deal at once are serialised and the history neither
     skips nor repeats a step. A probability override is a judgement about the previous
     stage, so a move clears it and the new stage's default applies."""
-    current = _lock(deal, by)
     stage = Stage.objects.get(pk=stage.pk)
+    if stage.kind == StageKind.WON:
+        # A win makes the client a customer (client_won locks it): the client is locked
+        # before the deal, in the order a reassignment of the client locks them (client, then
+        # its deals); the other way round the two deadlocked and one answered 409.
+        lock_one(Client.objects, pk=deal.client_id)
+    current = _lock(deal, by)
     previous = current.stage
     comment = (lost_comment or "").strip()
     if stage.pk == previous.pk:

@@ -147,6 +147,14 @@ class MoveSerializer(serializers.Serializer):
         queryset=LostReason.objects.all(), required=False, allow_null=True, default=None
     )
     lost_comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    from_stage = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The stage the deal was at when you decided to move it: if it is elsewhere now, 409.",
+    )
 
 
 class LostReasonSerializer(serializers.ModelSerializer):
@@ -296,6 +304,7 @@ class DealViewSet(BulkActionMixin, viewsets.ModelViewSet):
             by=request.user,
             lost_reason=serializer.validated_data["lost_reason"],
             lost_comment=serializer.validated_data["lost_comment"],
+            from_stage_id=serializer.validated_data["from_stage"],
         )
         return self._read(deal)
 

@@ -152,6 +152,11 @@ class DealForm(forms.Form):
 
 class MoveForm(forms.Form):
     stage = BoundedModelChoiceField(label=_("Move to"), queryset=Stage.objects.filter(is_active=True))
+    # The stage the deal was at on the page: moved by someone else meanwhile, the move is a
+    # conflict rather than a move from where the user did not see it (a lost deal reopened).
+    from_stage = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
     # Required for a lost stage only: the service says so (one message for pages and API).
     lost_reason = BoundedModelChoiceField(
         label=_("Why was it lost?"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clients.models import Client
 from clients.services import client_won
+from core.errors import Conflict
 from core.locks import lock_one, retry_on_lost_race
 from deals.hooks import win_objections
 from deals.models import Deal, DealType, LostReason, Stage, StageChange, StageKind
@@ -47,6 +48,7 @@ def deal_move(
     by: User,
     lost_reason: LostReason | None = None,
     lost_comment: str = "",
+    from_stage_id: int | None = None,
 ) -> Deal:
     """Move a deal to ``stage`` and record it.
 
@@ -55,7 +57,8 @@ def deal_move(
     deal out of Won or Lost (the move is recorded like any other). The row is locked, so
     two people moving the same deal at once are serialised and the history neither
     skips nor repeats a step. A probability override is a judgement about the previous
-    stage, so a move clears it and the new stage's default applies."""
+    stage, so a move clears it and the new stage's default applies. ``from_stage_id``, the
+    stage the user saw it at: when it is elsewhere now, the move is a ``Conflict``."""
     stage = Stage.objects.get(pk=stage.pk)
     if stage.kind == StageKind.WON:
         # A win makes the client a customer (client_won locks it): the client is locked
@@ -64,6 +67,12 @@ def deal_move(
         lock_one(Client.objects, pk=deal.client_id)
     current = _lock(deal, by)
     previous = current.stage
+    if from_stage_id is not None and previous.pk != from_stage_id:
+        # The user moved it from the stage the page showed; someone else moved it meanwhile.
+        raise Conflict(
+            _("“%(deal)s” was moved to %(stage)s meanwhile; look at it again.")
+            % {"deal": current.title, "stage": previous.display_name}
+        )
     comment = (lost_comment or "").strip()
     if stage.pk == previous.pk:
         raise ValidationError({"stage": _("The deal is already at “%(stage)s”.") % {"stage": stage.name}})

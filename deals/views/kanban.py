@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.visibility import get_visible_or_404
+from core.errors import Conflict
 from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
@@ -154,6 +155,7 @@ def move(request, pk):
                 by=request.user,
                 lost_reason=form.cleaned_data["lost_reason"],
                 lost_comment=form.cleaned_data["lost_comment"],
+                from_stage_id=form.cleaned_data["from_stage"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -161,6 +163,9 @@ def move(request, pk):
         except PermissionDenied as exc:
             error = str(exc)
             status = 403
+        except Conflict as exc:  # moved by someone else meanwhile: the board as it is now
+            error = str(exc)
+            status = 409
     else:
         status = 400
 
@@ -203,4 +208,6 @@ def move(request, pk):
         return redirect(safe_next(request, reverse("deals:detail", args=[deal.pk])))
     if status == 403:
         raise PermissionDenied(error)
+    if status == 409:
+        messages.error(request, error)  # the page shows the deal where it is now
     return render_deal_page(request, deal.pk, move_form=form, status=status)

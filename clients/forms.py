@@ -20,9 +20,10 @@ from clients.models import (
 from clients.selectors import client_linked_deals
 from clients.services.clients import CLIENT_DETAIL_FIELDS
 from core.filters import BoundedModelChoiceField, check_date_in_range
+from core.forms import date_input, datetime_local_input, time_input
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE = date_input()
+TIME = time_input()
 
 
 def _owner_label(user) -> str:
@@ -221,9 +222,7 @@ class ActivityLogForm(NextTaskForm):
     )
     contact = BoundedModelChoiceField(label=_("With"), queryset=None, required=False)
     deal = BoundedModelChoiceField(label=_("Deal"), queryset=None, required=False)
-    occurred_at = forms.DateTimeField(
-        label=_("When"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    occurred_at = forms.DateTimeField(label=_("When"), required=False, widget=datetime_local_input())
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=24 * 60, initial=5)
     outcome = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000

@@ -15,6 +15,7 @@ from core.filters import (
     SearchFilter,
     UpdatedSinceFilterSet,
 )
+from core.forms import date_input
 from deals.models import (
     ApprovalStatus,
     Deal,
@@ -45,7 +46,7 @@ def people_in_scope(request):
     return scope_people(request.user).select_related("team").order_by("last_name", "first_name", "username")
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = date_input()
 # pg_trgm indexes words by their three-character pieces: a shorter term has none to look up.
 TRIGRAM_LENGTH = 3
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import User
 from clients.models import Activity, Client, Contact
 from core.filters import MAX_ID, BoundedModelChoiceField
+from core.forms import date_input
 from deals.models import (
     MAX_WARNING_DAYS,
     Deal,
@@ -30,7 +31,7 @@ from deals.rules import can_reassign, deal_owner_choices
 from deals.selectors.deals import renewable_deals
 from deals.services.evidence import FACT_TEXT_MAX_LENGTH, REVIEW_COMMENT_MAX_LENGTH
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 

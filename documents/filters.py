@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import visible_teams
 from core.filters import DateFilter, ModelChoiceFilter, SearchFilter, UpdatedSinceFilterSet
+from core.forms import date_input
 from deals.filters import IdFilter, people_in_scope
 from documents.models import (
     OPEN_REQUEST_STATUSES,
@@ -22,7 +23,7 @@ from documents.models import (
     RequestStatus,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = date_input()
 
 
 class AttachmentFilter(UpdatedSinceFilterSet):

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.filters import BoundedModelChoiceField
+from core.forms import date_input
 from deals.models import Deal
 from documents.models import Attachment, Contract, RequestKind, RequestPriority, RequestStatus
 from documents.rules import request_owner_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 class AttachmentForm(forms.Form):

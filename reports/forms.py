@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from core import periods
 from core.filters import BoundedModelChoiceField
+from core.forms import date_input
 from deals.rules import scope_people
 from reports.models import ReportKind
 from targets.models import PlanMetric
 
 
 class RunTriggerForm(forms.Form):
-    run_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    run_date = forms.DateField(label=_("Date"), widget=date_input())
     kinds = forms.MultipleChoiceField(
         label=_("Reports"), choices=ReportKind.choices, widget=forms.CheckboxSelectMultiple
     )

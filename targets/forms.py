@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from core.filters import BoundedModelChoiceField
+from core.forms import date_input
 from targets.models import MonthMethod, PlanMetric, SplitMethod
 from targets.services import MAX_INSTALLMENTS, MAX_INTERVAL_MONTHS, month_name
 
@@ -221,7 +222,7 @@ class ScheduleForm(forms.Form):
     installments = forms.IntegerField(
         label=_("Installments"), min_value=1, max_value=MAX_INSTALLMENTS, initial=3
     )
-    first_due = forms.DateField(label=_("First due"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_due = forms.DateField(label=_("First due"), widget=date_input())
     interval_months = forms.IntegerField(
         label=_("Every … months"), min_value=1, max_value=MAX_INTERVAL_MONTHS, initial=1
     )
@@ -241,7 +242,7 @@ class PaymentForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=date_input())
     is_overpayment = forms.BooleanField(
         label=_("Record as an overpayment"),
         required=False,
@@ -261,6 +262,4 @@ class OverdueReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is it late?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    promised_date = forms.DateField(
-        label=_("Promised date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    promised_date = forms.DateField(label=_("Promised date"), required=False, widget=date_input())

@@ -72,6 +72,18 @@ def test_every_date_a_table_or_view_writes_uses_a_named_format():
     assert offenders == []
 
 
+def test_no_template_comment_spans_lines():
+    """{# #} is a one-line comment: over two lines the template engine prints it, and the
+    payment form showed its notes for developers to the assistants."""
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in templates()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert offenders == []
+
+
 def test_no_template_has_an_inline_script():
     offenders = []
     for path in templates():

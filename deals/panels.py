@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
 from deals.models import Deal
+from deals.rules import changes_no_deal
 
 
 def client_deals(*, viewer: User, client: Client) -> QuerySet[Deal]:
@@ -34,5 +35,9 @@ def client_deals_panel(request, client_id: int):
     return render(
         request,
         "deals/partials/client_deals.html",
-        {"client": client, "deals": client_deals(viewer=request.user, client=client)},
+        {
+            "client": client,
+            "deals": client_deals(viewer=request.user, client=client),
+            "may_create": not changes_no_deal(request.user),
+        },
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
 from clients.models import Activity
+from core.dates import check_planned
 from core.validation import full_clean
 from deals.models import Deal, Fact, FactKind, Review, Verdict
 from deals.rules import can_review
@@ -74,6 +75,11 @@ def review_add(
     if not can_review(by, deal.owner):
         raise PermissionDenied(_("Only the owner's team lead or the head of sales reviews a deal."))
     errors: dict[str, str] = _date_errors({"next_action_due": next_action_due}, ["next_action_due"])
+    if "next_action_due" not in errors:
+        try:  # an agreed action is due from today on (a past date read as a coming one)
+            check_planned(next_action_due, field="next_action_due")
+        except ValidationError as exc:
+            errors.update({field: messages[0] for field, messages in exc.message_dict.items()})
     comment = (comment or "").strip()
     next_action = (next_action or "").strip()
     if deal.stage.is_closed:

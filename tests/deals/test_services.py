@@ -590,6 +590,23 @@ def test_the_owners_lead_or_the_head_reviews(department, reviewer):
     )
 
 
+def test_an_agreed_action_is_due_from_today_on(department):
+    """A past date was kept and shown as "1 Jan", which read as a coming one."""
+    deal = make_deal(department.rep_north)
+    review = {
+        "deal": deal,
+        "by": department.lead_north,
+        "verdict": Verdict.ON_TRACK,
+        "next_action": "Call the CFO",
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.review_add(**review, next_action_due=timezone.localdate() - datetime.timedelta(days=1))
+    assert refused.value.message_dict == {"next_action_due": ["Choose today or a later date."]}
+    assert not Review.objects.exists()
+    services.review_add(**review, next_action_due=timezone.localdate())
+    assert Review.objects.get().next_action_due == timezone.localdate()
+
+
 @pytest.mark.parametrize(
     ("viewer", "error"),
     [

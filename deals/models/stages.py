@@ -178,7 +178,7 @@ class WarningSettings(models.Model):
         _("past expected close"), choices=Severity.choices, default=Severity.HIGH
     )
     no_open_task_severity = models.PositiveSmallIntegerField(
-        _("no next step"), choices=Severity.choices, default=Severity.MEDIUM
+        _("no open task"), choices=Severity.choices, default=Severity.MEDIUM
     )
     not_reviewed_severity = models.PositiveSmallIntegerField(
         _("not reviewed"), choices=Severity.choices, default=Severity.LOW

@@ -20,6 +20,7 @@ from core.dates import check_happened, check_planned, errors_of
 from core.filters import check_date_in_range
 from core.locks import lock_all, lock_one, retry_on_lost_race
 from core.money import CENT, money_text
+from core.templatetags.money import money
 from deals.models import Deal, StageKind
 from targets import rules
 from targets.models import (
@@ -228,7 +229,7 @@ def payment_record(
             message = _(
                 "The payment of %(amount)s is more than the %(outstanding)s outstanding; "
                 "record it as an overpayment if the client really paid that much."
-            ) % {"amount": money_text(amount), "outstanding": money_text(outstanding)}
+            ) % {"amount": money(amount), "outstanding": money(outstanding)}  # with the currency
         raise ValidationError({"amount": message})
     payment = Payment(
         installment=installment,

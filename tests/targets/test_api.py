@@ -254,7 +254,7 @@ def test_assistant_generates_a_schedule_and_records_a_partial_payment(department
         ("-5.00", "The amount cannot be negative."),
         (
             "500.00",
-            "The payment of 500.00 is more than the 333.33 outstanding; "
+            "The payment of 500.00\xa0₽ is more than the 333.33\xa0₽ outstanding; "
             "record it as an overpayment if the client really paid that much.",
         ),
     ],

@@ -434,7 +434,7 @@ def test_payment_in_place_in_the_overdue_list(client, department, ledger, today)
     response = client.post(
         url, {"amount": "301.00", "paid_on": today.isoformat(), "context": "overdue"}, **HTMX
     )
-    assert "is more than the 300.00 outstanding" in response.content.decode()
+    assert "is more than the 300.00\xa0₽ outstanding" in response.content.decode()
     assert Payment.objects.count() == 1
     response = client.post(
         url, {"amount": "120.00", "paid_on": today.isoformat(), "context": "overdue"}, **HTMX

@@ -48,7 +48,7 @@ def test_a_partial_then_the_rest(department, line, today):
         ("abc", "Enter an amount such as 1500.00."),
         (
             "333.34",
-            "The payment of 333.34 is more than the 333.33 outstanding; "
+            "The payment of 333.34\xa0₽ is more than the 333.33\xa0₽ outstanding; "
             "record it as an overpayment if the client really paid that much.",
         ),
     ],

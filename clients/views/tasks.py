@@ -186,6 +186,9 @@ def _row(request, task: Task, *, status: int = 200, form=None, note: str = ""):
             "complete_form": form or TaskCompleteForm(),
             "today": timezone.localdate(),
             "show_client": request.POST.get("show_client") != "0",
+            # as the page drew it: My day's rows keep their checkbox and owner after an answer
+            "bulk": request.POST.get("bulk") == "1",
+            "show_owner": request.POST.get("show_owner") == "1",
             "note": note,
             "open_form": form is not None,
         },

@@ -280,6 +280,23 @@ def test_one_tap_complete_with_outcome_and_next_task_over_htmx(client, departmen
     assert response.status_code == 409
 
 
+def test_my_days_row_keeps_its_checkbox_and_owner_when_answered_in_place(client, department, book):
+    """The row drawn again after a refused completion or a snooze lost its bulk checkbox and
+    the owner's name My day showed: the forms now carry how the page drew the row."""
+    task = TaskFactory(client=book.north, owner=department.rep_north, kind="call", title="Call Olga")
+    client.force_login(department.lead_north)
+    page = client.get(reverse("tasks:my_day"), {"person": department.rep_north.pk}).content.decode()
+    assert 'name="bulk" value="1"' in page and 'name="show_owner" value="1"' in page
+    posted = {"outcome": "", "show_client": "1", "bulk": "1", "show_owner": "1"}
+    refused = client.post(reverse("tasks:complete", args=[task.pk]), posted, **HTMX)
+    assert refused.status_code == 400
+    row = refused.content.decode()
+    assert f'name="ids" value="{task.pk}"' in row and department.rep_north.full_name in row
+    posted = {"until": "tomorrow", "show_client": "1", "bulk": "1", "show_owner": "1"}
+    snoozed = client.post(reverse("tasks:snooze", args=[task.pk]), posted, **HTMX).content.decode()
+    assert f'name="ids" value="{task.pk}"' in snoozed
+
+
 def test_snooze_and_cancel_pages(client, department, book):
     task = TaskFactory(client=book.north, owner=department.rep_north)
     client.force_login(department.rep_north)

@@ -18,6 +18,7 @@ from clients.models import (
     Tier,
 )
 from clients.selectors import client_linked_deals
+from clients.services.checks import tax_id_clean
 from clients.services.clients import CLIENT_DETAIL_FIELDS
 from core.filters import BoundedModelChoiceField, check_date_in_range
 from core.forms import date_input, datetime_local_input, time_input
@@ -115,6 +116,13 @@ class ClientForm(forms.Form):
                     }
                 ]
         return kwargs
+
+    def clean_tax_id(self):
+        """Checked with the other fields, so a wrong tax id shows with a missing name at once
+        (the service checked it only once the form was otherwise valid); kept as typed."""
+        value = self.cleaned_data.get("tax_id", "")
+        tax_id_clean(value)
+        return value
 
 
 class ReassignForm(forms.Form):

@@ -627,3 +627,23 @@ def test_the_only_contact_is_preselected_in_the_quick_log_form(client, departmen
     Contact.objects.create(client=book.north, name="Second Person")
     page = page_of(client, reverse("clients:detail", args=[book.north.pk]))
     assert f'<option value="{book.north_contact.pk}">Olga Petrova</option>' in page
+
+
+def test_the_new_client_form_shows_every_field_error_at_once(client, department):
+    """A wrong tax id was only checked once the name was given: two rounds for two mistakes."""
+    client.force_login(department.rep_north)
+    response = client.post(
+        "/clients/new/",
+        {
+            "name": "",
+            "tax_id": "12ab!!",
+            "segment": "small",
+            "tier": "C",
+            "status": "lead",
+            "source": "inbound",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "tax_id"}
+    assert errors["tax_id"][0].startswith("A tax id is 8 to 20 letters and digits")

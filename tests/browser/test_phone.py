@@ -197,7 +197,7 @@ def test_a_call_is_logged_from_the_header_in_four_taps_on_a_phone(live_server, p
     assert overflow(phone)[0] <= PHONE["width"]
 
 
-def test_a_proposal_preview_shows_each_line_and_the_totals_within_a_phones_width(
+def test_a_proposal_and_the_deals_lines_show_each_line_and_the_totals_within_a_phones_width(
     live_server, phone, department
 ):
     """The proposal's nine-column lines table is wider than a phone: there each line reads as a
@@ -235,6 +235,13 @@ def test_a_proposal_preview_shows_each_line_and_the_totals_within_a_phones_width
     )
     assert labels == ['"Qty"', '"Unit price"', '"Discount, %"', '"Net"', '"Tax, %"', '"Tax"', '"Gross"']
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # the deal page's lines the same way: every line's figures and the totals on screen
+    assert_fits(phone, live_server, f"/deals/{deal.pk}/", rep.username)
+    lines_width, lines_scroll = phone.locator("#deal-commerce .table-scroll").evaluate(widths)
+    assert lines_scroll == lines_width < PHONE["width"]
+    for test_id in ("lines-net", "lines-gross"):
+        left, right = phone.get_by_test_id(test_id).evaluate(edges)
+        assert 0 <= left < right <= PHONE["width"], (test_id, left, right)
 
 
 def test_a_reps_day_on_a_phone_from_my_day_to_the_calendar_feed(live_server, phone, department):

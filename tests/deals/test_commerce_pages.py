@@ -87,6 +87,10 @@ def test_the_rep_adds_edits_and_removes_lines_and_the_totals_follow(client, depa
     body = added.content.decode()
     assert 'data-testid="lines-net">300.00\xa0₽<' in body
     assert 'id="deal-amount" hx-swap-oob="true">300.00\xa0₽<' in body
+    # the weighted figure beside it follows too (it kept the old amount's until a reload)
+    probability = Deal.objects.get(pk=deal.pk).effective_probability
+    weighted = f"{300 * probability / 100:,.2f}"
+    assert f'id="deal-weighted" hx-swap-oob="true">{probability}% · ≈ {weighted}\xa0₽<' in body
     line = DealLine.objects.get(deal=deal)
     bad = client.post(
         reverse("deals:line_edit", args=[line.pk]),

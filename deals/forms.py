@@ -174,6 +174,18 @@ class MoveForm(forms.Form):
     )
 
 
+class DiscountDecisionForm(forms.Form):
+    """What an approve or refuse button carries: the discount the decision was made on (the
+    API reads the same field, deals.api_commerce.DiscountDecisionSerializer)."""
+
+    discount_percent = forms.DecimalField(
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        error_messages={"invalid": _("Give the discount you decided on as a number.")},
+    )
+
+
 class LostReasonForm(forms.Form):
     """One reason of the head's list (the service checks the name is not taken)."""
 

@@ -334,19 +334,6 @@ def deal_line_delete(*, by: User, line: DealLine) -> None:
 
 
 @transaction.atomic
-def seen_discount(value) -> Decimal | None:
-    """The discount a decision was made on, as a page or an API client posts it (optional)."""
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or abs(number) > 1000:
-        raise ValidationError({"discount_percent": _("Give the discount you decided on as a number.")})
-    return number
-
-
 def deal_line_decide(
     *, by: User, line: DealLine, approve: bool, discount_percent: Decimal | None = None
 ) -> DealLine:

@@ -18,12 +18,11 @@ from core.errors import Conflict
 from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
-from deals.forms import DealLineForm, QuoteAcceptForm, QuoteForm
+from deals.forms import DealLineForm, DiscountDecisionForm, QuoteAcceptForm, QuoteForm
 from deals.models import Deal, DealLine, QuoteStatus, StageKind
 from deals.quote_pdf import PdfUnavailable, quote_document_html, quote_filename, quote_pdf
 from deals.rules import can_approve_discount, may_change_deal
 from deals.selectors.commerce import deal_lines, deal_quotes, lines_totals, quote_detail
-from deals.services.lines import seen_discount
 
 PANEL = "deals/partials/commerce_panel.html"
 
@@ -137,12 +136,15 @@ def line_decide(request, pk, decision):
     """Approve or refuse from the deal's panel (htmx) or from the home's list of discounts
     awaiting approval (a plain form that carries ``next`` back to the home)."""
     line = _line(request, pk)
+    seen = DiscountDecisionForm(request.POST)
     try:
+        if not seen.is_valid():
+            raise ValidationError(seen.errors["discount_percent"])
         services.deal_line_decide(
             by=request.user,
             line=line,
             approve=decision == "approve",
-            discount_percent=seen_discount(request.POST.get("discount_percent")),
+            discount_percent=seen.cleaned_data["discount_percent"],
         )
     except (ValidationError, Conflict) as exc:
         # a conflict (the discount changed meanwhile) shows the line as it is now, to decide again

@@ -164,3 +164,14 @@ def test_the_panel_shows_the_changed_line_to_decide_again(client, department, st
     assert "The discount changed to 60% while you decided; look at the line again." in page
     assert 'name="discount_percent" value="60.00"' in page  # the buttons now carry what is shown
     assert DealLine.objects.get(pk=line.pk).approval == ApprovalStatus.PENDING
+
+
+@pytest.mark.parametrize("garbage", ["abc", "1e400", "9" * 40, "NaN", "-0.001"])
+def test_a_garbled_discount_on_the_buttons_is_a_400_and_decides_nothing(client, department, stages, garbage):
+    line = pending_line(department.rep_north, title="Garbled order")
+    client.force_login(department.lead_north)
+    response = client.post(
+        reverse("deals:line_approve", args=[line.pk]), {"discount_percent": garbage}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert DealLine.objects.get(pk=line.pk).approval == ApprovalStatus.PENDING

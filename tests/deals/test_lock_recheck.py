@@ -89,3 +89,16 @@ def test_the_api_move_answers_409_from_a_stage_the_deal_left(department, stages,
         url, {"stage": stages["Negotiation"].pk, "from_stage": stages["Proposal"].pk}, format="json"
     )
     assert (moved.status_code, moved.json()["stage"]) == (200, stages["Negotiation"].pk)
+
+
+@pytest.mark.parametrize("garbage", ["abc", "0", "-5", "9" * 40, "1.5"])
+def test_a_garbled_from_stage_is_a_400_and_moves_nothing(client, department, stages, garbage):
+    deal = make_deal(department.rep_north, stage="Lead", title="Garbled move")
+    client.force_login(department.rep_north)
+    response = client.post(
+        f"/deals/{deal.pk}/move/",
+        {"stage": stages["Proposal"].pk, "from_stage": garbage, "view": "kanban", "filters": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert Deal.objects.get(pk=deal.pk).stage == stages["Lead"]

@@ -458,14 +458,6 @@
     return input ? input.value : "";
   }
 
-  function pad(number) {
-    return (number < 10 ? "0" : "") + number;
-  }
-
-  function localDate(date) {
-    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
-  }
-
   function say(element, text, isError) {
     element.textContent = text;
     element.hidden = false;
@@ -475,9 +467,11 @@
   function moveTask(info, root, status) {
     var event = info.event;
     var body = new URLSearchParams();
-    body.set("due_date", localDate(event.start));
+    // startStr is written in the calendar's time zone (the department's): "2026-12-07" or
+    // "2026-12-07T10:00:00+03:00". The Date in event.start reads in the browser's zone.
+    body.set("due_date", event.startStr.slice(0, 10));
     if (!event.allDay) {
-      body.set("due_time", pad(event.start.getHours()) + ":" + pad(event.start.getMinutes()));
+      body.set("due_time", event.startStr.slice(11, 16));
     }
     fetch(event.extendedProps.moveUrl, {
       method: "POST",
@@ -522,6 +516,9 @@
         }
       },
       locale: root.dataset.locale === "zh-hans" ? "zh-cn" : root.dataset.locale,
+      // The department's time zone, not the browser's: "today", the now line and the tasks'
+      // times (kept as wall-clock times there) read as on every other page.
+      timeZone: root.dataset.timeZone || "local",
       firstDay: 1,
       nowIndicator: true,
       slotMinTime: "07:00:00",

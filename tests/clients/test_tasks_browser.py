@@ -105,3 +105,43 @@ def test_a_rep_closes_a_call_and_plans_the_next_on_a_phone(live_server, browser)
     assert calendar_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
     desk.close()
+
+
+def test_the_calendar_keeps_the_departments_day_and_times_in_a_browser_elsewhere(live_server, browser):
+    """A rep whose laptop is set to Los Angeles, on Sunday afternoon there: in Moscow (the
+    department's zone) it is already Monday, so the calendar opens on Monday's week, shows
+    Monday's 10:00 call at 10:00, and a drag to Tuesday keeps 10:00. (With the browser's zone
+    it opened on the week before, without the call, and a drag sent Los Angeles' hours.)"""
+    rep = UserFactory(username="rep1", first_name="Anna", role="rep", password="demo")
+    customer = ClientFactory(owner=rep, name="Polar Foods")
+    monday = datetime.date(2026, 12, 7)
+    call = TaskFactory(
+        client=customer, owner=rep, title="Call the buyer", due_date=monday, due_time=datetime.time(10)
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="America/Los_Angeles")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "rep1")
+    # Sunday 14:30 in Los Angeles is Monday 01:30 in Moscow
+    page.clock.set_fixed_time(datetime.datetime(2026, 12, 6, 22, 30, tzinfo=datetime.UTC))
+    page.goto(f"{live_server.url}/tasks/calendar/")
+    event = page.locator(f'#task-calendar a[href="/tasks/{call.pk}/"]')
+    expect(event).to_contain_text("Call the buyer")
+    expect(event).to_contain_text("10")
+    week = "document.getElementById('task-calendar').calendar.view.currentStart.toISOString()"
+    assert page.evaluate(week) == "2026-12-06T21:00:00.000Z"  # Monday 00:00 in Moscow
+
+    event.scroll_into_view_if_needed()
+    box = event.bounding_box()
+    day_width = page.evaluate("document.getElementById('task-calendar').offsetWidth") / 8
+    x, y = box["x"] + 20, box["y"] + 10
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(x + day_width * step / 15, y, steps=2)
+        page.wait_for_timeout(20)
+    page.mouse.up()
+    expect(page.locator("#calendar-status")).to_have_text("Moved.")
+    call.refresh_from_db()
+    assert (call.due_date, call.due_time) == (datetime.date(2026, 12, 8), datetime.time(10))
+    context.close()

@@ -64,3 +64,29 @@ class BulkJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (BulkJobStatus.DONE, BulkJobStatus.REFUSED, BulkJobStatus.FAILED)
+
+
+class IdempotentRequest(models.Model):
+    """An API write sent with an ``Idempotency-Key`` header (core/idempotency.py): who sent it
+    (a hash of the credential: the token or the session), what it was (a hash of the method,
+    path and body) and, once it succeeded, the answer, which a retry with the same key gets
+    again instead of writing twice. ``status`` is null while the first request runs."""
+
+    credential = models.CharField(_("credential hash"), max_length=64)
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request hash"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    body = models.BinaryField(_("body"), default=b"", blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["credential", "key"], name="core_idempotent_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -34,12 +34,34 @@ ERROR_RESPONSES = {
     "401": ("Not signed in: no credentials, or an expired or revoked token.", "all"),
     "403": ("Signed in, but this role may not do this.", "all"),
     "404": ("No such record, or one the caller may not see (or a page past the last).", "all"),
-    "409": ("The record changed under the request (a concurrent change); try again.", "write"),
+    "409": (
+        "The record changed under the request (a concurrent change), or a request with the same "
+        "Idempotency-Key is still being answered; try again.",
+        "write",
+    ),
     "413": ("The request body is larger than the server accepts.", "write"),
     "429": ("Too many requests: try again later.", "all"),
 }
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+# The Idempotency-Key header (core/idempotency.py) on the writes that are not idempotent already.
+IDEMPOTENT_METHODS = {"post", "patch"}
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retry safe: the first successful answer is kept for 24 hours and a retry with the "
+        "same key and the same request gets it again (header Idempotent-Replayed: true) without "
+        "writing twice. Keys belong to the credential that sent them."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+IDEMPOTENCY_RESPONSE = (
+    "422",
+    "The Idempotency-Key was already used for a different request.",
+)
 
 
 def add_error_responses(result, generator, request, public):
@@ -52,6 +74,13 @@ def add_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
+            if method in IDEMPOTENT_METHODS:
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_PARAMETER))
+                status, description = IDEMPOTENCY_RESPONSE
+                responses.setdefault(
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": reference}}},
+                )
             for status, (description, applies) in ERROR_RESPONSES.items():
                 if applies == "write" and method not in WRITE_METHODS:
                     continue

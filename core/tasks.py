@@ -1,5 +1,5 @@
-"""Celery tasks of core: the beat's heartbeat, which /healthz reads (core.health), and the
-bulk jobs (core.bulk)."""
+"""Celery tasks of core: the beat's heartbeat, which /healthz reads (core.health), the bulk
+jobs (core.bulk) and the hourly purge of kept Idempotency-Key answers (core.idempotency)."""
 
 from celery import shared_task
 
@@ -19,3 +19,10 @@ def bulk_job_run(job_id: int) -> str:
     from core.bulk import bulk_job_run as run
 
     return run(job_id)
+
+
+@shared_task(name="core.idempotency_purge", ignore_result=True)
+def idempotency_purge() -> int:
+    from core.idempotency import purge_expired
+
+    return purge_expired()

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A retried API write with the same Idempotency-Key gets the first answer (core/idempotency.py).
+    "core.idempotency.IdempotencyMiddleware",
     "core.middleware.ConflictMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -352,6 +354,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": BEAT_HEARTBEAT_SECONDS,
         # Heartbeats nobody took in time say nothing: they are dropped, not piled up.
         "options": {"expires": BEAT_HEARTBEAT_SECONDS},
+    },
+    # API answers kept for Idempotency-Key retries are dropped after a day.
+    "idempotency-purge": {
+        "task": "core.idempotency_purge",
+        "schedule": crontab(minute=17),
     },
     # Reminders before timed tasks and the morning digests (each sent once however often).
     "reminders-every-minute": {

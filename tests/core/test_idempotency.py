@@ -1,0 +1,213 @@
+"""The Idempotency-Key header (core/idempotency.py): a client that retries an API write it
+lost the answer to gets the first answer again and nothing is written twice."""
+
+import datetime
+import threading
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_create
+from clients.api.activities import ActivityViewSet
+from clients.models import Activity
+from core.models import IdempotentRequest
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+CALL = {"kind": "call", "direction": "outgoing", "duration_minutes": 5, "outcome": "Agreed on a demo."}
+
+
+@pytest.fixture
+def customer(department):
+    return ClientFactory(owner=department.rep_north, name="Polar Foods")
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='retries').key}")
+    return client
+
+
+def log_call(client, customer, key=None, **changes):
+    headers = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
+    return client.post(
+        "/api/v1/activities/", {"client": customer.pk, **CALL, **changes}, format="json", **headers
+    )
+
+
+def test_a_retry_with_the_same_key_gets_the_first_answer_and_writes_once(department, customer):
+    rep = token_client(department.rep_north)
+    first = log_call(rep, customer, key="call-7f3a")
+    again = log_call(rep, customer, key="call-7f3a")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    assert again["Content-Type"] == "application/json"
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert Activity.objects.filter(client=customer).count() == 1
+    assert first.json()["id"] == Activity.objects.get(client=customer).pk
+
+
+def test_without_a_key_a_retry_writes_again(department, customer):
+    rep = token_client(department.rep_north)
+    assert [log_call(rep, customer).status_code for _ in range(2)] == [201, 201]
+    assert Activity.objects.filter(client=customer).count() == 2
+    assert not IdempotentRequest.objects.exists()
+
+
+def test_the_same_key_for_a_different_request_is_a_422_that_writes_nothing(department, customer):
+    rep = token_client(department.rep_north)
+    assert log_call(rep, customer, key="k1").status_code == 201
+    other = log_call(rep, customer, key="k1", outcome="Something else.")
+    assert other.status_code == 422
+    assert other.json() == {"detail": "This Idempotency-Key was used for a different request."}
+    assert list(Activity.objects.filter(client=customer).values_list("outcome", flat=True)) == [
+        "Agreed on a demo."
+    ]
+
+
+def test_a_refused_request_keeps_nothing_so_the_corrected_one_runs_under_its_key(department, customer):
+    rep = token_client(department.rep_north)
+    refused = log_call(rep, customer, key="k2", duration_minutes=-5)
+    assert refused.status_code == 400
+    assert not IdempotentRequest.objects.exists()
+    corrected = log_call(rep, customer, key="k2")
+    assert corrected.status_code == 201
+    assert Activity.objects.filter(client=customer).count() == 1
+
+
+def test_keys_belong_to_the_caller(department, customer):
+    """Another caller's same key is another key: their write runs and they never read the
+    first caller's answer."""
+    mine, theirs = token_client(department.rep_north), token_client(department.head)
+    assert log_call(mine, customer, key="shared").status_code == 201
+    second = log_call(theirs, customer, key="shared")
+    assert second.status_code == 201
+    assert "Idempotent-Replayed" not in second
+    assert Activity.objects.filter(client=customer).count() == 2
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "with space", "ключ", "tab\tkey"])
+def test_a_bad_key_is_a_400_that_writes_nothing(department, customer, key):
+    response = log_call(token_client(department.rep_north), customer, key=key)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The Idempotency-Key header must be 1 to 255 visible ASCII characters."
+    }
+    assert not Activity.objects.filter(client=customer).exists()
+
+
+def test_a_retry_while_the_first_is_still_answered_is_a_409(department, customer):
+    """The retry arrives while the first request is inside its view (here: sent from it)."""
+    rep = token_client(department.rep_north)
+    create = ActivityViewSet.create
+    answers = []
+
+    def create_and_retry(self, request, *args, **kwargs):
+        answers.append(log_call(rep, customer, key="slow"))
+        return create(self, request, *args, **kwargs)
+
+    with mock.patch.object(ActivityViewSet, "create", create_and_retry):
+        first = log_call(rep, customer, key="slow")
+    assert first.status_code == 201
+    assert answers[0].status_code == 409
+    assert (
+        answers[0].json()["detail"]
+        == "A request with this Idempotency-Key is still being answered; try again."
+    )
+    assert Activity.objects.filter(client=customer).count() == 1
+
+
+def test_a_key_whose_request_died_or_expired_is_free_again(department, customer):
+    rep = token_client(department.rep_north)
+    assert log_call(rep, customer, key="old").status_code == 201
+    kept = IdempotentRequest.objects.get(key="old")
+    # A day later the answer is gone: the same key writes again.
+    IdempotentRequest.objects.filter(pk=kept.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    assert "Idempotent-Replayed" not in log_call(rep, customer, key="old")
+    assert Activity.objects.filter(client=customer).count() == 2
+    # A first request that never finished (its process died) frees its key after five minutes.
+    IdempotentRequest.objects.filter(key="old").update(
+        status=None, created_at=timezone.now() - datetime.timedelta(minutes=6)
+    )
+    assert log_call(rep, customer, key="old").status_code == 201
+    assert Activity.objects.filter(client=customer).count() == 3
+
+
+def test_the_hourly_purge_drops_answers_older_than_a_day(department, customer):
+    from core.tasks import idempotency_purge
+
+    rep = token_client(department.rep_north)
+    log_call(rep, customer, key="a")
+    log_call(rep, customer, key="b")
+    IdempotentRequest.objects.filter(key="a").update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    assert idempotency_purge() == 1
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["b"]
+
+
+def test_pages_and_reads_ignore_the_header(department, customer):
+    rep = token_client(department.rep_north)
+    listed = rep.get("/api/v1/activities/", HTTP_IDEMPOTENCY_KEY="with space")
+    assert listed.status_code == 200
+    assert not IdempotentRequest.objects.exists()
+
+
+def test_the_schema_documents_the_header_on_writes():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    create = schema["paths"]["/api/v1/activities/"]["post"]
+    assert "Idempotency-Key" in [parameter["name"] for parameter in create["parameters"]]
+    assert "422" in create["responses"]
+    assert "Idempotency-Key" not in [
+        p["name"] for p in schema["paths"]["/api/v1/activities/"]["get"]["parameters"]
+    ]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_at_once_write_once(attempt):
+    """The same write sent twice at the same moment (a double tap, a client retrying too
+    early) through two connections: one writes, the other is told to wait (409) or gets the
+    same answer."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL (DATABASE_URL)")
+    from tests.conftest import build_department
+
+    department = build_department()
+    customer = ClientFactory(owner=department.rep_north, name="Polar Foods")
+    key = api_token_create(user=department.rep_north, name="retries").key
+    start = threading.Barrier(2)
+    answers = []
+
+    def send():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        start.wait(5)
+        try:
+            answers.append(log_call(client, customer, key="double-tap"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses in ([201, 201], [201, 409]), statuses
+    assert Activity.objects.filter(client=customer).count() == 1
+
+
+def test_a_body_too_large_to_compare_is_refused_with_a_key(department, customer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = log_call(token_client(department.rep_north), customer, key="big", outcome="x" * 200)
+    assert response.status_code == 413
+    assert response.json() == {"detail": "A request this large cannot be sent with an Idempotency-Key."}
+    assert not Activity.objects.filter(client=customer).exists()

@@ -166,13 +166,19 @@
     return card.querySelector(".card-title").textContent;
   }
 
-  function move(url, stage, reason, comment) {
+  function move(url, stage, fromStage, reason, comment) {
     // The answer is the notice, with the totals, the two columns' headers and the moved
     // card out of band (a refused move answers the whole board, retargeted by the server).
+    // fromStage is the stage the card showed: moved by someone else since, the move is a 409.
     htmx.ajax("POST", url, {
       target: "#kanban-status",
       swap: "innerHTML",
-      values: kanbanValues({ stage: stage, lost_reason: reason || "", lost_comment: comment || "" }),
+      values: kanbanValues({
+        stage: stage,
+        from_stage: fromStage || "",
+        lost_reason: reason || "",
+        lost_comment: comment || "",
+      }),
     });
   }
 
@@ -211,6 +217,7 @@
     if (!dialog) return;
     var form = dialog.querySelector("form");
     form.action = cardMoveUrl(card);
+    form.elements.from_stage.value = card.dataset.stage;
     dialog.querySelector("[data-lost-title]").textContent = cardTitle(card);
     dialog.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
     form.elements.lost_reason.value = "";
@@ -271,7 +278,7 @@
     } else if (zone.dataset.confirm && !window.confirm(zone.dataset.confirm + "\n" + cardTitle(card))) {
       return;
     } else {
-      move(cardMoveUrl(card), zone.dataset.dropStage);
+      move(cardMoveUrl(card), zone.dataset.dropStage, card.dataset.stage);
     }
   });
 
@@ -305,7 +312,7 @@
       comment: comment ? comment.value : "",
     };
     dialog.close();
-    move(form.action, values.stage, values.reason, values.comment);
+    move(form.action, values.stage, form.elements.from_stage.value, values.reason, values.comment);
   });
 
   // The lead's board: Escape closes the deal panel.

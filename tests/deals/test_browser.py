@@ -180,3 +180,33 @@ def test_done_when(live_server, browser, north, stages):  # noqa: F811
     expect(lead_page.locator("#deal-timeline")).to_contain_text("Push for the signature date.")
     expect(lead_page.locator("#deal-timeline")).to_contain_text("On track")
     lead_context.close()
+
+
+def test_a_card_someone_else_moved_meanwhile_stays_where_they_put_it(live_server, browser, north, stages):  # noqa: F811
+    """rep1 has the kanban open; lead1 moves the deal to Negotiation from the deal page; rep1,
+    still seeing it under Lead, drags it to Proposal: the move is refused (409) with what
+    happened, the board shows the card where it is now, and the lead's move stands."""
+    from deals import services
+    from tests.deals.conftest import make_deal
+
+    deal = make_deal(north["rep"], client=north["client"], title="Cold store automation")
+    page = browser.new_context(viewport={"width": 1400, "height": 950}).new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "rep1")
+    page.goto(f"{live_server.url}/deals/")
+    card = page.locator(f"#deal-card-{deal.pk}")
+    expect(page.get_by_test_id("column-lead").locator(f"#deal-card-{deal.pk}")).to_be_visible()
+
+    services.deal_move(deal=deal, stage=stages["Negotiation"], by=north["lead"])
+    card.drag_to(page.get_by_test_id("column-proposal"))
+    expect(page.locator("#kanban-status [role=alert]")).to_have_text(
+        "“Cold store automation” was moved to Negotiation meanwhile; look at it again."
+    )
+    expect(page.get_by_test_id("column-negotiation").locator(f"#deal-card-{deal.pk}")).to_be_visible()
+    expect(page.get_by_test_id("column-proposal").locator(f"#deal-card-{deal.pk}")).to_have_count(0)
+    deal.refresh_from_db()
+    assert deal.stage == stages["Negotiation"]
+    assert list(
+        StageChange.objects.filter(deal=deal).order_by("pk").values_list("from_stage__name", "to_stage__name")
+    ) == [(None, "Lead"), ("Lead", "Negotiation")]
+    page.context.close()

@@ -130,8 +130,7 @@ def _actions(card: Card, detail: str) -> str:
     parts.append(
         f'<form action="{detail}#move" hx-post="{move}" hx-trigger="change" class="card-move">'
         f'<select name="stage" aria-label="{label}" class="mini" data-stage-options>'
-        f'<option value="{_v(card.stage_id)}" selected>{_v(card.stage_name)}</option></select>'
-        f'<input type="hidden" name="from_stage" value="{_v(card.stage_id)}"></form>'
+        f'<option value="{_v(card.stage_id)}" selected>{_v(card.stage_name)}</option></select></form>'
     )
     parts.append("</div>")
     return "".join(parts)

@@ -182,6 +182,14 @@
     });
   }
 
+  // A card's own requests (its stage select, its Won button) say which stage the card showed,
+  // its data-stage (not a hidden field per card: the kanban's bytes grow per card): moved by
+  // someone else since, the move is refused (409) and the board shows where it is now.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var card = event.detail.elt.closest && event.detail.elt.closest("[data-deal][data-stage]");
+    if (card) event.detail.parameters.from_stage = card.dataset.stage;
+  });
+
   // A card's stage select holds only its own stage until it is first used; then the
   // board's stages (one <template> per board) fill it, the current one still selected.
   function fillStageOptions(select) {

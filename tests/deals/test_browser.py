@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from deals.models import Deal, Fact, Review, StageChange
+from deals.models import Deal, Fact, LostReason, Review, StageChange
 from tests.factories import ClientFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -206,7 +206,20 @@ def test_a_card_someone_else_moved_meanwhile_stays_where_they_put_it(live_server
     expect(page.get_by_test_id("column-proposal").locator(f"#deal-card-{deal.pk}")).to_have_count(0)
     deal.refresh_from_db()
     assert deal.stage == stages["Negotiation"]
+
+    # The same through the card's stage select and its Won button: lead1 closes it as lost
+    # while rep1 still sees it at Negotiation.
+    reason, _ = LostReason.objects.get_or_create(name="Price")
+    services.deal_move(deal=deal, stage=stages["Lost"], by=north["lead"], lost_reason=reason)
+    card = page.locator(f"#deal-card-{deal.pk}")
+    card.locator("select[name=stage]").focus()
+    card.locator("select[name=stage]").select_option(label="Proposal")
+    expect(page.locator("#kanban-status [role=alert]")).to_have_text(
+        "“Cold store automation” was moved to Lost meanwhile; look at it again."
+    )
+    deal.refresh_from_db()
+    assert deal.stage == stages["Lost"]
     assert list(
         StageChange.objects.filter(deal=deal).order_by("pk").values_list("from_stage__name", "to_stage__name")
-    ) == [(None, "Lead"), ("Lead", "Negotiation")]
+    ) == [(None, "Lead"), ("Lead", "Negotiation"), ("Negotiation", "Lost")]
     page.context.close()

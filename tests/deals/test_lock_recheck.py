@@ -71,10 +71,13 @@ def test_a_kanban_move_from_a_stage_the_deal_left_meanwhile_is_a_409(
 
 
 def test_the_kanban_card_and_the_deal_page_carry_the_stage_they_show(client, department, stages):
+    """The deal page's move form in a hidden field; a kanban card in its data-stage, which
+    app.js sends with the card's moves (tests/deals/test_browser.py drives them)."""
     deal = make_deal(department.rep_north, stage="Proposal", title="Card")
     client.force_login(department.rep_north)
+    card = f'data-deal="{deal.pk}" data-stage="{stages["Proposal"].pk}"'
+    assert card in client.get("/deals/").content.decode()
     hidden = f'<input type="hidden" name="from_stage" value="{stages["Proposal"].pk}">'
-    assert hidden in client.get("/deals/").content.decode()
     assert hidden in client.get(f"/deals/{deal.pk}/").content.decode()
 
 

@@ -28,6 +28,7 @@ from accounts.services import (
 )
 from accounts.visibility import get_visible_or_404
 from core.api import CONFLICT
+from core.idempotency import AnswersNotKept
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -50,7 +51,7 @@ class SignInErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
 
-class TokenObtainView(APIView):
+class TokenObtainView(AnswersNotKept, APIView):
     """Exchange a username and password for a new API token (header ``Authorization: Token …``),
     named "API sign-in"; it expires after API_TOKEN_TTL_DAYS days. Wrong passwords count
     towards the same sign-in lockout as the login page: a locked sign-in answers 429."""
@@ -124,6 +125,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenViewSet(
+    AnswersNotKept,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

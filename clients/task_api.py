@@ -25,6 +25,7 @@ from clients.models import Client, Contact, Task, TaskKind
 from core.api import CONFLICT, VisibleRelatedField
 from core.bulk_api import BulkActionMixin
 from core.filters import check_date_in_range
+from core.idempotency import AnswersNotKept
 
 
 class BoundedDateField(serializers.DateField):
@@ -222,7 +223,7 @@ class CalendarFeedSerializer(serializers.Serializer):
     rotated_at = serializers.DateTimeField(read_only=True, help_text=_("When this address was made."))
 
 
-class CalendarFeedView(APIView):
+class CalendarFeedView(AnswersNotKept, APIView):
     """Your calendar feed: GET its address; POST makes a new one (the old one stops working)."""
 
     permission_classes = [IsAuthenticated]

@@ -2,15 +2,21 @@
 
 A client that sends a POST or PATCH to the API and loses the answer (a timeout, a dropped
 connection) cannot tell whether it was written. Sent with ``Idempotency-Key: <up to 255
-visible characters>``, the first request runs as usual and, if it succeeds (2xx), its answer
-is kept for a day; a retry with the same key and the same request gets that answer again,
-marked ``Idempotent-Replayed: true``, and writes nothing. The same key with a different
-request is a 422; while the first request is still running a retry is a 409. A request that
-did not succeed keeps nothing, so it may be corrected and sent again under its key.
+visible characters, no comma>``, the first request runs as usual and, if it succeeds (2xx),
+its answer is kept for a day; a retry by the same user with the same key and the same request
+gets that answer again, marked ``Idempotent-Replayed: true``, and writes nothing. The same key
+with a different request is a 422; while the first request is still running a retry is a 409
+(a first request whose process died frees its key after five minutes). A request that did not
+succeed keeps nothing, so it may be corrected and sent again under its key.
 
-Keys belong to the credential that sent them (a hash of the Authorization header, else of the
-session cookie): another caller's key is a different key. A request whose body is too large to
-hold in memory (``DATA_UPLOAD_MAX_MEMORY_SIZE``) cannot be compared, and is refused with a key."""
+Keys belong to the signed-in user, whichever token or session they use: the middleware signs
+the request in as the API does (its authentication classes) before it looks a key up, so a
+revoked token or an ended session is answered by the API (401), never from what was kept.
+Answers that carry a secret shown once (a new token's key, a webhook's secret, a calendar
+feed's address) are not kept (``AnswersNotKept``): a retry runs again. A request is the same
+when its method, path, media type and content are: a form with files is compared by its fields
+and files, not by its bytes (a client picks a new multipart boundary for every send). A body
+too large to hold in memory (``DATA_UPLOAD_MAX_MEMORY_SIZE``) is refused with a key (413)."""
 
 from __future__ import annotations
 
@@ -22,6 +28,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from core.models import IdempotentRequest
 
@@ -33,6 +42,19 @@ MAX_KEY_LENGTH = 255
 KEPT_FOR = datetime.timedelta(hours=24)
 # A first request that has not finished after this long died with its process: its key is free.
 ABANDONED_AFTER = datetime.timedelta(minutes=5)
+# What a replay says about its body besides the status (never cookies).
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Location", "Vary", "Allow")
+_NOT_KEPT = "_idempotency_not_kept"
+
+
+class AnswersNotKept:
+    """For an API view whose answers carry a secret shown once: none of them is kept for a
+    retry, which runs again instead of reading the secret back from the database."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        setattr(response, _NOT_KEPT, True)
+        return response
 
 
 def _digest(*parts: bytes) -> str:
@@ -43,18 +65,45 @@ def _digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _credential(request) -> str | None:
-    authorization = request.META.get("HTTP_AUTHORIZATION", "")
-    if authorization:
-        return _digest(b"authorization", authorization.encode("utf-8", "surrogateescape"))
-    session = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    if session:
-        return _digest(b"session", session.encode("utf-8", "surrogateescape"))
+def _text(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")
+
+
+def _content(request) -> bytes:
+    """What the request sends: its body, or for a form with files its fields and files."""
+    body = request.body  # read first: the form below is parsed from it, as the API parses it
+    if request.content_type != "multipart/form-data":
+        return body
+    parts = []
+    for name in sorted(request.POST):
+        parts.extend([b"field", _text(name), *(_text(value) for value in request.POST.getlist(name))])
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            upload.seek(0)
+            parts.extend(
+                [b"file", _text(name), _text(upload.name or ""), hashlib.sha256(upload.read()).digest()]
+            )
+            upload.seek(0)
+    return _digest(*parts).encode()
+
+
+def _signed_in_user(request):
+    """The user the API will take the request to be from (its authentication classes in order;
+    a refused credential or a session without its CSRF token is nobody here too)."""
+    api_request = Request(request)
+    for authentication in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        try:
+            signed_in = authentication().authenticate(api_request)
+        except APIException:
+            return None
+        if signed_in is not None:
+            user = signed_in[0]
+            return user if user is not None and user.is_authenticated else None
     return None
 
 
 def _valid_key(key: str) -> bool:
-    return 0 < len(key) <= MAX_KEY_LENGTH and all("!" <= char <= "~" for char in key)
+    return 0 < len(key) <= MAX_KEY_LENGTH and all("!" <= char <= "~" and char != "," for char in key)
 
 
 def _too_large(request) -> bool:
@@ -71,26 +120,27 @@ def _error(message: str, status: int) -> JsonResponse:
 
 
 def _replay(kept: IdempotentRequest) -> HttpResponse:
-    response = HttpResponse(bytes(kept.body), status=kept.status, content_type=kept.content_type or None)
-    if kept.location:
-        response["Location"] = kept.location
+    response = HttpResponse(bytes(kept.body), status=kept.status)
+    del response["Content-Type"]
+    for name, value in kept.headers.items():
+        response[name] = value
     response[REPLAYED_HEADER] = "true"
     return response
 
 
-def _claim(credential: str, key: str, fingerprint: str) -> IdempotentRequest | HttpResponse:
+def _claim(user, key: str, fingerprint: str) -> IdempotentRequest | HttpResponse:
     """The row that marks this key as taken by this request, or the answer for a retry."""
     now = timezone.now()
-    IdempotentRequest.objects.filter(credential=credential, key=key, created_at__lt=now - KEPT_FOR).delete()
+    IdempotentRequest.objects.filter(user=user, key=key, created_at__lt=now - KEPT_FOR).delete()
     IdempotentRequest.objects.filter(
-        credential=credential, key=key, status__isnull=True, created_at__lt=now - ABANDONED_AFTER
+        user=user, key=key, status__isnull=True, created_at__lt=now - ABANDONED_AFTER
     ).delete()
     try:
         with transaction.atomic():
-            return IdempotentRequest.objects.create(credential=credential, key=key, fingerprint=fingerprint)
+            return IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint)
     except IntegrityError:
         pass
-    kept = IdempotentRequest.objects.filter(credential=credential, key=key).first()
+    kept = IdempotentRequest.objects.filter(user=user, key=key).first()
     if kept is None:  # the first request failed and let the key go between our two statements
         return _error(_("A request with this Idempotency-Key was just retried; try again."), 409)
     if kept.fingerprint != fingerprint:
@@ -101,17 +151,21 @@ def _claim(credential: str, key: str, fingerprint: str) -> IdempotentRequest | H
 
 
 def _keep(claim: IdempotentRequest, response) -> None:
-    if 200 <= response.status_code < 300 and not response.streaming:
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        IdempotentRequest.objects.filter(pk=claim.pk).update(
-            status=response.status_code,
-            content_type=response.get("Content-Type", "")[:100],
-            location=response.get("Location", "")[:500],
-            body=response.content,
-        )
-    else:
+    kept = (
+        200 <= response.status_code < 300
+        and not response.streaming
+        and not getattr(response, _NOT_KEPT, False)
+    )
+    if not kept:
         IdempotentRequest.objects.filter(pk=claim.pk).delete()
+        return
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    IdempotentRequest.objects.filter(pk=claim.pk).update(
+        status=response.status_code,
+        headers={name: response[name] for name in KEPT_HEADERS if name in response},
+        body=response.content,
+    )
 
 
 class IdempotencyMiddleware:
@@ -124,24 +178,24 @@ class IdempotencyMiddleware:
         key = request.headers.get(HEADER)
         if key is None or request.method not in METHODS or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        credential = _credential(request)
-        if credential is None:  # nobody to keep it for: the API answers 401 as without a key
-            return self.get_response(request)
         if not _valid_key(key):
             return _error(
-                _("The Idempotency-Key header must be 1 to %(max)d visible ASCII characters.")
+                _("The Idempotency-Key header must be 1 to %(max)d visible ASCII characters, without commas.")
                 % {"max": MAX_KEY_LENGTH},
                 400,
             )
         if _too_large(request):
             return _error(_("A request this large cannot be sent with an Idempotency-Key."), 413)
         fingerprint = _digest(
-            request.method.encode(),
-            request.get_full_path().encode("utf-8", "surrogateescape"),
-            request.content_type.encode("utf-8", "surrogateescape"),
-            request.body,
+            _text(request.method),
+            _text(request.get_full_path()),
+            _text(request.content_type),
+            _content(request),
         )
-        claim = _claim(credential, key, fingerprint)
+        user = _signed_in_user(request)
+        if user is None:  # nobody to keep it for: the API answers as it would without a key
+            return self.get_response(request)
+        claim = _claim(user, key, fingerprint)
         if isinstance(claim, HttpResponse):
             return claim
         try:
@@ -154,6 +208,6 @@ class IdempotencyMiddleware:
 
 
 def purge_expired() -> int:
-    """Deletes the answers kept longer than a day (the beat's heartbeat calls it)."""
+    """Deletes the answers kept longer than a day (an hourly beat task)."""
     deleted, _rows = IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
     return deleted

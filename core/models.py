@@ -67,26 +67,26 @@ class BulkJob(models.Model):
 
 
 class IdempotentRequest(models.Model):
-    """An API write sent with an ``Idempotency-Key`` header (core/idempotency.py): who sent it
-    (a hash of the credential: the token or the session), what it was (a hash of the method,
-    path and body) and, once it succeeded, the answer, which a retry with the same key gets
-    again instead of writing twice. ``status`` is null while the first request runs."""
+    """An API write sent with an ``Idempotency-Key`` header (core/idempotency.py): whose it was
+    (the signed-in user: keys are per user), what it was (a hash of the method, path, content
+    type and content) and, once it succeeded, the answer (status, body and the headers that say
+    what the body is), which a retry with the same key gets again instead of writing twice.
+    ``status`` is null while the first request runs."""
 
-    credential = models.CharField(_("credential hash"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     key = models.CharField(_("idempotency key"), max_length=255)
     fingerprint = models.CharField(_("request hash"), max_length=64)
     status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    location = models.CharField(_("location"), max_length=500, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     body = models.BinaryField(_("body"), default=b"", blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("idempotent request")
         verbose_name_plural = _("idempotent requests")
-        constraints = [
-            models.UniqueConstraint(fields=["credential", "key"], name="core_idempotent_one_per_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotent_one_per_key")]
 
     def __str__(self) -> str:
         return self.key

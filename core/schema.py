@@ -54,9 +54,9 @@ IDEMPOTENCY_PARAMETER = {
     "description": (
         "Makes a retry safe: the first successful answer is kept for 24 hours and a retry with the "
         "same key and the same request gets it again (header Idempotent-Replayed: true) without "
-        "writing twice. Keys belong to the credential that sent them."
+        "writing twice. Keys belong to the signed-in user. Answers that show a secret once are not kept."
     ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-+\\--~]+$"},
 }
 IDEMPOTENCY_RESPONSE = (
     "422",

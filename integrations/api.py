@@ -4,6 +4,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.idempotency import AnswersNotKept
 from integrations import services
 from integrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from integrations.selectors import delivery_list, webhook_list
@@ -63,7 +64,7 @@ def _as_drf(invalid: ValidationError) -> serializers.ValidationError:
     )
 
 
-class WebhookViewSet(viewsets.ModelViewSet):
+class WebhookViewSet(AnswersNotKept, viewsets.ModelViewSet):
     """The head's webhooks: HTTPS endpoints that receive each chosen event as the record's API
     JSON, signed (``X-Salesdept-Signature: t=…,v1=<HMAC-SHA256 of "t.body">``), retried with
     backoff, disabled after repeated failures. Other roles get 403."""

@@ -80,23 +80,112 @@ def test_a_refused_request_keeps_nothing_so_the_corrected_one_runs_under_its_key
     assert Activity.objects.filter(client=customer).count() == 1
 
 
-def test_keys_belong_to_the_caller(department, customer):
-    """Another caller's same key is another key: their write runs and they never read the
-    first caller's answer."""
-    mine, theirs = token_client(department.rep_north), token_client(department.head)
-    assert log_call(mine, customer, key="shared").status_code == 201
-    second = log_call(theirs, customer, key="shared")
-    assert second.status_code == 201
-    assert "Idempotent-Replayed" not in second
+def test_keys_belong_to_the_user_whichever_token_or_spelling(department, customer):
+    """Another user's same key is another key: their write runs and they never read the
+    first user's answer. The same user's second token, or the scheme spelled in lower case,
+    is the same user: a replay, not a second write."""
+    rep, head = department.rep_north, department.head
+    token = api_token_create(user=rep, name="first").key
+    first = APIClient()
+    first.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert log_call(first, customer, key="shared").status_code == 201
+    others = log_call(token_client(head), customer, key="shared")
+    assert (others.status_code, "Idempotent-Replayed" in others) == (201, False)
+    lower = APIClient()
+    lower.credentials(HTTP_AUTHORIZATION=f"token {token}")
+    for same_user in (token_client(rep), lower):
+        again = log_call(same_user, customer, key="shared")
+        assert (again.status_code, again["Idempotent-Replayed"]) == (201, "true")
     assert Activity.objects.filter(client=customer).count() == 2
 
 
-@pytest.mark.parametrize("key", ["", "x" * 256, "with space", "ключ", "tab\tkey"])
+def test_a_replay_needs_the_credential_to_be_good_still(department, customer):
+    """A revoked token's retry is answered by the API (401), not from what was kept; so is a
+    header the API does not read beside a session that ended."""
+    from accounts.models import ApiToken
+
+    rep = token_client(department.rep_north)
+    assert log_call(rep, customer, key="k3").status_code == 201
+    ApiToken.objects.filter(user=department.rep_north).update(revoked_at=timezone.now())
+    refused = log_call(rep, customer, key="k3")
+    assert refused.status_code == 401
+    assert "Idempotent-Replayed" not in refused
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Bearer undefined")
+    assert log_call(stranger, customer, key="k3").status_code == 401
+    assert Activity.objects.filter(client=customer).count() == 1
+
+
+def test_answers_with_a_secret_shown_once_are_not_kept(department):
+    """A new API token's key is shown once and kept only as a hash: a retry makes another
+    token rather than reading the first one's key back from a kept answer."""
+    from accounts.models import ApiToken
+
+    rep = token_client(department.rep_north)
+    keys = []
+    for _ in range(2):
+        response = rep.post("/api/v1/tokens/", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="tok")
+        assert response.status_code == 201
+        assert "Idempotent-Replayed" not in response
+        keys.append(response.json()["key"])
+    assert keys[0] != keys[1]
+    assert ApiToken.objects.filter(user=department.rep_north, name="ci").count() == 2
+    assert not IdempotentRequest.objects.exists()
+
+
+def test_a_form_with_a_file_is_the_same_request_whatever_its_boundary(department, customer):
+    """Clients pick a new multipart boundary for every send: a retry of an upload is still a
+    retry (a replay), and a different file under the key is a 422."""
+    from django.test.client import encode_multipart
+
+    from documents.models import Attachment
+
+    rep = token_client(department.rep_north)
+
+    def upload(boundary, content=b"price list"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        body = encode_multipart(
+            boundary, {"client": customer.pk, "file": SimpleUploadedFile("a.txt", content)}
+        )
+        return rep.post(
+            "/api/v1/attachments/",
+            body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+            HTTP_IDEMPOTENCY_KEY="upload-1",
+        )
+
+    first, again = upload("one-boundary"), upload("another-boundary")
+    assert (first.status_code, again.status_code, again["Idempotent-Replayed"]) == (201, 201, "true")
+    assert again.content == first.content
+    assert upload("third-boundary", b"another file").status_code == 422
+    assert Attachment.objects.filter(client=customer).count() == 1
+
+
+def test_a_replay_keeps_the_headers_that_say_what_the_body_is(department, customer):
+    rep = token_client(department.head)
+    body = {"ids": [customer.pk], "action": "export", "params": {"format": "xlsx"}}
+    first = rep.post("/api/v1/clients/bulk/", body, format="json", HTTP_IDEMPOTENCY_KEY="export-1")
+    again = rep.post("/api/v1/clients/bulk/", body, format="json", HTTP_IDEMPOTENCY_KEY="export-1")
+    assert first.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    for header in ("Content-Type", "Content-Disposition"):
+        assert again[header] == first[header]
+    assert again.content == first.content
+
+
+def test_without_a_signed_in_user_nothing_is_kept(customer):
+    response = log_call(APIClient(), customer, key="anon")
+    assert response.status_code == 401
+    assert not IdempotentRequest.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "with space", "ключ", "tab\tkey", "sent,twice"])
 def test_a_bad_key_is_a_400_that_writes_nothing(department, customer, key):
     response = log_call(token_client(department.rep_north), customer, key=key)
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "The Idempotency-Key header must be 1 to 255 visible ASCII characters."
+        "detail": "The Idempotency-Key header must be 1 to 255 visible ASCII characters, without commas."
     }
     assert not Activity.objects.filter(client=customer).exists()
 

@@ -21,7 +21,7 @@ from clients.selectors import client_linked_deals
 from clients.services.checks import tax_id_clean
 from clients.services.clients import CLIENT_DETAIL_FIELDS
 from core.filters import BoundedModelChoiceField, check_date_in_range
-from core.forms import date_input, datetime_local_input, time_input
+from core.forms import date_input, datetime_local_input, remember_shown_values, time_input
 
 DATE = date_input()
 TIME = time_input()
@@ -77,6 +77,7 @@ class ClientForm(forms.Form):
         if instance is not None:
             for field in ("status", "owner", *self.CONTACT_FIELDS):
                 del self.fields[field]
+            remember_shown_values(self)  # a save writes only what the user changed
         else:
             self.fields["owner"].queryset = owners
             self.fields["owner"].label_from_instance = _owner_label

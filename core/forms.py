@@ -30,3 +30,72 @@ def time_input(**attrs) -> forms.TimeInput:
 
 def datetime_local_input(**attrs) -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}, format="%Y-%m-%dT%H:%M")
+
+
+# --- Edit forms that do not undo someone else's change --------------------------------------
+# An edit form sent all its fields, so a save wrote back the values the page had shown for the
+# fields the user left alone: a colleague's change made meanwhile was silently undone (a lead
+# saving a deal's close date put back the amount the rep had just corrected). These forms also
+# carry what the page showed (Django's hidden initial values): only the fields the user changed
+# are written, and a field someone else changed meanwhile as well is a conflict (409), which
+# shows the form again with the user's changes and everything else as it is now.
+
+
+def remember_shown_values(form: forms.Form) -> None:
+    """Render each field's shown value beside it (``initial-<name>``), for ``edited_values``."""
+    for field in form.fields.values():
+        if not field.disabled:
+            field.show_hidden_initial = True
+
+
+def _shown(form: forms.Form, name: str):
+    """The value the page showed for ``name``, or ``_UNKNOWN`` when the form did not carry it
+    (a page opened before the form carried them) or it is not a value the field takes (the
+    page cannot have shown it)."""
+    key = form.add_initial_prefix(name)
+    if key not in form.data:
+        return _UNKNOWN
+    field = form.fields[name]
+    try:
+        return field.clean(field.hidden_widget().value_from_datadict(form.data, form.files, key))
+    except ValidationError:
+        return _UNKNOWN
+
+
+_UNKNOWN = object()
+
+
+def edited_values(form: forms.Form, values: dict) -> tuple[dict, dict]:
+    """Of ``values`` (what a valid form gives its service, by field name), the ones the user
+    changed on the page, and for each of those the value the page showed them (for the
+    service's compare-and-set, ``core.locks.ensure_unchanged``). A value the form does not
+    know the shown value of counts as changed and is not compared."""
+    changed = set(form.changed_data)
+    edits = {name: value for name, value in values.items() if name in changed or name not in form.fields}
+    shown = {name: _shown(form, name) for name in edits if name in form.fields}
+    return edits, {name: value for name, value in shown.items() if value is not _UNKNOWN}
+
+
+def _as_posted(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def rebased_data(form: forms.Form, current: dict, edits: dict):
+    """The form's data after a conflict: what the user changed (``edits``) as they typed it,
+    every other field as it is now (``current``), and the shown values as they are now, so a
+    second save writes the user's changes over the colleague's, knowingly, and nothing else."""
+    data = form.data.copy()
+    for name in form.fields:
+        if name not in current:
+            continue
+        posted = _as_posted(current[name])
+        data[form.add_initial_prefix(name)] = posted
+        if name not in edits:
+            data[form.add_prefix(name)] = posted
+    return data

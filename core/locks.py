@@ -24,6 +24,8 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, is_lost_race
 
@@ -98,3 +100,32 @@ def retry_on_lost_race(func):
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
+
+
+def _same(now, shown) -> bool:
+    if now in (None, "") and shown in (None, ""):
+        return True
+    return now == shown
+
+
+def ensure_unchanged(row, shown: dict) -> None:
+    """Compare-and-set for an edit form (``core.forms.edited_values``): every field the user
+    changed must still hold what their page showed, on the locked row; one that someone else
+    changed meanwhile is a ``Conflict`` naming it, and nothing is written."""
+    moved = []
+    for name, value in shown.items():
+        field = row._meta.get_field(name)
+        if field.is_relation:
+            now, value = getattr(row, field.attname), getattr(value, "pk", value)
+        else:
+            now = getattr(row, name)
+        if not _same(now, value):
+            moved.append(f"“{capfirst(field.verbose_name)}”")
+    if moved:
+        raise Conflict(
+            _(
+                "Someone else changed %(fields)s after you opened this page. Your changes are below, "
+                "with everything else as it is now: save again to put yours over theirs."
+            )
+            % {"fields": ", ".join(moved)}
+        )

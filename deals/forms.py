@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import User
 from clients.models import Activity, Client, Contact
 from core.filters import MAX_ID, BoundedModelChoiceField
-from core.forms import date_input
+from core.forms import date_input, remember_shown_values
 from deals.models import (
     MAX_WARNING_DAYS,
     Deal,
@@ -120,6 +120,8 @@ class DealForm(forms.Form):
             self.fields["owner"].empty_label = _("Me") if deal is None else None
         else:
             del self.fields["owner"]
+        if deal is not None:
+            remember_shown_values(self)  # a save writes only what the user changed
 
     def _client_id(self) -> int | None:
         """The chosen client's id, or None when there is none or it is no id at all

@@ -29,7 +29,7 @@ from clients.services.checks import client_duplicate_of, duplicate_message, name
 from clients.services.contacts import contact_cleaned, contact_errors
 from clients.services.handover import client_open_tasks_move
 from clients.signals import client_changed
-from core.locks import lock_one, lock_value
+from core.locks import ensure_unchanged, lock_one, lock_value
 from core.validation import full_clean
 
 CLIENT_DETAIL_FIELDS = (
@@ -185,16 +185,20 @@ def client_update(
     owner: User | None = _UNSET,
     status: str = _UNSET,
     move_open_work: bool = True,
+    shown: Mapping[str, Any] | None = None,
     **changes: Any,
 ) -> Client:
     """Change a client's details. The owner and the status only change through
     ``client_reassign`` and ``client_status_move`` — given here (as the API's PATCH does),
-    they are handed to those, in the same transaction."""
+    they are handed to those, in the same transaction. ``shown``: what the edit page showed
+    for the fields it changes; one someone else changed meanwhile is a ``Conflict``."""
     unknown = set(changes) - set(CLIENT_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"client_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, client)
     client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row))
+    if shown:
+        ensure_unchanged(client, shown)
     if changes:
         merged = {field: getattr(client, field) for field in ("name", "tax_id", "segment", "tier", "source")}
         merged.update({field: value for field, value in changes.items() if field in merged})

@@ -16,7 +16,8 @@ from clients import rules, selectors, services
 from clients.forms import ClientForm, HandOverForm, ReassignForm, StatusForm
 from clients.models import Client
 from clients.views.common import client_page_context, posted
-from core.forms import apply_service_errors
+from core.errors import Conflict
+from core.forms import apply_service_errors, edited_values, rebased_data
 
 
 @login_required
@@ -56,11 +57,20 @@ def client_edit(request, pk: int):
     client = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
     ensure_can_write(request.user, client)
     form = ClientForm(posted(request), instance=client)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        edits, shown = edited_values(form, form.service_kwargs())
         try:
-            services.client_update(by=request.user, client=client, **form.service_kwargs())
+            services.client_update(by=request.user, client=client, shown=shown, **edits)
         except ValidationError as error:
             apply_service_errors(form, error)
+        except Conflict as conflict:  # someone else changed a field this user changed too
+            client = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
+            now = ClientForm(instance=client).initial
+            form = ClientForm(rebased_data(form, now, edits), instance=client)
+            form.is_valid()
+            form.add_error(None, conflict.message)
+            status = 409
         else:
             messages.success(request, _("Saved."))
             return redirect("clients:detail", pk=client.pk)
@@ -68,7 +78,7 @@ def client_edit(request, pk: int):
         request,
         "clients/client_form.html",
         {"form": form, "client": client},
-        status=400 if form.errors else 200,
+        status=status if status != 200 else 400 if form.errors else 200,
     )
 
 

@@ -24,6 +24,7 @@ from clients.models import Client
 from clients.services import client_won
 from clients.services.checks import hold_client
 from core.dates import check_happened, check_planned, errors_of
+from core.locks import ensure_unchanged
 from core.money import money_text
 from core.validation import full_clean
 from deals.models import Deal, DealType, Stage, StageChange, StageKind
@@ -184,9 +185,13 @@ def deal_create(
 
 
 @transaction.atomic
-def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
+def deal_update(
+    *, deal: Deal, by: User, data: Mapping[str, Any], shown: Mapping[str, Any] | None = None
+) -> Deal:
     """Change a deal's details (not its stage). Only the fields in ``data`` are written,
-    on a freshly locked row, so an update never undoes a concurrent move.
+    on a freshly locked row, so an update never undoes a concurrent move. ``shown``: what the
+    edit page showed for the fields it changes; one someone else changed meanwhile is a
+    ``Conflict`` and nothing is written.
 
     ``data`` may repeat the deal's stage and client (a full PUT does); a different stage
     or client is refused: the stage changes through deal_move, the client never."""
@@ -194,6 +199,8 @@ def deal_update(*, deal: Deal, by: User, data: Mapping[str, Any]) -> Deal:
     if unknown:
         raise TypeError(f"deal_update does not change {sorted(unknown)}")
     current = _lock(deal, by)
+    if shown:
+        ensure_unchanged(current, shown)
     values = dict(data)
     fixed = {
         "stage": (current.stage_id, _("The stage changes only by moving the deal.")),

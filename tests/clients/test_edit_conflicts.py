@@ -1,0 +1,93 @@
+"""Two people editing one client: a save writes only what its user changed, so a colleague's
+change made meanwhile stays; the same field changed by both is a conflict (409) that shows the
+form again with the user's changes over the client as it is now."""
+
+import pytest
+from django.test import Client as Browser
+
+from clients.models import Client
+from tests.factories import ClientFactory
+from tests.pages import posted_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(department):
+    return ClientFactory(
+        owner=department.rep_north, name="Polar Foods", phone="+7 495 000-00-00", notes="Buys in spring."
+    )
+
+
+def opened(user, customer):
+    browser = Browser()
+    browser.force_login(user)
+    page = browser.get(f"/clients/{customer.pk}/edit/")
+    assert page.status_code == 200
+    return browser, page.content.decode()
+
+
+def test_a_save_keeps_what_a_colleague_changed_meanwhile(department, customer):
+    rep, rep_page = opened(department.rep_north, customer)
+    lead, lead_page = opened(department.lead_north, customer)
+    saved = rep.post(
+        f"/clients/{customer.pk}/edit/", posted_form(rep_page, "client-form", phone="+7 495 111-11-11")
+    )
+    assert saved.status_code == 302
+    saved = lead.post(
+        f"/clients/{customer.pk}/edit/", posted_form(lead_page, "client-form", notes="Buys in autumn.")
+    )
+    assert saved.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.phone, customer.notes) == ("+7 495 111-11-11", "Buys in autumn.")
+
+
+def test_the_same_field_changed_by_both_is_a_409_that_keeps_the_users_input(department, customer):
+    rep, rep_page = opened(department.rep_north, customer)
+    lead, lead_page = opened(department.lead_north, customer)
+    rep.post(f"/clients/{customer.pk}/edit/", posted_form(rep_page, "client-form", phone="+7 495 111-11-11"))
+    answer = lead.post(
+        f"/clients/{customer.pk}/edit/",
+        posted_form(lead_page, "client-form", phone="+7 495 222-22-22", notes="Buys in autumn."),
+    )
+    assert answer.status_code == 409
+    page = answer.content.decode()
+    assert (
+        "Someone else changed “Phone” after you opened this page. Your changes are below, with "
+        "everything else as it is now: save again to put yours over theirs."
+    ) in page
+    customer.refresh_from_db()
+    assert (customer.phone, customer.notes) == ("+7 495 111-11-11", "Buys in spring.")  # nothing written
+    # The form shows the lead's two changes; saved again as it is, they go over the rep's.
+    form = posted_form(page, "client-form")
+    assert (form["phone"], form["notes"], form["initial-phone"]) == (
+        "+7 495 222-22-22",
+        "Buys in autumn.",
+        "+7 495 111-11-11",
+    )
+    assert lead.post(f"/clients/{customer.pk}/edit/", form).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.phone, customer.notes) == ("+7 495 222-22-22", "Buys in autumn.")
+
+
+def test_a_form_without_its_shown_values_saves_as_before(department, customer):
+    """A page opened before the form carried what it showed (or a script posting the form)
+    saves every field it sends, as it used to."""
+    rep, rep_page = opened(department.rep_north, customer)
+    form = {
+        name: value
+        for name, value in posted_form(rep_page, "client-form").items()
+        if not name.startswith("initial-")
+    }
+    Client.objects.filter(pk=customer.pk).update(notes="Changed by someone else.")
+    assert rep.post(f"/clients/{customer.pk}/edit/", {**form, "phone": "+7 1"}).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.phone, customer.notes) == ("+7 1", "Buys in spring.")
+
+
+def test_a_garbled_shown_value_counts_as_changed_and_is_not_compared(department, customer):
+    rep, rep_page = opened(department.rep_north, customer)
+    form = posted_form(
+        rep_page, "client-form", **{"initial-industry": "not-an-id", "initial-tier": "Z" * 5000}
+    )
+    assert rep.post(f"/clients/{customer.pk}/edit/", form).status_code == 302

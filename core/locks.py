@@ -120,7 +120,7 @@ def ensure_unchanged(row, shown: dict) -> None:
         else:
             now = getattr(row, name)
         if not _same(now, value):
-            moved.append(f"“{capfirst(field.verbose_name)}”")
+            moved.append(_("“%(field)s”") % {"field": capfirst(field.verbose_name)})
     if moved:
         raise Conflict(
             _(

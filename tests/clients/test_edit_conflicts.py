@@ -91,3 +91,13 @@ def test_a_garbled_shown_value_counts_as_changed_and_is_not_compared(department,
         rep_page, "client-form", **{"initial-industry": "not-an-id", "initial-tier": "Z" * 5000}
     )
     assert rep.post(f"/clients/{customer.pk}/edit/", form).status_code == 302
+
+
+def test_the_conflict_reads_in_the_users_language(department, customer):
+    rep, rep_page = opened(department.rep_north, customer)
+    lead, lead_page = opened(department.lead_north, customer)
+    rep.post(f"/clients/{customer.pk}/edit/", posted_form(rep_page, "client-form", phone="+7 1"))
+    lead.cookies["django_language"] = "ru"
+    answer = lead.post(f"/clients/{customer.pk}/edit/", posted_form(lead_page, "client-form", phone="+7 2"))
+    assert answer.status_code == 409
+    assert "Кто-то другой изменил «Телефон», пока была открыта эта страница." in answer.content.decode()

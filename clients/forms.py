@@ -162,6 +162,11 @@ class ContactForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            remember_shown_values(self)  # a save writes only what the user changed
+
     def _post_clean(self):
         """The service validates and saves; the form only checks the fields."""
 
@@ -360,6 +365,8 @@ class TaskForm(forms.Form):
         self.fields["deal"].queryset = client_linked_deals(viewer=user, client=client)
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = _owner_label
+        if instance is not None:
+            remember_shown_values(self)  # a save writes only what the user changed
         if instance is None and not self.is_bound:
             self.fields["owner"].initial = user.pk
             self.fields["due_date"].initial = timezone.localdate()

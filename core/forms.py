@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from core.errors import Conflict
+
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: the messages for a field the form has
@@ -70,7 +72,9 @@ def edited_values(form: forms.Form, values: dict) -> tuple[dict, dict]:
     changed on the page, and for each of those the value the page showed them (for the
     service's compare-and-set, ``core.locks.ensure_unchanged``). A value the form does not
     know the shown value of counts as changed and is not compared."""
-    changed = set(form.changed_data)
+    changed = set(form.changed_data) | {
+        name for name in form.fields if form.add_initial_prefix(name) not in form.data
+    }
     edits = {name: value for name, value in values.items() if name in changed or name not in form.fields}
     shown = {name: _shown(form, name) for name in edits if name in form.fields}
     return edits, {name: value for name, value in shown.items() if value is not _UNKNOWN}
@@ -99,3 +103,21 @@ def rebased_data(form: forms.Form, current: dict, edits: dict):
         if name not in edits:
             data[form.add_prefix(name)] = posted
     return data
+
+
+def save_edits(form: forms.Form, values: dict, save, reopen):
+    """Saves what the user changed: ``save(edits, shown)`` calls the service (its compare-and-
+    set refuses a field someone else changed meanwhile with a ``Conflict``). On a conflict,
+    ``reopen(data)`` builds the form again over the record read anew (``data`` None: unbound,
+    for its values as they are now) and the answer is that form, bound to the user's changes
+    over the record as it is now, with the message, and 409. ``(None, 200)`` when saved; a
+    ``ValidationError`` of the service goes to the caller."""
+    edits, shown = edited_values(form, values)
+    try:
+        save(edits, shown)
+    except Conflict as conflict:
+        again = reopen(rebased_data(form, reopen(None).initial, edits))
+        again.is_valid()
+        again.add_error(None, conflict.message)
+        return again, 409
+    return None, 200

@@ -15,7 +15,7 @@ from accounts.visibility import ensure_can_write
 from clients.models import Client, Contact
 from clients.rules import ensure_can_write_client_records
 from clients.services.checks import hold_client
-from core.locks import lock_one
+from core.locks import ensure_unchanged, lock_one
 from core.validation import full_clean
 
 CONTACT_FIELDS = ("name", "position", "phone", "email", "is_decision_maker", "notes")
@@ -79,12 +79,18 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, by: User, contact: Contact, **changes: Any) -> Contact:
+def contact_update(
+    *, by: User, contact: Contact, shown: dict[str, Any] | None = None, **changes: Any
+) -> Contact:
+    """Change a contact. ``shown``: what the edit page showed for the fields it changes; one
+    someone else changed meanwhile is a ``Conflict`` and nothing is written."""
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"contact_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, contact)
     contact = lock_one(Contact.objects, pk=contact.pk, check=lambda row: ensure_can_write(by, row))
+    if shown:
+        ensure_unchanged(contact, shown)
     data = {field: getattr(contact, field) for field in CONTACT_FIELDS}
     data.update(changes)
     errors = contact_errors(data)

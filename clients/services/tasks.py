@@ -31,7 +31,7 @@ from clients.services.checks import hold_client
 from core.dates import check_planned, errors_of
 from core.errors import Conflict
 from core.filters import check_date_in_range
-from core.locks import lock_one
+from core.locks import ensure_unchanged, lock_one
 from core.validation import full_clean
 
 MAX_TITLE_LENGTH = Task._meta.get_field("title").max_length
@@ -163,9 +163,11 @@ def task_create(
 
 
 @transaction.atomic
-def task_update(*, by: User, task: Task, **changes: Any) -> Task:
+def task_update(*, by: User, task: Task, shown: dict[str, Any] | None = None, **changes: Any) -> Task:
     """Change an open task (what, when, who). A task done or cancelled meanwhile is a
-    Conflict (409): the drag in a calendar that was open for a while."""
+    Conflict (409): the drag in a calendar that was open for a while. ``shown``: what the
+    edit page showed for the fields it changes; one someone else changed meanwhile is a
+    Conflict too, and nothing is written."""
     unknown = set(changes) - set(TASK_FIELDS)
     if unknown:
         raise TypeError(f"task_update() got unexpected fields: {sorted(unknown)}")
@@ -173,6 +175,8 @@ def task_update(*, by: User, task: Task, **changes: Any) -> Task:
     task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row))
     if task.status != TaskStatus.OPEN:
         raise _not_open()
+    if shown:
+        ensure_unchanged(task, shown)
     data = {field: getattr(task, field) for field in TASK_FIELDS}
     data.update(changes)
     data = _clean(data)

@@ -16,8 +16,7 @@ from clients import rules, selectors, services
 from clients.forms import ClientForm, HandOverForm, ReassignForm, StatusForm
 from clients.models import Client
 from clients.views.common import client_page_context, posted
-from core.errors import Conflict
-from core.forms import apply_service_errors, edited_values, rebased_data
+from core.forms import apply_service_errors, save_edits
 
 
 @login_required
@@ -59,26 +58,32 @@ def client_edit(request, pk: int):
     form = ClientForm(posted(request), instance=client)
     status = 200
     if request.method == "POST" and form.is_valid():
-        edits, shown = edited_values(form, form.service_kwargs())
+
+        def reopen(data):
+            current = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
+            return ClientForm(data, instance=current)
+
         try:
-            services.client_update(by=request.user, client=client, shown=shown, **edits)
+            again, status = save_edits(
+                form,
+                form.service_kwargs(),
+                lambda edits, shown: services.client_update(
+                    by=request.user, client=client, shown=shown, **edits
+                ),
+                reopen,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
-        except Conflict as conflict:  # someone else changed a field this user changed too
-            client = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
-            now = ClientForm(instance=client).initial
-            form = ClientForm(rebased_data(form, now, edits), instance=client)
-            form.is_valid()
-            form.add_error(None, conflict.message)
-            status = 409
         else:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=client.pk)
+            if again is None:
+                messages.success(request, _("Saved."))
+                return redirect("clients:detail", pk=client.pk)
+            form = again
     return render(
         request,
         "clients/client_form.html",
         {"form": form, "client": client},
-        status=status if status != 200 else 400 if form.errors else 200,
+        status=409 if status == 409 else 400 if form.errors else 200,
     )
 
 

@@ -15,7 +15,7 @@ from clients import rules, services
 from clients.forms import ContactForm
 from clients.models import Client, Contact
 from clients.views.common import posted
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, save_edits
 
 
 @login_required
@@ -46,19 +46,33 @@ def contact_edit(request, pk: int):
     contact = get_visible_or_404(Contact.objects.select_related("client"), request.user, pk=pk)
     ensure_can_write(request.user, contact)
     form = ContactForm(posted(request), instance=contact)
+    status = 200
     if request.method == "POST" and form.is_valid():
+
+        def reopen(data):
+            return ContactForm(data, instance=get_visible_or_404(Contact.objects.all(), request.user, pk=pk))
+
         try:
-            services.contact_update(by=request.user, contact=contact, **form.cleaned_data)
+            again, status = save_edits(
+                form,
+                dict(form.cleaned_data),
+                lambda edits, shown: services.contact_update(
+                    by=request.user, contact=contact, shown=shown, **edits
+                ),
+                reopen,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=contact.client_id)
+            if again is None:
+                messages.success(request, _("Saved."))
+                return redirect("clients:detail", pk=contact.client_id)
+            form = again
     return render(
         request,
         "clients/contact_form.html",
         {"form": form, "client": contact.client, "contact": contact},
-        status=400 if form.errors else 200,
+        status=409 if status == 409 else 400 if form.errors else 200,
     )
 
 

@@ -23,7 +23,7 @@ from clients.models import Task
 from clients.views.common import posted
 from core.bulk_views import bulk_context
 from core.errors import Conflict
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, save_edits
 from core.http import query_without, safe_next
 
 UPCOMING_PER_PAGE = 20
@@ -158,19 +158,38 @@ def task_edit(request, pk: int):
         owners=rules.task_assignees(viewer=request.user),
         instance=task,
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
+
+        def reopen(data):
+            current = _task_or_404(request, pk)
+            return TaskForm(
+                data,
+                client=current.client,
+                user=request.user,
+                owners=rules.task_assignees(viewer=request.user),
+                instance=current,
+            )
+
         try:
-            services.task_update(by=request.user, task=task, **form.service_kwargs())
+            again, status = save_edits(
+                form,
+                form.service_kwargs(),
+                lambda edits, shown: services.task_update(by=request.user, task=task, shown=shown, **edits),
+                reopen,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect("tasks:detail", pk=task.pk)
+            if again is None:
+                messages.success(request, _("Saved."))
+                return redirect("tasks:detail", pk=task.pk)
+            form = again
     return render(
         request,
         "clients/tasks/task_form.html",
         {"form": form, "client": task.client, "task": task},
-        status=400 if form.errors else 200,
+        status=409 if status == 409 else 400 if form.errors else 200,
     )
 
 

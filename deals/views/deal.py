@@ -18,8 +18,7 @@ from accounts.visibility import get_visible_or_404
 from clients.forms import ActivityLogForm
 from clients.services import activity_log_with_next_task
 from clients.views.common import deal_tasks_context
-from core.errors import Conflict
-from core.forms import apply_service_errors, edited_values, rebased_data
+from core.forms import apply_service_errors, save_edits
 from core.http import safe_next
 from deals import services
 from deals.forms import DealForm, FactForm, ForecastForm, ForecastOverrideForm, MoveForm, ReviewForm
@@ -220,23 +219,29 @@ def edit(request, pk):
     form = DealForm(request.POST or None, viewer=request.user, deal=deal)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        edits, shown = edited_values(form, form.values())
-        try:
-            services.deal_update(deal=deal, by=request.user, data=edits, shown=shown)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as conflict:  # someone else changed a field this user changed too
-            deal = get_visible_or_404(
+
+        def reopen(data):
+            current = get_visible_or_404(
                 Deal.objects.select_related("client", "stage", "owner"), request.user, pk=pk
             )
-            now = DealForm(viewer=request.user, deal=deal).initial
-            form = DealForm(rebased_data(form, now, edits), viewer=request.user, deal=deal)
-            form.is_valid()
-            form.add_error(None, conflict.message)
-            status = 409
+            return DealForm(data, viewer=request.user, deal=current)
+
+        try:
+            again, saved = save_edits(
+                form,
+                form.values(),
+                lambda edits, shown: services.deal_update(
+                    deal=deal, by=request.user, data=edits, shown=shown
+                ),
+                reopen,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Deal saved."))
-            return redirect("deals:detail", pk=deal.pk)
+            if again is None:
+                messages.success(request, _("Deal saved."))
+                return redirect("deals:detail", pk=deal.pk)
+            form, status = again, saved
     return render(request, "deals/deal_form.html", {"form": form, "deal": deal}, status=status)
 
 

@@ -101,3 +101,40 @@ def test_the_conflict_reads_in_the_users_language(department, customer):
     answer = lead.post(f"/clients/{customer.pk}/edit/", posted_form(lead_page, "client-form", phone="+7 2"))
     assert answer.status_code == 409
     assert "Кто-то другой изменил «Телефон», пока была открыта эта страница." in answer.content.decode()
+
+
+def test_contacts_and_tasks_keep_a_colleagues_change_too(department, customer):
+    from clients.models import Contact, Task
+    from tests.factories import ContactFactory, TaskFactory
+
+    contact = ContactFactory(client=customer, name="Olga Petrova", phone="+7 1", email="olga@example.com")
+    task = TaskFactory(client=customer, owner=department.rep_north, title="Call Olga", notes="")
+    for url, form_class, mine, theirs, model in (
+        (
+            f"/clients/contacts/{contact.pk}/edit/",
+            "narrow-form",
+            {"phone": "+7 2"},
+            {"email": "o@example.org"},
+            Contact,
+        ),
+        (
+            f"/tasks/{task.pk}/edit/",
+            "narrow-form",
+            {"title": "Call Olga back"},
+            {"notes": "About the price"},
+            Task,
+        ),
+    ):
+        rep, lead = Browser(), Browser()
+        rep.force_login(department.rep_north)
+        lead.force_login(department.lead_north)
+        rep_page, lead_page = rep.get(url).content.decode(), lead.get(url).content.decode()
+        assert rep.post(url, posted_form(rep_page, form_class, **mine)).status_code == 302
+        assert lead.post(url, posted_form(lead_page, form_class, **theirs)).status_code == 302
+        row = model.objects.get(pk=contact.pk if model is Contact else task.pk)
+        assert {name: getattr(row, name) for name in (*mine, *theirs)} == {**mine, **theirs}
+        # the same field from both: 409, nothing written
+        answer = lead.post(url, posted_form(lead_page, form_class, **mine | dict.fromkeys(mine, "x")))
+        assert answer.status_code == 409
+        row.refresh_from_db()
+        assert {name: getattr(row, name) for name in mine} == mine

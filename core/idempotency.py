@@ -14,8 +14,10 @@ the request in as the API does (its authentication classes) before it looks a ke
 revoked token or an ended session is answered by the API (401), never from what was kept.
 Answers that carry a secret shown once (a new token's key, a webhook's secret, a calendar
 feed's address) are not kept (``AnswersNotKept``): a retry runs again. A request is the same
-when its method, path, media type and content are: a form with files is compared by its fields
-and files, not by its bytes (a client picks a new multipart boundary for every send). A body
+when its method, path, media type (with its charset) and content are: a form with files is
+compared by its fields and files, not by its bytes (a client picks a new multipart boundary for
+every send). A body the API cannot read (too many fields, a broken upload) gets the API's own
+answer and keeps nothing. A body
 too large to hold in memory (``DATA_UPLOAD_MAX_MEMORY_SIZE``) is refused with a key (413)."""
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
+from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
@@ -42,8 +46,11 @@ MAX_KEY_LENGTH = 255
 KEPT_FOR = datetime.timedelta(hours=24)
 # A first request that has not finished after this long died with its process: its key is free.
 ABANDONED_AFTER = datetime.timedelta(minutes=5)
-# What a replay says about its body besides the status (never cookies).
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Location", "Vary", "Allow")
+# What a replay says about its body besides the status (never cookies); its language is kept
+# too (LocaleMiddleware, above this one, names it only on the way out).
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Location", "Vary", "Allow")
+# A body the API could not read: the API answers it (400, 413), not the middleware's parse.
+_UNREADABLE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError)
 _NOT_KEPT = "_idempotency_not_kept"
 
 
@@ -70,10 +77,15 @@ def _text(value: str) -> bytes:
 
 
 def _content(request) -> bytes:
-    """What the request sends: its body, or for a form with files its fields and files."""
+    """What the request sends: its media type and its parameters (the charset), then its
+    body, or for a form with files its fields and files (not the boundary)."""
     body = request.body  # read first: the form below is parsed from it, as the API parses it
+    kind = [_text(request.content_type)]
+    for name, value in sorted(request.content_params.items()):
+        if name != "boundary":
+            kind.extend([_text(name), _text(value.lower())])
     if request.content_type != "multipart/form-data":
-        return body
+        return _digest(*kind, body).encode()
     parts = []
     for name in sorted(request.POST):
         parts.extend([b"field", _text(name), *(_text(value) for value in request.POST.getlist(name))])
@@ -84,17 +96,18 @@ def _content(request) -> bytes:
                 [b"file", _text(name), _text(upload.name or ""), hashlib.sha256(upload.read()).digest()]
             )
             upload.seek(0)
-    return _digest(*parts).encode()
+    return _digest(*kind, *parts).encode()
 
 
 def _signed_in_user(request):
     """The user the API will take the request to be from (its authentication classes in order;
     a refused credential or a session without its CSRF token is nobody here too)."""
-    api_request = Request(request)
+    # With the API's parsers: the session's CSRF check reads the token from a POST's form.
+    api_request = Request(request, parsers=[parser() for parser in api_settings.DEFAULT_PARSER_CLASSES])
     for authentication in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
         try:
             signed_in = authentication().authenticate(api_request)
-        except APIException:
+        except (APIException, *_UNREADABLE):
             return None
         if signed_in is not None:
             user = signed_in[0]
@@ -163,7 +176,8 @@ def _keep(claim: IdempotentRequest, response) -> None:
         response.render()
     IdempotentRequest.objects.filter(pk=claim.pk).update(
         status=response.status_code,
-        headers={name: response[name] for name in KEPT_HEADERS if name in response},
+        headers={name: response[name] for name in KEPT_HEADERS if name in response}
+        | {"Content-Language": response.get("Content-Language") or translation.get_language()},
         body=response.content,
     )
 
@@ -178,23 +192,23 @@ class IdempotencyMiddleware:
         key = request.headers.get(HEADER)
         if key is None or request.method not in METHODS or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        if _too_large(request):
+            return _error(_("A request this large cannot be sent with an Idempotency-Key."), 413)
+        request.body  # noqa: B018 - read once and kept: the sign-in and the fingerprint read it
+        user = _signed_in_user(request)
+        if user is None:  # nobody to keep it for: the API answers as it would without a key
+            return self.get_response(request)
         if not _valid_key(key):
             return _error(
                 _("The Idempotency-Key header must be 1 to %(max)d visible ASCII characters, without commas.")
                 % {"max": MAX_KEY_LENGTH},
                 400,
             )
-        if _too_large(request):
-            return _error(_("A request this large cannot be sent with an Idempotency-Key."), 413)
-        fingerprint = _digest(
-            _text(request.method),
-            _text(request.get_full_path()),
-            _text(request.content_type),
-            _content(request),
-        )
-        user = _signed_in_user(request)
-        if user is None:  # nobody to keep it for: the API answers as it would without a key
+        try:
+            content = _content(request)
+        except _UNREADABLE:  # the API says what is wrong with the body, and nothing is kept
             return self.get_response(request)
+        fingerprint = _digest(_text(request.method), _text(request.get_full_path()), content)
         claim = _claim(user, key, fingerprint)
         if isinstance(claim, HttpResponse):
             return claim

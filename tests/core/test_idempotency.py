@@ -300,3 +300,70 @@ def test_a_body_too_large_to_compare_is_refused_with_a_key(department, customer,
     assert response.status_code == 413
     assert response.json() == {"detail": "A request this large cannot be sent with an Idempotency-Key."}
     assert not Activity.objects.filter(client=customer).exists()
+
+
+def test_a_browser_session_post_with_its_csrf_token_is_kept_too(department, customer):
+    """The API's session sign-in checks the CSRF token in a POST's body or header: the
+    middleware signs the request in the same way (it once could not read the body for it, and
+    a session's retry wrote twice)."""
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(department.rep_north)
+    assert browser.get("/").status_code == 200  # a page with a form sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    answers = [
+        browser.post(
+            "/api/v1/activities/",
+            {"client": customer.pk, **CALL},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="session-1",
+            HTTP_X_CSRFTOKEN=token,
+        )
+        for _ in range(2)
+    ]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    assert Activity.objects.filter(client=customer).count() == 1
+    # without the token the API refuses it (403), and nothing is kept
+    refused = log_call(browser, customer, key="session-2")
+    assert refused.status_code == 403
+    assert not IdempotentRequest.objects.filter(key="session-2").exists()
+
+
+def test_a_replay_says_the_language_its_body_is_in(department, customer):
+    rep = token_client(department.rep_north)
+    rep.cookies["django_language"] = "ru"
+    first = log_call(rep, customer, key="lang")
+    rep.cookies["django_language"] = "en"
+    again = log_call(rep, customer, key="lang")
+    assert (first["Content-Language"], again["Content-Language"]) == ("ru", "ru")
+
+
+def test_the_same_bytes_in_another_charset_are_another_request(department, customer):
+    rep = token_client(department.rep_north)
+    body = f"client={customer.pk}&name=CS-%C3%A9"
+    sent = [
+        rep.post(
+            "/api/v1/contacts/",
+            body,
+            content_type=f"application/x-www-form-urlencoded; charset={charset}",
+            HTTP_IDEMPOTENCY_KEY="charset",
+        ).status_code
+        for charset in ("utf-8", "UTF-8", "latin-1")
+    ]
+    assert sent == [201, 201, 422]
+
+
+def test_a_body_the_api_cannot_read_gets_the_apis_answer_with_a_key(department, customer):
+    rep = token_client(department.rep_north)
+    fields = "&".join(f"f{number}=x" for number in range(1200))
+    answer = rep.post(
+        "/api/v1/contacts/",
+        fields,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_IDEMPOTENCY_KEY="many",
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "The request has more fields than the server accepts."}
+    anonymous = log_call(APIClient(), customer, key="with space")
+    assert anonymous.status_code == 401  # signed in first: a bad key from nobody is the API's 401
+    assert not IdempotentRequest.objects.exists()

@@ -1,6 +1,7 @@
 """API conventions shared by every endpoint: pagination, strict ordering and JSON errors
 (the bounded JSON parser is core.parsers: DRF's views read the parser setting on import)."""
 
+import datetime
 from functools import partial
 
 from django.conf import settings
@@ -12,13 +13,13 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, filters, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import Conflict, is_lost_race
+from core.errors import Conflict, RecordChanged, is_lost_race
 from core.ordering import parse_ordering
 
 
@@ -74,6 +75,11 @@ def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError as a 400 with field messages, a
     body over Django's upload limits as a JSON 413 / 400 (Django alone answers an HTML page),
     and a lost race (core.errors.Conflict, a deadlock) as a 409."""
+    if isinstance(exc, RecordChanged) and context["request"].headers.get("If-Match"):
+        message = _(
+            "The record changed since you read it (If-Match): read it again and send your change again."
+        )
+        return Response({"detail": message}, status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, Conflict) or is_lost_race(exc):
         message = exc.message if isinstance(exc, Conflict) else Conflict().message
         return Response({"detail": str(message)}, status=status.HTTP_409_CONFLICT)
@@ -114,6 +120,56 @@ CONFLICT = {
         description="Someone else changed or removed the record at the same time; reload and try again.",
     )
 }
+
+
+# --- Conditional updates: the ETag of a record's answer, If-Match on its update ---------------
+# A REST client that reads a record, changes it and sends it back (a PUT sends every field)
+# would undo a change someone made in between. A record's detail answers carry its version as
+# an ETag (its ``updated_at``); an update sent with ``If-Match: <that ETag>`` is written only
+# if the record is still at that version, otherwise 412 and nothing is written.
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of the record as read: the update is refused (412) if it changed since.",
+)
+PRECONDITION_FAILED = {
+    412: OpenApiResponse(
+        response=ConflictSerializer,
+        description="If-Match did not match: the record changed since it was read; read it again.",
+    )
+}
+
+
+def etag_of(data) -> str | None:
+    """The ETag of a record's answer (its ``updated_at``), or None for an answer without one."""
+    version = data.get("updated_at") if isinstance(data, dict) else None
+    return f'"{version}"' if version else None
+
+
+def expected_version(request) -> dict | None:
+    """What ``If-Match`` says the record's ``updated_at`` is, for the service's compare-and-set
+    (``shown``); None without the header or with ``*``. An ETag this API did not give matches
+    no version: the update is refused as changed."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip('"')
+    try:
+        return {"updated_at": datetime.datetime.fromisoformat(value)}
+    except ValueError:
+        return {"updated_at": None}
+
+
+class VersionedDetail:
+    """A viewset whose record answers (retrieve, create, update) carry an ETag."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        etag = etag_of(getattr(response, "data", None)) if response.status_code in (200, 201) else None
+        if etag and getattr(self, "action", None) in ("retrieve", "create", "update", "partial_update"):
+            response["ETag"] = etag
+        return response
 
 
 def _upload_limit() -> int:

@@ -27,6 +27,11 @@ class Conflict(Exception):
         return str(self.message)
 
 
+class RecordChanged(Conflict):
+    """The fields a write was based on changed since the writer read them (an edit page's
+    shown values, an API client's ``If-Match``): a 409 on pages, a 412 to an ``If-Match``."""
+
+
 def is_lost_race(exc: BaseException) -> bool:
     """A database error that only says two transactions collided (a deadlock, a
     serialization failure): trying again, or telling the user to, is the answer."""

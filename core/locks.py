@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, is_lost_race
+from core.errors import Conflict, RecordChanged, is_lost_race
 
 
 def lock_one(queryset, *, pk, gone: str | None = None, check: Callable | None = None):
@@ -122,7 +122,7 @@ def ensure_unchanged(row, shown: dict) -> None:
         if not _same(now, value):
             moved.append(_("“%(field)s”") % {"field": capfirst(field.verbose_name)})
     if moved:
-        raise Conflict(
+        raise RecordChanged(
             _(
                 "Someone else changed %(fields)s after you opened this page. Your changes are below, "
                 "with everything else as it is now: save again to put yours over theirs."

@@ -15,7 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.models import Client
-from core.api import CONFLICT, VisibleRelatedField
+from core.api import (
+    CONFLICT,
+    IF_MATCH,
+    PRECONDITION_FAILED,
+    VersionedDetail,
+    VisibleRelatedField,
+    expected_version,
+)
 from core.bulk_api import BulkActionMixin
 from deals import services
 from deals.filters import DealFilter, LostReasonFilter, PipelineFilter, StageFilter
@@ -217,7 +224,7 @@ class LostReasonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         )
 
 
-class DealViewSet(BulkActionMixin, viewsets.ModelViewSet):
+class DealViewSet(VersionedDetail, BulkActionMixin, viewsets.ModelViewSet):
     """Deals the user sees. ``stage`` is set on create only; POST ``move/`` changes it."""
 
     filterset_class = DealFilter
@@ -269,7 +276,11 @@ class DealViewSet(BulkActionMixin, viewsets.ModelViewSet):
         deal = services.deal_create(by=request.user, **serializer.validated_data)
         return self._read(deal, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer, **CONFLICT})
+    @extend_schema(
+        request=DealWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={200: DealSerializer, **CONFLICT, **PRECONDITION_FAILED},
+    )
     def update(self, request, *args, **kwargs):
         deal = self.get_object()
         serializer = DealWriteSerializer(
@@ -279,10 +290,16 @@ class DealViewSet(BulkActionMixin, viewsets.ModelViewSet):
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        deal = services.deal_update(deal=deal, by=request.user, data=serializer.validated_data)
+        deal = services.deal_update(
+            deal=deal, by=request.user, data=serializer.validated_data, shown=expected_version(request)
+        )
         return self._read(deal)
 
-    @extend_schema(request=DealWriteSerializer, responses={200: DealSerializer, **CONFLICT})
+    @extend_schema(
+        request=DealWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={200: DealSerializer, **CONFLICT, **PRECONDITION_FAILED},
+    )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 

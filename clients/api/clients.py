@@ -23,7 +23,7 @@ from clients.api.common import MayChangeObject, VisibleStaffField
 from clients.api.merging import MERGED_AWAY, ClientMergeSerializer, MergeMixin
 from clients.filters import ClientFilter
 from clients.models import Client, Contact, Industry
-from core.api import CONFLICT
+from core.api import CONFLICT, IF_MATCH, PRECONDITION_FAILED, VersionedDetail, expected_version
 from core.bulk_api import BulkActionMixin
 
 
@@ -125,8 +125,14 @@ class HandOverResultSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(
     retrieve=extend_schema(responses={200: ClientDetailSerializer, **MERGED_AWAY}),
+    update=extend_schema(
+        parameters=[IF_MATCH], responses={200: ClientDetailSerializer, **PRECONDITION_FAILED}
+    ),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], responses={200: ClientDetailSerializer, **PRECONDITION_FAILED}
+    ),
 )
-class ClientViewSet(MergeMixin, BulkActionMixin, viewsets.ModelViewSet):
+class ClientViewSet(VersionedDetail, MergeMixin, BulkActionMixin, viewsets.ModelViewSet):
     """Clients you may see. Filters, `search` and `ordering` are those of the client list
     page. Changing `owner` reassigns (leads within their team, the head anywhere);
     changing `status` moves along lead → prospect → customer → former."""
@@ -167,7 +173,9 @@ class ClientViewSet(MergeMixin, BulkActionMixin, viewsets.ModelViewSet):
         client = self.get_object()
         serializer = self.get_serializer(client, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        client = services.client_update(by=request.user, client=client, **serializer.validated_data)
+        client = services.client_update(
+            by=request.user, client=client, shown=expected_version(request), **serializer.validated_data
+        )
         return Response(self._detail(client))
 
     def destroy(self, request, *args, **kwargs):

@@ -330,7 +330,8 @@ class TaskForm(forms.Form):
     and deal are the client's, the owner one the viewer may give tasks to."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.CALL)
-    title = forms.CharField(label=_("What"), max_length=300)
+    # "What" to do (a text); the activity forms' "What" is a kind (a call, a meeting).
+    title = forms.CharField(label=pgettext_lazy("what a task is to do", "What"), max_length=300)
     due_date = forms.DateField(label=_("Due"), widget=DATE)
     due_time = forms.TimeField(label=_("Time"), required=False, widget=TIME)
     duration_minutes = forms.IntegerField(label=_("Minutes"), required=False, min_value=1, max_value=24 * 60)

@@ -29,7 +29,20 @@ class Conflict(Exception):
 
 class RecordChanged(Conflict):
     """The fields a write was based on changed since the writer read them (an edit page's
-    shown values, an API client's ``If-Match``): a 409 on pages, a 412 to an ``If-Match``."""
+    shown values, an API client's ``If-Match``): a 409 on pages, a 412 to an ``If-Match``.
+    ``fields``: their names, for a page to name them by its own labels (``labels``)."""
+
+    def __init__(self, fields: list[str], labels: list[str]):
+        self.fields = fields
+        super().__init__(record_changed_message(labels))
+
+
+def record_changed_message(labels) -> str:
+    quoted = ", ".join(_("“%(field)s”") % {"field": label} for label in labels)
+    return _(
+        "Someone else changed %(fields)s after you opened this page. Your changes are below, "
+        "with everything else as it is now: save again to put yours over theirs."
+    ) % {"fields": quoted}
 
 
 def is_lost_race(exc: BaseException) -> bool:

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from core.errors import Conflict
+from core.errors import Conflict, RecordChanged, record_changed_message
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -116,8 +116,13 @@ def save_edits(form: forms.Form, values: dict, save, reopen):
     try:
         save(edits, shown)
     except Conflict as conflict:
+        message = conflict.message
+        if isinstance(conflict, RecordChanged):  # named as the form labels them
+            message = record_changed_message(
+                [form.fields[name].label if name in form.fields else name for name in conflict.fields]
+            )
         again = reopen(rebased_data(form, reopen(None).initial, edits))
         again.is_valid()
-        again.add_error(None, conflict.message)
+        again.add_error(None, message)
         return again, 409
     return None, 200

@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
 from django.http import Http404
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 
 from core.errors import Conflict, RecordChanged, is_lost_race
 
@@ -111,7 +110,7 @@ def _same(now, shown) -> bool:
 def ensure_unchanged(row, shown: dict) -> None:
     """Compare-and-set for an edit form (``core.forms.edited_values``): every field the user
     changed must still hold what their page showed, on the locked row; one that someone else
-    changed meanwhile is a ``Conflict`` naming it, and nothing is written."""
+    changed meanwhile is a ``RecordChanged`` naming it, and nothing is written."""
     moved = []
     for name, value in shown.items():
         field = row._meta.get_field(name)
@@ -120,12 +119,8 @@ def ensure_unchanged(row, shown: dict) -> None:
         else:
             now = getattr(row, name)
         if not _same(now, value):
-            moved.append(_("“%(field)s”") % {"field": capfirst(field.verbose_name)})
+            moved.append(field)
     if moved:
         raise RecordChanged(
-            _(
-                "Someone else changed %(fields)s after you opened this page. Your changes are below, "
-                "with everything else as it is now: save again to put yours over theirs."
-            )
-            % {"fields": ", ".join(moved)}
+            [field.name for field in moved], [capfirst(field.verbose_name) for field in moved]
         )

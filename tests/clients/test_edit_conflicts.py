@@ -109,13 +109,14 @@ def test_contacts_and_tasks_keep_a_colleagues_change_too(department, customer):
 
     contact = ContactFactory(client=customer, name="Olga Petrova", phone="+7 1", email="olga@example.com")
     task = TaskFactory(client=customer, owner=department.rep_north, title="Call Olga", notes="")
-    for url, form_class, mine, theirs, model in (
+    for url, form_class, mine, theirs, model, label in (
         (
             f"/clients/contacts/{contact.pk}/edit/",
             "narrow-form",
             {"phone": "+7 2"},
             {"email": "o@example.org"},
             Contact,
+            "Phone",
         ),
         (
             f"/tasks/{task.pk}/edit/",
@@ -123,6 +124,7 @@ def test_contacts_and_tasks_keep_a_colleagues_change_too(department, customer):
             {"title": "Call Olga back"},
             {"notes": "About the price"},
             Task,
+            "What",  # the form's label, not the model's "title"
         ),
     ):
         rep, lead = Browser(), Browser()
@@ -136,5 +138,6 @@ def test_contacts_and_tasks_keep_a_colleagues_change_too(department, customer):
         # the same field from both: 409, nothing written
         answer = lead.post(url, posted_form(lead_page, form_class, **mine | dict.fromkeys(mine, "x")))
         assert answer.status_code == 409
+        assert f"Someone else changed “{label}” after you opened this page." in answer.content.decode()
         row.refresh_from_db()
         assert {name: getattr(row, name) for name in mine} == mine

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from core.errors import Conflict, RecordChanged, record_changed_message
+from core.errors import RecordChanged, record_changed_message
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -44,9 +44,12 @@ def datetime_local_input(**attrs) -> forms.DateTimeInput:
 
 
 def remember_shown_values(form: forms.Form) -> None:
-    """Render each field's shown value beside it (``initial-<name>``), for ``edited_values``."""
+    """Render each field's shown value beside it (``initial-<name>``), for ``edited_values``.
+    Single-value fields only (text, numbers, dates, times, choices, a record): a field of
+    several values or a date-time is left out, so it is written as sent and never compared."""
     for field in form.fields.values():
-        if not field.disabled:
+        several = getattr(field.widget, "allow_multiple_selected", False)
+        if not (field.disabled or several or isinstance(field, forms.DateTimeField)):
             field.show_hidden_initial = True
 
 
@@ -55,13 +58,26 @@ def _shown(form: forms.Form, name: str):
     (a page opened before the form carried them) or it is not a value the field takes (the
     page cannot have shown it)."""
     key = form.add_initial_prefix(name)
-    if key not in form.data:
-        return _UNKNOWN
     field = form.fields[name]
+    if key not in form.data or not field.show_hidden_initial:
+        return _UNKNOWN
+    raw = field.hidden_widget().value_from_datadict(form.data, form.files, key)
+    if isinstance(field, forms.ModelChoiceField):
+        # The record's id as shown, whether or not it may still be chosen: a deal or an owner
+        # that left the choices since was still shown, and a colleague may have changed it.
+        text = str(raw or "").strip()
+        return None if not text else int(text) if text.isascii() and text.isdigit() else _UNKNOWN
     try:
-        return field.clean(field.hidden_widget().value_from_datadict(form.data, form.files, key))
+        value = field.to_python(raw)
     except ValidationError:
         return _UNKNOWN
+    if (
+        isinstance(field, forms.ChoiceField)
+        and value not in field.empty_values
+        and not field.valid_value(value)
+    ):
+        return _UNKNOWN
+    return value
 
 
 _UNKNOWN = object()
@@ -107,20 +123,19 @@ def rebased_data(form: forms.Form, current: dict, edits: dict):
 
 def save_edits(form: forms.Form, values: dict, save, reopen):
     """Saves what the user changed: ``save(edits, shown)`` calls the service (its compare-and-
-    set refuses a field someone else changed meanwhile with a ``Conflict``). On a conflict,
+    set refuses a field someone else changed meanwhile with a ``RecordChanged``). Then
     ``reopen(data)`` builds the form again over the record read anew (``data`` None: unbound,
     for its values as they are now) and the answer is that form, bound to the user's changes
-    over the record as it is now, with the message, and 409. ``(None, 200)`` when saved; a
-    ``ValidationError`` of the service goes to the caller."""
+    over the record as it is now, with the message naming the fields by the form's labels, and
+    409. ``(None, 200)`` when saved. The service's ``ValidationError`` and other conflicts (the
+    record removed or closed meanwhile) go to the caller (the 409 page)."""
     edits, shown = edited_values(form, values)
     try:
         save(edits, shown)
-    except Conflict as conflict:
-        message = conflict.message
-        if isinstance(conflict, RecordChanged):  # named as the form labels them
-            message = record_changed_message(
-                [form.fields[name].label if name in form.fields else name for name in conflict.fields]
-            )
+    except RecordChanged as conflict:  # other conflicts (a task done meanwhile): the 409 page
+        message = record_changed_message(
+            [form.fields[name].label if name in form.fields else name for name in conflict.fields]
+        )
         again = reopen(rebased_data(form, reopen(None).initial, edits))
         again.is_valid()
         again.add_error(None, message)

@@ -104,6 +104,10 @@ def retry_on_lost_race(func):
 def _same(now, shown) -> bool:
     if now in (None, "") and shown in (None, ""):
         return True
+    if isinstance(now, str) and isinstance(shown, str):
+        # A browser sends a text area's line breaks as CRLF; a text written by the API or an
+        # import keeps LF: the same text.
+        return now.replace("\r\n", "\n") == shown.replace("\r\n", "\n")
     return now == shown
 
 

@@ -7,7 +7,7 @@ from django.test import Client as Browser
 
 from clients.models import Client
 from tests.factories import ClientFactory
-from tests.pages import posted_form
+from tests.pages import opened_by, posted_form
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,7 @@ def customer(department):
 
 
 def opened(user, customer):
-    browser = Browser()
-    browser.force_login(user)
-    page = browser.get(f"/clients/{customer.pk}/edit/")
-    assert page.status_code == 200
-    return browser, page.content.decode()
+    return opened_by(user, f"/clients/{customer.pk}/edit/")
 
 
 def test_a_save_keeps_what_a_colleague_changed_meanwhile(department, customer):
@@ -141,3 +137,63 @@ def test_contacts_and_tasks_keep_a_colleagues_change_too(department, customer):
         assert f"Someone else changed “{label}” after you opened this page." in answer.content.decode()
         row.refresh_from_db()
         assert {name: getattr(row, name) for name in mine} == mine
+
+
+def test_notes_written_with_plain_line_breaks_edit_like_any_other(department, customer):
+    """A browser sends a text area's line breaks as CRLF; notes written by the API or an
+    import keep LF. The page showed the same text, so it is no conflict."""
+    Client.objects.filter(pk=customer.pk).update(notes="Buys in spring.\nPays late.")
+    rep, page = opened(department.rep_north, customer)
+    assert posted_form(page, "client-form")["notes"] == "Buys in spring.\r\nPays late."
+    assert (
+        rep.post(f"/clients/{customer.pk}/edit/", posted_form(page, "client-form", phone="+7 9")).status_code
+        == 302
+    )
+    rep, page = opened(department.rep_north, customer)
+    assert (
+        rep.post(
+            f"/clients/{customer.pk}/edit/", posted_form(page, "client-form", notes="Pays on time.")
+        ).status_code
+        == 302
+    )
+    customer.refresh_from_db()
+    assert (customer.phone, customer.notes) == ("+7 9", "Pays on time.")
+
+
+def test_a_task_done_meanwhile_is_the_conflict_page_not_the_form_again(department, customer):
+    from clients.models import Task, TaskStatus
+    from tests.factories import TaskFactory
+
+    task = TaskFactory(client=customer, owner=department.rep_north, title="Call Olga")
+    rep, page = opened_by(department.rep_north, f"/tasks/{task.pk}/edit/")
+    Task.objects.filter(pk=task.pk).update(status=TaskStatus.DONE)
+    answer = rep.post(f"/tasks/{task.pk}/edit/", posted_form(page, "narrow-form", title="Call Olga back"))
+    assert answer.status_code == 409
+    body = answer.content.decode()
+    assert "This task was already completed or cancelled; reload the page." in body
+    assert 'class="card form-card narrow-form"' not in body
+    assert Task.objects.get(pk=task.pk).title == "Call Olga"
+
+
+def test_a_box_or_a_choice_changed_by_both_is_a_conflict_too(department, customer):
+    from clients.models import Contact, Task
+    from tests.factories import ContactFactory, TaskFactory
+
+    contact = ContactFactory(client=customer, name="Olga Petrova", is_decision_maker=False)
+    other = ContactFactory(client=customer, name="Ivan Orlov")
+    task = TaskFactory(client=customer, owner=department.rep_north, title="Call", contact=None)
+    contact_url, task_url = f"/clients/contacts/{contact.pk}/edit/", f"/tasks/{task.pk}/edit/"
+    rep_contact = opened_by(department.rep_north, contact_url)[1]
+    rep_task = opened_by(department.rep_north, task_url)
+    Contact.objects.filter(pk=contact.pk).update(is_decision_maker=True)  # a colleague ticks it
+    Task.objects.filter(pk=task.pk).update(contact=other)  # and names Ivan on the task
+    rep = rep_task[0]
+    unticked = posted_form(rep_contact, "narrow-form", name="Olga P.")
+    assert rep.post(contact_url, unticked).status_code == 302  # the box left alone: theirs stays
+    assert Contact.objects.get(pk=contact.pk).is_decision_maker is True
+    ticked = posted_form(rep_contact, "narrow-form", is_decision_maker="on")
+    answer = rep.post(contact_url, ticked)
+    assert answer.status_code == 409  # both changed the box (the first save changed the name only)
+    chosen = posted_form(rep_task[1], "narrow-form", contact=str(contact.pk))
+    assert rep.post(task_url, chosen).status_code == 409
+    assert Task.objects.get(pk=task.pk).contact_id == other.pk

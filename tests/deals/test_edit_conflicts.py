@@ -6,20 +6,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client as Browser
 
 from tests.deals.conftest import make_deal
-from tests.pages import posted_form
+from tests.pages import opened_by, posted_form
 
 pytestmark = pytest.mark.django_db
 
 
 def opened(user, deal):
-    browser = Browser()
-    browser.force_login(user)
-    page = browser.get(f"/deals/{deal.pk}/edit/")
-    assert page.status_code == 200
-    return browser, page.content.decode()
+    return opened_by(user, f"/deals/{deal.pk}/edit/")
 
 
 def test_the_leads_save_keeps_the_amount_the_rep_corrected_meanwhile(department, stages):

@@ -16,16 +16,15 @@ Answers that carry a secret shown once (a new token's key, a webhook's secret, a
 feed's address) are not kept (``AnswersNotKept``): a retry runs again. A request is the same
 when its method, path, media type (with its charset) and content are: a form with files is
 compared by its fields and files, not by its bytes (a client picks a new multipart boundary for
-every send). A body the API cannot read (too many fields, a broken upload) gets the API's own
-answer and keeps nothing. A body
-too large to hold in memory (``DATA_UPLOAD_MAX_MEMORY_SIZE``) is refused with a key (413)."""
+every send; its files go to disk as without a key). A body the API cannot read (over
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, too many fields, a broken upload) gets the API's own answer,
+as without a key, and keeps nothing."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
@@ -79,23 +78,22 @@ def _text(value: str) -> bytes:
 def _content(request) -> bytes:
     """What the request sends: its media type and its parameters (the charset), then its
     body, or for a form with files its fields and files (not the boundary)."""
-    body = request.body  # read first: the form below is parsed from it, as the API parses it
     kind = [_text(request.content_type)]
     for name, value in sorted(request.content_params.items()):
         if name != "boundary":
             kind.extend([_text(name), _text(value.lower())])
     if request.content_type != "multipart/form-data":
-        return _digest(*kind, body).encode()
+        return _digest(*kind, request.body).encode()
     parts = []
     for name in sorted(request.POST):
         parts.extend([b"field", _text(name), *(_text(value) for value in request.POST.getlist(name))])
     for name in sorted(request.FILES):
         for upload in request.FILES.getlist(name):
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
             upload.seek(0)
-            parts.extend(
-                [b"file", _text(name), _text(upload.name or ""), hashlib.sha256(upload.read()).digest()]
-            )
-            upload.seek(0)
+            parts.extend([b"file", _text(name), _text(upload.name or ""), digest.digest()])
     return _digest(*kind, *parts).encode()
 
 
@@ -119,13 +117,19 @@ def _valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and all("!" <= char <= "~" and char != "," for char in key)
 
 
-def _too_large(request) -> bool:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+def _read(request) -> bool:
+    """Reads the request's content once, before anything streams it: a form with files is
+    parsed as Django parses it (large files go to disk), any other body is held in memory (up
+    to ``DATA_UPLOAD_MAX_MEMORY_SIZE``). False when it does not read: the API answers it."""
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:  # Django reads a garbled length as none (WSGIRequest)
-        length = 0
-    return limit is not None and length > limit
+        if request.content_type == "multipart/form-data":
+            request.POST  # noqa: B018 - parsed once and kept, files included
+            request.FILES  # noqa: B018
+        else:
+            request.body  # noqa: B018 - read once and kept
+    except _UNREADABLE:
+        return False
+    return True
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -192,9 +196,8 @@ class IdempotencyMiddleware:
         key = request.headers.get(HEADER)
         if key is None or request.method not in METHODS or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        if _too_large(request):
-            return _error(_("A request this large cannot be sent with an Idempotency-Key."), 413)
-        request.body  # noqa: B018 - read once and kept: the sign-in and the fingerprint read it
+        if not _read(request):  # too large or broken: the API says so, and nothing is kept
+            return self.get_response(request)
         user = _signed_in_user(request)
         if user is None:  # nobody to keep it for: the API answers as it would without a key
             return self.get_response(request)
@@ -204,19 +207,13 @@ class IdempotencyMiddleware:
                 % {"max": MAX_KEY_LENGTH},
                 400,
             )
-        try:
-            content = _content(request)
-        except _UNREADABLE:  # the API says what is wrong with the body, and nothing is kept
-            return self.get_response(request)
-        fingerprint = _digest(_text(request.method), _text(request.get_full_path()), content)
+        fingerprint = _digest(_text(request.method), _text(request.get_full_path()), _content(request))
         claim = _claim(user, key, fingerprint)
         if isinstance(claim, HttpResponse):
             return claim
-        try:
-            response = self.get_response(request)
-        except BaseException:
-            IdempotentRequest.objects.filter(pk=claim.pk).delete()
-            raise
+        # Django answers an exception of the view (500) before it gets here; a process that dies
+        # leaves the claim, and its key is free again after ABANDONED_AFTER.
+        response = self.get_response(request)
         _keep(claim, response)
         return response
 

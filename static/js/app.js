@@ -187,7 +187,9 @@
   // someone else since, the move is refused (409) and the board shows where it is now.
   document.addEventListener("htmx:configRequest", function (event) {
     var card = event.detail.elt.closest && event.detail.elt.closest("[data-deal][data-stage]");
-    if (card) event.detail.parameters.from_stage = card.dataset.stage;
+    if (card && event.detail.verb === "post" && event.detail.path === cardMoveUrl(card)) {
+      event.detail.parameters.from_stage = card.dataset.stage;
+    }
   });
 
   // A card's stage select holds only its own stage until it is first used; then the

@@ -294,12 +294,33 @@ def test_two_sends_at_once_write_once(attempt):
     assert Activity.objects.filter(client=customer).count() == 1
 
 
-def test_a_body_too_large_to_compare_is_refused_with_a_key(department, customer, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
-    response = log_call(token_client(department.rep_north), customer, key="big", outcome="x" * 200)
+def test_a_body_too_large_gets_the_apis_413_and_an_upload_of_any_size_is_kept(department, customer, settings):
+    """Over DATA_UPLOAD_MAX_MEMORY_SIZE a JSON body is the API's 413, as without a key; an
+    upload's files are not held in memory (they go to disk past its own limit), so a file of
+    any size the API takes is kept and replayed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Attachment
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
+    rep = token_client(department.rep_north)
+    response = log_call(rep, customer, key="big", outcome="x" * 2000)
     assert response.status_code == 413
-    assert response.json() == {"detail": "A request this large cannot be sent with an Idempotency-Key."}
+    assert response.json() == {"detail": "The request body is larger than 1000 bytes."}
     assert not Activity.objects.filter(client=customer).exists()
+    answers = [
+        rep.post(
+            "/api/v1/attachments/",
+            {"client": customer.pk, "file": SimpleUploadedFile("price.txt", b"x" * 5000)},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="big-upload",
+        )
+        for _ in range(2)
+    ]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    assert Attachment.objects.filter(client=customer).count() == 1
 
 
 def test_a_browser_session_post_with_its_csrf_token_is_kept_too(department, customer):

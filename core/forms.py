@@ -86,8 +86,9 @@ _UNKNOWN = object()
 def edited_values(form: forms.Form, values: dict) -> tuple[dict, dict]:
     """Of ``values`` (what a valid form gives its service, by field name), the ones the user
     changed on the page, and for each of those the value the page showed them (for the
-    service's compare-and-set, ``core.locks.ensure_unchanged``). A value the form does not
-    know the shown value of counts as changed and is not compared."""
+    service's compare-and-set, ``core.locks.ensure_unchanged``). A field the form does not
+    know the shown value of (not sent, or not a value the field takes) counts as changed and
+    is not compared; a value that is no field's (one the form computes) is passed as it is."""
     changed = set(form.changed_data) | {
         name for name in form.fields if form.add_initial_prefix(name) not in form.data
     }

@@ -83,10 +83,13 @@ def test_a_form_without_its_shown_values_saves_as_before(department, customer):
 
 def test_a_garbled_shown_value_counts_as_changed_and_is_not_compared(department, customer):
     rep, rep_page = opened(department.rep_north, customer)
+    Client.objects.filter(pk=customer.pk).update(tier="A")  # a colleague's change meanwhile
     form = posted_form(
-        rep_page, "client-form", **{"initial-industry": "not-an-id", "initial-tier": "Z" * 5000}
+        rep_page, "client-form", **{"initial-industry": "not-an-id", "initial-tier": "Z" * 5000, "tier": "B"}
     )
     assert rep.post(f"/clients/{customer.pk}/edit/", form).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.tier, customer.industry) == ("B", None)  # written as sent, not compared
 
 
 def test_the_conflict_reads_in_the_users_language(department, customer):

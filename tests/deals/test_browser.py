@@ -222,4 +222,17 @@ def test_a_card_someone_else_moved_meanwhile_stays_where_they_put_it(live_server
     assert list(
         StageChange.objects.filter(deal=deal).order_by("pk").values_list("from_stage__name", "to_stage__name")
     ) == [(None, "Lead"), ("Lead", "Negotiation"), ("Negotiation", "Lost")]
+
+    # And its Won button: a second deal the lead closes as lost while the card shows Proposal.
+    second = make_deal(north["rep"], client=north["client"], title="Freezer line", stage="Proposal")
+    page.reload()
+    won = page.locator(f"#deal-card-{second.pk}").get_by_role("button", name="✓ Won")
+    services.deal_move(deal=second, stage=stages["Lost"], by=north["lead"], lost_reason=reason)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#deal-card-{second.pk}").hover()
+    won.click()
+    expect(page.locator("#kanban-status [role=alert]")).to_have_text(
+        "“Freezer line” was moved to Lost meanwhile; look at it again."
+    )
+    assert Deal.objects.get(pk=second.pk).stage == stages["Lost"]
     page.context.close()

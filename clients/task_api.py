@@ -22,7 +22,14 @@ from clients import selectors, services
 from clients.api import ActivitySerializer, BoundedDateTimeField, MayChangeObject, VisibleStaffField
 from clients.filters import TaskFilter
 from clients.models import Client, Contact, Task, TaskKind
-from core.api import CONFLICT, VisibleRelatedField
+from core.api import (
+    CONFLICT,
+    IF_MATCH,
+    PRECONDITION_FAILED,
+    VersionedDetail,
+    VisibleRelatedField,
+    expected_version,
+)
 from core.bulk_api import BulkActionMixin
 from core.filters import check_date_in_range
 from core.idempotency import AnswersNotKept
@@ -152,7 +159,7 @@ def _nested_next_errors(error: DjangoValidationError) -> DjangoValidationError |
     return serializers.ValidationError({**flat, "next": nested})
 
 
-class TaskViewSet(BulkActionMixin, viewsets.ModelViewSet):
+class TaskViewSet(VersionedDetail, BulkActionMixin, viewsets.ModelViewSet):
     """Tasks you may see: yours, your team's (a lead, an assistant), everyone's (the head), and
     every task on a client you see. A lead and an assistant plan tasks for their team."""
 
@@ -171,7 +178,7 @@ class TaskViewSet(BulkActionMixin, viewsets.ModelViewSet):
         task = services.task_create(by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: TaskSerializer, **CONFLICT})
+    @extend_schema(parameters=[IF_MATCH], responses={200: TaskSerializer, **CONFLICT, **PRECONDITION_FAILED})
     def update(self, request, *args, **kwargs):
         task = self.get_object()
         serializer = self.get_serializer(task, data=request.data, partial=kwargs.get("partial", False))
@@ -180,10 +187,10 @@ class TaskViewSet(BulkActionMixin, viewsets.ModelViewSet):
         client = changes.pop("client", task.client)
         if client.pk != task.client_id:
             raise serializers.ValidationError({"client": [_("A task cannot move to another client.")]})
-        task = services.task_update(by=request.user, task=task, **changes)
+        task = services.task_update(by=request.user, task=task, shown=expected_version(request), **changes)
         return Response(self.get_serializer(task).data)
 
-    @extend_schema(responses={200: TaskSerializer, **CONFLICT})
+    @extend_schema(parameters=[IF_MATCH], responses={200: TaskSerializer, **CONFLICT, **PRECONDITION_FAILED})
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 

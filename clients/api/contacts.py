@@ -16,7 +16,14 @@ from clients.api.common import MayChangeObject, _reject_move
 from clients.api.merging import MERGED_AWAY, ContactMergeSerializer, MergeMixin
 from clients.filters import ContactFilter
 from clients.models import Client, Contact
-from core.api import CONFLICT, VisibleRelatedField
+from core.api import (
+    CONFLICT,
+    IF_MATCH,
+    PRECONDITION_FAILED,
+    VersionedDetail,
+    VisibleRelatedField,
+    expected_version,
+)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -43,8 +50,12 @@ class ContactSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(
     retrieve=extend_schema(responses={200: ContactSerializer, **MERGED_AWAY}),
+    update=extend_schema(parameters=[IF_MATCH], responses={200: ContactSerializer, **PRECONDITION_FAILED}),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], responses={200: ContactSerializer, **PRECONDITION_FAILED}
+    ),
 )
-class ContactViewSet(MergeMixin, viewsets.ModelViewSet):
+class ContactViewSet(VersionedDetail, MergeMixin, viewsets.ModelViewSet):
     """People at the clients you may see. Assistants keep their team's contacts."""
 
     serializer_class = ContactSerializer
@@ -79,7 +90,9 @@ class ContactViewSet(MergeMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(contact, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         _reject_move(serializer, contact, "client", _("A contact cannot move to another client."))
-        contact = services.contact_update(by=request.user, contact=contact, **serializer.validated_data)
+        contact = services.contact_update(
+            by=request.user, contact=contact, shown=expected_version(request), **serializer.validated_data
+        )
         return Response(self.get_serializer(contact).data)
 
     def destroy(self, request, *args, **kwargs):

@@ -77,8 +77,38 @@ def test_the_schema_documents_if_match_and_412():
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    for path in ("/api/v1/clients/{id}/", "/api/v1/deals/{id}/"):
+    for path in (
+        "/api/v1/clients/{id}/",
+        "/api/v1/deals/{id}/",
+        "/api/v1/contacts/{id}/",
+        "/api/v1/tasks/{id}/",
+    ):
         for method in ("put", "patch"):
             operation = schema["paths"][path][method]
             assert "If-Match" in [parameter["name"] for parameter in operation["parameters"]], (path, method)
             assert "412" in operation["responses"], (path, method)
+
+
+@pytest.mark.parametrize("kind", ["contacts", "tasks"])
+def test_contacts_and_tasks_refuse_an_update_based_on_an_older_read(department, kind):
+    from tests.factories import ContactFactory, TaskFactory
+
+    customer = ClientFactory(owner=department.rep_north)
+    record = (
+        ContactFactory(client=customer, notes="")
+        if kind == "contacts"
+        else TaskFactory(client=customer, owner=department.rep_north, notes="")
+    )
+    rep, lead = token_client(department.rep_north), token_client(department.lead_north)
+    url = f"/api/v1/{kind}/{record.pk}/"
+    read = rep.get(url)
+    assert read["ETag"] == f'"{read.json()["updated_at"]}"'
+    assert lead.patch(url, {"notes": "the lead's"}, format="json").status_code == 200
+    stale = rep.patch(url, {"notes": "the rep's"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412
+    record.refresh_from_db()
+    assert record.notes == "the lead's"
+    fresh = rep.get(url)
+    assert (
+        rep.patch(url, {"notes": "the rep's"}, format="json", HTTP_IF_MATCH=fresh["ETag"]).status_code == 200
+    )

@@ -297,6 +297,8 @@ class ActivityLogForm(NextTaskForm):
         self.show_deal = bool(client_deals)
         if deal is not None:
             self.fields["deal"].initial = deal.pk
+        if instance is not None:
+            remember_shown_values(self)  # a save writes only what the user changed
         if not self.is_bound and instance is None:
             self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 

@@ -18,7 +18,7 @@ from clients.selectors import linked_deals
 from clients.services.checks import hold_client
 from core.dates import check_happened, errors_of
 from core.filters import check_date_in_range
-from core.locks import lock_one
+from core.locks import ensure_unchanged, lock_one
 from core.validation import full_clean
 
 MAX_ACTIVITY_MINUTES = 24 * 60
@@ -149,13 +149,19 @@ ACTIVITY_FIELDS = (
 
 
 @transaction.atomic
-def activity_update(*, by: User, activity: Activity, **changes: Any) -> Activity:
-    """Correct a logged activity. Who logged it stays its owner; the client does not change."""
+def activity_update(
+    *, by: User, activity: Activity, shown: dict[str, Any] | None = None, **changes: Any
+) -> Activity:
+    """Correct a logged activity. Who logged it stays its owner; the client does not change.
+    ``shown``: what the edit page showed for the fields it changes; one someone else changed
+    meanwhile is a ``RecordChanged`` and nothing is written."""
     unknown = set(changes) - set(ACTIVITY_FIELDS)
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, activity)
     activity = lock_one(Activity.objects, pk=activity.pk, check=lambda row: ensure_can_write(by, row))
+    if shown:
+        ensure_unchanged(activity, shown)
     # the client is read after the lock
     data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     data.update(changes)

@@ -17,7 +17,7 @@ from clients import rules, selectors, services
 from clients.forms import ActivityLogForm
 from clients.models import Activity
 from clients.views.common import TIMELINE_PER_PAGE, activity_panel_context, client_page_context, posted
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, save_edits
 
 
 @login_required
@@ -75,19 +75,34 @@ def activity_edit(request, pk: int):
     activity = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
     ensure_can_write(request.user, activity)
     form = ActivityLogForm(posted(request), client=activity.client, user=request.user, instance=activity)
+    status = 200
     if request.method == "POST" and form.is_valid():
+
+        def reopen(data):
+            current = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
+            return ActivityLogForm(data, client=current.client, user=request.user, instance=current)
+
         try:
-            services.activity_update(by=request.user, activity=activity, **form.service_kwargs())
+            again, status = save_edits(
+                form,
+                form.service_kwargs(),
+                lambda edits, shown: services.activity_update(
+                    by=request.user, activity=activity, shown=shown, **edits
+                ),
+                reopen,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=activity.client_id)
+            if again is None:
+                messages.success(request, _("Saved."))
+                return redirect("clients:detail", pk=activity.client_id)
+            form = again
     return render(
         request,
         "clients/activity_edit.html",
         {"form": form, "client": activity.client, "activity": activity},
-        status=400 if form.errors else 200,
+        status=409 if status == 409 else 400 if form.errors else 200,
     )
 
 

@@ -200,3 +200,24 @@ def test_a_box_or_a_choice_changed_by_both_is_a_conflict_too(department, custome
     chosen = posted_form(rep_task[1], "narrow-form", contact=str(contact.pk))
     assert rep.post(task_url, chosen).status_code == 409
     assert Task.objects.get(pk=task.pk).contact_id == other.pk
+
+
+def test_a_logged_activity_keeps_a_colleagues_correction_too(department, customer):
+    from clients.models import Activity
+    from tests.factories import ActivityFactory
+
+    activity = ActivityFactory(
+        client=customer, owner=department.rep_north, outcome="Sent the price list.", duration_minutes=5
+    )
+    url = f"/clients/activities/{activity.pk}/edit/"
+    rep, rep_page = opened_by(department.rep_north, url)
+    lead, lead_page = opened_by(department.lead_north, url)
+    assert rep.post(url, posted_form(rep_page, "activity-form", duration_minutes="15")).status_code == 302
+    assert (
+        lead.post(url, posted_form(lead_page, "activity-form", outcome="Sent the prices.")).status_code == 302
+    )
+    activity.refresh_from_db()
+    assert (activity.duration_minutes, activity.outcome) == (15, "Sent the prices.")
+    answer = lead.post(url, posted_form(lead_page, "activity-form", duration_minutes="20"))
+    assert answer.status_code == 409
+    assert Activity.objects.get(pk=activity.pk).duration_minutes == 15

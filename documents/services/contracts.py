@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
 from core.filters import check_date_in_range
-from core.locks import lock_one
+from core.locks import ensure_unchanged, lock_one
 from core.money import MAX_MONEY
 from deals.models import Deal
 from documents.history import APPROVED, CHANGED, DRAFTED, RETURNED, SIGNED, SUBMITTED
@@ -153,14 +153,20 @@ def _ensure_status(contract: Contract, allowed, message: str) -> None:
 
 
 @transaction.atomic
-def contract_update(*, by: User, contract: Contract, **changes: Any) -> Contract:
-    """Change a draft or a returned contract (a submitted one is with the reviewer)."""
+def contract_update(
+    *, by: User, contract: Contract, shown: dict[str, Any] | None = None, **changes: Any
+) -> Contract:
+    """Change a draft or a returned contract (a submitted one is with the reviewer).
+    ``shown``: what the edit page showed for the fields it changes; one someone else changed
+    meanwhile is a ``RecordChanged`` and nothing is written."""
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"contract_update does not change {sorted(unknown)}")
     current = _lock(contract, by)
     _ensure_writer(by, current)
     _ensure_status(current, EDITABLE_STATUSES, _("Only a draft or a returned contract can be changed."))
+    if shown:
+        ensure_unchanged(current, shown)
     values = dict(changes)
     if "special_clauses" in values:
         values["special_clauses"] = (values["special_clauses"] or "").strip()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.visibility import get_visible_or_404
 from core.exports import EXPORT_FORMATS
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, remember_shown_values, save_edits
 from core.money import money
 from core.tables import export_table, table_for_request
 from deals.models import Deal
@@ -141,16 +141,31 @@ def contract_edit(request, pk: int):
     if not may_write_contract(request.user, contract):
         raise PermissionDenied(_("You may not change this contract."))
     fields = ["number", "date", "start_date", "end_date", "term_months", "amount", "special_clauses"]
-    form = ContractForm(request.POST or None, initial={name: getattr(contract, name) for name in fields})
+
+    def form_over(record, data):
+        form = ContractForm(data, initial={name: getattr(record, name) for name in fields})
+        remember_shown_values(form)  # a save writes only what the user changed
+        return form
+
+    form = form_over(contract, request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.contract_update(by=request.user, contract=contract, **form.values())
+            again, saved = save_edits(
+                form,
+                form.values(),
+                lambda edits, shown: services.contract_update(
+                    by=request.user, contract=contract, shown=shown, **edits
+                ),
+                lambda data: form_over(contract_detail(viewer=request.user, pk=pk), data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Contract saved."))
-            return redirect("documents:contract_detail", pk=contract.pk)
-    status = 400 if request.method == "POST" else 200
+            if again is None:
+                messages.success(request, _("Contract saved."))
+                return redirect("documents:contract_detail", pk=contract.pk)
+            form, status = again, saved
     return render(
         request,
         "documents/contract_form.html",

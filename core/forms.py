@@ -122,18 +122,22 @@ def rebased_data(form: forms.Form, current: dict, edits: dict):
     return data
 
 
-def save_edits(form: forms.Form, values: dict, save, reopen):
-    """Saves what the user changed: ``save(edits, shown)`` calls the service (its compare-and-
-    set refuses a field someone else changed meanwhile with a ``RecordChanged``). Then
-    ``reopen(data)`` builds the form again over the record read anew (``data`` None: unbound,
-    for its values as they are now) and the answer is that form, bound to the user's changes
-    over the record as it is now, with the message naming the fields by the form's labels, and
-    409. ``(None, 200)`` when saved. The service's ``ValidationError`` and other conflicts (the
-    record removed or closed meanwhile) go to the caller (the 409 page)."""
+def save_edits(form: forms.Form, values: dict, save, reopen) -> tuple[forms.Form, int | None]:
+    """Saves what the user changed of a valid edit form: ``save(edits, shown)`` calls the
+    service, whose compare-and-set refuses a field someone else changed meanwhile with a
+    ``RecordChanged``. Answers the form to show and its status: ``(form, None)`` when saved;
+    the form with the service's messages and 400 for its ``ValidationError``; on a field
+    changed meanwhile, ``reopen(data)``'s form (built over the record read anew; ``data`` None
+    for its values as they are now), bound to the user's changes over the record as it is now,
+    with a message naming the fields by the form's labels, and 409. Other conflicts (the record
+    removed or closed meanwhile) go to the caller: the 409 page."""
     edits, shown = edited_values(form, values)
     try:
         save(edits, shown)
-    except RecordChanged as conflict:  # other conflicts (a task done meanwhile): the 409 page
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return form, 400
+    except RecordChanged as conflict:
         message = record_changed_message(
             [form.fields[name].label if name in form.fields else name for name in conflict.fields]
         )
@@ -141,4 +145,4 @@ def save_edits(form: forms.Form, values: dict, save, reopen):
         again.is_valid()
         again.add_error(None, message)
         return again, 409
-    return None, 200
+    return form, None

@@ -75,34 +75,29 @@ def activity_edit(request, pk: int):
     activity = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
     ensure_can_write(request.user, activity)
     form = ActivityLogForm(posted(request), client=activity.client, user=request.user, instance=activity)
-    status = 200
+    status = None
     if request.method == "POST" and form.is_valid():
 
         def reopen(data):
             current = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
             return ActivityLogForm(data, client=current.client, user=request.user, instance=current)
 
-        try:
-            again, status = save_edits(
-                form,
-                form.service_kwargs(),
-                lambda edits, shown: services.activity_update(
-                    by=request.user, activity=activity, shown=shown, **edits
-                ),
-                reopen,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            if again is None:
-                messages.success(request, _("Saved."))
-                return redirect("clients:detail", pk=activity.client_id)
-            form = again
+        form, status = save_edits(
+            form,
+            form.service_kwargs(),
+            lambda edits, shown: services.activity_update(
+                by=request.user, activity=activity, shown=shown, **edits
+            ),
+            reopen,
+        )
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("clients:detail", pk=activity.client_id)
     return render(
         request,
         "clients/activity_edit.html",
         {"form": form, "client": activity.client, "activity": activity},
-        status=409 if status == 409 else 400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
 
 

@@ -56,34 +56,26 @@ def client_edit(request, pk: int):
     client = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
     ensure_can_write(request.user, client)
     form = ClientForm(posted(request), instance=client)
-    status = 200
+    status = None
     if request.method == "POST" and form.is_valid():
 
         def reopen(data):
-            current = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
-            return ClientForm(data, instance=current)
+            return ClientForm(data, instance=get_visible_or_404(Client.objects.all(), request.user, pk=pk))
 
-        try:
-            again, status = save_edits(
-                form,
-                form.service_kwargs(),
-                lambda edits, shown: services.client_update(
-                    by=request.user, client=client, shown=shown, **edits
-                ),
-                reopen,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            if again is None:
-                messages.success(request, _("Saved."))
-                return redirect("clients:detail", pk=client.pk)
-            form = again
+        form, status = save_edits(
+            form,
+            form.service_kwargs(),
+            lambda edits, shown: services.client_update(by=request.user, client=client, shown=shown, **edits),
+            reopen,
+        )
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("clients:detail", pk=client.pk)
     return render(
         request,
         "clients/client_form.html",
         {"form": form, "client": client},
-        status=409 if status == 409 else 400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
 
 

@@ -46,33 +46,28 @@ def contact_edit(request, pk: int):
     contact = get_visible_or_404(Contact.objects.select_related("client"), request.user, pk=pk)
     ensure_can_write(request.user, contact)
     form = ContactForm(posted(request), instance=contact)
-    status = 200
+    status = None
     if request.method == "POST" and form.is_valid():
 
         def reopen(data):
             return ContactForm(data, instance=get_visible_or_404(Contact.objects.all(), request.user, pk=pk))
 
-        try:
-            again, status = save_edits(
-                form,
-                dict(form.cleaned_data),
-                lambda edits, shown: services.contact_update(
-                    by=request.user, contact=contact, shown=shown, **edits
-                ),
-                reopen,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            if again is None:
-                messages.success(request, _("Saved."))
-                return redirect("clients:detail", pk=contact.client_id)
-            form = again
+        form, status = save_edits(
+            form,
+            dict(form.cleaned_data),
+            lambda edits, shown: services.contact_update(
+                by=request.user, contact=contact, shown=shown, **edits
+            ),
+            reopen,
+        )
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("clients:detail", pk=contact.client_id)
     return render(
         request,
         "clients/contact_form.html",
         {"form": form, "client": contact.client, "contact": contact},
-        status=409 if status == 409 else 400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
 
 

@@ -158,7 +158,7 @@ def task_edit(request, pk: int):
         owners=rules.task_assignees(viewer=request.user),
         instance=task,
     )
-    status = 200
+    status = None
     if request.method == "POST" and form.is_valid():
 
         def reopen(data):
@@ -171,25 +171,20 @@ def task_edit(request, pk: int):
                 instance=current,
             )
 
-        try:
-            again, status = save_edits(
-                form,
-                form.service_kwargs(),
-                lambda edits, shown: services.task_update(by=request.user, task=task, shown=shown, **edits),
-                reopen,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            if again is None:
-                messages.success(request, _("Saved."))
-                return redirect("tasks:detail", pk=task.pk)
-            form = again
+        form, status = save_edits(
+            form,
+            form.service_kwargs(),
+            lambda edits, shown: services.task_update(by=request.user, task=task, shown=shown, **edits),
+            reopen,
+        )
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("tasks:detail", pk=task.pk)
     return render(
         request,
         "clients/tasks/task_form.html",
         {"form": form, "client": task.client, "task": task},
-        status=409 if status == 409 else 400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
 
 

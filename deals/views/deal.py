@@ -217,7 +217,7 @@ def edit(request, pk):
     if not may_change_deal(request.user, deal):
         raise PermissionDenied(_("You may not change this deal."))
     form = DealForm(request.POST or None, viewer=request.user, deal=deal)
-    status = 400 if request.method == "POST" else 200
+    status = None
     if request.method == "POST" and form.is_valid():
 
         def reopen(data):
@@ -226,22 +226,16 @@ def edit(request, pk):
             )
             return DealForm(data, viewer=request.user, deal=current)
 
-        try:
-            again, saved = save_edits(
-                form,
-                form.values(),
-                lambda edits, shown: services.deal_update(
-                    deal=deal, by=request.user, data=edits, shown=shown
-                ),
-                reopen,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            if again is None:
-                messages.success(request, _("Deal saved."))
-                return redirect("deals:detail", pk=deal.pk)
-            form, status = again, saved
+        form, status = save_edits(
+            form,
+            form.values(),
+            lambda edits, shown: services.deal_update(deal=deal, by=request.user, data=edits, shown=shown),
+            reopen,
+        )
+        if status is None:
+            messages.success(request, _("Deal saved."))
+            return redirect("deals:detail", pk=deal.pk)
+    status = status or (400 if request.method == "POST" else 200)
     return render(request, "deals/deal_form.html", {"form": form, "deal": deal}, status=status)
 
 

@@ -148,24 +148,20 @@ def contract_edit(request, pk: int):
         return form
 
     form = form_over(contract, request.POST or None)
-    status = 400 if request.method == "POST" else 200
+    status = None
     if request.method == "POST" and form.is_valid():
-        try:
-            again, saved = save_edits(
-                form,
-                form.values(),
-                lambda edits, shown: services.contract_update(
-                    by=request.user, contract=contract, shown=shown, **edits
-                ),
-                lambda data: form_over(contract_detail(viewer=request.user, pk=pk), data),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            if again is None:
-                messages.success(request, _("Contract saved."))
-                return redirect("documents:contract_detail", pk=contract.pk)
-            form, status = again, saved
+        form, status = save_edits(
+            form,
+            form.values(),
+            lambda edits, shown: services.contract_update(
+                by=request.user, contract=contract, shown=shown, **edits
+            ),
+            lambda data: form_over(contract_detail(viewer=request.user, pk=pk), data),
+        )
+        if status is None:
+            messages.success(request, _("Contract saved."))
+            return redirect("documents:contract_detail", pk=contract.pk)
+    status = status or (400 if request.method == "POST" else 200)
     return render(
         request,
         "documents/contract_form.html",

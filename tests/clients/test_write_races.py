@@ -85,3 +85,25 @@ def test_two_products_whose_codes_differ_only_in_case_make_one(department):
     assert second_error.message_dict == {"code": ["Another product already has this code."]}
     assert second_was_waiting is True
     assert list(Product.objects.filter(code__iexact="rc-1").values_list("code", flat=True)) == ["RC-1"]
+
+
+def test_two_saves_of_the_same_field_at_once_keep_the_first_and_refuse_the_second(department):
+    """Two edit pages saved at the same moment, both changing the phone from what they showed:
+    the second waits for the first's row lock, then sees the phone changed and is refused
+    (RecordChanged, the page's 409), so neither silently undoes the other."""
+    from core.errors import RecordChanged
+
+    client = ClientFactory(owner=department.rep_north, name="Acme", phone="+7 0")
+    first_error, second_error, second_was_waiting = run_concurrently(
+        lambda: services.client_update(
+            by=department.rep_north, client=client, shown={"phone": "+7 0"}, phone="+7 1"
+        ),
+        lambda: services.client_update(
+            by=department.lead_north, client=client, shown={"phone": "+7 0"}, phone="+7 2"
+        ),
+    )
+    assert first_error is None
+    assert isinstance(second_error, RecordChanged), repr(second_error)
+    assert second_error.fields == ["phone"]
+    assert second_was_waiting is True
+    assert Client.objects.get(pk=client.pk).phone == "+7 1"

@@ -500,3 +500,19 @@ def test_a_lead_may_not_change_the_department_split(department, split_plan):
     with pytest.raises(PermissionDenied):
         allocation_department_split_set(actor=department.lead_north, plan=split_plan, months={1: "1.00"})
     assert cells(split_plan) == before
+
+
+def test_the_split_page_in_russian_shows_its_amounts_and_saves_them_unchanged(department, split_plan):
+    """Number boxes take a decimal point whatever the language: written as "100000,00" in
+    Russian, every amount showed blank and saving the page unchanged said "required" 48 times."""
+    from django.test import Client as Browser
+
+    from tests.pages import posted_form
+
+    browser = Browser()
+    browser.force_login(department.head)
+    browser.cookies["django_language"] = "ru"
+    url = f"/targets/plans/{split_plan.pk}/split/"
+    page = browser.get(url).content.decode()
+    assert 'name="month-3" value="100000.00"' in page and 'value="100000,00"' not in page
+    assert browser.post(url, posted_form(page, "split-form")).status_code == 302

@@ -52,6 +52,7 @@ def test_the_same_field_changed_by_both_is_a_409_that_keeps_the_users_input(depa
         "Someone else changed “Phone” after you opened this page. Your changes are below, with "
         "everything else as it is now: save again to put yours over theirs."
     ) in page
+    assert "Please correct the errors below." not in page  # no field is wrong
     customer.refresh_from_db()
     assert (customer.phone, customer.notes) == ("+7 495 111-11-11", "Buys in spring.")  # nothing written
     # The form shows the lead's two changes; saved again as it is, they go over the rep's.

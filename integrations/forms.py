@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from integrations.models import WebhookEvent
@@ -15,3 +17,15 @@ class WebhookForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
+
+    def clean_url(self):
+        """A URL at all, checked with the other fields (the service's check, which may look
+        the host up, ran only once the rest of the form was right)."""
+        url = self.cleaned_data["url"].strip()
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ValidationError(
+                _("Give a full URL, such as https://example.com/hooks/salesdept.")
+            ) from None
+        return url

@@ -278,6 +278,10 @@ def test_the_head_adds_a_webhook_on_the_page_and_sees_its_deliveries(client, dep
     assert refused.status_code == 400  # the form again with its message, nothing added
     assert "events" in refused.context["form"].errors
     assert not WebhookEndpoint.objects.exists()
+    # a wrong address is told at once, beside the missing events (it came only once they were chosen)
+    both = client.post("/integrations/webhooks/", {"url": "not a url"}).context["form"].errors
+    assert both["url"] == ["Give a full URL, such as https://example.com/hooks/salesdept."]
+    assert "events" in both
     response = client.post("/integrations/webhooks/", {"url": receiver.url, "events": ["deal.created"]})
     endpoint = WebhookEndpoint.objects.get()
     assert response.status_code == 302

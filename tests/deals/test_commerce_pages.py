@@ -241,3 +241,18 @@ def test_the_head_deactivates_and_reactivates_a_product_from_the_list(client, de
     assert client.post(reverse("deals:product_active", args=[10**12]), {"active": "true"}).status_code == 404
     client.post(reverse("deals:product_active", args=[product.pk]), {"active": "true"})
     assert Product.objects.get(pk=product.pk).is_active is True
+
+
+def test_a_proposal_without_an_email_offers_no_send_button_and_says_why(client, department, stages):
+    deal = make_deal(department.rep_north, stage="Proposal")
+    DealLine.objects.create(deal=deal, name="Work", quantity=1, unit_price=10, net=10, gross=10)
+    client.force_login(department.rep_north)
+    client.post(reverse("deals:quote_create", args=[deal.pk]), {"language": "en", "contact": ""}, **HTMX)
+    quote = Quote.objects.get(deal=deal)
+    page = client.get(reverse("deals:quote", args=[quote.pk])).content.decode()
+    assert 'data-testid="quote-send"' not in page
+    assert (
+        "No contact with an e-mail address on this proposal: send the PDF yourself, "
+        "or issue a new version for a contact with one."
+    ) in page
+    assert 'data-testid="quote-pdf"' in page

@@ -222,3 +222,16 @@ def test_a_logged_activity_keeps_a_colleagues_correction_too(department, custome
     answer = lead.post(url, posted_form(lead_page, "activity-form", duration_minutes="20"))
     assert answer.status_code == 409
     assert Activity.objects.get(pk=activity.pk).duration_minutes == 15
+
+
+def test_a_done_task_does_not_open_its_edit_form(department, customer):
+    from clients.models import Task, TaskStatus
+    from tests.factories import TaskFactory
+
+    task = TaskFactory(client=customer, owner=department.rep_north, title="Call Olga")
+    Task.objects.filter(pk=task.pk).update(status=TaskStatus.DONE)
+    browser = Browser()
+    browser.force_login(department.rep_north)
+    answer = browser.get(f"/tasks/{task.pk}/edit/", follow=True)
+    assert answer.redirect_chain == [(f"/tasks/{task.pk}/", 302)]
+    assert "This task is done or cancelled; it no longer changes." in answer.content.decode()

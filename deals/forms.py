@@ -352,7 +352,8 @@ class DealLineForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("product") and not (cleaned.get("name") or "").strip():
+        named = "name" in self.errors or (cleaned.get("name") or "").strip()  # a name too long is named
+        if not cleaned.get("product") and not named:
             self.add_error("name", _("Choose a product or name the line."))
         if (
             not cleaned.get("product")

@@ -256,3 +256,18 @@ def test_a_proposal_without_an_email_offers_no_send_button_and_says_why(client, 
         "or issue a new version for a contact with one."
     ) in page
     assert 'data-testid="quote-pdf"' in page
+
+
+def test_a_line_name_too_long_says_only_that(client, department, stages):
+    deal = make_deal(department.rep_north)
+    client.force_login(department.rep_north)
+    response = client.post(
+        reverse("deals:line_add", args=[deal.pk]),
+        {"name": "x" * 400, "quantity": "1", "unit_price": "10"},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose a product or name the line." not in body
+    assert "Ensure this value has at most" in body
+    assert not DealLine.objects.filter(deal=deal).exists()

@@ -97,6 +97,17 @@ def test_acknowledging_in_place_with_htmx_returns_the_row(client, reporting, ale
     assert "Promised by Friday" in content
 
 
+def test_a_comment_too_long_is_told_once(client, reporting, alerts):
+    client.force_login(reporting.rep_north)
+    response = client.post(
+        reverse("reports:alert_acknowledge", args=[alerts["north"].pk]),
+        {"comment": "x" * 2500},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert response.content.decode().count('class="field-error"') == 1
+
+
 def _state(alert_id):
     return (
         OverdueAlert.objects.filter(pk=alert_id)

@@ -536,6 +536,8 @@
       // The department's time zone, not the browser's: "today", the now line and the tasks'
       // times (kept as wall-clock times there) read as on every other page.
       timeZone: root.dataset.timeZone || "local",
+      // FullCalendar's own locales leave this label in English.
+      timedText: root.dataset.timedText || "Timed",
       firstDay: 1,
       nowIndicator: true,
       slotMinTime: "07:00:00",

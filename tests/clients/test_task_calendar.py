@@ -30,6 +30,18 @@ def test_the_page_loads_the_vendored_calendar(client, department):
     assert off_site_assets(page) == []
 
 
+def test_the_calendar_gets_the_department_time_zone_and_its_labels_in_the_readers_language(
+    client, department
+):
+    """FullCalendar reads the department's zone (not the browser's) and the one label its own
+    locales leave in English."""
+    client.force_login(department.rep_north)
+    client.cookies["django_language"] = "ru"
+    page = client.get(reverse("tasks:calendar")).content.decode()
+    assert 'data-time-zone="Europe/Moscow"' in page
+    assert 'data-timed-text="По времени"' in page
+
+
 def test_events_of_me_my_team_or_a_rep(client, department, book):
     today = timezone.localdate()
     mine = TaskFactory(

@@ -1,6 +1,7 @@
 """The contract's edit page: a save writes what its user changed, and keeps what a colleague
 changed meanwhile; the same field changed by both is a 409 showing the form again."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -31,3 +32,16 @@ def test_two_people_editing_one_contract(department, north_deal):
     assert form["amount"] == "4000.00"
     assert lead.post(url, form).status_code == 302
     assert Contract.objects.get(pk=contract.pk).amount == Decimal("4000.00")
+
+
+def test_the_term_reads_without_brackets_when_it_has_no_dates(department, north_deal):
+    from django.test import Client as Browser
+
+    bare = make_contract(north_deal, term_months=24)
+    dated = make_contract(north_deal, term_months=12, start_date=datetime.date(2027, 1, 1))
+    browser = Browser()
+    browser.force_login(department.rep_north)
+    bare_page = browser.get(f"/documents/contracts/{bare.pk}/").content.decode()
+    dated_page = browser.get(f"/documents/contracts/{dated.pk}/").content.decode()
+    assert "<dt>Term</dt><dd>24 months</dd>" in bare_page
+    assert "<dt>Term</dt><dd>1 Jan 2027 – … (12 months)</dd>" in dated_page

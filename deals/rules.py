@@ -23,7 +23,7 @@ from accounts.roles import (
 )
 from accounts.visibility import can_write, sees_everything, team_ids_of, writability_q
 from clients.services import ensure_can_write_client_records
-from deals.models import Deal, Stage, StageKind
+from deals.models import Deal, QuoteStatus, Stage, StageKind
 
 __all__ = [
     "approvable_deals_q",
@@ -37,6 +37,8 @@ __all__ = [
     "deal_owner_choices",
     "explains_read_only_as_sdr",
     "may_change_deal",
+    "may_decide_quote",
+    "may_send_quote",
     "may_log_activities",
     "may_override_forecast",
     "may_set_forecast",
@@ -69,6 +71,22 @@ def explains_read_only_as_sdr(user) -> bool:
 def may_change_deal(user, deal) -> bool:
     """Whether ``user`` may edit, move, delete or add facts to ``deal``."""
     return can_write(user, deal)
+
+
+# A proposal is sent (again) while a draft or sent, and decided on (accepted, rejected) once sent.
+QUOTE_SENDABLE = (QuoteStatus.DRAFT, QuoteStatus.SENT)
+QUOTE_DECIDABLE = (QuoteStatus.SENT,)
+
+
+def may_send_quote(user, quote) -> bool:
+    """Whether ``user`` may e-mail ``quote`` now (whether it has an address to go to is the
+    quote's own ``contact_email``)."""
+    return quote.status in QUOTE_SENDABLE and may_change_deal(user, quote.deal)
+
+
+def may_decide_quote(user, quote) -> bool:
+    """Whether ``user`` may record the client's answer to ``quote`` now."""
+    return quote.status in QUOTE_DECIDABLE and may_change_deal(user, quote.deal)
 
 
 def can_reopen(user) -> bool:

@@ -25,6 +25,7 @@ from core.locks import lock_one, retry_on_lost_race
 from deals.models import Deal, Quote, QuoteCounter, QuoteLanguage, QuoteLine, QuoteStatus, Stage, StageKind
 from deals.pricing import Totals, sum_totals
 from deals.quote_pdf import quote_filename, quote_pdf
+from deals.rules import QUOTE_DECIDABLE, QUOTE_SENDABLE
 from deals.services.checks import _ensure_can_change
 from deals.services.lines import lines_block_quote
 from deals.services.moves import deal_move
@@ -155,9 +156,7 @@ def quote_send(*, by: User, quote: Quote) -> Quote:
     """E-mail the PDF to the proposal's contact and log an e-mail activity on the deal. A
     draft becomes sent; a sent proposal may be sent again. Nothing is recorded when the
     PDF cannot be made or the mail cannot go (deals.quote_pdf.PdfUnavailable, SMTP errors)."""
-    current = _lock_quote(
-        quote, by, (QuoteStatus.DRAFT, QuoteStatus.SENT), _("Only a draft or a sent proposal is sent.")
-    )
+    current = _lock_quote(quote, by, QUOTE_SENDABLE, _("Only a draft or a sent proposal is sent."))
     if not current.contact_email:
         raise ValidationError({"contact": _("The proposal has no contact with an e-mail address.")})
     pdf = quote_pdf(current)
@@ -198,7 +197,7 @@ def _accepted_stage() -> Stage | None:
 def quote_accept(*, by: User, quote: Quote, move_deal: bool = False) -> Quote:
     """The client accepted a sent proposal. With ``move_deal`` an open deal before the
     contract stage (settings.QUOTE_ACCEPTED_STAGE) moves there through deal_move."""
-    current = _lock_quote(quote, by, (QuoteStatus.SENT,), _("Only a sent proposal is accepted."))
+    current = _lock_quote(quote, by, QUOTE_DECIDABLE, _("Only a sent proposal is accepted."))
     _save_status(current, by, QuoteStatus.ACCEPTED, "decided_at")
     if move_deal:
         stage = _accepted_stage()
@@ -212,7 +211,7 @@ def quote_accept(*, by: User, quote: Quote, move_deal: bool = False) -> Quote:
 
 @transaction.atomic
 def quote_reject(*, by: User, quote: Quote) -> Quote:
-    current = _lock_quote(quote, by, (QuoteStatus.SENT,), _("Only a sent proposal is rejected."))
+    current = _lock_quote(quote, by, QUOTE_DECIDABLE, _("Only a sent proposal is rejected."))
     _save_status(current, by, QuoteStatus.REJECTED, "decided_at")
     return current
 

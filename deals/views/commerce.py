@@ -19,9 +19,9 @@ from core.forms import apply_service_errors
 from core.http import safe_next
 from deals import services
 from deals.forms import DealLineForm, DiscountDecisionForm, QuoteAcceptForm, QuoteForm
-from deals.models import Deal, DealLine, QuoteStatus, StageKind
+from deals.models import Deal, DealLine, StageKind
 from deals.quote_pdf import PdfUnavailable, quote_document_html, quote_filename, quote_pdf
-from deals.rules import can_approve_discount, may_change_deal
+from deals.rules import can_approve_discount, may_change_deal, may_decide_quote, may_send_quote
 from deals.selectors.commerce import deal_lines, deal_quotes, lines_totals, quote_detail
 
 PANEL = "deals/partials/commerce_panel.html"
@@ -180,12 +180,13 @@ def quote_create(request, pk):
 
 
 def _quote_page(request, quote, *, status=200, **extra):
-    writable = may_change_deal(request.user, quote.deal)
+    sendable = may_send_quote(request.user, quote)
     context = {
         "quote": quote,
         "document": quote_document_html(quote),
-        "can_send": writable and quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT),
-        "can_decide": writable and quote.status == QuoteStatus.SENT,
+        "can_send": sendable and bool(quote.contact_email),
+        "no_recipient": sendable and not quote.contact_email,  # said why, instead of a button that fails
+        "can_decide": may_decide_quote(request.user, quote),
         "accept_form": QuoteAcceptForm(),
     } | extra
     return render(request, "deals/quotes/quote_detail.html", context, status=status)

@@ -1,9 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from integrations.models import WebhookEvent
+from integrations.services import url_error
 
 
 class WebhookForm(forms.Form):
@@ -22,10 +22,6 @@ class WebhookForm(forms.Form):
         """A URL at all, checked with the other fields (the service's check, which may look
         the host up, ran only once the rest of the form was right)."""
         url = self.cleaned_data["url"].strip()
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            raise ValidationError(
-                _("Give a full URL, such as https://example.com/hooks/salesdept.")
-            ) from None
+        if error := url_error(url):
+            raise ValidationError(error)
         return url

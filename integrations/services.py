@@ -47,16 +47,24 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def address_error(url: str) -> str | None:
-    """Why deliveries may not go to ``url``, or None. Production settings take HTTPS to
-    public addresses only (no loopback, private, link-local or reserved address, however the
-    name resolves); development may allow http and the loopback for local receivers."""
+def url_error(url) -> str | None:
+    """Why ``url`` is no web address at all, or None: what a form can tell at once, without
+    looking the host up (``address_error`` does that too)."""
     if not isinstance(url, str) or len(url) > 500:
         return _("Give a URL of at most 500 characters.")
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         return _("Give a full URL, such as https://example.com/hooks/salesdept.")
+    return None
+
+
+def address_error(url: str) -> str | None:
+    """Why deliveries may not go to ``url``, or None. Production settings take HTTPS to
+    public addresses only (no loopback, private, link-local or reserved address, however the
+    name resolves); development may allow http and the loopback for local receivers."""
+    if error := url_error(url):
+        return error
     parts = urlsplit(url)
     if parts.scheme != "https" and not settings.WEBHOOK_ALLOW_HTTP:
         return _("Webhooks are delivered over HTTPS only.")

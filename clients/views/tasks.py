@@ -19,7 +19,7 @@ from clients import rules, selectors, services
 from clients.calendar_feed import feed_ics, feed_owner, feed_tasks
 from clients.filters import MyDayFilter
 from clients.forms import DaySettingsForm, TaskCompleteForm, TaskForm
-from clients.models import Task, TaskStatus
+from clients.models import Task
 from clients.views.common import posted
 from core.bulk_views import bulk_context
 from core.errors import Conflict
@@ -151,7 +151,7 @@ def _int_or_none(value) -> int | None:
 def task_edit(request, pk: int):
     task = _task_or_404(request, pk)
     ensure_can_write(request.user, task)
-    if request.method == "GET" and task.status != TaskStatus.OPEN:
+    if request.method == "GET" and not task.is_open:
         # Nothing of a done or cancelled task changes: say so rather than open a form that fails.
         messages.info(request, _("This task is done or cancelled; it no longer changes."))
         return redirect("tasks:detail", pk=task.pk)

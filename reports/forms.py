@@ -29,10 +29,20 @@ class RunTriggerForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
+    """Carries the comment and shows the service's messages about it (alert_acknowledge says
+    what is wrong with a comment: the form checking it too told everything twice)."""
+
     comment = forms.CharField(
         label=_("Comment"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What is being done about it?")}),
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "maxlength": 2000,
+                "required": True,
+                "placeholder": _("What is being done about it?"),
+            }
+        ),
     )
 
 

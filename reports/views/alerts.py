@@ -100,8 +100,6 @@ def alert_acknowledge_view(request, pk: int):
     try:
         alert = alert_acknowledge(by=request.user, alert_id=pk, comment=comment)
     except ValidationError as error:
-        form.is_valid()
-        form.errors.clear()  # the service's messages say it; the form's said the same again
         apply_service_errors(form, error)
         if request.htmx:
             alert = get_visible_or_404(

@@ -105,3 +105,12 @@ def wait_for_quiet_network(page, quiet_ms: int = 40, timeout_ms: int = 15_000) -
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"requests still in flight after {timeout_ms} ms: {state['inflight']}")
+
+
+def sign_in(page, base_url: str, username: str, password: str = "demo") -> None:
+    """Sign in through the login page, as a person does, and wait for the home page."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

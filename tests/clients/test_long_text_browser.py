@@ -3,7 +3,7 @@ notes were one 3,000-character word made the client page scroll 90,000 px sidewa
 
 import pytest
 
-from tests.browser.support import wait_for_quiet_network
+from tests.browser.support import sign_in, wait_for_quiet_network
 from tests.factories import ClientFactory, ContactFactory
 from tests.migration_support import restore_default_stages
 
@@ -24,11 +24,7 @@ def test_a_contact_with_one_very_long_word_keeps_the_client_page_in_a_phones_wid
     ContactFactory(client=client, name="Ivan", position="x" * 190, notes="y" * 3000)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", department.rep_north.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, department.rep_north.username, PASSWORD)
     page.goto(f"{live_server.url}/clients/{client.pk}/")
     wait_for_quiet_network(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -9,17 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clients.models import Activity, Task
+from tests.browser.support import sign_in
 from tests.factories import ClientFactory, TaskFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_rep_closes_a_call_and_plans_the_next_on_a_phone(live_server, browser):

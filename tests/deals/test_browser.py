@@ -9,17 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from deals.models import Deal, Fact, LostReason, Review, StageChange
+from tests.browser.support import sign_in
 from tests.factories import ClientFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.fixture

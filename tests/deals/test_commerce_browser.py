@@ -15,18 +15,11 @@ from pypdf import PdfReader
 
 from clients.models import Activity
 from deals.models import Deal, Quote
+from tests.browser.support import sign_in
 from tests.deals.conftest import make_deal
 from tests.factories import ClientFactory, ContactFactory, ProductFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def pdf_words(path) -> str:

@@ -10,19 +10,12 @@ from playwright.sync_api import expect
 
 from deals.models import Deal
 from documents.models import Attachment, Contract
+from tests.browser.support import sign_in
 from tests.deals.conftest import make_deal
 from tests.documents.conftest import PDF
 from tests.factories import ClientFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ card: 6 px on a desktop), and the year by month takes two columns where two fit.
 
 import pytest
 
+from tests.browser.support import sign_in
 from tests.deals.conftest import make_deal
 from tests.migration_support import restore_default_stages
 
@@ -24,11 +25,7 @@ def test_the_home_charts_text_is_at_least_eleven_pixels_high(browser, live_serve
     make_deal(department.rep_north, stage="Proposal", amount="10000.00")
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", department.rep_north.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, department.rep_north.username, PASSWORD)
     bars = page.evaluate(TEXT_HEIGHTS, ".chart-bars .chart-label, .chart-bars .chart-value")
     assert len(bars) >= 2 * 9  # won, calls, five stages, five aging buckets: label and figure each
     assert min(bars) >= 11, bars

@@ -244,6 +244,20 @@ def test_pages_and_reads_ignore_the_header(department, customer):
     rep = token_client(department.rep_north)
     listed = rep.get("/api/v1/activities/", HTTP_IDEMPOTENCY_KEY="with space")
     assert listed.status_code == 200
+    # a page's form (not the API) posted twice with a key writes twice: pages do not read it
+    from django.test import Client as Browser
+
+    browser = Browser()
+    browser.force_login(department.rep_north)
+    for _ in range(2):
+        logged = browser.post(
+            f"/clients/{customer.pk}/activities/",
+            {**CALL, "duration_minutes": "5"},
+            HTTP_IDEMPOTENCY_KEY="page-key",
+            HTTP_HX_REQUEST="true",
+        )
+        assert logged.status_code == 200
+    assert Activity.objects.filter(client=customer).count() == 2
     assert not IdempotentRequest.objects.exists()
 
 

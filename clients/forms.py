@@ -399,6 +399,12 @@ class TaskCompleteForm(NextTaskForm):
 
     field_order = ["outcome", "next_kind", "next_title", "next_due_date", "next_due_time"]
 
+    @classmethod
+    def for_task(cls, task, data=None) -> "TaskCompleteForm":
+        """The form of one task's row: its fields' ids carry the task's, so a page with many
+        rows (or a row answered in place) repeats no id."""
+        return cls(data, auto_id=f"complete-{task.pk}-%s")
+
 
 class DaySettingsForm(forms.Form):
     remind_minutes = forms.IntegerField(

@@ -141,6 +141,7 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
         ("Page reports", "page", "head", reverse("reports:index"), "<= 200 ms"),
         ("Page home (head)", "page", "head", reverse("home"), "<= 200 ms"),
         ("Page home (rep)", "page", rep, reverse("home"), "<= 200 ms"),
+        ("Page my day (rep)", "page", rep, reverse("tasks:my_day"), "<= 200 ms"),
     ]
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,9 +25,10 @@ from core.bulk_views import bulk_context
 from core.errors import Conflict
 from core.forms import apply_service_errors, save_edits
 from core.http import query_without, safe_next
+from core.tables import CountedPaginator
 
 UPCOMING_PER_PAGE = 20
-SECTION_LIMIT = 200  # overdue and today are shown whole up to this many
+SECTION_PER_PAGE = 25  # overdue and today a page at a time too: a backlog does not grow the page
 
 
 def _writable_ids(user, tasks) -> set[int]:
@@ -36,11 +37,18 @@ def _writable_ids(user, tasks) -> set[int]:
     )
 
 
+def _section(request, tasks, per_page: int, param: str, count: int) -> dict:
+    """One section of My day: a page of its tasks (counted by the page's one aggregate), its
+    own page parameter and the query its page links keep."""
+    page = CountedPaginator(tasks, per_page, count=count).get_page(request.GET.get(param))
+    return {"page": page, "param": param, "query": query_without(request, param)}
+
+
 @login_required
 @require_GET
 def my_day(request):
     """The viewer's open tasks (a lead or the head may pick someone, or everyone they see):
-    overdue, today by time, then upcoming a page at a time."""
+    overdue, today by time, then upcoming, each a page at a time."""
     data = request.GET.copy()
     if "person" not in data:
         data["person"] = str(request.user.pk)
@@ -48,12 +56,17 @@ def my_day(request):
     filterset = MyDayFilter(data, queryset=queryset, request=request)
     tasks = filterset.qs if filterset.is_valid() else queryset.none()
     today = timezone.localdate()
-    overdue = list(tasks.filter(due_date__lt=today)[:SECTION_LIMIT])
-    due_today = list(tasks.filter(due_date=today)[:SECTION_LIMIT])
-    upcoming = Paginator(tasks.filter(due_date__gt=today), UPCOMING_PER_PAGE).get_page(
-        request.GET.get("page")
+    counts = selectors.task_counts(tasks, today=today)
+    overdue = _section(
+        request, tasks.filter(due_date__lt=today), SECTION_PER_PAGE, "overdue_page", counts.overdue
     )
-    writable = _writable_ids(request.user, [*overdue, *due_today, *upcoming.object_list])
+    due_today = _section(request, tasks.filter(due_date=today), SECTION_PER_PAGE, "today_page", counts.today)
+    upcoming = _section(request, tasks.filter(due_date__gt=today), UPCOMING_PER_PAGE, "page", counts.later)
+    shown = [
+        *overdue["page"].object_list,
+        *due_today["page"].object_list,
+        *upcoming["page"].object_list,
+    ]
     return render(
         request,
         "clients/tasks/my_day.html",
@@ -61,12 +74,10 @@ def my_day(request):
             "filter": filterset,
             "overdue": overdue,
             "due_today": due_today,
-            "page": upcoming,
-            "query": query_without(request, "page"),
+            "upcoming": upcoming,
             "filters_people": not sees_only_own(request.user),
-            "writable_ids": writable,
+            "writable_ids": _writable_ids(request.user, shown),
             "today": today,
-            "complete_form": TaskCompleteForm(),
             # the rows' own checkboxes; My day's filters are not the task list's, so no
             # "all matching" here (the API's tasks/bulk/ takes the task list's filter)
             **bulk_context(request, "tasks"),
@@ -84,18 +95,16 @@ def _task_or_404(request, pk) -> Task:
 @require_GET
 def task_detail(request, pk: int):
     task = _task_or_404(request, pk)
-    return render(
-        request, "clients/tasks/task_detail.html", _detail_context(request, task, TaskCompleteForm())
-    )
+    return render(request, "clients/tasks/task_detail.html", _detail_context(request, task))
 
 
-def _detail_context(request, task: Task, form, *, open_form: bool = False) -> dict:
+def _detail_context(request, task: Task, form=None, *, open_form: bool = False) -> dict:
     permissions = rules.task_permissions(viewer=request.user, task=task)
     return {
         "task": task,
         "permissions": permissions,
         "writable_ids": {task.pk} if permissions.change else set(),
-        "complete_form": form,
+        "complete_form": form or TaskCompleteForm.for_task(task),
         "open_form": open_form,
         "today": timezone.localdate(),
         "deal_visible": task.deal_id is not None
@@ -201,7 +210,7 @@ def _row(request, task: Task, *, status: int = 200, form=None, note: str = ""):
         {
             "task": task,
             "writable_ids": _writable_ids(request.user, [task]),
-            "complete_form": form or TaskCompleteForm(),
+            "complete_form": form or TaskCompleteForm.for_task(task),
             "today": timezone.localdate(),
             "show_client": request.POST.get("show_client") != "0",
             # as the page drew it: My day's rows keep their checkbox and owner after an answer
@@ -209,6 +218,8 @@ def _row(request, task: Task, *, status: int = 200, form=None, note: str = ""):
             "show_owner": request.POST.get("show_owner") == "1",
             "note": note,
             "open_form": form is not None,
+            # the page the row is on (its forms' own address is not a page to come back to)
+            "next_url": safe_next(request, reverse("tasks:my_day")),
         },
         status=status,
     )
@@ -224,13 +235,41 @@ def _answer(request, task: Task, *, message: str, status: int = 200, form=None):
     return redirect(safe_next(request, reverse("tasks:my_day")))
 
 
+def _complete_form_fragment(request, task: Task):
+    """The completion form a row loads when its "Done" is opened (htmx), drawn as the row's
+    page drew the row; opened as a page of its own, the task's page with the form open."""
+    if not request.htmx:
+        return render(
+            request, "clients/tasks/task_detail.html", _detail_context(request, task, open_form=task.is_open)
+        )
+    if not task.is_open:
+        return HttpResponse(
+            format_html('<p class="message small" role="status">{}</p>', _("This task is done or cancelled."))
+        )
+    return render(
+        request,
+        "clients/tasks/complete_form.html",
+        {
+            "task": task,
+            "form": TaskCompleteForm.for_task(task),
+            "next_url": safe_next(request, reverse("tasks:my_day")),
+            "show_client": request.GET.get("show_client") != "0",
+            "bulk": request.GET.get("bulk") == "1",
+            "show_owner": request.GET.get("show_owner") == "1",
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_complete(request, pk: int):
-    """Close a task: log the activity with its outcome and plan the next task, in one go."""
+    """Close a task: log the activity with its outcome and plan the next task, in one go
+    (GET: the form)."""
     task = _task_or_404(request, pk)
     ensure_can_write(request.user, task)
-    form = TaskCompleteForm(request.POST)
+    if request.method == "GET":
+        return _complete_form_fragment(request, task)
+    form = TaskCompleteForm.for_task(task, request.POST)
     if form.is_valid():
         try:
             _activity, planned = services.task_complete(

@@ -6,11 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +20,7 @@ from clients.models import Client
 from core.exports import EXPORT_FORMATS
 from core.forms import apply_service_errors
 from core.http import query_without, safe_next
-from core.tables import export_table, table_for_request
+from core.tables import CountedPaginator, export_table, table_for_request
 from deals.models import Deal, StageKind
 from targets import rules, selectors, services
 from targets.filters import OverdueFilter
@@ -38,18 +36,6 @@ AGING_COLUMNS = [
     ("days_61_90", gettext_lazy("61–90")),
     ("days_90_plus", gettext_lazy("90+")),
 ]
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its length by a cheaper query than COUNT over the grouped rows."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def _aging_rows(rows, group: str):

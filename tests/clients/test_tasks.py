@@ -5,6 +5,7 @@ deal flag "no open task"."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -250,6 +251,73 @@ def test_my_day_is_empty_with_a_hint(client, department):
     client.force_login(department.rep_north)
     page = client.get(reverse("tasks:my_day")).content.decode()
     assert "Nothing overdue." in page and "Nothing due today." in page and "Nothing planned ahead." in page
+
+
+def test_my_days_overdue_comes_a_page_at_a_time_with_its_count(client, department, book):
+    """A backlog does not grow the page: 27 overdue tasks show 25, the oldest first, under the
+    section's whole count, with a link to the rest that keeps the other sections as they are."""
+    for number in range(27):
+        TaskFactory(
+            client=book.north,
+            owner=department.rep_north,
+            title=f"Late {number:02d}",
+            due_date=today() - (number + 1) * DAY,
+        )
+    TaskFactory(client=book.north, owner=department.rep_north, title="Now", due_date=today())
+    client.force_login(department.rep_north)
+    page = client.get(reverse("tasks:my_day"), {"kind": "call"}).content.decode()
+    overdue = page[page.index('data-testid="overdue"') : page.index('data-testid="today"')]
+    assert '<h2 id="overdue-title">Overdue <span class="muted">27</span></h2>' in overdue
+    assert overdue.count('class="step task-row') == 25
+    assert "Late 26" in overdue and "Late 02" in overdue and "Late 01" not in overdue
+    assert 'href="?kind=call&amp;overdue_page=2"' in overdue
+    second = client.get(reverse("tasks:my_day"), {"kind": "call", "overdue_page": 2}).content.decode()
+    overdue = second[second.index('data-testid="overdue"') : second.index('data-testid="today"')]
+    assert overdue.count('class="step task-row') == 2 and "Late 01" in overdue and "Late 00" in overdue
+    assert 'href="?kind=call&amp;overdue_page=1"' in overdue
+    assert "Now" in second[second.index('data-testid="today"') :]
+
+
+def test_my_day_repeats_no_id_and_renders_no_completion_form_until_one_is_opened(client, department, book):
+    for number in range(3):
+        TaskFactory(client=book.north, owner=department.rep_north, title=f"Call {number}", due_date=today())
+    client.force_login(department.rep_north)
+    page = client.get(reverse("tasks:my_day")).content.decode()
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(name for name in ids if ids.count(name) > 1)
+    assert page.count('class="step task-row') == 3
+    assert 'name="outcome"' not in page and page.count('hx-trigger="toggle once"') == 3
+
+
+def test_a_rows_done_loads_its_form_drawn_as_the_row_was(client, department, book):
+    task = TaskFactory(client=book.north, owner=department.rep_north, kind="call", title="Call Olga")
+    client.force_login(department.rep_north)
+    url = reverse("tasks:complete", args=[task.pk])
+    answer = client.get(url, {"next": "/tasks/?kind=call", "show_client": "0", "bulk": "1"}, **HTMX)
+    assert answer.status_code == 200
+    form = answer.content.decode()
+    assert form.lstrip().startswith(f'<form method="post" action="{url}" class="task-complete-form"')
+    assert f'id="complete-{task.pk}-outcome"' in form and 'id="id_outcome"' not in form
+    assert '<input type="hidden" name="next" value="/tasks/?kind=call">' in form
+    assert '<input type="hidden" name="show_client" value="0"><input type="hidden" name="bulk" value="1">' in form
+    assert 'name="show_owner"' not in form
+    # somewhere else than this site is not a page to come back to
+    elsewhere = client.get(url, {"next": "https://example.com/"}, **HTMX).content.decode()
+    assert '<input type="hidden" name="next" value="/tasks/">' in elsewhere
+    # opened without htmx (no script): the task's page with the form open
+    page = client.get(url)
+    assert page.status_code == 200 and "<details class=\"task-complete\" open>" in page.content.decode()
+    services.task_cancel(by=department.rep_north, task=task)
+    closed = client.get(url, **HTMX)
+    assert closed.status_code == 200
+    assert closed.content.decode() == '<p class="message small" role="status">This task is done or cancelled.</p>'
+
+
+def test_a_rows_form_is_not_given_to_who_may_not_close_it(client, department, book):
+    task = TaskFactory(client=book.north, owner=department.rep_north, kind="call")
+    client.force_login(department.rep_south)
+    assert client.get(reverse("tasks:complete", args=[task.pk]), **HTMX).status_code == 404
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.OPEN
 
 
 def test_one_tap_complete_with_outcome_and_next_task_over_htmx(client, department, book):

@@ -33,6 +33,7 @@ def test_a_rep_closes_a_call_and_plans_the_next_on_a_phone(live_server, browser)
     row = page.locator(f"#task-{call.pk}")
     expect(page.get_by_test_id("today")).to_contain_text("Call the buyer")
     row.locator("summary").click()
+    expect(row.locator("textarea[name=outcome]")).to_be_visible()  # loaded when opened
     # the opened form keeps the page in the phone's width (the row, a grid item, was as wide
     # as its outcome box: 6 px off-screen)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -62,7 +62,8 @@ LATEST_MONTH_YEAR = 2100
 class MonthField(forms.CharField):
     """A month as YYYY-MM (what <input type="month"> sends), cleaned to its first day."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    # the placeholder shows where the browser has no month picker (Safari, older Firefox)
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("YYYY-MM")})
 
     def clean(self, value):
         value = super().clean(value)

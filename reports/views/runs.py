@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -66,7 +67,10 @@ def index(request, trigger_form: RunTriggerForm | None = None):
 
 @login_required
 def runs(request):
-    """The latest runs (the reports page polls this while a run is under way)."""
+    """The latest runs (the reports page polls this while a run is under way). Opened as a
+    page of its own (a bookmark, a link copied from the poll), the reports page at its runs."""
+    if not request.htmx:
+        return redirect(reverse("reports:index") + "#runs")
     return render(request, "reports/partials/runs.html", _runs_context(request))
 
 

@@ -279,12 +279,21 @@ def test_a_trigger_with_bad_input_shows_errors_and_writes_nothing(client, report
 
 def test_the_runs_partial_polls_while_a_run_is_under_way(client, reporting):
     client.force_login(reporting.rep_north)
-    content = client.get(reverse("reports:runs")).content.decode()
+    content = client.get(reverse("reports:runs"), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 3s"' not in content
     ReportRun.objects.create(run_date=AS_OF, kind="renewal")
-    content = client.get(reverse("reports:runs")).content.decode()
+    content = client.get(reverse("reports:runs"), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 3s"' in content
     assert "Queued" in content
+
+
+def test_the_runs_address_opened_as_a_page_is_the_reports_page_at_its_runs(client, reporting):
+    """Not the poll's bare fragment, without the site around it."""
+    client.force_login(reporting.rep_north)
+    response = client.get(reverse("reports:runs"))
+    assert (response.status_code, response["Location"]) == (302, "/reports/#runs")
+    page = client.get(response["Location"]).content.decode()
+    assert '<section class="card report-section" id="runs">' in page and "</html>" in page
 
 
 # rows: how often the page shows the marker (table rows, headers included; notifications) before
@@ -311,6 +320,8 @@ def test_list_pages_run_a_constant_number_of_queries(
     d = reporting
     client.force_login(d.head)
     url = reverse(f"reports:{page}")
+    if page == "runs":  # the fragment the reports page polls
+        client.defaults["HTTP_HX_REQUEST"] = "true"
 
     def shown(response) -> int:
         assert response.status_code == 200
@@ -360,7 +371,7 @@ def test_a_runs_error_is_shown_only_to_those_who_start_runs(client, reporting, a
     ):
         client.force_login(person)
         for url in (reverse("reports:index"), reverse("reports:runs")):
-            content = client.get(url).content.decode()
+            content = client.get(url, HTTP_HX_REQUEST="true").content.decode()
             assert "Failed" in content
             assert ("/srv/app/reports/services/renewal.py" in content) == sees
         api = api_as(person)

@@ -116,7 +116,9 @@ def client_history(*, client: Client, limit: int = 30) -> list[HistoryEntry]:
     records = list(
         client.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
-    pairs = list(zip(records, [*records[1:], None], strict=True))[:limit]
+    # each record with the one before it (the oldest has none); a client written without
+    # history (bulk loads, rows from before history was kept) has no records at all
+    pairs = list(zip(records, [*records[1:], None][: len(records)], strict=True))[:limit]
     diffs = []
     user_ids, industry_ids, territory_ids = set(), set(), set()
     for record, previous in pairs:

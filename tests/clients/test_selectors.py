@@ -153,6 +153,17 @@ def test_client_history_is_limited(department):
     ]
 
 
+def test_a_client_without_history_rows_shows_its_page_with_an_empty_history(client, department):
+    """Clients written in bulk (the department-scale seed, a bulk load, rows from before the
+    history was kept) have no history rows: their page answered 500."""
+    acme = services.client_create(by=department.rep_north, name="Acme")
+    acme.history.all().delete()
+    assert selectors.client_history(client=acme) == []
+    client.force_login(department.rep_north)
+    response = client.get(f"/clients/{acme.pk}/")
+    assert response.status_code == 200 and "Acme" in response.content.decode()
+
+
 def test_open_tasks_overdue_first_untimed_before_timed(department, book):
     today = timezone.localdate()
     later = TaskFactory(client=book.north, title="Later", due_date=today + datetime.timedelta(days=5))

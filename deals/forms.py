@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -12,6 +13,7 @@ from accounts.models import User
 from clients.models import Activity, Client, Contact
 from core.filters import MAX_ID, BoundedModelChoiceField
 from core.forms import date_input, remember_shown_values
+from core.widgets import SearchSelect
 from deals.models import (
     MAX_WARNING_DAYS,
     Deal,
@@ -97,7 +99,16 @@ class DealForm(forms.Form):
                 )
             } | {"renewal_of": deal.renewal_of_id, "owner": deal.owner_id}
         super().__init__(*args, **kwargs)
+        # a head sees every client and every won deal: the selects list a page of them and
+        # search the rest (core.widgets.SearchSelect), set before their querysets bind them
+        self.fields["renewal_of"].widget = SearchSelect(
+            options_url=reverse("deals:renewal_options")
+            + (f"?client={deal.client_id}" if deal is not None else ""),
+            include="" if deal is not None else "[name=client]",
+            refresh_on="" if deal is not None else "[name=client]",
+        )
         if deal is None:
+            self.fields["client"].widget = SearchSelect(options_url=reverse("deals:client_options"))
             self.fields["client"].queryset = Client.objects.visible_to(viewer).order_by("name", "pk")
             stages = Stage.objects.filter(kind=StageKind.OPEN, is_active=True).order_by("order", "pk")
             self.fields["stage"].queryset = stages

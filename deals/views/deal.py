@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.visibility import get_visible_or_404
 from clients.forms import ActivityLogForm
@@ -20,6 +20,7 @@ from clients.services import activity_log_with_next_task
 from clients.views.common import deal_tasks_context
 from core.forms import apply_service_errors, save_edits
 from core.http import safe_next
+from core.widgets import options_response
 from deals import services
 from deals.forms import DealForm, FactForm, ForecastForm, ForecastOverrideForm, MoveForm, ReviewForm
 from deals.models import Deal, StageKind
@@ -208,6 +209,22 @@ def create(request):
             return redirect("deals:detail", pk=deal.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "deals/deal_form.html", {"form": form, "deal": None}, status=status)
+
+
+@login_required
+@require_GET
+def client_options(request):
+    """The new deal form's clients matching what is typed in its search box."""
+    field = DealForm(viewer=request.user).fields["client"]
+    return options_response(request, field, field.queryset, lookup="name")
+
+
+@login_required
+@require_GET
+def renewal_options(request):
+    """The won deals a renewal may renew (of the chosen client) matching the search box."""
+    field = DealForm(viewer=request.user, initial={"client": request.GET.get("client")}).fields["renewal_of"]
+    return options_response(request, field, field.queryset.order_by("-closed_at", "-pk"), lookup="title")
 
 
 @login_required

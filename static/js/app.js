@@ -34,6 +34,16 @@
     }
   }
 
+  // --- search selects (core/widgets.py) ----------------------------------------------------
+  // Enter in a select's search box searches (its "search" event) instead of submitting the
+  // form around it with the choice not yet made.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.classList && event.target.classList.contains("search-select-box")) {
+      event.preventDefault();
+      event.target.dispatchEvent(new Event("search"));
+    }
+  });
+
   // --- confirm ---------------------------------------------------------------------------
   // A plain submit or link click asks here; an htmx request asks in htmx:confirm. When the
   // submit of an htmx form was already confirmed, htmx:confirm lets it through.

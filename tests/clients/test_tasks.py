@@ -299,18 +299,20 @@ def test_a_rows_done_loads_its_form_drawn_as_the_row_was(client, department, boo
     assert form.lstrip().startswith(f'<form method="post" action="{url}" class="task-complete-form"')
     assert f'id="complete-{task.pk}-outcome"' in form and 'id="id_outcome"' not in form
     assert '<input type="hidden" name="next" value="/tasks/?kind=call">' in form
-    assert '<input type="hidden" name="show_client" value="0"><input type="hidden" name="bulk" value="1">' in form
+    hidden = '<input type="hidden" name="show_client" value="0"><input type="hidden" name="bulk" value="1">'
+    assert hidden in form
     assert 'name="show_owner"' not in form
     # somewhere else than this site is not a page to come back to
     elsewhere = client.get(url, {"next": "https://example.com/"}, **HTMX).content.decode()
     assert '<input type="hidden" name="next" value="/tasks/">' in elsewhere
     # opened without htmx (no script): the task's page with the form open
     page = client.get(url)
-    assert page.status_code == 200 and "<details class=\"task-complete\" open>" in page.content.decode()
+    assert page.status_code == 200 and '<details class="task-complete" open>' in page.content.decode()
     services.task_cancel(by=department.rep_north, task=task)
     closed = client.get(url, **HTMX)
     assert closed.status_code == 200
-    assert closed.content.decode() == '<p class="message small" role="status">This task is done or cancelled.</p>'
+    note = '<p class="message small" role="status">This task is done or cancelled.</p>'
+    assert closed.content.decode() == note
 
 
 def test_a_rows_form_is_not_given_to_who_may_not_close_it(client, department, book):

@@ -555,6 +555,16 @@
       height: "auto",
       events: {
         url: root.dataset.eventsUrl + "?" + root.dataset.query,
+        // the feed answers one event more than it shows when there are more: say so
+        success: function (events) {
+          var shown = parseInt(root.dataset.eventsShown, 10);
+          if (shown && events.length > shown) {
+            say(status, root.dataset.moreEvents, false);
+            return events.slice(0, shown);
+          }
+          if (status.textContent === root.dataset.moreEvents) status.hidden = true;
+          return events;
+        },
         failure: function () {
           say(status, root.dataset.error, true);
         },

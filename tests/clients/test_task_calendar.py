@@ -127,3 +127,36 @@ def test_dragging_reschedules_through_the_service(client, department, book):
         client.post(reverse("tasks:move", args=[open_task.pk]), {"due_date": today.isoformat()}).status_code
         == 403
     )
+
+
+def test_the_feed_answers_at_most_one_event_more_than_the_page_shows_earliest_first(
+    client, department, book, monkeypatch
+):
+    """A head's "everyone" for a month was 7,600 tasks (1.7 MB): the feed stops one past
+    what the page shows (the page then says there are more and to pick a team or a person)."""
+    from clients.views import calendar
+
+    monkeypatch.setattr(calendar, "EVENTS_SHOWN", 3)
+    today = timezone.localdate()
+    for offset, hour in [(3, 9), (0, 15), (1, None), (0, 9), (2, 11), (0, None)]:
+        TaskFactory(
+            client=book.north,
+            owner=department.rep_north,
+            title=f"+{offset} {hour}",
+            due_date=today + offset * DAY,
+            due_time=datetime.time(hour) if hour else None,
+        )
+    client.force_login(department.head)
+    events = client.get(reverse("tasks:calendar_events"), week(today)).json()
+    assert [event["title"].split(": ")[1].split(" ·")[0] for event in events] == [
+        "+0 None",
+        "+0 9",
+        "+0 15",
+        "+1 None",
+    ]
+    page = client.get(reverse("tasks:calendar")).content.decode()
+    assert 'data-events-shown="3"' in page
+    assert (
+        "More than 3 tasks in these days: only the earliest 3 are shown, so later days may look empty."
+        in page
+    )

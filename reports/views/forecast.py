@@ -14,12 +14,16 @@ from core.http import query_without
 from reports.filters import ForecastSnapshotFilter
 from reports.forecast import forecast
 from reports.forms import ForecastForm
-from reports.models import ForecastSnapshot
+from reports.models import ForecastSnapshot, Scope
 from reports.services.snapshots import week_of
 from reports.snapshots import forecast_accuracy, previous_week_taken, week_changes
 from reports.views.reports import period_choices
 
 FIGURE_LABELS = ("quota", "closed", "commit", "best_case", "pipeline", "gap")
+# A quarter's months under each of a department's 120 people was 565 rows and 200 KB: with
+# more people than a team's worth in view, their rows show the period alone (the department
+# and the teams keep their months; choosing a team or a person brings the people's back).
+PEOPLE_WITH_MONTHS = 25
 
 
 @login_required
@@ -34,6 +38,9 @@ def forecast_page(request):
             viewer=request.user, period=period, team=cleaned.get("team"), owner=cleaned.get("owner")
         )
     months = period.months() if period is not None and valid and len(period.months()) > 1 else []
+    people = sum(1 for row in rows if row.scope == Scope.REP)
+    people_months = people <= PEOPLE_WITH_MONTHS
+    month_scopes = {Scope.DEPARTMENT, Scope.TEAM} | ({Scope.REP} if people_months else set())
     return render(
         request,
         "reports/forecast.html",
@@ -42,6 +49,8 @@ def forecast_page(request):
             "period": period if valid else None,
             "rows": rows,
             "months": months,
+            "month_scopes": month_scopes,
+            "people_months_hidden": bool(months) and not people_months,
             "period_choices": period_choices(form.today),
             "query": query_without(request, "page"),
         },

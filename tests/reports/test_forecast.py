@@ -227,3 +227,28 @@ def test_the_api_and_page_run_a_constant_number_of_queries(
         response = client.get(reverse("forecast"), {"period": "2026-Q4"})
         assert response.status_code == 200
         assert response.content.decode().count('data-row="rep-') == 10
+
+
+def test_with_more_people_than_a_team_their_rows_show_the_period_without_months(
+    client, department, monkeypatch
+):
+    """A head's quarter with a department's 120 people was 565 rows (200 KB): each person's
+    months show once their team (or they) is chosen; the department and teams keep theirs."""
+    from reports.views import forecast as forecast_views
+
+    def month_rows_after(content: str, marker: str) -> int:
+        rest = content[content.index(marker) :]
+        rows = rest.split("<tr")[1:]
+        return next((index for index, row in enumerate(rows) if "forecast-month" not in row), len(rows))
+
+    client.force_login(department.head)
+    monkeypatch.setattr(forecast_views, "PEOPLE_WITH_MONTHS", 1)
+    content = client.get(reverse("forecast"), {"period": "2026-Q4"}).content.decode()
+    assert month_rows_after(content, 'data-row="department-"') == 3
+    assert month_rows_after(content, f'data-row="team-{department.north.pk}"') == 3
+    assert month_rows_after(content, f'data-row="rep-{department.rep_a.pk}"') == 0
+    assert "Each person's months: choose their team or them." in content
+    one = client.get(reverse("forecast"), {"period": "2026-Q4", "owner": department.rep_a.pk})
+    content = one.content.decode()
+    assert month_rows_after(content, f'data-row="rep-{department.rep_a.pk}"') == 3
+    assert 'data-testid="people-months-hidden"' not in content

@@ -225,6 +225,47 @@ class _CellPlan:
             td = self._td_attrs(record, content)
         return f"<td{td}>{html}</td>"
 
+    def export_value(self, row: BoundRow):
+        """The cell's value for an export, as ``BoundRow.get_cell_value`` gives it (the
+        table's ``value_<name>``, else its ``render_<name>``, else the column's ``value``),
+        with the function's signature read once per export instead of once per cell."""
+        if not hasattr(self, "value_args"):
+            self._plan_value()
+        value, unresolved = self._value(row.record)
+        if unresolved:
+            return self._call_value(row, None)
+        if value in self.column.empty_values or (self.is_many and not value.exists()):
+            return None
+        return self._call_value(row, value)
+
+    def _plan_value(self) -> None:
+        function = self.bound_column.value
+        column_type = type(self.column)
+        if (
+            getattr(function, "__func__", None) is tables.Column.value
+            and column_type.value is tables.Column.value
+        ):
+            # the column's own value() only calls its render() with the arguments it takes
+            function = self.column.render
+        args, catch_all = signature(function)
+        self.value_function = function
+        self.value_args = None if catch_all else frozenset(args)
+
+    def _call_value(self, row: BoundRow, value):
+        arguments = {
+            "value": value,
+            "record": row.record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
+        if self.value_args is None:
+            return self.value_function(**arguments)
+        if self.value_args <= arguments.keys():
+            return self.value_function(**{key: arguments[key] for key in self.value_args})
+        return None
+
     def _call(self, row: BoundRow, value):
         arguments = {
             "value": value,
@@ -488,9 +529,10 @@ class ListTable(tables.Table):
         """Each record's cell values; a column's placeholder for "nothing" (such as "—") is
         an empty cell in a spreadsheet."""
         columns = self.export_columns()
+        plans = [_CellPlan(self, column) for column in columns]
         for record in self.export_records():
             row = BoundRow(record, table=self)
-            values = (row.get_cell_value(column.name) for column in columns)
+            values = (plan.export_value(row) for plan in plans)
             yield [
                 None if value == column.column.default else force_str(value, strings_only=True)
                 for value, column in zip(values, columns, strict=True)

@@ -27,17 +27,35 @@ MODE_EVEN = "even"
 MODE_BY_HAND = "hand"
 
 
-def _choice(request) -> dict:
-    """The hand-over the form asked for, as the service's keyword arguments."""
+def receiver_label(person: User) -> str:
+    """How a receiver is named in the per-client boxes (their list offers these): the name,
+    and the login, which no two people share."""
+    return f"{person.full_name} ({person.username})"
+
+
+def _choice(request, receivers) -> dict:
+    """The hand-over the form asked for, as the service's keyword arguments. Per client the
+    form sends a receiver as its list names them (or an id, as the API does)."""
     if request.POST.get("mode") == MODE_BY_HAND:
         prefix = "assign_"
-        return {
-            "assignments": {
-                key[len(prefix) :]: value
-                for key, value in request.POST.items()
-                if key.startswith(prefix) and value
-            }
-        }
+        by_label = {receiver_label(person): person.pk for person in receivers}
+        assignments, unknown = {}, []
+        for key, value in request.POST.items():
+            value = value.strip()
+            if not key.startswith(prefix) or not value:
+                continue
+            if value.isascii() and value.isdigit():
+                assignments[key[len(prefix) :]] = value
+            elif value in by_label:
+                assignments[key[len(prefix) :]] = by_label[value]
+            else:
+                unknown.append(value[:100])
+        if unknown:
+            raise ValidationError(
+                _("No receiver is named %(names)s: choose one from the list.")
+                % {"names": ", ".join(f"“{name}”" for name in unknown[:5])}
+            )
+        return {"assignments": assignments}
     return {"to": request.POST.getlist("to")}
 
 
@@ -57,6 +75,7 @@ def hand_over_page(request, pk: int):
     ensure_can_hand_over_book(request.user, owner)
     step = request.POST.get("step") if request.method == "POST" else None
     context = {"owner": owner, "kinds": [(part.key, part.label) for part in parts()], "posted": request.POST}
+    receivers = list(book_receivers(by=request.user, owner=owner))
     status = 200
     if step in {"preview", "confirm"}:
         try:
@@ -65,7 +84,7 @@ def hand_over_page(request, pk: int):
                     by=request.user,
                     owner=owner,
                     expected=request.POST.get("fingerprint") or None,
-                    **_choice(request),
+                    **_choice(request, receivers),
                 )
                 messages.success(
                     request,
@@ -73,7 +92,7 @@ def hand_over_page(request, pk: int):
                     % {"name": owner.full_name, "summary": _summary(record.totals())},
                 )
                 return redirect("accounts:hand_over", pk=owner.pk)
-            plan = hand_over_plan(by=request.user, owner=owner, **_choice(request))
+            plan = hand_over_plan(by=request.user, owner=owner, **_choice(request, receivers))
             context.update(plan=plan, mode=request.POST.get("mode", MODE_EVEN), template_rows=_rows(plan))
             return render(request, "accounts/hand_over_preview.html", context)
         except ValidationError as error:
@@ -86,7 +105,10 @@ def hand_over_page(request, pk: int):
     context.update(
         book=book,
         totals=[(part.label, book.totals.get(part.key, 0)) for part in parts()],
-        receivers=list(book_receivers(by=request.user, owner=owner)),
+        receivers=receivers,
+        receiver_labels=[receiver_label(person) for person in receivers],
+        # each client with what its box held when the page comes back with a problem
+        units=[(pk, name, request.POST.get(f"assign_{pk}", "")) for pk, name in book.units],
         chosen=set(request.POST.getlist("to")),
     )
     return render(request, "accounts/hand_over.html", context, status=status)

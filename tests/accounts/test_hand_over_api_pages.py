@@ -250,3 +250,42 @@ def test_the_admin_refuses_to_deactivate_someone_with_a_book(department, book, a
     assert response.status_code == 200
     assert "Hand it over first" in response.content.decode()
     assert User.objects.get(pk=department.rep_north.pk).is_active
+
+
+def test_per_client_boxes_take_a_receiver_from_one_shared_list(department, book, client):
+    """The per-client choice was a select of every receiver for every client: a head handing
+    over 250 clients got 1.3 MB (a lead 180 KB). One list of receivers now serves every
+    client's box; the box sends the receiver as the list names them."""
+    client.force_login(department.lead_north)
+    page = reverse("accounts:hand_over", args=[department.rep_north.pk])
+    html = client.get(page).content.decode()
+    label = f"{department.rep_north_2.full_name} ({department.rep_north_2.username})"
+    assert html.count('<datalist id="hand-over-receivers">') == 1
+    assert html.count(f'<option value="{label}">') == 1
+    assert html.count('list="hand-over-receivers"') == len(book)
+    choice = {"step": "preview", "mode": "hand", **{f"assign_{each.pk}": label for each in book}}
+    preview = client.post(page, choice)
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    assert f'data-receiver="{department.rep_north_2.pk}"' in preview.content.decode()
+    fingerprint = preview.context["plan"].fingerprint()
+    done = client.post(page, {**choice, "step": "confirm", "fingerprint": fingerprint})
+    assert done.status_code == 302 and book_of(department.rep_north).is_empty
+    assert Client.objects.filter(owner=department.rep_north_2, pk__in=[each.pk for each in book]).count() == 3
+
+
+def test_a_name_not_on_the_list_is_refused_and_the_boxes_keep_what_was_typed(department, book, client):
+    client.force_login(department.lead_north)
+    page = reverse("accounts:hand_over", args=[department.rep_north.pk])
+    south = f"{department.rep_south.full_name} ({department.rep_south.username})"  # not a receiver here
+    choice = {
+        "step": "preview",
+        "mode": "hand",
+        f"assign_{book[0].pk}": "Nobody",
+        f"assign_{book[1].pk}": south,
+    }
+    response = client.post(page, choice)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "No receiver is named “Nobody”, “" in html and "choose one from the list." in html
+    assert 'value="Nobody"' in html
+    assert Client.objects.filter(owner=department.rep_north).count() == 3

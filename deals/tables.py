@@ -28,7 +28,8 @@ def _sorted_by(*fields: str) -> tuple[str, ...]:
 
 
 def _past_close(record=None) -> str:
-    return "overdue-text" if getattr(record, "warn_past_close", False) else ""
+    # "date": kept on one line (a Chinese date, 2027年3月2日, broke after 年 in a narrow column)
+    return "date overdue-text" if getattr(record, "warn_past_close", False) else "date"
 
 
 class DealTable(ListTable):

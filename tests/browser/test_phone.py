@@ -385,3 +385,37 @@ def test_the_leaderboard_and_the_lost_report_fit_a_phone(live_server, phone, dep
     ):
         assert_fits(phone, live_server, path, f"head ({language})")
         assert phone.locator("[data-testid=period-summary]").count() == (0 if "schemes" in path else 1), path
+
+
+def test_chinese_dates_keep_to_one_line_in_the_lists_narrow_columns(live_server, phone, department):
+    """At 390 px the deal list's close dates and the client list's last contacts broke after
+    年 ("2027年" over "3月2日"): dates and amounts keep to one line in every table."""
+    import datetime
+
+    from tests.deals.conftest import make_deal
+
+    customer = ClientFactory(owner=department.rep_north, name="Polar Foods")
+    for number in range(3):
+        make_deal(
+            department.rep_north,
+            client=customer,
+            title=f"Long deal name number {number} for a narrow column",
+            amount="1234567.89",
+            expected_close=datetime.date(2027, 3, 25),
+        )
+    phone.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    sign_in(phone, live_server, department.rep_north.username)
+    # the lines a cell's text takes (its text nodes' boxes, by their tops)
+    lines = """() => Array.from(document.querySelectorAll('td'))
+        .filter(td => /^\\d{4}年\\d+月\\d+日$|₽$/.test(td.innerText.trim()))
+        .map(td => { const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+                     const tops = new Set();
+                     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                       if (!node.textContent.trim()) continue;
+                       const range = document.createRange(); range.selectNodeContents(node);
+                       for (const box of range.getClientRects()) tops.add(Math.round(box.top)); }
+                     return [td.innerText.trim(), tops.size]; })"""
+    phone.goto(f"{live_server.url}/deals/list/")
+    cells = phone.evaluate(lines)
+    assert any(text == "2027年3月25日" for text, _lines in cells), cells
+    assert [cell for cell in cells if cell[1] > 1] == []

@@ -296,7 +296,7 @@ def test_a_kept_row_is_the_row_rendered_afresh(client, department, deals, no_kep
     assert kept == first == afresh
     assert core_tables._ROWS == {}
     assert afresh.count("<tr ") == 4
-    assert '<td class="overdue-text">' in afresh  # Bravo's past close date, from its annotation
+    assert '<td class="date overdue-text">' in afresh  # Bravo's past close date, from its annotation
     assert '<span class="tag">Renewal</span>' in afresh
 
 

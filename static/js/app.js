@@ -468,7 +468,19 @@
     form.elements.next.value = window.location.pathname + window.location.search;
   }, true);
 
-  ready(function () { init(document); });
+  // --- a list's filter panel on a phone: folded when no filter is in use, so the first screen
+  // shows the list rather than a dozen fields (its summary unfolds it; filters in use stay shown)
+  function foldFiltersOnPhones() {
+    if (!window.matchMedia("(max-width: 600px)").matches) return;
+    var params = new URLSearchParams(window.location.search);
+    ["page", "sort", "ordering"].forEach(function (name) { params.delete(name); });
+    if (params.toString()) return;
+    document.querySelectorAll("details.filter-panel[open]").forEach(function (panel) {
+      panel.removeAttribute("open");
+    });
+  }
+
+  ready(function () { init(document); foldFiltersOnPhones(); });
   document.addEventListener("htmx:afterSettle", function () { init(document); });
 })();
 

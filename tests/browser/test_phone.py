@@ -419,3 +419,22 @@ def test_chinese_dates_keep_to_one_line_in_the_lists_narrow_columns(live_server,
     cells = phone.evaluate(lines)
     assert any(text == "2027年3月25日" for text, _lines in cells), cells
     assert [cell for cell in cells if cell[1] > 1] == []
+
+
+def test_a_lists_filters_are_folded_on_a_phone_until_one_is_in_use(live_server, phone, browser, department):
+    """The deal list at 390 px opened on a dozen filter fields with the list below the first
+    screen: the panel is folded there unless a filter is in use; a desktop keeps it open."""
+    sign_in(phone, live_server, department.rep_north.username)
+    panel = phone.locator("details.filter-panel")
+    phone.goto(f"{live_server.url}/deals/list/")
+    expect(panel).not_to_have_attribute("open", "")
+    phone.locator("details.filter-panel > summary").click()
+    expect(phone.locator("details.filter-panel select[name=status]")).to_be_visible()
+    phone.goto(f"{live_server.url}/deals/list/?status=lost&sort=title")
+    expect(panel).to_have_attribute("open", "")
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = desktop.new_page()
+    sign_in(page, live_server, department.rep_north.username)
+    page.goto(f"{live_server.url}/deals/list/")
+    expect(page.locator("details.filter-panel")).to_have_attribute("open", "")
+    desktop.close()

@@ -99,6 +99,21 @@ def _rep_id(username: str) -> int:
     return User.objects.get(username=username).pk
 
 
+def _rep_deal(username: str) -> tuple[int, int]:
+    """The rep's first open deal and its client: the deal and client pages measured."""
+    from deals.models import Deal, StageKind
+
+    deal = (
+        Deal.objects.filter(owner__username=username, stage__kind=StageKind.OPEN)
+        .order_by("pk")
+        .values_list("pk", "client_id")
+        .first()
+    )
+    if deal is None:
+        raise RuntimeError(f"{username} has no open deal to measure the deal page with")
+    return deal
+
+
 def measured_requests() -> list[tuple[str, str, str, str, str]]:
     """Every request the benchmark measures: (name, kind, username, path, budget). The
     test suite replays the same list to check that query counts do not grow with data."""
@@ -106,6 +121,7 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
 
     rep = User.objects.filter(role="rep", is_active=True).order_by("pk").values_list("username", flat=True)[0]
     fragment = search_fragment()
+    deal, client = _rep_deal(rep)
     return [
         ("API deals list, page of 10", "api", "head", "/api/v1/deals/?page_size=10", ""),
         (
@@ -142,6 +158,8 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
         ("Page home (head)", "page", "head", reverse("home"), "<= 200 ms"),
         ("Page home (rep)", "page", rep, reverse("home"), "<= 200 ms"),
         ("Page my day (rep)", "page", rep, reverse("tasks:my_day"), "<= 200 ms"),
+        ("Page deal (rep)", "page", rep, reverse("deals:detail", args=[deal]), "<= 200 ms"),
+        ("Page client (rep)", "page", rep, reverse("clients:detail", args=[client]), "<= 200 ms"),
     ]
 
 

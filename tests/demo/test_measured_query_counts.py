@@ -68,12 +68,27 @@ def grow_every_list() -> None:
                 PaymentFactory(installment=installment, amount=Decimal("10.00"))
 
 
+def grow_the_measured_deal_and_client() -> None:
+    """More of everything the deal and client pages show, on the deal and client measured."""
+    from deals.models import Deal, StageKind
+    from tests.factories import TaskFactory
+
+    deal = Deal.objects.filter(owner__username="rep1", stage__kind=StageKind.OPEN).order_by("pk").first()
+    for number in range(25):
+        contact = ContactFactory(client=deal.client)
+        ActivityFactory(client=deal.client, owner=deal.owner, deal=deal, contact=contact)
+        FactFactory(deal=deal)
+        TaskFactory(client=deal.client, owner=deal.owner, deal=deal, title=f"Grown task {number}")
+        DealFactory(client=deal.client, owner=deal.owner)
+
+
 def test_every_measured_request_runs_the_same_queries_at_two_data_sizes(seeded_demo):
     call_command("run_reports", "--months", "2", "--no-email", stdout=StringIO())
     requests = measured_requests()
     before = query_counts(requests)
 
     grow_every_list()
+    grow_the_measured_deal_and_client()
     call_command("run_reports", "--no-email", stdout=StringIO())
     after = query_counts(requests)
 

@@ -22,6 +22,7 @@ from core.bulk import (
     read_request,
     resource_named,
 )
+from core.filters import parse_id
 from core.http import safe_next
 from core.models import BulkJob
 
@@ -46,9 +47,8 @@ def _payload(request, filters) -> dict:
             if key in filters and key != "ordering" and any(values)
         }
     else:
-        data["ids"] = [
-            int(value) if value.isascii() and value.isdigit() else value for value in post.getlist("ids")
-        ]
+        # an id as a number; anything else as sent, for the validation to name
+        data["ids"] = [value if parse_id(value) is None else parse_id(value) for value in post.getlist("ids")]
     params = {key[2:]: value for key, value in post.items() if key.startswith("p_") and value != ""}
     if params and not post.get("export"):
         data["params"] = params

@@ -35,11 +35,21 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+def parse_id(value) -> int | None:
+    """A value as a record id, or None when it is not one: not ASCII digits (``"²".isdigit()``
+    is True), zero, or more than a database integer holds. The length is checked before
+    ``int()``, which refuses (ValueError) a string of more than 4,300 digits."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def _check_id(value) -> None:
     if value in (None, ""):
         return
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+    if parse_id(value) is None:
         raise ValidationError(
             _("Select a valid choice. That choice is not one of the available choices."),
             code="invalid_choice",

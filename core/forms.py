@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from core.errors import RecordChanged, record_changed_message
+from core.filters import parse_id
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -66,7 +67,8 @@ def _shown(form: forms.Form, name: str):
         # The record's id as shown, whether or not it may still be chosen: a deal or an owner
         # that left the choices since was still shown, and a colleague may have changed it.
         text = str(raw or "").strip()
-        return None if not text else int(text) if text.isascii() and text.isdigit() else _UNKNOWN
+        number = parse_id(text)
+        return None if not text else _UNKNOWN if number is None else number
     try:
         value = field.to_python(raw)
     except ValidationError:

@@ -9,19 +9,13 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import MAX_ID
+from core.filters import SEARCH_MAX_LENGTH, parse_id
 
 OPTIONS_SHOWN = 50
-SEARCH_MAX_LENGTH = 100
 
 
 def _ids(values) -> list[int]:
-    ids = []
-    for value in values:
-        text = str(value if value is not None else "").strip()
-        if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
-            ids.append(int(text))
-    return ids
+    return [number for number in map(parse_id, values) if number is not None]
 
 
 class SearchSelect(forms.Select):

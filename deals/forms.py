@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from clients.models import Activity, Client, Contact
-from core.filters import MAX_ID, BoundedModelChoiceField
+from core.filters import BoundedModelChoiceField, parse_id
 from core.forms import date_input, remember_shown_values
 from core.widgets import SearchSelect
 from deals.models import (
@@ -138,12 +138,7 @@ class DealForm(forms.Form):
         """The chosen client's id, or None when there is none or it is no id at all
         (``?client=abc``, ``-1``, beyond what the database holds)."""
         raw = self.data.get("client") if self.is_bound else self.initial.get("client")
-        raw = raw.pk if isinstance(raw, Client) else raw
-        text = str(raw if raw is not None else "").strip()
-        if not (text.isascii() and text.isdigit()):
-            return None
-        value = int(text)
-        return value if 0 < value <= MAX_ID else None
+        return parse_id(raw.pk if isinstance(raw, Client) else raw)
 
     def clean(self):
         cleaned = super().clean()

@@ -48,16 +48,6 @@ FIRST_PLAN_YEAR = 2000
 LAST_PLAN_YEAR = 2100
 
 
-def parse_id(value) -> int | None:
-    """A query parameter as a record id, or None when it is not one (not ASCII digits, zero,
-    or more than a database integer holds). ``"²".isdigit()`` is True, hence the ASCII test."""
-    text = (value or "").strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
-
-
 def parse_year(value) -> int | None:
     """A query parameter as a plan year (2000–2100), or None."""
     text = (value or "").strip()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.visibility import get_visible_or_404
 from core.exports import EXPORT_FORMATS
+from core.filters import parse_id
 from core.forms import apply_service_errors, remember_shown_values, save_edits
 from core.money import money
 from core.tables import export_table, table_for_request
@@ -97,11 +98,10 @@ def contract_page(request, pk: int):
 
 
 def _deal_for_new_contract(request) -> Deal:
-    deal_id = request.GET.get("deal") or request.POST.get("deal")
-    text = str(deal_id or "")
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+    deal_id = parse_id(request.GET.get("deal") or request.POST.get("deal"))
+    if deal_id is None:
         raise ValidationError(_("Open a deal and add its contract from there."))
-    return get_visible_or_404(Deal.objects.select_related("client", "owner"), request.user, pk=int(text))
+    return get_visible_or_404(Deal.objects.select_related("client", "owner"), request.user, pk=deal_id)
 
 
 @login_required

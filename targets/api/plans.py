@@ -15,12 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Team, User
+from core.filters import parse_id
 from targets import selectors, services
 from targets.api.common import MONEY, RECORD_ID
 from targets.filters import (
     AllocationFilter,
     PlanFilter,
-    parse_id,
     parse_year,
 )
 from targets.models import (

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.visibility import get_visible_or_404
 from core.api import CONFLICT, Pagination, VisibleRelatedField
+from core.filters import parse_id
 from deals.models import Deal
 from targets import selectors, services
 from targets.api.common import MONEY
@@ -23,7 +24,6 @@ from targets.filters import (
     InstallmentFilter,
     OverdueReasonFilter,
     PaymentFilter,
-    parse_id,
 )
 from targets.models import (
     Installment,

@@ -6,7 +6,8 @@ import datetime
 
 from django.utils import formats
 
-from targets.filters import parse_id, parse_year
+from core.filters import parse_id
+from targets.filters import parse_year
 from targets.services.common import month_name
 
 

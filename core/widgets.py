@@ -6,6 +6,7 @@ asks ``options_url`` for the ones matching what is typed; htmx swaps the select'
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -61,18 +62,22 @@ class SearchSelect(forms.Select):
                 "options_url": self.options_url,
                 "include": self.include,
                 "refresh_on": self.refresh_on,
+                "search_max_length": SEARCH_MAX_LENGTH,
                 "search_label": _("Search to choose among all"),
             }
         )
         return context
 
 
-def options_response(request, field: forms.ModelChoiceField, queryset, *, lookup: str):
-    """The ``<option>``s of ``field`` whose ``lookup`` contains the search term (the first
-    OPTIONS_SHOWN, and a line saying when more match), for a SearchSelect's search box."""
+def options_response(request, field: forms.ModelChoiceField, queryset, *, lookups: tuple[str, ...]):
+    """The ``<option>``s of ``field`` one of whose ``lookups`` contains the search term (the
+    first OPTIONS_SHOWN, and a line saying when more match), for a SearchSelect's search box."""
     term = request.GET.get("search", "").strip()[:SEARCH_MAX_LENGTH].replace("\x00", "")
     if term:
-        queryset = queryset.filter(**{f"{lookup}__icontains": term})
+        matches = Q()
+        for lookup in lookups:
+            matches |= Q(**{f"{lookup}__icontains": term})
+        queryset = queryset.filter(matches)
     rows = list(queryset[: OPTIONS_SHOWN + 1])
     return render(
         request,

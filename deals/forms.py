@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -39,7 +40,7 @@ MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 class DealChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, deal: Deal) -> str:
-        closed = deal.closed_at.isoformat() if deal.closed_at else ""
+        closed = date_format(deal.closed_at, "SHORT_DATE_FORMAT") if deal.closed_at else ""
         return f"{deal.client.name} — {deal.title} {closed}".strip()
 
 
@@ -102,8 +103,7 @@ class DealForm(forms.Form):
         # a head sees every client and every won deal: the selects list a page of them and
         # search the rest (core.widgets.SearchSelect), set before their querysets bind them
         self.fields["renewal_of"].widget = SearchSelect(
-            options_url=reverse("deals:renewal_options")
-            + (f"?client={deal.client_id}" if deal is not None else ""),
+            options_url=reverse("deals:renewal_options") + (f"?deal={deal.pk}" if deal is not None else ""),
             include="" if deal is not None else "[name=client]",
             refresh_on="" if deal is not None else "[name=client]",
         )
@@ -120,9 +120,11 @@ class DealForm(forms.Form):
                 # A deal with lines takes its amount from them (deals.pricing): shown, not typed.
                 self.fields["amount"].disabled = True
                 self.fields["amount"].help_text = _("The sum of the deal's lines before tax.")
-        self.fields["renewal_of"].queryset = renewable_deals(
-            viewer=viewer, client_id=deal.client_id if deal else self._client_id()
-        ).exclude(pk=deal.pk if deal else None)
+        self.fields["renewal_of"].queryset = (
+            renewable_deals(viewer=viewer, client_id=deal.client_id if deal else self._client_id())
+            .exclude(pk=deal.pk if deal else None)
+            .order_by("-closed_at", "-pk")  # the latest won first, listed and searched alike
+        )
         if can_reassign(viewer):
             self.fields["owner"].queryset = (
                 deal_owner_choices(viewer).select_related("team").order_by("last_name", "first_name")

@@ -2,7 +2,6 @@ from django.urls import path
 
 from deals import panels, views
 from deals.views import commerce, products
-from deals.views import deal as deal_views
 from deals.views.lost_reasons import lost_reasons
 from deals.views.warnings import warning_settings
 
@@ -16,8 +15,8 @@ urlpatterns = [
     path("lost-reasons/", lost_reasons, name="lost_reasons"),
     path("board/people/<int:pk>/deals/", views.board_person_deals, name="board_person_deals"),
     path("new/", views.create, name="create"),
-    path("new/clients/", deal_views.client_options, name="client_options"),
-    path("new/renews/", deal_views.renewal_options, name="renewal_options"),
+    path("new/clients/", views.client_options, name="client_options"),
+    path("new/renews/", views.renewal_options, name="renewal_options"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/history/", views.history, name="history"),

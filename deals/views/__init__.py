@@ -5,6 +5,7 @@ itself is reports.board_views). The views stay importable from deals.views."""
 from deals.views.board import BOARD_PERSON_DEALS_LIMIT, board_person_deals
 from deals.views.deal import (
     activity_add,
+    client_options,
     create,
     delete,
     detail,
@@ -12,6 +13,7 @@ from deals.views.deal import (
     fact_add,
     history,
     render_deal_page,
+    renewal_options,
     review_add,
     submit_review,
 )
@@ -24,6 +26,7 @@ __all__ = [
     "LIST_PAGE_SIZE",
     "activity_add",
     "board_person_deals",
+    "client_options",
     "create",
     "delete",
     "deal_list_page",
@@ -37,6 +40,7 @@ __all__ = [
     "kanban_more",
     "move",
     "render_deal_page",
+    "renewal_options",
     "review_add",
     "submit_review",
 ]

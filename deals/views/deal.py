@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from accounts.visibility import get_visible_or_404
 from clients.forms import ActivityLogForm
 from clients.services import activity_log_with_next_task
 from clients.views.common import deal_tasks_context
+from core.filters import parse_id
 from core.forms import apply_service_errors, save_edits
 from core.http import safe_next
 from core.widgets import options_response
@@ -211,20 +213,44 @@ def create(request):
     return render(request, "deals/deal_form.html", {"form": form, "deal": None}, status=status)
 
 
+def _options_request(request) -> HttpResponse | None:
+    """What the deal form's option searches answer instead of options: the deal form's own
+    refusal for who may change no deal, and the form's page for an address opened as a page
+    (the options alone are no page)."""
+    if changes_no_deal(request.user):
+        raise PermissionDenied(services.read_only_message(request.user))
+    if not request.htmx:
+        return redirect("deals:create")
+    return None
+
+
 @login_required
 @require_GET
 def client_options(request):
     """The new deal form's clients matching what is typed in its search box."""
+    refused = _options_request(request)
+    if refused is not None:
+        return refused
     field = DealForm(viewer=request.user).fields["client"]
-    return options_response(request, field, field.queryset, lookup="name")
+    return options_response(request, field, field.queryset, lookups=("name",))
 
 
 @login_required
 @require_GET
 def renewal_options(request):
-    """The won deals a renewal may renew (of the chosen client) matching the search box."""
-    field = DealForm(viewer=request.user, initial={"client": request.GET.get("client")}).fields["renewal_of"]
-    return options_response(request, field, field.queryset.order_by("-closed_at", "-pk"), lookup="title")
+    """The won deals a renewal may renew matching the search box (by title or client): of the
+    chosen client on the new deal form, of the deal's client (not the deal) on its edit page."""
+    refused = _options_request(request)
+    if refused is not None:
+        return refused
+    deal_id = parse_id(request.GET.get("deal"))
+    if deal_id is not None:
+        deal = get_visible_or_404(Deal.objects.select_related("client"), request.user, pk=deal_id)
+        form = DealForm(viewer=request.user, deal=deal)
+    else:
+        form = DealForm(viewer=request.user, initial={"client": request.GET.get("client")})
+    field = form.fields["renewal_of"]
+    return options_response(request, field, field.queryset, lookups=("title", "client__name"))
 
 
 @login_required

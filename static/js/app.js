@@ -35,6 +35,14 @@
   }
 
   // --- search selects (core/widgets.py) ----------------------------------------------------
+  // New options may leave the select on another choice (or none): say so to what follows it
+  // (the renewal search asks again when the client changes).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.tagName === "SELECT" && target.closest(".search-select")) {
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
   // Enter in a select's search box searches (its "search" event) instead of submitting the
   // form around it with the choice not yet made.
   document.addEventListener("keydown", function (event) {

@@ -92,7 +92,22 @@ def test_the_renewal_search_offers_the_chosen_clients_won_deals(client, departme
     garbled = client.get("/deals/new/renews/", {"client": "abc", "search": "Lic"}, **HTMX)
     assert garbled.status_code == 200 and "Licence 2025" in garbled.content.decode()
     page = client.get(f"/deals/{won.pk}/edit/").content.decode()
-    assert f'hx-get="/deals/new/renews/?client={book[0].pk}"' in page
+    assert f'hx-get="/deals/new/renews/?deal={won.pk}"' in page
+    # on a won deal's edit page its own deal is not offered as what it renews
+    another = make_deal(department.rep_north, client=book[0], stage="Won", title="Licence 2026")
+    found = client.get("/deals/new/renews/", {"deal": won.pk, "search": "Licence"}, **HTMX).content.decode()
+    assert [value for value, *_rest in OPTION.findall(found)] == ["", str(another.pk)]
+    # the client's name finds its deals too, and the dates read as the language writes them
+    by_client = client.get("/deals/new/renews/", {"search": "Firm 00"}, **HTMX).content.decode()
+    assert "Firm 00 — Licence 2026" in by_client and "Firm 01" not in by_client
+
+
+def test_the_searches_answer_only_who_may_make_deals_and_only_htmx(client, department, book):
+    client.force_login(department.rep_north)
+    assert client.get("/deals/new/clients/", {"search": "Firm"})["Location"] == "/deals/new/"
+    client.force_login(department.analyst)
+    for url in ("/deals/new/clients/", "/deals/new/renews/"):
+        assert client.get(url, {"search": "Firm"}, **HTMX).status_code == 403
 
 
 def test_the_form_costs_the_same_queries_with_60_or_600_clients(client, department, book):

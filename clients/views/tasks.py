@@ -238,10 +238,10 @@ def _answer(request, task: Task, *, message: str, status: int = 200, form=None):
 def _complete_form_fragment(request, task: Task):
     """The completion form a row loads when its "Done" is opened (htmx), drawn as the row's
     page drew the row; opened as a page of its own, the task's page with the form open."""
-    if not request.htmx:
-        return render(
-            request, "clients/tasks/task_detail.html", _detail_context(request, task, open_form=task.is_open)
-        )
+    next_url = safe_next(request, reverse("tasks:my_day"))
+    if not request.htmx:  # the row's link without script: the task's page, back where it was
+        context = _detail_context(request, task, open_form=task.is_open)
+        return render(request, "clients/tasks/task_detail.html", {**context, "next_url": next_url})
     if not task.is_open:
         return HttpResponse(
             format_html('<p class="message small" role="status">{}</p>', _("This task is done or cancelled."))
@@ -252,7 +252,7 @@ def _complete_form_fragment(request, task: Task):
         {
             "task": task,
             "form": TaskCompleteForm.for_task(task),
-            "next_url": safe_next(request, reverse("tasks:my_day")),
+            "next_url": next_url,
             "show_client": request.GET.get("show_client") != "0",
             "bulk": request.GET.get("bulk") == "1",
             "show_owner": request.GET.get("show_owner") == "1",

@@ -34,6 +34,12 @@ def test_a_rep_closes_a_call_and_plans_the_next_on_a_phone(live_server, browser)
     expect(page.get_by_test_id("today")).to_contain_text("Call the buyer")
     row.locator("summary").click()
     expect(row.locator("textarea[name=outcome]")).to_be_visible()  # loaded when opened
+    # the outcome box and the button stay inside the row's card (they stuck 3 px past its edge)
+    within = """(id) => { const row = document.getElementById(id); const box = row.getBoundingClientRect();
+        const edge = box.right - parseFloat(getComputedStyle(row).borderRightWidth);
+        return Array.from(row.querySelectorAll('textarea, button.primary'))
+            .map(element => element.getBoundingClientRect().right - edge); }"""
+    assert all(past <= 0.5 for past in page.evaluate(within, f"task-{call.pk}"))
     # the opened form keeps the page in the phone's width (the row, a grid item, was as wide
     # as its outcome box: 6 px off-screen)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -580,9 +580,13 @@
           var shown = parseInt(root.dataset.eventsShown, 10);
           if (shown && events.length > shown) {
             say(status, root.dataset.moreEvents, false);
+            status.classList.add("warning");
+            // a narrower view within these days must ask again, not reuse the cut answer
+            this.setOption("lazyFetching", false);
             return events.slice(0, shown);
           }
           if (status.textContent === root.dataset.moreEvents) status.hidden = true;
+          status.classList.remove("warning");
           return events;
         },
         failure: function () {

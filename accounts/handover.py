@@ -227,9 +227,16 @@ def hand_over_plan(
                 }
             )
         missing = [name for pk, name in book.units if pk not in wanted]
+        if len(missing) > 20:
+            raise ValidationError(
+                {
+                    "assignments": _("Choose a receiver for %(count)d clients: %(names)s and more.")
+                    % {"count": len(missing), "names": ", ".join(missing[:20])}
+                }
+            )
         if missing:
             raise ValidationError(
-                {"assignments": _("Choose a receiver for: %(names)s.") % {"names": ", ".join(missing[:20])}}
+                {"assignments": _("Choose a receiver for: %(names)s.") % {"names": ", ".join(missing)}}
             )
         receivers = _receivers(by=by, owner=owner, ids=wanted.values(), field_name="assignments")
         mapping = {pk: receivers[_id(wanted[pk], field_name="assignments")] for pk, _name in book.units}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,12 +35,20 @@ def receiver_label(person: User) -> str:
     return f"{person.full_name} ({person.username})"
 
 
-def _choice(request, receivers) -> dict:
+def _receivers_by_name(receivers) -> dict[str, int]:
+    """Each receiver by the list's name for them, and by their name alone where no other
+    receiver shares it (what a person types before picking from the list)."""
+    names = Counter(person.full_name for person in receivers)
+    by_name = {person.full_name: person.pk for person in receivers if names[person.full_name] == 1}
+    return by_name | {receiver_label(person): person.pk for person in receivers}
+
+
+def _choice(request, receivers, owner: User) -> dict:
     """The hand-over the form asked for, as the service's keyword arguments. Per client the
     form sends a receiver as its list names them (or an id, as the API does)."""
     if request.POST.get("mode") == MODE_BY_HAND:
         prefix = "assign_"
-        by_label = {receiver_label(person): person.pk for person in receivers}
+        by_name = _receivers_by_name(receivers)
         assignments, unknown = {}, []
         for key, value in request.POST.items():
             value = value.strip()
@@ -46,14 +56,18 @@ def _choice(request, receivers) -> dict:
                 continue
             if value.isascii() and value.isdigit():
                 assignments[key[len(prefix) :]] = value
-            elif value in by_label:
-                assignments[key[len(prefix) :]] = by_label[value]
+            elif value in by_name:
+                assignments[key[len(prefix) :]] = by_name[value]
             else:
-                unknown.append(value[:100])
+                unknown.append((key[len(prefix) :], value[:100]))
         if unknown:
+            clients = {str(pk): name for pk, name in book_of(owner).units}
             raise ValidationError(
-                _("No receiver is named %(names)s: choose one from the list.")
-                % {"names": ", ".join(f"“{name}”" for name in unknown[:5])}
+                [
+                    _("%(client)s: no receiver is named “%(name)s”; choose one from the list.")
+                    % {"client": clients.get(client_id, client_id), "name": name}
+                    for client_id, name in unknown[:10]
+                ]
             )
         return {"assignments": assignments}
     return {"to": request.POST.getlist("to")}
@@ -84,7 +98,7 @@ def hand_over_page(request, pk: int):
                     by=request.user,
                     owner=owner,
                     expected=request.POST.get("fingerprint") or None,
-                    **_choice(request, receivers),
+                    **_choice(request, receivers, owner),
                 )
                 messages.success(
                     request,
@@ -92,7 +106,7 @@ def hand_over_page(request, pk: int):
                     % {"name": owner.full_name, "summary": _summary(record.totals())},
                 )
                 return redirect("accounts:hand_over", pk=owner.pk)
-            plan = hand_over_plan(by=request.user, owner=owner, **_choice(request, receivers))
+            plan = hand_over_plan(by=request.user, owner=owner, **_choice(request, receivers, owner))
             context.update(plan=plan, mode=request.POST.get("mode", MODE_EVEN), template_rows=_rows(plan))
             return render(request, "accounts/hand_over_preview.html", context)
         except ValidationError as error:

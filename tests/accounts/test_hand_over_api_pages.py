@@ -286,6 +286,32 @@ def test_a_name_not_on_the_list_is_refused_and_the_boxes_keep_what_was_typed(dep
     response = client.post(page, choice)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "No receiver is named “Nobody”, “" in html and "choose one from the list." in html
+    assert "Client A: no receiver is named “Nobody”; choose one from the list." in html
+    assert f"Client B: no receiver is named “{south}”; choose one from the list." in html
     assert 'value="Nobody"' in html
     assert Client.objects.filter(owner=department.rep_north).count() == 3
+
+
+def test_a_receivers_name_alone_will_do_and_choose_again_keeps_the_choice(department, book, client):
+    client.force_login(department.lead_north)
+    page = reverse("accounts:hand_over", args=[department.rep_north.pk])
+    name = department.rep_north_2.full_name  # no other receiver of the team has it
+    choice = {"step": "preview", "mode": "hand", **{f"assign_{each.pk}": name for each in book}}
+    preview = client.post(page, choice)
+    assert preview.status_code == 200
+    assert f'data-receiver="{department.rep_north_2.pk}"' in preview.content.decode()
+    again = client.post(page, {**choice, "step": "choose"})
+    assert again.status_code == 200
+    assert again.content.decode().count(f'value="{name}"') == len(book)
+    assert Client.objects.filter(owner=department.rep_north).count() == 3
+
+
+def test_more_than_twenty_clients_without_a_receiver_are_counted(department, client):
+    client.force_login(department.lead_north)
+    for number in range(23):
+        ClientFactory(name=f"Extra {number:02d}", owner=department.rep_north)
+    page = reverse("accounts:hand_over", args=[department.rep_north.pk])
+    response = client.post(page, {"step": "preview", "mode": "hand"})
+    assert response.status_code == 400
+    assert "Choose a receiver for 23 clients: Extra 00, Extra 01," in response.content.decode()
+    assert "Extra 19 and more." in response.content.decode()

@@ -270,12 +270,17 @@ def test_my_days_overdue_comes_a_page_at_a_time_with_its_count(client, departmen
     assert '<h2 id="overdue-title">Overdue <span class="muted">27</span></h2>' in overdue
     assert overdue.count('class="step task-row') == 25
     assert "Late 26" in overdue and "Late 02" in overdue and "Late 01" not in overdue
-    assert 'href="?kind=call&amp;overdue_page=2"' in overdue
+    assert 'href="?kind=call&amp;overdue_page=2#overdue-title"' in overdue  # back at the section
     second = client.get(reverse("tasks:my_day"), {"kind": "call", "overdue_page": 2}).content.decode()
     overdue = second[second.index('data-testid="overdue"') : second.index('data-testid="today"')]
     assert overdue.count('class="step task-row') == 2 and "Late 01" in overdue and "Late 00" in overdue
-    assert 'href="?kind=call&amp;overdue_page=1"' in overdue
+    assert 'href="?kind=call&amp;overdue_page=1#overdue-title"' in overdue
     assert "Now" in second[second.index('data-testid="today"') :]
+    # every section is shown whichever page another one is at
+    for _number in range(21):
+        TaskFactory(client=book.north, owner=department.rep_north, due_date=today() + 3 * DAY)
+    later = client.get(reverse("tasks:my_day"), {"kind": "call", "page": 2}).content.decode()
+    assert later.count('class="step task-row') == 25 + 1 + 1  # overdue's first page, today, upcoming's 21st
 
 
 def test_my_day_repeats_no_id_and_renders_no_completion_form_until_one_is_opened(client, department, book):
@@ -429,3 +434,17 @@ def test_client_page_lists_open_tasks_and_the_deal_is_flagged_without_one(client
     client_page = client.get(reverse("clients:detail", args=[book.north.pk])).content.decode()
     assert "Call about the fleet" in client_page
     assert client.get("/clients/next-steps/").status_code == 301
+
+
+def test_without_script_a_rows_done_leads_to_the_task_and_back_to_the_page_it_was_on(
+    client, department, book
+):
+    task = TaskFactory(client=book.north, owner=department.rep_north, kind="call", title="Call Olga")
+    client.force_login(department.rep_north)
+    page = client.get(reverse("tasks:my_day"), {"kind": "call"}).content.decode()
+    link = f'href="/tasks/{task.pk}/complete/?next=/tasks/%3Fkind%3Dcall"'
+    assert link in page
+    form = client.get(f"/tasks/{task.pk}/complete/", {"next": "/tasks/?kind=call"}).content.decode()
+    assert '<input type="hidden" name="next" value="/tasks/?kind=call">' in form
+    done = client.post(f"/tasks/{task.pk}/complete/", {"outcome": "Spoke", "next": "/tasks/?kind=call"})
+    assert (done.status_code, done["Location"]) == (302, "/tasks/?kind=call")

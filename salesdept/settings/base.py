@@ -156,6 +156,10 @@ def database(url: str) -> dict:
 
 DATABASES = {"default": database(env.str("DATABASE_URL"))} if env.str("DATABASE_URL", default="") else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A book's hand-over chosen per client posts a field per client (accounts.handover takes up
+# to MAX_ASSIGNMENTS = 5,000): Django's default of 1,000 fields answered a bare 400 for a
+# larger book. The body stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_200
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

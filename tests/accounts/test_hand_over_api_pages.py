@@ -315,3 +315,20 @@ def test_more_than_twenty_clients_without_a_receiver_are_counted(department, cli
     assert response.status_code == 400
     assert "Choose a receiver for 23 clients: Extra 00, Extra 01," in response.content.decode()
     assert "Extra 19 and more." in response.content.decode()
+
+
+def test_a_book_of_more_than_a_thousand_clients_can_be_chosen_per_client(department, book, client):
+    """Django's default of 1,000 posted fields answered a bare 400 before the page saw the
+    choice: a book of 1,200 clients posts 1,200 boxes (here for clients not in the book, which
+    the service names)."""
+    from django.conf import settings
+
+    from accounts.handover import MAX_ASSIGNMENTS
+
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS > MAX_ASSIGNMENTS + 100
+    client.force_login(department.lead_north)
+    page = reverse("accounts:hand_over", args=[department.rep_north.pk])
+    boxes = {f"assign_{900000 + number}": str(department.rep_north_2.pk) for number in range(1200)}
+    response = client.post(page, {"step": "preview", "mode": "hand", **boxes})
+    assert response.status_code == 400
+    assert "Not in this book: 900000, 900001," in response.content.decode()

@@ -38,11 +38,18 @@ def seed_large(*, rng: random.Random, out: Callable[[str], None] = print, scale:
     say(out, started, f"staff: {len(staff.reps)} reps in {len(staff.teams)} teams")
     clients = seed_large_clients(rng=rng, scale=scale, staff=staff, now=now)
     say(out, started, f"clients: {scale.clients:,} with contacts")
-    won_deals = seed_large_deals(
+    won_deals, client_deals = seed_large_deals(
         rng=rng, scale=scale, staff=staff, clients=clients, period=period, now=now, out=out, started=started
     )
     seed_large_activities(
-        rng=rng, scale=scale, clients=clients, period=period, now=now, out=out, started=started
+        rng=rng,
+        scale=scale,
+        clients=clients,
+        client_deals=client_deals,
+        period=period,
+        now=now,
+        out=out,
+        started=started,
     )
     seed_large_receivables(
         rng=rng, scale=scale, won_deals=won_deals, today=today, now=now, out=out, started=started

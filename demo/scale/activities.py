@@ -15,12 +15,16 @@ def seed_large_activities(
     rng: random.Random,
     scale: Scale,
     clients: Clients,
+    client_deals: dict[int, list[tuple[datetime.date, int]]],
     period: Period,
     now: datetime.datetime,
     out: Callable[[str], None],
     started: float,
 ) -> None:
-    """Activities spread evenly over the period, a few with a next step (done unless recent)."""
+    """Activities spread evenly over the period, a few with a next step (done unless recent).
+    Two in three that follow one of their client's deals concern the latest of those deals (as
+    in the demo, where a deal's page lists its calls and a fact may cite one); the choice draws
+    nothing from ``rng``, so the rest of the seed is the same data as before."""
     from clients.models import Activity, Task
 
     first_day, span_days, today = period.first_day, period.span_days, period.today
@@ -52,6 +56,7 @@ def seed_large_activities(
                 )
             yield (
                 clients.start + client_index,
+                _latest_deal(client_deals.get(client_index, ()), day) if index % 3 else None,
                 owner,
                 kind,
                 rng.choice(["outgoing", "outgoing", "incoming"]) if kind in ("call", "email") else "",
@@ -64,6 +69,7 @@ def seed_large_activities(
         Activity,
         [
             "client",
+            "deal",
             "owner",
             "kind",
             "direction",
@@ -82,3 +88,14 @@ def seed_large_activities(
     task_writer.write(task_rows)
     reset_sequences(Activity, Task)
     say(out, started, f"activities: {activity_writer.count:,}, their tasks: {task_writer.count:,}")
+
+
+def _latest_deal(deals, day: datetime.date) -> int | None:
+    """The id of the latest of a client's deals made on or before ``day`` (deals come in the
+    order they were made, so by day), or None."""
+    latest = None
+    for created, deal_id in deals:
+        if created > day:
+            break
+        latest = deal_id
+    return latest

@@ -50,6 +50,8 @@ class _DealMaker:
         self.rep_team = {rep.pk: rep.team_id for rep in staff.reps}
         self.lead_of_team = {team.pk: team.lead_id for team in staff.teams}
         self.won_deals: list[tuple[int, Decimal, datetime.date, int]] = []  # id, amount, closed, owner
+        # each client's deals as (created on, id), for the activities that concern one
+        self.client_deals: dict[int, list[tuple[datetime.date, int]]] = {}
 
     def make(self, index: int, rows: _DealRows) -> None:
         rng, scale, today = self.rng, self.scale, self.period.today
@@ -61,6 +63,7 @@ class _DealMaker:
             days=int(self.period.span_days * (index / scale.deals) ** 0.8)
         )
         created = min(created, today)
+        self.client_deals.setdefault(client_index, []).append((created, deal_id))
         amount = Decimal(rng.randrange(500, 500_000)) * 10
         age = (today - created).days
         closes = age > 120 or rng.random() < age / 150
@@ -176,9 +179,10 @@ def seed_large_deals(
     now: datetime.datetime,
     out: Callable[[str], None],
     started: float,
-) -> list[tuple[int, Decimal, datetime.date, int]]:
+) -> tuple[list[tuple[int, Decimal, datetime.date, int]], dict[int, list[tuple[datetime.date, int]]]]:
     """Deals with their stage history, facts and reviews, written a chunk at a time; the
-    answer is the won deals (id, amount, closed on, owner) for the receivables."""
+    answer is the won deals (id, amount, closed on, owner) for the receivables and each
+    client's deals (created on, id; by client index) for the activities about them."""
     from clients.models import Task
     from deals.models import Deal, Fact, Review, StageChange
 
@@ -231,4 +235,4 @@ def seed_large_deals(
         started,
         f"facts: {fact_writer.count:,}, reviews: {review_writer.count:,}, tasks: {task_writer.count:,}",
     )
-    return maker.won_deals
+    return maker.won_deals, maker.client_deals

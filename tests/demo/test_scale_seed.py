@@ -27,3 +27,17 @@ def test_a_tiny_department_at_scale_has_the_demos_bonus_schemes():
         assert scheme.active
         tiers = sorted((tier.threshold_pct, tier.rate_pct) for tier in scheme.tiers.all())
         assert tiers == DEFAULT_TIERS
+
+
+def test_a_tiny_department_at_scale_has_calls_about_its_deals():
+    """The deal page lists a deal's activities and a fact may cite one: at scale, as in the demo,
+    activities concern deals of their client made before them (the benchmark measured deal
+    pages with none)."""
+    from clients.models import Activity
+
+    seed_large(rng=random.Random(7), out=lambda message: None, scale=TINY)
+    about = Activity.objects.filter(deal__isnull=False).select_related("deal")
+    assert about.count() >= 20
+    for activity in about:
+        assert activity.deal.client_id == activity.client_id
+        assert activity.deal.created_at.date() <= activity.occurred_at.date()

@@ -100,11 +100,13 @@ def _rep_id(username: str) -> int:
 
 
 def _rep_deal(username: str) -> tuple[int, int]:
-    """The rep's first open deal and its client: the deal and client pages measured."""
+    """The rep's first open deal without lines, and its client: the deal and client pages
+    measured. Without lines at both sizes: the department-scale seed makes none (nor quotes),
+    and a deal with lines shows a quote form the other would not (one query more)."""
     from deals.models import Deal, StageKind
 
     deal = (
-        Deal.objects.filter(owner__username=username, stage__kind=StageKind.OPEN)
+        Deal.objects.filter(owner__username=username, stage__kind=StageKind.OPEN, lines__isnull=True)
         .order_by("pk")
         .values_list("pk", "client_id")
         .first()

@@ -73,7 +73,11 @@ def grow_the_measured_deal_and_client() -> None:
     from deals.models import Deal, StageKind
     from tests.factories import TaskFactory
 
-    deal = Deal.objects.filter(owner__username="rep1", stage__kind=StageKind.OPEN).order_by("pk").first()
+    deal = (
+        Deal.objects.filter(owner__username="rep1", stage__kind=StageKind.OPEN, lines__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     for number in range(25):
         contact = ContactFactory(client=deal.client)
         ActivityFactory(client=deal.client, owner=deal.owner, deal=deal, contact=contact)

@@ -252,22 +252,16 @@ class _CellPlan:
         self.value_args = None if catch_all else frozenset(args)
 
     def _call_value(self, row: BoundRow, value):
-        arguments = {
-            "value": value,
-            "record": row.record,
-            "column": self.column,
-            "bound_column": self.bound_column,
-            "bound_row": row,
-            "table": row.table,
-        }
-        if self.value_args is None:
-            return self.value_function(**arguments)
-        if self.value_args <= arguments.keys():
-            return self.value_function(**{key: arguments[key] for key in self.value_args})
-        return None
+        return _apply(self.value_function, self.value_args, self._arguments(row, value))
 
     def _call(self, row: BoundRow, value):
-        arguments = {
+        arguments = self._arguments(row, value)
+        content = _apply(self.render, self.args, arguments)
+        return self.link(content, **arguments) if self.link else content
+
+    def _arguments(self, row: BoundRow, value) -> dict:
+        """What django-tables2 offers a cell's render or value function to take."""
+        return {
             "value": value,
             "record": row.record,
             "column": self.column,
@@ -275,13 +269,17 @@ class _CellPlan:
             "bound_row": row,
             "table": row.table,
         }
-        if self.args is None:
-            content = self.render(**arguments)
-        elif self.args <= arguments.keys():
-            content = self.render(**{key: arguments[key] for key in self.args})
-        else:
-            content = None
-        return self.link(content, **arguments) if self.link else content
+
+
+def _apply(function, names: frozenset | None, arguments: dict):
+    """``function`` called as django-tables2's ``call_with_appropriate`` would: with every
+    argument when it takes ``**kwargs`` (``names`` None), with those it names, or not at all
+    (None) when it names one that is not offered."""
+    if names is None:
+        return function(**arguments)
+    if names <= arguments.keys():
+        return function(**{key: arguments[key] for key in names})
+    return None
 
 
 _ID_SLOT = "\x00id\x00"

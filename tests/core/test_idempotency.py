@@ -6,6 +6,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -390,7 +391,7 @@ def test_the_same_bytes_in_another_charset_are_another_request(department, custo
 
 def test_a_body_the_api_cannot_read_gets_the_apis_answer_with_a_key(department, customer):
     rep = token_client(department.rep_north)
-    fields = "&".join(f"f{number}=x" for number in range(1200))
+    fields = "&".join(f"f{number}=x" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
     answer = rep.post(
         "/api/v1/contacts/",
         fields,

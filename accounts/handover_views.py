@@ -35,6 +35,15 @@ def receiver_label(person: User) -> str:
     return f"{person.full_name} ({person.username})"
 
 
+class UnknownReceivers(ValidationError):
+    """Names typed in clients' boxes that are no receiver's; ``client_ids`` are those boxes'
+    clients (the page marks them)."""
+
+    def __init__(self, messages: list[str], client_ids: set[str]):
+        super().__init__(messages)
+        self.client_ids = client_ids
+
+
 def _receivers_by_name(receivers) -> dict[str, int]:
     """Each receiver by the list's name for them, and by their name alone where no other
     receiver shares it (what a person types before picking from the list)."""
@@ -62,12 +71,13 @@ def _choice(request, receivers, owner: User) -> dict:
                 unknown.append((key[len(prefix) :], value[:100]))
         if unknown:
             clients = {str(pk): name for pk, name in book_of(owner).units}
-            raise ValidationError(
+            raise UnknownReceivers(
                 [
                     _("%(client)s: no receiver is named “%(name)s”; choose one from the list.")
                     % {"client": clients.get(client_id, client_id), "name": name}
                     for client_id, name in unknown[:10]
-                ]
+                ],
+                {client_id for client_id, _name in unknown},
             )
         return {"assignments": assignments}
     return {"to": request.POST.getlist("to")}
@@ -111,6 +121,7 @@ def hand_over_page(request, pk: int):
             return render(request, "accounts/hand_over_preview.html", context)
         except ValidationError as error:
             context["problems"] = _problems(error)
+            context["wrong_boxes"] = getattr(error, "client_ids", set())
             status = 400
         except Conflict as conflict:
             context["problems"] = [str(conflict)]
@@ -122,7 +133,10 @@ def hand_over_page(request, pk: int):
         receivers=receivers,
         receiver_labels=[receiver_label(person) for person in receivers],
         # each client with what its box held when the page comes back with a problem
-        units=[(pk, name, request.POST.get(f"assign_{pk}", "")) for pk, name in book.units],
+        units=[
+            (pk, name, request.POST.get(f"assign_{pk}", ""), str(pk) in context.get("wrong_boxes", ()))
+            for pk, name in book.units
+        ],
         chosen=set(request.POST.getlist("to")),
     )
     return render(request, "accounts/hand_over.html", context, status=status)

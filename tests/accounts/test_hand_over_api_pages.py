@@ -288,7 +288,8 @@ def test_a_name_not_on_the_list_is_refused_and_the_boxes_keep_what_was_typed(dep
     html = response.content.decode()
     assert "Client A: no receiver is named “Nobody”; choose one from the list." in html
     assert f"Client B: no receiver is named “{south}”; choose one from the list." in html
-    assert 'value="Nobody"' in html
+    assert 'value="Nobody" aria-invalid="true"' in html  # the boxes to correct are marked
+    assert html.count('aria-invalid="true"') == 2
     assert Client.objects.filter(owner=department.rep_north).count() == 3
 
 

@@ -1,7 +1,10 @@
 """Form helpers shared by every app's pages (imports no app)."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from core.errors import RecordChanged, record_changed_message
 from core.filters import parse_id
@@ -148,3 +151,30 @@ def save_edits(form: forms.Form, values: dict, save, reopen) -> tuple[forms.Form
         again.add_error(None, message)
         return again, 409
     return form, None
+
+
+def edit_page(
+    request,
+    form: forms.Form,
+    *,
+    values,
+    save,
+    reopen,
+    done: str,
+    template: str,
+    context: dict,
+    saved: str = "",
+):
+    """An edit page: on a valid POST, :func:`save_edits` (``values(form)`` its service's
+    keyword arguments); saved, the ``saved`` message (``"Saved."`` by default) and a redirect to
+    ``done``; else the page with the form (400 for its errors, 409 for a field changed
+    meanwhile, 200 on GET)."""
+    status = None
+    if request.method == "POST" and form.is_valid():
+        form, status = save_edits(form, values(form), save, reopen)
+        if status is None:
+            messages.success(request, saved or _("Saved."))
+            return redirect(done)
+    return render(
+        request, template, {**context, "form": form}, status=status or (400 if form.errors else 200)
+    )

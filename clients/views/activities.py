@@ -17,7 +17,7 @@ from clients import rules, selectors, services
 from clients.forms import ActivityLogForm
 from clients.models import Activity
 from clients.views.common import TIMELINE_PER_PAGE, activity_panel_context, client_page_context, posted
-from core.forms import apply_service_errors, save_edits
+from core.forms import apply_service_errors, edit_page
 
 
 @login_required
@@ -74,30 +74,22 @@ def activity_log(request, pk: int):
 def activity_edit(request, pk: int):
     activity = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
     ensure_can_write(request.user, activity)
-    form = ActivityLogForm(posted(request), client=activity.client, user=request.user, instance=activity)
-    status = None
-    if request.method == "POST" and form.is_valid():
 
-        def reopen(data):
-            current = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
-            return ActivityLogForm(data, client=current.client, user=request.user, instance=current)
+    def reopen(data):
+        current = get_visible_or_404(Activity.objects.select_related("client"), request.user, pk=pk)
+        return ActivityLogForm(data, client=current.client, user=request.user, instance=current)
 
-        form, status = save_edits(
-            form,
-            form.service_kwargs(),
-            lambda edits, shown: services.activity_update(
-                by=request.user, activity=activity, shown=shown, **edits
-            ),
-            reopen,
-        )
-        if status is None:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=activity.client_id)
-    return render(
+    return edit_page(
         request,
-        "clients/activity_edit.html",
-        {"form": form, "client": activity.client, "activity": activity},
-        status=status or (400 if form.errors else 200),
+        ActivityLogForm(posted(request), client=activity.client, user=request.user, instance=activity),
+        values=lambda form: form.service_kwargs(),
+        save=lambda edits, shown: services.activity_update(
+            by=request.user, activity=activity, shown=shown, **edits
+        ),
+        reopen=reopen,
+        done=reverse("clients:detail", args=[activity.client_id]),
+        template="clients/activity_edit.html",
+        context={"client": activity.client, "activity": activity},
     )
 
 

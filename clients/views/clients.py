@@ -16,7 +16,7 @@ from clients import rules, selectors, services
 from clients.forms import ClientForm, HandOverForm, ReassignForm, StatusForm
 from clients.models import Client
 from clients.views.common import client_page_context, posted
-from core.forms import apply_service_errors, save_edits
+from core.forms import apply_service_errors, edit_page
 
 
 @login_required
@@ -55,27 +55,19 @@ def client_create(request):
 def client_edit(request, pk: int):
     client = get_visible_or_404(Client.objects.all(), request.user, pk=pk)
     ensure_can_write(request.user, client)
-    form = ClientForm(posted(request), instance=client)
-    status = None
-    if request.method == "POST" and form.is_valid():
-
-        def reopen(data):
-            return ClientForm(data, instance=get_visible_or_404(Client.objects.all(), request.user, pk=pk))
-
-        form, status = save_edits(
-            form,
-            form.service_kwargs(),
-            lambda edits, shown: services.client_update(by=request.user, client=client, shown=shown, **edits),
-            reopen,
-        )
-        if status is None:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=client.pk)
-    return render(
+    return edit_page(
         request,
-        "clients/client_form.html",
-        {"form": form, "client": client},
-        status=status or (400 if form.errors else 200),
+        ClientForm(posted(request), instance=client),
+        values=lambda form: form.service_kwargs(),
+        save=lambda edits, shown: services.client_update(
+            by=request.user, client=client, shown=shown, **edits
+        ),
+        reopen=lambda data: ClientForm(
+            data, instance=get_visible_or_404(Client.objects.all(), request.user, pk=pk)
+        ),
+        done=reverse("clients:detail", args=[client.pk]),
+        template="clients/client_form.html",
+        context={"client": client},
     )
 
 

@@ -15,7 +15,7 @@ from clients import rules, services
 from clients.forms import ContactForm
 from clients.models import Client, Contact
 from clients.views.common import posted
-from core.forms import apply_service_errors, save_edits
+from core.forms import apply_service_errors, edit_page
 
 
 @login_required
@@ -45,29 +45,19 @@ def contact_create(request, pk: int):
 def contact_edit(request, pk: int):
     contact = get_visible_or_404(Contact.objects.select_related("client"), request.user, pk=pk)
     ensure_can_write(request.user, contact)
-    form = ContactForm(posted(request), instance=contact)
-    status = None
-    if request.method == "POST" and form.is_valid():
-
-        def reopen(data):
-            return ContactForm(data, instance=get_visible_or_404(Contact.objects.all(), request.user, pk=pk))
-
-        form, status = save_edits(
-            form,
-            dict(form.cleaned_data),
-            lambda edits, shown: services.contact_update(
-                by=request.user, contact=contact, shown=shown, **edits
-            ),
-            reopen,
-        )
-        if status is None:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=contact.client_id)
-    return render(
+    return edit_page(
         request,
-        "clients/contact_form.html",
-        {"form": form, "client": contact.client, "contact": contact},
-        status=status or (400 if form.errors else 200),
+        ContactForm(posted(request), instance=contact),
+        values=lambda form: dict(form.cleaned_data),
+        save=lambda edits, shown: services.contact_update(
+            by=request.user, contact=contact, shown=shown, **edits
+        ),
+        reopen=lambda data: ContactForm(
+            data, instance=get_visible_or_404(Contact.objects.all(), request.user, pk=pk)
+        ),
+        done=reverse("clients:detail", args=[contact.client_id]),
+        template="clients/contact_form.html",
+        context={"client": contact.client, "contact": contact},
     )
 
 

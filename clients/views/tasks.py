@@ -23,7 +23,7 @@ from clients.models import Task
 from clients.views.common import posted
 from core.bulk_views import bulk_context
 from core.errors import Conflict
-from core.forms import apply_service_errors, save_edits
+from core.forms import apply_service_errors, edit_page
 from core.http import query_without, safe_next
 from core.tables import CountedPaginator
 
@@ -164,40 +164,25 @@ def task_edit(request, pk: int):
         # Nothing of a done or cancelled task changes: say so rather than open a form that fails.
         messages.info(request, _("This task is done or cancelled; it no longer changes."))
         return redirect("tasks:detail", pk=task.pk)
-    form = TaskForm(
-        posted(request),
-        client=task.client,
-        user=request.user,
-        owners=rules.task_assignees(viewer=request.user),
-        instance=task,
-    )
-    status = None
-    if request.method == "POST" and form.is_valid():
 
-        def reopen(data):
-            current = _task_or_404(request, pk)
-            return TaskForm(
-                data,
-                client=current.client,
-                user=request.user,
-                owners=rules.task_assignees(viewer=request.user),
-                instance=current,
-            )
-
-        form, status = save_edits(
-            form,
-            form.service_kwargs(),
-            lambda edits, shown: services.task_update(by=request.user, task=task, shown=shown, **edits),
-            reopen,
+    def form_over(record: Task, data) -> TaskForm:
+        return TaskForm(
+            data,
+            client=record.client,
+            user=request.user,
+            owners=rules.task_assignees(viewer=request.user),
+            instance=record,
         )
-        if status is None:
-            messages.success(request, _("Saved."))
-            return redirect("tasks:detail", pk=task.pk)
-    return render(
+
+    return edit_page(
         request,
-        "clients/tasks/task_form.html",
-        {"form": form, "client": task.client, "task": task},
-        status=status or (400 if form.errors else 200),
+        form_over(task, posted(request)),
+        values=lambda form: form.service_kwargs(),
+        save=lambda edits, shown: services.task_update(by=request.user, task=task, shown=shown, **edits),
+        reopen=lambda data: form_over(_task_or_404(request, pk), data),
+        done=reverse("tasks:detail", args=[task.pk]),
+        template="clients/tasks/task_form.html",
+        context={"client": task.client, "task": task},
     )
 
 

@@ -20,7 +20,7 @@ from clients.forms import ActivityLogForm
 from clients.services import activity_log_with_next_task
 from clients.views.common import deal_tasks_context
 from core.filters import parse_id
-from core.forms import apply_service_errors, save_edits
+from core.forms import apply_service_errors, edit_page
 from core.http import safe_next
 from core.widgets import options_response
 from deals import services
@@ -259,27 +259,24 @@ def edit(request, pk):
     deal = get_visible_or_404(Deal.objects.select_related("client", "stage", "owner"), request.user, pk=pk)
     if not may_change_deal(request.user, deal):
         raise PermissionDenied(_("You may not change this deal."))
-    form = DealForm(request.POST or None, viewer=request.user, deal=deal)
-    status = None
-    if request.method == "POST" and form.is_valid():
 
-        def reopen(data):
-            current = get_visible_or_404(
-                Deal.objects.select_related("client", "stage", "owner"), request.user, pk=pk
-            )
-            return DealForm(data, viewer=request.user, deal=current)
-
-        form, status = save_edits(
-            form,
-            form.values(),
-            lambda edits, shown: services.deal_update(deal=deal, by=request.user, data=edits, shown=shown),
-            reopen,
+    def reopen(data):
+        current = get_visible_or_404(
+            Deal.objects.select_related("client", "stage", "owner"), request.user, pk=pk
         )
-        if status is None:
-            messages.success(request, _("Deal saved."))
-            return redirect("deals:detail", pk=deal.pk)
-    status = status or (400 if request.method == "POST" else 200)
-    return render(request, "deals/deal_form.html", {"form": form, "deal": deal}, status=status)
+        return DealForm(data, viewer=request.user, deal=current)
+
+    return edit_page(
+        request,
+        DealForm(request.POST or None, viewer=request.user, deal=deal),
+        values=lambda form: form.values(),
+        save=lambda edits, shown: services.deal_update(deal=deal, by=request.user, data=edits, shown=shown),
+        reopen=reopen,
+        done=reverse("deals:detail", args=[deal.pk]),
+        template="deals/deal_form.html",
+        context={"deal": deal},
+        saved=_("Deal saved."),
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.visibility import get_visible_or_404
 from core.exports import EXPORT_FORMATS
 from core.filters import parse_id
-from core.forms import apply_service_errors, remember_shown_values, save_edits
+from core.forms import apply_service_errors, edit_page, remember_shown_values
 from core.money import money
 from core.tables import export_table, table_for_request
 from deals.models import Deal
@@ -147,26 +148,18 @@ def contract_edit(request, pk: int):
         remember_shown_values(form)  # a save writes only what the user changed
         return form
 
-    form = form_over(contract, request.POST or None)
-    status = None
-    if request.method == "POST" and form.is_valid():
-        form, status = save_edits(
-            form,
-            form.values(),
-            lambda edits, shown: services.contract_update(
-                by=request.user, contract=contract, shown=shown, **edits
-            ),
-            lambda data: form_over(contract_detail(viewer=request.user, pk=pk), data),
-        )
-        if status is None:
-            messages.success(request, _("Contract saved."))
-            return redirect("documents:contract_detail", pk=contract.pk)
-    status = status or (400 if request.method == "POST" else 200)
-    return render(
+    return edit_page(
         request,
-        "documents/contract_form.html",
-        {"form": form, "deal": contract.deal, "contract": contract},
-        status=status,
+        form_over(contract, request.POST or None),
+        values=lambda form: form.values(),
+        save=lambda edits, shown: services.contract_update(
+            by=request.user, contract=contract, shown=shown, **edits
+        ),
+        reopen=lambda data: form_over(contract_detail(viewer=request.user, pk=pk), data),
+        done=reverse("documents:contract_detail", args=[contract.pk]),
+        template="documents/contract_form.html",
+        context={"deal": contract.deal, "contract": contract},
+        saved=_("Contract saved."),
     )
 
 

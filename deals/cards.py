@@ -13,46 +13,19 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template import Context
-from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
+from core.html import text as _v
+from core.html import translated as _t
 from core.links import id_url
 from core.templatetags.money import money
 from deals.models import Severity
 from deals.selectors import WARNING_SHORT_LABELS, DealWarning, deal_warnings
-
-_PLAIN = Context()  # autoescape on, as in a page
-_TRANSLATED: dict[tuple[str | None, str], str] = {}
-
-
-def _v(value) -> str:
-    """``{{ value }}``: localized and escaped. Text and whole numbers (ids, counts) take the
-    short way, with the same result: text is only escaped, and a whole number prints as is
-    while USE_THOUSAND_SEPARATOR is off."""
-    kind = type(value)
-    if kind is str:
-        return escape(value)
-    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)
-    return render_value_in_context(value, _PLAIN)
-
-
-def _t(message: str) -> str:
-    """``{% translate message %}``, looked up once per language (callers mark the message
-    with ``gettext_noop`` so that makemessages keeps it in the catalogues)."""
-    key = (get_language(), message)
-    translated = _TRANSLATED.get(key)
-    if translated is None:
-        translated = _TRANSLATED[key] = _v(gettext(message))
-    return translated
 
 
 class Card(NamedTuple):
@@ -233,5 +206,4 @@ def warning_badges_html(deal) -> SafeString:
 def _forget_written_html(**kwargs) -> None:
     """Settings a test overrides (the currency, formats, URLs) change what was written."""
     _card.cache_clear()
-    _TRANSLATED.clear()
     _BADGES.clear()

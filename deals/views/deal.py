@@ -216,11 +216,13 @@ def create(request):
 def _options_request(request) -> HttpResponse | None:
     """What the deal form's option searches answer instead of options: the deal form's own
     refusal for who may change no deal, and the form's page for an address opened as a page
-    (the options alone are no page)."""
+    (the options alone are no page): the deal's edit page for a deal's renewal options, else
+    the new deal form."""
     if changes_no_deal(request.user):
         raise PermissionDenied(services.read_only_message(request.user))
     if not request.htmx:
-        return redirect("deals:create")
+        deal_id = parse_id(request.GET.get("deal"))
+        return redirect("deals:edit", pk=deal_id) if deal_id is not None else redirect("deals:create")
     return None
 
 

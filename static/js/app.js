@@ -35,11 +35,65 @@
   }
 
   // --- search selects (core/widgets.py) ----------------------------------------------------
+  // The search box works through htmx only: without script it stays hidden (Enter in it would
+  // submit the form around it), and the select lists the choice and the first options.
+  function revealSearchBoxes(root) {
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll(".search-select-box[hidden]").forEach(function (box) {
+      box.hidden = false;
+    });
+  }
+  ready(function () {
+    revealSearchBoxes(document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    revealSearchBoxes(event.detail.elt);
+  });
+
+  function searchSelectOf(box) {
+    var holder = box.closest(".search-select");
+    return holder ? holder.querySelector("select") : null;
+  }
+
+  // A search replaces the select's options: the choice made stays chosen (put back on top
+  // when the search does not find it) until the user picks another. When the options are asked
+  // for again because another field changed (the renewal's client), the old choice may not fit
+  // that field any more: it is let go, and so is the search text typed for the old one.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var box = event.detail.elt;
+    if (!box.classList || !box.classList.contains("search-select-box")) return;
+    var select = searchSelectOf(box);
+    if (!select) return;
+    var trigger = event.detail.triggeringEvent;
+    var refreshed = trigger && trigger.type === "change" && trigger.target !== box;
+    if (refreshed) {
+      box.value = "";
+      event.detail.parameters.search = "";
+    }
+    var chosen = select.selectedOptions[0];
+    select.searchKept = !refreshed && chosen && chosen.value ? chosen.cloneNode(true) : null;
+    select.searchBefore = select.value;
+  });
+
   // New options may leave the select on another choice (or none): say so to what follows it
   // (the renewal search asks again when the client changes).
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (target && target.tagName === "SELECT" && target.closest(".search-select")) {
+    if (!(target && target.tagName === "SELECT" && target.closest(".search-select"))) return;
+    var kept = target.searchKept;
+    if (kept) {
+      var found = Array.prototype.find.call(target.options, function (option) {
+        return option.value === kept.value && !option.disabled;
+      });
+      if (!found) {
+        var empty = target.options[0] && target.options[0].value === "" ? target.options[0] : null;
+        target.insertBefore(kept, empty ? empty.nextSibling : target.firstChild);
+        found = kept;
+      }
+      found.selected = true;
+    }
+    target.searchKept = null;
+    if (target.value !== target.searchBefore) {
       target.dispatchEvent(new Event("change", { bubbles: true }));
     }
   });

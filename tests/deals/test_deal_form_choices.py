@@ -105,6 +105,8 @@ def test_the_renewal_search_offers_the_chosen_clients_won_deals(client, departme
 def test_the_searches_answer_only_who_may_make_deals_and_only_htmx(client, department, book):
     client.force_login(department.rep_north)
     assert client.get("/deals/new/clients/", {"search": "Firm"})["Location"] == "/deals/new/"
+    deal = make_deal(department.rep_north, client=book[0])
+    assert client.get("/deals/new/renews/", {"deal": deal.pk})["Location"] == f"/deals/{deal.pk}/edit/"
     client.force_login(department.analyst)
     for url in ("/deals/new/clients/", "/deals/new/renews/"):
         assert client.get(url, {"search": "Firm"}, **HTMX).status_code == 403

@@ -184,6 +184,16 @@ def _receivers(*, by: User, owner: User, ids: Iterable, field_name: str) -> dict
     return {pk: found[pk] for pk in ordered}
 
 
+def missing_receivers_message(names: list[str]) -> str:
+    """What a per-client hand-over says of the clients given no receiver (the first 20 named)."""
+    if len(names) > 20:
+        return _("Choose a receiver for %(count)d clients: %(names)s and more.") % {
+            "count": len(names),
+            "names": ", ".join(names[:20]),
+        }
+    return _("Choose a receiver for: %(names)s.") % {"names": ", ".join(names)}
+
+
 def hand_over_plan(
     *, by: User, owner: User, to: Iterable | None = None, assignments: Mapping | None = None
 ) -> Plan:
@@ -227,17 +237,8 @@ def hand_over_plan(
                 }
             )
         missing = [name for pk, name in book.units if pk not in wanted]
-        if len(missing) > 20:
-            raise ValidationError(
-                {
-                    "assignments": _("Choose a receiver for %(count)d clients: %(names)s and more.")
-                    % {"count": len(missing), "names": ", ".join(missing[:20])}
-                }
-            )
         if missing:
-            raise ValidationError(
-                {"assignments": _("Choose a receiver for: %(names)s.") % {"names": ", ".join(missing)}}
-            )
+            raise ValidationError({"assignments": missing_receivers_message(missing)})
         receivers = _receivers(by=by, owner=owner, ids=wanted.values(), field_name="assignments")
         mapping = {pk: receivers[_id(wanted[pk], field_name="assignments")] for pk, _name in book.units}
         people = sorted(receivers.values(), key=lambda person: (person.full_name, person.pk))

@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.handover import BookNotEmpty, book_hand_over, book_of, hand_over_plan, parts
+from accounts.handover import (
+    BookNotEmpty,
+    book_hand_over,
+    book_of,
+    hand_over_plan,
+    missing_receivers_message,
+    parts,
+)
 from accounts.models import User
 from accounts.rules import (
     book_receivers,
@@ -35,9 +42,9 @@ def receiver_label(person: User) -> str:
     return f"{person.full_name} ({person.username})"
 
 
-class UnknownReceivers(ValidationError):
-    """Names typed in clients' boxes that are no receiver's; ``client_ids`` are those boxes'
-    clients (the page marks them)."""
+class WrongBoxes(ValidationError):
+    """Clients' boxes with a name that is no receiver's, and the empty ones beside them, said
+    at once; ``client_ids`` are those boxes' clients (the page marks them)."""
 
     def __init__(self, messages: list[str], client_ids: set[str]):
         super().__init__(messages)
@@ -70,17 +77,24 @@ def _choice(request, receivers, owner: User) -> dict:
             else:
                 unknown.append((key[len(prefix) :], value[:100]))
         if unknown:
-            clients = {str(pk): name for pk, name in book_of(owner).units}
-            raise UnknownReceivers(
-                [
-                    _("%(client)s: no receiver is named “%(name)s”; choose one from the list.")
-                    % {"client": clients.get(client_id, client_id), "name": name}
-                    for client_id, name in unknown[:10]
-                ],
-                {client_id for client_id, _name in unknown},
-            )
+            units = book_of(owner).units
+            clients = {str(pk): name for pk, name in units}
+            problems = [
+                _("%(client)s: no receiver is named “%(name)s”; choose one from the list.")
+                % {"client": clients.get(client_id, client_id), "name": name}
+                for client_id, name in unknown[:10]
+            ]
+            empty = _empty_boxes(request, units)
+            if empty:
+                problems.append(missing_receivers_message([clients[pk] for pk in empty]))
+            raise WrongBoxes(problems, {client_id for client_id, _name in unknown} | set(empty))
         return {"assignments": assignments}
     return {"to": request.POST.getlist("to")}
+
+
+def _empty_boxes(request, units) -> list[str]:
+    """The ids of the book's clients whose box was sent empty (or not at all)."""
+    return [str(pk) for pk, _name in units if not request.POST.get(f"assign_{pk}", "").strip()]
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -127,6 +141,9 @@ def hand_over_page(request, pk: int):
             context["problems"] = [str(conflict)]
             status = 409
     book = book_of(owner)
+    wrong_boxes = set(context.get("wrong_boxes", ()))
+    if status == 400 and request.POST.get("mode") == MODE_BY_HAND:
+        wrong_boxes.update(_empty_boxes(request, book.units))  # no receiver is a problem too
     context.update(
         book=book,
         totals=[(part.label, book.totals.get(part.key, 0)) for part in parts()],
@@ -134,7 +151,7 @@ def hand_over_page(request, pk: int):
         receiver_labels=[receiver_label(person) for person in receivers],
         # each client with what its box held when the page comes back with a problem
         units=[
-            (pk, name, request.POST.get(f"assign_{pk}", ""), str(pk) in context.get("wrong_boxes", ()))
+            (pk, name, request.POST.get(f"assign_{pk}", ""), str(pk) in wrong_boxes)
             for pk, name in book.units
         ],
         chosen=set(request.POST.getlist("to")),

@@ -3,6 +3,8 @@ deactivation asking for it first, and a single reassignment taking the open work
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -288,8 +290,27 @@ def test_a_name_not_on_the_list_is_refused_and_the_boxes_keep_what_was_typed(dep
     html = response.content.decode()
     assert "Client A: no receiver is named “Nobody”; choose one from the list." in html
     assert f"Client B: no receiver is named “{south}”; choose one from the list." in html
+    # the empty box is said at once, not after the names are mended
+    assert "Choose a receiver for: Client C." in html
     assert 'value="Nobody" aria-invalid="true"' in html  # the boxes to correct are marked
-    assert html.count('aria-invalid="true"') == 2
+    marked = re.findall(r'name="assign_(\d+)"[^>]*aria-invalid="true"', html)
+    assert sorted(map(int, marked)) == sorted(each.pk for each in book)
+    assert html.count('aria-invalid="true"') == 3
+    assert Client.objects.filter(owner=department.rep_north).count() == 3
+
+
+def test_an_empty_box_is_refused_and_marked(department, book, client):
+    client.force_login(department.lead_north)
+    page = reverse("accounts:hand_over", args=[department.rep_north.pk])
+    label = f"{department.rep_north_2.full_name} ({department.rep_north_2.username})"
+    choice = {"step": "preview", "mode": "hand", f"assign_{book[0].pk}": label, f"assign_{book[1].pk}": " "}
+    response = client.post(page, choice)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choose a receiver for: Client B, Client C." in html
+    marked = re.findall(r'name="assign_(\d+)"[^>]*aria-invalid="true"', html)
+    assert sorted(map(int, marked)) == sorted([book[1].pk, book[2].pk])
+    assert f'value="{label}"' in html
     assert Client.objects.filter(owner=department.rep_north).count() == 3
 
 

@@ -602,14 +602,15 @@
     var status = document.getElementById("calendar-status");
     var narrow = window.matchMedia("(max-width: 600px)").matches;
     // On a phone the toolbar's three parts did not fit one line (the title was cut): the title
-    // goes above the calendar, the views below it.
+    // goes above the calendar, the views stay in the toolbar (below a week's list, about
+    // 19,000 px of the whole department, they were out of reach).
     var title = document.getElementById("calendar-title");
     var calendar = new FullCalendar.Calendar(root, {
       initialView: narrow ? "listWeek" : "timeGridWeek",
       headerToolbar: narrow
-        ? { start: "prev,next today", end: "" }
+        ? { start: "prev,next today", end: "listWeek,dayGridMonth" }
         : { start: "prev,next today", center: "title", end: "dayGridMonth,timeGridWeek,listWeek" },
-      footerToolbar: narrow ? { end: "listWeek,dayGridMonth" } : false,
+      footerToolbar: false,
       datesSet: function (info) {
         if (narrow && title) {
           title.textContent = info.view.title;

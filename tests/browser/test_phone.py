@@ -342,6 +342,9 @@ def test_a_reps_day_on_a_phone_from_my_day_to_the_calendar_feed(live_server, pho
         expect(phone.locator(f'#task-calendar a[href="/tasks/{task.pk}/"]')).to_have_count(1)
     expect(phone.locator(f'#task-calendar a[href="/tasks/{call.pk}/"]')).to_have_count(0)
     assert overflow(phone)[0] <= PHONE["width"]
+    # the views are switched above the list: below a long week's list they were out of reach
+    month = phone.locator("#task-calendar button", has_text="Month").bounding_box()
+    assert month["y"] < phone.locator(f'#task-calendar a[href="/tasks/{invite.pk}/"]').bounding_box()["y"]
 
     # The feed holds exactly the rep's open tasks: the two new ones, not the done call, not
     # another rep's.

@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from decimal import Decimal
 
+from demo.scale.commerce import LINE_COLUMNS, WITH_LINES, Commerce, ContractCandidate, Quoted
 from demo.scale.common import CHUNK, Clients, Period, Scale, Staff, say, timestamp
 from demo.scale.writer import TableWriter, next_id, reset_sequences
 
@@ -31,20 +32,33 @@ class _DealRows:
         self.facts: list[tuple] = []
         self.reviews: list[tuple] = []
         self.tasks: list[tuple] = []
+        self.lines: list[tuple] = []
 
 
 class _DealMaker:
     """Makes one deal's rows at a time: the deal, its stage history, facts and a review."""
 
-    def __init__(self, *, rng: random.Random, scale: Scale, staff: Staff, clients: Clients, period: Period):
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        scale: Scale,
+        staff: Staff,
+        clients: Clients,
+        period: Period,
+        commerce: Commerce,
+        now: datetime.datetime,
+    ):
         from deals.models import Deal, LostReason, Stage
 
         self.rng, self.scale, self.clients, self.period = rng, scale, clients, period
+        self.commerce, self.now = commerce, now
         stages = {stage.name: stage for stage in Stage.objects.all()}
         self.open_path = [
             stages[name] for name in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract")
         ]
         self.won, self.lost = stages["Won"], stages["Lost"]
+        self.contract_stage = stages["Contract"].pk
         self.price_reason = LostReason.objects.get_or_create(name="Price")[0].pk
         self.deal_start = next_id(Deal)
         self.rep_team = {rep.pk: rep.team_id for rep in staff.reps}
@@ -80,6 +94,27 @@ class _DealMaker:
         renewal = final is won and rng.random() < 0.5
         service_start = closed_at if renewal else None
         service_end = closed_at + datetime.timedelta(days=365) if renewal else None
+        amount = self._lines(
+            rows,
+            deal_id=deal_id,
+            owner=owner,
+            client_index=client_index,
+            path=path,
+            final=final,
+            amount=amount,
+        )
+        self._contract_candidate(
+            deal_id=deal_id,
+            owner=owner,
+            amount=amount,
+            path=path,
+            final=final,
+            created=created,
+            closed_at=closed_at,
+            service_start=service_start,
+            service_end=service_end,
+            moments=rows.changes[-len(path) :],
+        )
         has_next_step = final.kind == "open" and rng.random() < 0.75
         if has_next_step:  # three open deals in four have their next task
             due = today + datetime.timedelta(days=rng.randrange(-10, 20))
@@ -116,6 +151,74 @@ class _DealMaker:
         if final is won:
             self.won_deals.append((deal_id, amount, closed_at, owner))
         self._facts_and_review(rows, deal_id=deal_id, owner=owner, depth=depth, created=created)
+
+    def _lines(
+        self,
+        rows: _DealRows,
+        *,
+        deal_id: int,
+        owner: int,
+        client_index: int,
+        path: list,
+        final,
+        amount: Decimal,
+    ) -> Decimal:
+        """A share of the deals that reached the proposal stage have lines (the amount becomes
+        their net total, as deals.services write it); the answer is the deal's amount."""
+        if len(path) < 3 or path[2].name != "Proposal" or self.rng.random() >= WITH_LINES:
+            return amount
+        changes = rows.changes[-len(path) :]
+        proposed = changes[2][4]
+        amount, copied = self.commerce.lines(
+            self.rng, rows.lines, deal_id=deal_id, owner=owner, amount=amount, created=proposed
+        )
+        end = changes[-1][4] if final.kind != "open" else self.now
+        self.commerce.quoted.append(
+            Quoted(
+                deal_id=deal_id,
+                client_index=client_index,
+                owner=owner,
+                start=proposed,
+                end=max(end, proposed),
+                final=final.name,
+                lines=copied,
+            )
+        )
+        return amount
+
+    def _contract_candidate(
+        self,
+        *,
+        deal_id: int,
+        owner: int,
+        amount: Decimal,
+        path: list,
+        final,
+        created: datetime.date,
+        closed_at,
+        service_start,
+        service_end,
+        moments: list,
+    ) -> None:
+        """Won deals and open ones at the contract stage may have a contract, dated when the
+        deal reached that stage (a won deal's at least five days before it was won)."""
+        if final is not self.won and final.name != "Contract":
+            return
+        reached = [change[4] for change in moments if change[2] == self.contract_stage]
+        day = reached[0].date() if reached else closed_at
+        if final is self.won:
+            day = max(created, min(day, closed_at - datetime.timedelta(days=5)))
+        self.commerce.contracts.append(
+            ContractCandidate(
+                deal_id=deal_id,
+                owner=owner,
+                amount=amount,
+                day=day,
+                closed_at=closed_at if final is self.won else None,
+                service_start=service_start,
+                service_end=service_end,
+            )
+        )
 
     def _stage_history(
         self, changes: list, *, deal_id: int, owner: int, path: list, created
@@ -177,16 +280,21 @@ def seed_large_deals(
     clients: Clients,
     period: Period,
     now: datetime.datetime,
+    commerce: Commerce,
     out: Callable[[str], None],
     started: float,
 ) -> tuple[list[tuple[int, Decimal, datetime.date, int]], dict[int, list[tuple[datetime.date, int]]]]:
     """Deals with their stage history, facts and reviews, written a chunk at a time; the
     answer is the won deals (id, amount, closed on, owner) for the receivables and each
-    client's deals (created on, id; by client index) for the activities about them."""
+    client's deals (created on, id; by client index) for the activities about them. The deal
+    lines are written with their deals; ``commerce`` keeps what the proposals and contracts
+    are made of."""
     from clients.models import Task
-    from deals.models import Deal, Fact, Review, StageChange
+    from deals.models import Deal, DealLine, Fact, Review, StageChange
 
-    maker = _DealMaker(rng=rng, scale=scale, staff=staff, clients=clients, period=period)
+    maker = _DealMaker(
+        rng=rng, scale=scale, staff=staff, clients=clients, period=period, commerce=commerce, now=now
+    )
     deal_writer = TableWriter(
         Deal,
         [
@@ -218,6 +326,7 @@ def seed_large_deals(
     task_writer = TableWriter(
         Task, ["deal", "client", "owner", "created_by", "kind", "title", "due_date"], now
     )
+    line_writer = TableWriter(DealLine, LINE_COLUMNS, now)
 
     for chunk_start in range(0, scale.deals, CHUNK):
         rows = _DealRows()
@@ -228,11 +337,13 @@ def seed_large_deals(
         fact_writer.write(rows.facts)
         review_writer.write(rows.reviews)
         task_writer.write(rows.tasks)
+        line_writer.write(rows.lines)
         say(out, started, f"deals: {deal_writer.count:,}, stage changes: {change_writer.count:,}")
-    reset_sequences(Deal, StageChange, Fact, Review, Task)
+    reset_sequences(Deal, StageChange, Fact, Review, Task, DealLine)
     say(
         out,
         started,
-        f"facts: {fact_writer.count:,}, reviews: {review_writer.count:,}, tasks: {task_writer.count:,}",
+        f"facts: {fact_writer.count:,}, reviews: {review_writer.count:,}, tasks: {task_writer.count:,}, "
+        f"deal lines: {line_writer.count:,}",
     )
     return maker.won_deals, maker.client_deals

@@ -99,21 +99,36 @@ def _rep_id(username: str) -> int:
     return User.objects.get(username=username).pk
 
 
-def _rep_deal(username: str) -> tuple[int, int]:
-    """The rep's first open deal without lines, and its client: the deal and client pages
-    measured. Without lines at both sizes: the department-scale seed makes none (nor quotes),
-    and a deal with lines shows a quote form the other would not (one query more)."""
-    from deals.models import Deal, StageKind
+def _rep_deal(username: str) -> tuple[int, int, int]:
+    """The rep's first open deal with lines and a draft proposal, its client and that
+    proposal (the deal's latest draft): the deal, client and proposal pages measured. Both
+    sizes have such deals (the small demo's catalogue, demo/scale/commerce.py); a draft at
+    both, so the proposal page offers the same actions."""
+    from deals.models import Quote, QuoteStatus, StageKind
 
-    deal = (
-        Deal.objects.filter(owner__username=username, stage__kind=StageKind.OPEN, lines__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "client_id")
+    quote = (
+        Quote.objects.filter(
+            deal__owner__username=username, deal__stage__kind=StageKind.OPEN, status=QuoteStatus.DRAFT
+        )
+        .order_by("deal_id", "-version")
+        .values_list("deal_id", "deal__client_id", "pk")
         .first()
     )
-    if deal is None:
-        raise RuntimeError(f"{username} has no open deal to measure the deal page with")
-    return deal
+    if quote is None:
+        raise RuntimeError(f"{username} has no open deal with a draft proposal to measure the deal page with")
+    return quote
+
+
+def _contract_under_review() -> int:
+    """The first contract awaiting review (the head's contract page, with the review's forms)."""
+    from documents.models import Contract, ContractStatus
+
+    contract = (
+        Contract.objects.filter(status=ContractStatus.SUBMITTED).order_by("pk").values_list("pk", flat=True)
+    )
+    if not contract:
+        raise RuntimeError("no contract awaits review to measure the contract page with")
+    return contract[0]
 
 
 def measured_requests() -> list[tuple[str, str, str, str, str]]:
@@ -123,7 +138,7 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
 
     rep = User.objects.filter(role="rep", is_active=True).order_by("pk").values_list("username", flat=True)[0]
     fragment = search_fragment()
-    deal, client = _rep_deal(rep)
+    deal, client, quote = _rep_deal(rep)
     return [
         ("API deals list, page of 10", "api", "head", "/api/v1/deals/?page_size=10", ""),
         (
@@ -162,6 +177,21 @@ def measured_requests() -> list[tuple[str, str, str, str, str]]:
         ("Page my day (rep)", "page", rep, reverse("tasks:my_day"), "<= 200 ms"),
         ("Page deal (rep)", "page", rep, reverse("deals:detail", args=[deal]), "<= 200 ms"),
         ("Page client (rep)", "page", rep, reverse("clients:detail", args=[client]), "<= 200 ms"),
+        ("Page proposal (rep)", "page", rep, reverse("deals:quote", args=[quote]), ""),
+        ("Page products", "page", "head", reverse("deals:products"), ""),
+        ("Page contract list (head)", "page", "head", reverse("documents:contract_list"), ""),
+        # a lead's team, not the rep: the demo's first rep has no contract (an empty list runs
+        # one query fewer than a full one)
+        ("Page contract list (lead)", "page", "lead1", reverse("documents:contract_list"), ""),
+        (
+            "Page contract under review (head)",
+            "page",
+            "head",
+            reverse("documents:contract_detail", args=[_contract_under_review()]),
+            "",
+        ),
+        ("Page client requests (head)", "page", "head", reverse("documents:request_list"), ""),
+        ("Page client requests (rep)", "page", rep, reverse("documents:request_list"), ""),
     ]
 
 

@@ -1,5 +1,7 @@
 """Demo product catalogue and deal lines: ten products and lines on some open deals (their
-amounts then follow the lines, as deals.services do). Deterministic through ``rng``."""
+amounts then follow the lines, as deals.services do), and draft proposals issued through
+deals.services on some of those deals (each seller's first one among them). Deterministic
+through ``rng``."""
 
 from __future__ import annotations
 
@@ -77,4 +79,23 @@ def seed(*, rng: random.Random) -> list[Product]:
     for deal in chosen:
         deal.amount = amounts[deal.pk]
     Deal.objects.bulk_update(chosen, ["amount"], batch_size=500)
+    _quotes(chosen, rng=rng)
     return products
+
+
+def _quotes(deals: list[Deal], *, rng: random.Random) -> None:
+    """A draft proposal, to the client's first contact, on each seller's first deal with lines
+    and on a third of the others (the benchmark measures a rep's deal with lines and a
+    proposal, and that proposal's page, at both sizes)."""
+    from clients.models import Contact
+    from deals.services import quote_create
+
+    owners: set[int] = set()
+    chosen = Deal.objects.filter(pk__in=[deal.pk for deal in deals]).select_related("owner", "client")
+    for deal in chosen.order_by("pk"):
+        first_of_owner = deal.owner_id not in owners
+        owners.add(deal.owner_id)
+        if not first_of_owner and rng.random() >= 1 / 3:
+            continue
+        contact = Contact.objects.filter(client_id=deal.client_id).order_by("pk").first()
+        quote_create(by=deal.owner, deal=deal, contact=contact, language=rng.choice(["en", "en", "ru"]))

@@ -22,6 +22,7 @@ from tests.factories import (
     FactFactory,
     InstallmentFactory,
     PaymentFactory,
+    ProductFactory,
     stage,
 )
 
@@ -40,6 +41,24 @@ def query_counts(requests) -> dict[str, int]:
         assert response.status_code == 200, (name, response.status_code)
         counts[name] = len(captured)
     return counts
+
+
+def grow_the_commerce(deal, owner, number: int) -> None:
+    """Lines and a proposal on an open deal, a contract awaiting review at the contract stage, a
+    request on its client: the products, contracts and requests lists grow with the deals."""
+    from deals import services as deal_services
+    from documents import services as document_services
+
+    if deal.stage.kind == "open":
+        for product in ProductFactory.create_batch(2):
+            deal_services.deal_line_add(by=owner, deal=deal, product=product, quantity=Decimal(number + 1))
+        deal_services.quote_create(by=owner, deal=deal)
+    if deal.stage.name == "Contract":
+        contract = document_services.contract_create(
+            by=owner, deal=deal, number=f"C-GROWN-{owner.username}-{number}"
+        )
+        document_services.contract_submit(by=owner, contract=contract)
+    document_services.request_create(by=owner, client=deal.client, kind="complaint", description="Grown")
 
 
 def grow_every_list() -> None:
@@ -61,6 +80,7 @@ def grow_every_list() -> None:
                 closed_at=today if deal_stage.kind == "won" else None,
             )
             FactFactory(deal=deal)
+            grow_the_commerce(deal, owner, number)
             if deal_stage.kind == "won":
                 installment = InstallmentFactory(
                     deal=deal, amount=deal.amount, due_date=today - datetime.timedelta(days=number * 7)
@@ -69,15 +89,31 @@ def grow_every_list() -> None:
 
 
 def grow_the_measured_deal_and_client() -> None:
-    """More of everything the deal and client pages show, on the deal and client measured."""
-    from deals.models import Deal, StageKind
+    """More of everything the deal, client and proposal pages show, on the deal, client and
+    proposal measured."""
+    from deals import services as deal_services
+    from deals.models import Deal, Quote, QuoteLine
+    from demo.bench import _rep_deal
     from tests.factories import TaskFactory
 
-    deal = (
-        Deal.objects.filter(owner__username="rep1", stage__kind=StageKind.OPEN, lines__isnull=True)
-        .order_by("pk")
-        .first()
-    )
+    deal_id, _client_id, quote_id = _rep_deal("rep1")
+    deal = Deal.objects.select_related("client", "owner", "stage").get(pk=deal_id)
+    quote = Quote.objects.get(pk=quote_id)
+    for number in range(6):
+        deal_services.deal_line_add(by=deal.owner, deal=deal, product=ProductFactory(), quantity=Decimal(2))
+        deal_services.quote_create(by=deal.owner, deal=deal)
+        QuoteLine.objects.create(
+            quote=quote,
+            position=100 + number,
+            name=f"Grown line {number}",
+            quantity=Decimal(1),
+            unit_price=Decimal("10.00"),
+            discount_percent=Decimal(0),
+            tax_rate=Decimal(20),
+            net=Decimal("10.00"),
+            tax=Decimal("2.00"),
+            gross=Decimal("12.00"),
+        )
     for number in range(25):
         contact = ContactFactory(client=deal.client)
         ActivityFactory(client=deal.client, owner=deal.owner, deal=deal, contact=contact)

@@ -100,16 +100,20 @@ def _rep_id(username: str) -> int:
 
 
 def _rep_deal(username: str) -> tuple[int, int, int]:
-    """The rep's first open deal with lines and a draft proposal, its client and that
-    proposal (the deal's latest draft): the deal, client and proposal pages measured. Both
+    """The rep's first open deal with lines, a draft proposal and an open task, its client and
+    that proposal (the deal's latest draft): the deal, client and proposal pages measured. Both
     sizes have such deals (the small demo's catalogue, demo/scale/commerce.py); a draft at
     both, so the proposal page offers the same actions."""
-    from deals.models import Quote, QuoteStatus, StageKind
+    from clients.models import TaskStatus
+    from deals.models import Deal, Quote, QuoteStatus, StageKind
 
     quote = (
         Quote.objects.filter(
             deal__owner__username=username, deal__stage__kind=StageKind.OPEN, status=QuoteStatus.DRAFT
         )
+        # with an open task, as the demo's is: the deal and client pages then list tasks at
+        # both sizes (an empty task list runs one query fewer than a full one)
+        .filter(deal__in=Deal.objects.filter(tasks__status=TaskStatus.OPEN))
         .order_by("deal_id", "-version")
         .values_list("deal_id", "deal__client_id", "pk")
         .first()
@@ -117,6 +121,30 @@ def _rep_deal(username: str) -> tuple[int, int, int]:
     if quote is None:
         raise RuntimeError(f"{username} has no open deal with a draft proposal to measure the deal page with")
     return quote
+
+
+def _measured_rep() -> str:
+    """The first active rep with open tasks overdue, due today and later: My day shows all
+    three sections at both sizes (an empty section runs one query fewer; at department scale
+    whether the first rep has a task due today is the draw of the seed)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from accounts.models import User
+    from clients.models import TaskStatus
+
+    today = timezone.localdate()
+    reps = User.objects.filter(role="rep", is_active=True).order_by("pk")
+    for section in (
+        Q(tasks__due_date__lt=today),
+        Q(tasks__due_date=today),
+        Q(tasks__due_date__gt=today),
+    ):
+        reps = reps.filter(section, tasks__status=TaskStatus.OPEN)
+    rep = reps.values_list("username", flat=True).first()
+    if rep is None:
+        raise RuntimeError("no rep has open tasks in every section of My day")
+    return rep
 
 
 def _contract_under_review() -> int:
@@ -134,9 +162,8 @@ def _contract_under_review() -> int:
 def measured_requests() -> list[tuple[str, str, str, str, str]]:
     """Every request the benchmark measures: (name, kind, username, path, budget). The
     test suite replays the same list to check that query counts do not grow with data."""
-    from accounts.models import User
 
-    rep = User.objects.filter(role="rep", is_active=True).order_by("pk").values_list("username", flat=True)[0]
+    rep = _measured_rep()
     fragment = search_fragment()
     deal, client, quote = _rep_deal(rep)
     return [

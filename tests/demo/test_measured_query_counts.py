@@ -93,10 +93,10 @@ def grow_the_measured_deal_and_client() -> None:
     proposal measured."""
     from deals import services as deal_services
     from deals.models import Deal, Quote, QuoteLine
-    from demo.bench import _rep_deal
+    from demo.bench import _measured_rep, _rep_deal
     from tests.factories import TaskFactory
 
-    deal_id, _client_id, quote_id = _rep_deal("rep1")
+    deal_id, _client_id, quote_id = _rep_deal(_measured_rep())
     deal = Deal.objects.select_related("client", "owner", "stage").get(pk=deal_id)
     quote = Quote.objects.get(pk=quote_id)
     for number in range(6):

@@ -74,6 +74,17 @@ def test_the_products_page_runs_a_constant_number_of_queries(client, department,
         assert response.content.decode().count('class="product-name"') == total
 
 
+def test_the_products_list_is_the_sites_table_sorted_by_ordering_like_every_list(client, department):
+    """It had no Meta of its own: django-tables2's own template (unstyled) and ``?sort=``."""
+    ProductFactory(code="B", name="Beta")
+    ProductFactory(code="A", name="Alpha")
+    client.force_login(department.rep_north)
+    page = client.get(reverse("deals:products"), {"ordering": "-name"}).content.decode()
+    assert '<table class="table product-table">' in page
+    assert "?ordering=name" in page and "?sort=" not in page
+    assert page.index(">Beta<") < page.index(">Alpha<")
+
+
 def test_the_rep_adds_edits_and_removes_lines_and_the_totals_follow(client, department, stages):
     deal = make_deal(department.rep_north, amount="5000.00")
     product = ProductFactory(name="Licence", list_price=Decimal("100.00"), tax_rate=Decimal("20"))

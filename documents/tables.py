@@ -3,13 +3,13 @@ CSV/XLSX export."""
 
 import django_tables2 as tables
 from django.template.defaultfilters import truncatechars
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ListTable, MoneyColumn
+from core.links import id_url
+from core.tables import ListTable, MoneyColumn, choice_label
 from documents.models import ClientRequest, Contract
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -84,26 +84,24 @@ class ContractTable(ListTable):
         )
 
     def render_number(self, value, record):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("documents:contract_detail", args=[record.pk]), value
-        )
+        return format_html('<a href="{}">{}</a>', id_url("documents:contract_detail", record.pk), value)
 
     def value_number(self, value):
         return value
 
     def render_deal(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("deals:detail", args=[record.deal_id]), value)
+        return format_html('<a href="{}">{}</a>', id_url("deals:detail", record.deal_id), value)
 
     def value_deal(self, value):
         return value
 
     def render_status(self, value, record):
         return format_html(
-            '<span class="status-pill contract-{}">{}</span>', record.status, record.get_status_display()
+            '<span class="status-pill contract-{}">{}</span>', record.status, choice_label(record, "status")
         )
 
     def value_status(self, value, record):
-        return record.get_status_display()
+        return choice_label(record, "status")
 
     def render_date(self, value):
         return date_format(value, "SHORT_DATE_FORMAT")
@@ -177,21 +175,19 @@ class ClientRequestTable(ListTable):
         )
 
     def render_id(self, value, record):
-        return format_html(
-            '<a href="{}">#{}</a>', reverse("documents:request_detail", args=[record.pk]), value
-        )
+        return format_html('<a href="{}">#{}</a>', id_url("documents:request_detail", record.pk), value)
 
     def value_id(self, value):
         return value
 
     def render_kind(self, value, record):
-        return record.get_kind_display()
+        return choice_label(record, "kind")
 
     def value_kind(self, value, record):
-        return record.get_kind_display()
+        return choice_label(record, "kind")
 
     def render_client(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("clients:detail", args=[record.client_id]), value)
+        return format_html('<a href="{}">{}</a>', id_url("clients:detail", record.client_id), value)
 
     def value_client(self, value):
         return value
@@ -203,18 +199,18 @@ class ClientRequestTable(ListTable):
         return value
 
     def render_priority(self, value, record):
-        return record.get_priority_display()
+        return choice_label(record, "priority")
 
     def value_priority(self, value, record):
-        return record.get_priority_display()
+        return choice_label(record, "priority")
 
     def render_status(self, value, record):
         return format_html(
-            '<span class="status-pill request-{}">{}</span>', record.status, record.get_status_display()
+            '<span class="status-pill request-{}">{}</span>', record.status, choice_label(record, "status")
         )
 
     def value_status(self, value, record):
-        return record.get_status_display()
+        return choice_label(record, "status")
 
     def render_due_by(self, value):
         return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")

@@ -220,3 +220,14 @@ def test_a_rows_key_is_equal_for_the_same_values_and_differs_for_any_change():
     assert _record_state(same) == _record_state(other)
     same.last_touch = other.last_touch = datetime.date(2026, 12, 1)
     assert _record_state(same) == _record_state(other)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "zh-hans", "en"])
+def test_a_choice_label_is_djangos_in_each_language(department, language):
+    from core.tables import choice_label
+
+    with translation.override(language):
+        for person in (department.head, department.rep_north, department.analyst):
+            assert choice_label(person, "role") == person.get_role_display()
+    stranger = User(role="no-such-role")
+    assert choice_label(stranger, "role") == "no-such-role" == stranger.get_role_display()

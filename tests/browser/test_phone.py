@@ -121,6 +121,26 @@ def test_the_menu_collapses_behind_its_button(live_server, phone, department):
     expect(nav).to_be_hidden()
 
 
+def test_without_script_the_menu_is_behind_a_link_on_a_phone(live_server, phone, browser, department):
+    """Without script the menu's button opens nothing: it was shown whole, fourteen links and the
+    account's tools making the header about 700 px tall. A "Menu" link opens it instead."""
+    sign_in(phone, live_server, department.rep_north.username)
+    context = browser.new_context(
+        viewport=PHONE, java_script_enabled=False, storage_state=phone.context.storage_state()
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/tasks/")
+    nav = page.locator("nav.nav")
+    expect(nav).to_be_hidden()
+    expect(page.locator("[data-menu-toggle]")).to_be_hidden()
+    assert page.locator("header.topbar").bounding_box()["height"] < 120
+    page.locator("a.menu-link").click()
+    expect(nav).to_be_visible()
+    nav.get_by_role("link", name="Deals").click()
+    page.wait_for_url(f"{live_server.url}/deals/list/")
+    context.close()
+
+
 def test_the_menu_is_inline_on_a_desktop(live_server, page, department):
     sign_in(page, live_server, department.rep_north.username)
     expect(page.locator("nav.nav")).to_be_visible()

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import team_ids_of
+from accounts.models import User, team_ids_of
 from accounts.roles import (
     OWN_SCOPE_ROLES,
     is_analyst,
@@ -60,13 +60,31 @@ def _team(owner_path: str, user) -> Q:
     return _own(owner_path, user) | Q(**{f"{owner_path}__team_id__in": team_ids_of(user)})
 
 
-def visibility_q(user, owner_path: str = "owner") -> Q | None:
-    """A filter selecting what ``user`` may see; None means everything."""
+def team_member_ids(user) -> list[int]:
+    """The people whose records a lead or assistant sees (themselves and their teams'
+    members), read once per user object (one query)."""
+    cached = user.__dict__.get("_team_member_ids")
+    if cached is None:
+        members = User.objects.filter(Q(pk=user.pk) | Q(team_id__in=team_ids_of(user)))
+        cached = user.__dict__["_team_member_ids"] = sorted(members.values_list("pk", flat=True))
+    return cached
+
+
+def visibility_q(user, owner_path: str = "owner", *, members_listed: bool = False) -> Q | None:
+    """A filter selecting what ``user`` may see; None means everything.
+
+    ``members_listed``: a team's visibility names its people (read first, one query) instead of
+    reaching them through the teams' subquery. The same rows; for a list that reaches the
+    owner through another table (contracts through their deals) PostgreSQL then reads the few
+    owners' rows from the owner index, where through the subquery it expects half the
+    department and reads every deal (a lead's contract count at department scale: 44 -> 16 ms)."""
     if not is_usable(user):
         return Q(pk__in=[])
     if sees_everything(user):
         return None
     if sees_team(user):
+        if members_listed:
+            return Q(**{f"{owner_path}__in": team_member_ids(user)})
         return _team(owner_path, user)
     return _own(owner_path, user)
 
@@ -95,8 +113,8 @@ class VisibleQuerySet(models.QuerySet):
     def _owner_path(self) -> str:
         return getattr(self.model, "visibility_owner_path", "owner")
 
-    def visible_to(self, user):
-        condition = visibility_q(user, self._owner_path())
+    def visible_to(self, user, *, members_listed: bool = False):
+        condition = visibility_q(user, self._owner_path(), members_listed=members_listed)
         return self if condition is None else self.filter(condition)
 
     def writable_by(self, user):

@@ -28,7 +28,8 @@ def attachment_detail(*, viewer: User, pk) -> Attachment:
 
 
 def contract_list(*, viewer: User) -> QuerySet[Contract]:
-    return Contract.objects.visible_to(viewer).select_related(
+    # a team's contracts by its people's ids: they are reached through the deals
+    return Contract.objects.visible_to(viewer, members_listed=True).select_related(
         "deal__client", "deal__owner__team", "reviewed_by", "signed_scan"
     )
 

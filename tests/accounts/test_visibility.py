@@ -218,3 +218,24 @@ def test_who_sees_only_their_own_records(department, viewer, only_own):
     from accounts.visibility import sees_only_own
 
     assert sees_only_own(getattr(department, viewer)) is only_own
+
+
+def test_a_team_named_by_its_peoples_ids_sees_the_same_records(department, records):
+    """``members_listed`` (the contract list's form, for the query planner) changes how a
+    team's visibility is written, never what it selects: every role, a model owned directly
+    and one reached through another."""
+    people = [value for value in vars(department).values() if hasattr(value, "role")]
+    assert len(people) >= 14
+    for person in people:
+        for model in (Client, Contact):
+            plain = set(model.objects.visible_to(person).values_list("pk", flat=True))
+            listed = set(model.objects.visible_to(person, members_listed=True).values_list("pk", flat=True))
+            assert listed == plain, (person.username, model.__name__)
+    lead = department.lead_north
+    seen = {client.name for client in Client.objects.visible_to(lead, members_listed=True)}
+    assert seen == {
+        "client of rep_north",
+        "client of rep_north_2",
+        "client of lead_north",
+        "client of sdr_north",
+    }

@@ -87,7 +87,8 @@ def _choice(request, receivers, owner: User) -> dict:
             empty = _empty_boxes(request, units)
             if empty:
                 problems.append(missing_receivers_message([clients[pk] for pk in empty]))
-            raise WrongBoxes(problems, {client_id for client_id, _name in unknown} | set(empty))
+            # the view marks the empty boxes with the others (hand_over_page)
+            raise WrongBoxes(problems, {client_id for client_id, _name in unknown})
         return {"assignments": assignments}
     return {"to": request.POST.getlist("to")}
 

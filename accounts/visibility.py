@@ -61,13 +61,9 @@ def _team(owner_path: str, user) -> Q:
 
 
 def team_member_ids(user) -> list[int]:
-    """The people whose records a lead or assistant sees (themselves and their teams'
-    members), read once per user object (one query)."""
-    cached = user.__dict__.get("_team_member_ids")
-    if cached is None:
-        members = User.objects.filter(Q(pk=user.pk) | Q(team_id__in=team_ids_of(user)))
-        cached = user.__dict__["_team_member_ids"] = sorted(members.values_list("pk", flat=True))
-    return cached
+    """The people whose records a lead or assistant sees: themselves and their teams'
+    members (one query, read each time: a team's people change)."""
+    return sorted(User.objects.visible_to(user).values_list("pk", flat=True))
 
 
 def visibility_q(user, owner_path: str = "owner", *, members_listed: bool = False) -> Q | None:
@@ -77,7 +73,7 @@ def visibility_q(user, owner_path: str = "owner", *, members_listed: bool = Fals
     reaching them through the teams' subquery. The same rows; for a list that reaches the
     owner through another table (contracts through their deals) PostgreSQL then reads the few
     owners' rows from the owner index, where through the subquery it expects half the
-    department and reads every deal (a lead's contract count at department scale: 44 -> 16 ms)."""
+    department and reads every deal (a lead's contract count at department scale: 36-44 -> 11 ms)."""
     if not is_usable(user):
         return Q(pk__in=[])
     if sees_everything(user):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from demo.deals.catalogue import CATALOGUE
 from demo.scale.common import Clients, say, timestamp
@@ -93,7 +94,7 @@ CLIENTS_WITH_REQUESTS = 0.15
 
 
 def seed_large_catalogue() -> list:
-    """The catalogue (the small demo's ten products and thirty more), cheapest first."""
+    """The catalogue (the small demo's ten products and 35 more), cheapest first."""
     from deals.models import Product
 
     Product.objects.bulk_create(
@@ -390,6 +391,11 @@ def seed_large_quotes(
     say(out, started, f"quotes: {len(quote_rows):,} with {len(line_rows):,} lines")
 
 
+def _morning(day: datetime.date) -> datetime.datetime:
+    """09:00 of ``day``: no seeded stage change is earlier in its day (common.timestamp)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
 def seed_large_contracts(
     *,
     rng: random.Random,
@@ -411,14 +417,17 @@ def seed_large_contracts(
         status = (
             "approved" if won else rng.choice(["draft", "submitted", "submitted", "returned", "approved"])
         )
-        created = timestamp(deal.day, rng)
+        # written, submitted and reviewed in that order, none of it after now nor, for a won
+        # deal, after the morning it was won (the seed closes deals from 09:00 on)
+        latest = now if not won else min(now, _morning(deal.closed_at))
+        created = min(latest, timestamp(deal.day, rng))
         version = 2 if status != "draft" and rng.random() < 0.2 else 1
         submitted_at = reviewed_at = reviewed_by = None
         comment = ""
         if status != "draft":
-            submitted_at = min(now, created + datetime.timedelta(hours=rng.randrange(1, 48)))
+            submitted_at = min(latest, created + datetime.timedelta(hours=rng.randrange(1, 48)))
         if status in ("approved", "returned"):
-            reviewed_at = min(now, submitted_at + datetime.timedelta(hours=rng.randrange(1, 72)))
+            reviewed_at = min(latest, submitted_at + datetime.timedelta(hours=rng.randrange(1, 72)))
             reviewed_by = commerce.lead_of_owner[deal.owner]
             comment = "Lower the penalty to 0.1% a day." if status == "returned" else ""
         start = deal.service_start or deal.closed_at

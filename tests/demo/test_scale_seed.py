@@ -64,6 +64,7 @@ def test_the_commerce_at_scale_is_what_the_services_would_have_written():
 
     seed_large(rng=random.Random(11), out=lambda message: None, scale=COMMERCE)
     today = timezone.localdate()
+    now = timezone.now()
 
     assert Product.objects.count() >= 30
     lines = list(DealLine.objects.all())
@@ -101,10 +102,10 @@ def test_the_commerce_at_scale_is_what_the_services_would_have_written():
             sum(q.gross for q in quote.lines.all()),
         )
         assert not (quote.status == "sent" and quote.valid_until < today)
-        assert quote.valid_until == quote.created_at.date() + datetime.timedelta(days=30)
+        assert quote.valid_until == timezone.localdate(quote.created_at) + datetime.timedelta(days=30)
         if quote.deal.stage.kind == StageKind.WON:
             assert quote.status in ("accepted", "rejected", "draft")
-        numbers[quote.created_at.date().year].append(quote.number)
+        numbers[timezone.localdate(quote.created_at).year].append(quote.number)
     for year, issued in numbers.items():
         assert issued == [f"Q-{year}-{n:04d}" for n in range(1, len(issued) + 1)]
         assert QuoteCounter.objects.get(year=year).last == len(issued)
@@ -121,9 +122,15 @@ def test_the_commerce_at_scale_is_what_the_services_would_have_written():
     for contract in contracts:
         by_year[contract.date.year].append(contract.number)
         assert contract.amount == contract.deal.amount
+        # written, submitted and reviewed in that order, none of it in the future
+        steps = [contract.created_at, contract.submitted_at, contract.reviewed_at]
+        steps = [moment for moment in steps if moment is not None]
+        assert steps == sorted(steps) and steps[-1] <= now, contract.pk
         if contract.deal.stage.kind == StageKind.WON:
             assert contract.status == ContractStatus.APPROVED
             assert contract.reviewed_by_id == contract.deal.owner.team.lead_id
+            # approved before the deal was won
+            assert timezone.localdate(contract.reviewed_at) <= contract.deal.closed_at, contract.pk
         else:
             assert contract.deal.stage.name == "Contract"
     for year, issued in by_year.items():

@@ -13,6 +13,7 @@ from django.urls import reverse
 from deals.models import Deal, Stage
 from deals.services import deal_move
 from documents.models import Contract, ContractStatus
+from documents.selectors import contract_list
 from documents.services import attachment_add
 from tests.documents.conftest import make_contract, upload
 
@@ -311,3 +312,28 @@ def test_the_list_page_and_api_run_a_constant_number_of_queries(
     for _ in range(4):
         make_contract(north_deal, status=ContractStatus.SUBMITTED)
     measure(5)
+
+
+def test_the_contract_list_sees_what_every_role_sees_through_the_deals(department, north_deal, south_deal):
+    """The list names a team's people by id (``visible_to(..., members_listed=True)``, for the
+    query planner); every role sees the same contracts and deals as through the teams."""
+    from tests.deals.conftest import make_deal
+
+    lead_deal = make_deal(department.lead_north, stage="Contract", title="Lead's deal")
+    loner_deal = make_deal(department.rep_without_team, stage="Contract", title="Loner's deal")
+    for deal in (north_deal, south_deal, lead_deal, loner_deal):
+        make_contract(deal)
+    people = [value for value in vars(department).values() if hasattr(value, "role")]
+    for person in people:
+        for model in (Contract, Deal):
+            plain = set(model.objects.visible_to(person).values_list("pk", flat=True))
+            listed = set(model.objects.visible_to(person, members_listed=True).values_list("pk", flat=True))
+            assert listed == plain, (person.username, model.__name__)
+    seen = {contract.deal.title for contract in contract_list(viewer=department.lead_north)}
+    assert seen == {"North deal", "Lead's deal"}
+    assert {contract.deal.title for contract in contract_list(viewer=department.head)} == {
+        "North deal",
+        "South deal",
+        "Lead's deal",
+        "Loner's deal",
+    }

@@ -467,6 +467,9 @@ class ListTable(tables.Table):
     # a list read again shows the same rows for far less CPU. Only for tables whose cells
     # never depend on who looks (no per-viewer links or permissions in a cell).
     cache_rows = False
+    # How deep a kept row's key reads the record's select_related rows: a cell that shows a
+    # row three steps away (a contract's deal's owner) needs 3, or a renamed owner would not show.
+    cache_depth = 2
     # The fields the page's cells read, related ones as ``client__name`` (read with
     # select_related): the page's rows load only these. The export reads every field. A cell
     # that reads another field costs a query per row, which the lists' query-count tests catch.
@@ -499,7 +502,7 @@ class ListTable(tables.Table):
         for row in self.paginated_rows:
             key = None
             if shape is not None and type(row) is BoundRow:
-                state = _record_state(row.record)
+                state = _record_state(row.record, self.cache_depth)
                 if state is not None:
                     key = (shape, row.get_even_odd_css_class(), state)
                     written = _kept_row(key)

@@ -21,6 +21,10 @@ def _sorted_by(*fields: str) -> tuple[str, ...]:
 
 class ContractTable(ListTable):
     export_filename = "contracts"
+    # every cell is the contract's own fields and its deal's, client's and owner's (no
+    # per-viewer part): a list opened again writes only the rows that changed
+    cache_rows = True
+    cache_depth = 3
     # what the page's cells read (the export reads every field): 15 of the 113 columns of a
     # contract, its deal, client, owner, team, reviewer and scan
     page_fields = (

@@ -337,3 +337,44 @@ def test_the_contract_list_sees_what_every_role_sees_through_the_deals(departmen
         "Lead's deal",
         "Loner's deal",
     }
+
+
+# --- The rows the contract list keeps (ListTable.cache_rows): a row read again is the row
+# rendered afresh, and a change to the contract, its deal, the deal's client or owner shows.
+
+
+def contract_rows(client) -> str:
+    response = client.get(reverse("documents:contract_list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+def test_a_kept_contract_row_is_the_row_rendered_afresh_and_changes_show_at_once(
+    client, department, north_deal, south_deal, monkeypatch
+):
+    from accounts.models import User
+    from clients.models import Client
+    from core import tables as core_tables
+    from documents.tables import ContractTable
+
+    make_contract(north_deal, number="C-N-1")
+    make_contract(south_deal, number="C-S-1", status=ContractStatus.SUBMITTED)
+    core_tables._ROWS.clear()
+    client.force_login(department.head)
+    first = contract_rows(client)
+    assert len(core_tables._ROWS) == 2
+    kept = contract_rows(client)
+    monkeypatch.setattr(ContractTable, "cache_rows", False)
+    afresh = contract_rows(client)
+    assert kept == first == afresh and afresh.count("<tr ") == 2
+    monkeypatch.setattr(ContractTable, "cache_rows", True)
+
+    # three steps away: the contract's deal's owner, and its client
+    User.objects.filter(pk=department.rep_north.pk).update(first_name="Renamed", last_name="Owner")
+    Client.objects.filter(pk=south_deal.client_id).update(name="Renamed client")
+    Deal.objects.filter(pk=north_deal.pk).update(title="Renamed deal")
+    after = contract_rows(client)
+    assert "Renamed Owner" in after and "Renamed Owner" not in first
+    assert "Renamed client" in after and "Renamed deal" in after
+    assert len(core_tables._ROWS) == 4  # both rows written anew

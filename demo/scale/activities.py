@@ -60,7 +60,7 @@ def seed_large_activities(
                 owner,
                 kind,
                 rng.choice(["outgoing", "outgoing", "incoming"]) if kind in ("call", "email") else "",
-                timestamp(day, rng),
+                min(now, timestamp(day, rng)),  # today's calls by now
                 rng.randrange(1, 60),
                 "Discussed the next delivery.",
             )

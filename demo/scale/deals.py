@@ -86,6 +86,7 @@ class _DealMaker:
         final = (won if rng.random() < 0.45 else lost) if closes else path[-1]
         if final.kind != "open":
             path = [*path, final]
+        first_change = len(rows.changes)
         last_change = self._stage_history(
             rows.changes, deal_id=deal_id, owner=owner, path=path, created=created
         )
@@ -145,7 +146,8 @@ class _DealMaker:
                 "Price too high" if final is lost else "",
                 closed_at,
                 last_change,
-                timestamp(created, rng),
+                # created no later than its first stage change (both on the day it was made)
+                min(timestamp(created, rng), rows.changes[first_change][4]),
             )
         )
         if final is won:
@@ -225,7 +227,9 @@ class _DealMaker:
     ) -> datetime.datetime:
         """The stage changes along ``path``; the answer is the moment of the last one."""
         rng, today = self.rng, self.period.today
-        moment = timestamp(created, rng)
+        # every change by now, each no earlier than the one before (a day's random hour may be
+        # later today than now)
+        moment = min(self.now, timestamp(created, rng))
         previous = None
         for stage in path:
             changes.append(
@@ -241,8 +245,8 @@ class _DealMaker:
             )
             previous = stage
             moment = moment + datetime.timedelta(days=rng.randrange(2, 25), hours=rng.randrange(8))
-            if moment.date() > today:
-                moment = timestamp(today, rng)
+            if moment > self.now:
+                moment = max(changes[-1][4], min(self.now, timestamp(today, rng)))
         return changes[-1][4]
 
     def _facts_and_review(self, rows: _DealRows, *, deal_id: int, owner: int, depth: int, created) -> None:

@@ -43,6 +43,30 @@ def test_a_tiny_department_at_scale_has_calls_about_its_deals():
         assert activity.deal.created_at.date() <= activity.occurred_at.date()
 
 
+def test_nothing_at_scale_happens_after_now_and_a_deals_history_runs_forward():
+    """A day's random hour could be later today than now: a stage change, a deal or a call of
+    today in the future, and a deal's next stage change earlier than its last."""
+    from django.utils import timezone
+
+    from clients.models import Activity
+    from deals.models import Deal, StageChange
+
+    seed_large(rng=random.Random(11), out=lambda message: None, scale=COMMERCE)
+    now = timezone.now()
+    assert not Activity.objects.filter(occurred_at__gt=now).exists()
+    assert not Deal.objects.filter(created_at__gt=now).exists()
+    changes = StageChange.objects.order_by("deal_id", "pk").values_list("deal_id", "changed_at")
+    assert len(changes) >= COMMERCE.deals
+    last: dict[int, object] = {}
+    for deal_id, moment in changes:
+        assert moment <= now
+        assert deal_id not in last or last[deal_id] <= moment, deal_id
+        last[deal_id] = moment
+    for deal in Deal.objects.all():
+        first = StageChange.objects.filter(deal=deal).order_by("pk").values_list("changed_at", flat=True)[0]
+        assert deal.created_at <= first, deal.pk
+
+
 COMMERCE = Scale(teams=2, reps_per_team=2, clients=60, deals=400, activities=100, installments=20, years=2)
 
 

@@ -26,11 +26,9 @@ CATALOGUE = [
 ]
 
 
-def seed(*, rng: random.Random) -> list[Product]:
-    codes = [row[0] for row in CATALOGUE]
-    present = set(Product.objects.filter(code__in=codes).values_list("code", flat=True))
-    # Seeding again (the deals seed run twice) keeps the catalogue it made the first time.
-    Product.objects.bulk_create(
+def unsaved_products(rows) -> list[Product]:
+    """Unsaved products of catalogue rows (code, name, unit, price, tax %, discount limit %)."""
+    return [
         Product(
             code=code,
             name=name,
@@ -39,9 +37,15 @@ def seed(*, rng: random.Random) -> list[Product]:
             tax_rate=Decimal(tax),
             max_discount_percent=Decimal(limit),
         )
-        for code, name, unit, price, tax, limit in CATALOGUE
-        if code not in present
-    )
+        for code, name, unit, price, tax, limit in rows
+    ]
+
+
+def seed(*, rng: random.Random) -> list[Product]:
+    codes = [row[0] for row in CATALOGUE]
+    present = set(Product.objects.filter(code__in=codes).values_list("code", flat=True))
+    # Seeding again (the deals seed run twice) keeps the catalogue it made the first time.
+    Product.objects.bulk_create(unsaved_products(row for row in CATALOGUE if row[0] not in present))
     products = list(Product.objects.filter(code__in=codes).order_by("pk"))
     deals = list(Deal.objects.filter(stage__kind=StageKind.OPEN).order_by("pk"))
     chosen = [deal for deal in deals if rng.random() < 0.3]

@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from demo.deals.catalogue import CATALOGUE
+from demo.deals.catalogue import CATALOGUE, unsaved_products
 from demo.scale.common import Clients, say, timestamp
 from demo.scale.writer import TableWriter, next_id, reset_sequences
 
@@ -97,17 +97,7 @@ def seed_large_catalogue() -> list:
     """The catalogue (the small demo's ten products and 35 more), cheapest first."""
     from deals.models import Product
 
-    Product.objects.bulk_create(
-        Product(
-            code=code,
-            name=name,
-            unit=unit,
-            list_price=Decimal(price),
-            tax_rate=Decimal(tax),
-            max_discount_percent=Decimal(limit),
-        )
-        for code, name, unit, price, tax, limit in LARGE_CATALOGUE
-    )
+    Product.objects.bulk_create(unsaved_products(LARGE_CATALOGUE))
     return list(Product.objects.order_by("list_price", "pk"))
 
 
@@ -182,40 +172,33 @@ class Commerce:
                 discount_percent=discount,
                 tax_rate=product.tax_rate,
             )
+            # what a proposal copies of the line (its QuoteLine columns)
+            line = (
+                product.name,
+                product.unit,
+                quantity,
+                product.list_price,
+                discount,
+                product.tax_rate,
+                totals.net,
+                totals.tax,
+                totals.gross,
+            )
+            name_unit, figures = line[:2], line[2:]
             rows.append(
                 (
                     deal_id,
                     product.pk,
-                    product.name,
-                    product.unit,
+                    *name_unit,
                     position,
-                    quantity,
-                    product.list_price,
-                    discount,
-                    product.tax_rate,
-                    totals.net,
-                    totals.tax,
-                    totals.gross,
+                    *figures,
                     approval,
                     approved_by,
                     approved_at,
                     created,
                 )
             )
-            copied.append(
-                (
-                    product.code,
-                    product.name,
-                    product.unit,
-                    quantity,
-                    product.list_price,
-                    discount,
-                    product.tax_rate,
-                    totals.net,
-                    totals.tax,
-                    totals.gross,
-                )
-            )
+            copied.append((product.code, *line))
             net_total += totals.net
         return net_total, copied
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,14 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.handover import (
-    BookNotEmpty,
-    book_hand_over,
-    book_of,
-    hand_over_plan,
-    missing_receivers_message,
-    parts,
-)
+from accounts.forms import HandOverChoice, receiver_label
+from accounts.handover import BookNotEmpty, book_hand_over, book_of, hand_over_plan, parts
 from accounts.models import User
 from accounts.rules import (
     book_receivers,
@@ -31,71 +23,6 @@ from accounts.selectors import hand_over_list, hand_over_receiver_counts
 from accounts.services import user_deactivate
 from core.errors import Conflict
 from core.http import query_without
-
-MODE_EVEN = "even"
-MODE_BY_HAND = "hand"
-
-
-def receiver_label(person: User) -> str:
-    """How a receiver is named in the per-client boxes (their list offers these): the name,
-    and the login, which no two people share."""
-    return f"{person.full_name} ({person.username})"
-
-
-class WrongBoxes(ValidationError):
-    """Clients' boxes with a name that is no receiver's, and the empty ones beside them, said
-    at once; ``client_ids`` are those boxes' clients (the page marks them)."""
-
-    def __init__(self, messages: list[str], client_ids: set[str]):
-        super().__init__(messages)
-        self.client_ids = client_ids
-
-
-def _receivers_by_name(receivers) -> dict[str, int]:
-    """Each receiver by the list's name for them, and by their name alone where no other
-    receiver shares it (what a person types before picking from the list)."""
-    names = Counter(person.full_name for person in receivers)
-    by_name = {person.full_name: person.pk for person in receivers if names[person.full_name] == 1}
-    return by_name | {receiver_label(person): person.pk for person in receivers}
-
-
-def _choice(request, receivers, owner: User) -> dict:
-    """The hand-over the form asked for, as the service's keyword arguments. Per client the
-    form sends a receiver as its list names them (or an id, as the API does)."""
-    if request.POST.get("mode") == MODE_BY_HAND:
-        prefix = "assign_"
-        by_name = _receivers_by_name(receivers)
-        assignments, unknown = {}, []
-        for key, value in request.POST.items():
-            value = value.strip()
-            if not key.startswith(prefix) or not value:
-                continue
-            if value.isascii() and value.isdigit():
-                assignments[key[len(prefix) :]] = value
-            elif value in by_name:
-                assignments[key[len(prefix) :]] = by_name[value]
-            else:
-                unknown.append((key[len(prefix) :], value[:100]))
-        if unknown:
-            units = book_of(owner).units
-            clients = {str(pk): name for pk, name in units}
-            problems = [
-                _("%(client)s: no receiver is named “%(name)s”; choose one from the list.")
-                % {"client": clients.get(client_id, client_id), "name": name}
-                for client_id, name in unknown[:10]
-            ]
-            empty = _empty_boxes(request, units)
-            if empty:
-                problems.append(missing_receivers_message([clients[pk] for pk in empty]))
-            # the view marks the empty boxes with the others (hand_over_page)
-            raise WrongBoxes(problems, {client_id for client_id, _name in unknown})
-        return {"assignments": assignments}
-    return {"to": request.POST.getlist("to")}
-
-
-def _empty_boxes(request, units) -> list[str]:
-    """The ids of the book's clients whose box was sent empty (or not at all)."""
-    return [str(pk) for pk, _name in units if not request.POST.get(f"assign_{pk}", "").strip()]
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -115,6 +42,7 @@ def hand_over_page(request, pk: int):
     step = request.POST.get("step") if request.method == "POST" else None
     context = {"owner": owner, "kinds": [(part.key, part.label) for part in parts()], "posted": request.POST}
     receivers = list(book_receivers(by=request.user, owner=owner))
+    choice = HandOverChoice(request.POST, receivers=receivers, owner=owner)
     status = 200
     if step in {"preview", "confirm"}:
         try:
@@ -123,7 +51,7 @@ def hand_over_page(request, pk: int):
                     by=request.user,
                     owner=owner,
                     expected=request.POST.get("fingerprint") or None,
-                    **_choice(request, receivers, owner),
+                    **choice.service_kwargs(),
                 )
                 messages.success(
                     request,
@@ -131,8 +59,8 @@ def hand_over_page(request, pk: int):
                     % {"name": owner.full_name, "summary": _summary(record.totals())},
                 )
                 return redirect("accounts:hand_over", pk=owner.pk)
-            plan = hand_over_plan(by=request.user, owner=owner, **_choice(request, receivers, owner))
-            context.update(plan=plan, mode=request.POST.get("mode", MODE_EVEN), template_rows=_rows(plan))
+            plan = hand_over_plan(by=request.user, owner=owner, **choice.service_kwargs())
+            context.update(plan=plan, mode=choice.mode, template_rows=_rows(plan))
             return render(request, "accounts/hand_over_preview.html", context)
         except ValidationError as error:
             context["problems"] = _problems(error)
@@ -143,18 +71,15 @@ def hand_over_page(request, pk: int):
             status = 409
     book = book_of(owner)
     wrong_boxes = set(context.get("wrong_boxes", ()))
-    if status == 400 and request.POST.get("mode") == MODE_BY_HAND:
-        wrong_boxes.update(_empty_boxes(request, book.units))  # no receiver is a problem too
+    if status == 400 and choice.by_hand:
+        wrong_boxes.update(choice.empty_boxes(book.units))  # no receiver is a problem too
     context.update(
         book=book,
         totals=[(part.label, book.totals.get(part.key, 0)) for part in parts()],
         receivers=receivers,
         receiver_labels=[receiver_label(person) for person in receivers],
         # each client with what its box held when the page comes back with a problem
-        units=[
-            (pk, name, request.POST.get(f"assign_{pk}", ""), str(pk) in wrong_boxes)
-            for pk, name in book.units
-        ],
+        units=[(pk, name, choice.typed(pk), str(pk) in wrong_boxes) for pk, name in book.units],
         chosen=set(request.POST.getlist("to")),
     )
     return render(request, "accounts/hand_over.html", context, status=status)

@@ -13,6 +13,9 @@ from accounts.visibility import get_visible_or_404
 from clients.history import REASONS
 from clients.models import Activity, Client, Contact, Industry, Task, TaskStatus
 
+# Tasks soonest first: by day, a task without a time before the timed ones, then by id.
+TASK_ORDER = ("due_date", F("due_time").asc(nulls_first=True), "pk")
+
 
 def client_list(*, viewer: User) -> QuerySet[Client]:
     """The clients the viewer may see, with what a list row shows: owner and team,
@@ -75,7 +78,7 @@ def client_open_tasks(*, client: Client) -> QuerySet[Task]:
     return (
         Task.objects.filter(client=client, status=TaskStatus.OPEN)
         .select_related("owner", "contact", "client")
-        .order_by("due_date", F("due_time").asc(nulls_first=True), "pk")
+        .order_by(*TASK_ORDER)
     )
 
 
@@ -84,7 +87,7 @@ def deal_open_tasks(*, deal_id: int) -> QuerySet[Task]:
     return (
         Task.objects.filter(deal_id=deal_id, status=TaskStatus.OPEN)
         .select_related("owner", "contact", "client")
-        .order_by("due_date", F("due_time").asc(nulls_first=True), "pk")
+        .order_by(*TASK_ORDER)
     )
 
 
@@ -178,7 +181,9 @@ def activity_list(*, viewer: User) -> QuerySet[Activity]:
     return Activity.objects.visible_to(viewer).select_related("client", "owner", "contact", "deal")
 
 
-TASK_ORDER = ("due_date", F("due_time").asc(nulls_first=True), "pk")
+def tasks_due_between(tasks: QuerySet[Task], start, end, *, limit: int) -> list[Task]:
+    """``tasks`` due from ``start`` to the day before ``end``, soonest first, at most ``limit``."""
+    return list(tasks.filter(due_date__gte=start, due_date__lt=end).order_by(*TASK_ORDER)[:limit])
 
 
 def task_list(*, viewer: User) -> QuerySet[Task]:

@@ -7,7 +7,6 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -88,11 +87,7 @@ def calendar_events(request):
     )
     if not filterset.is_valid():
         return JsonResponse({"detail": filterset.errors.get_json_data()}, status=400)
-    tasks = list(
-        filterset.qs.filter(due_date__gte=start, due_date__lt=end).order_by(
-            "due_date", F("due_time").asc(nulls_first=True), "pk"
-        )[: EVENTS_SHOWN + 1]
-    )
+    tasks = selectors.tasks_due_between(filterset.qs, start, end, limit=EVENTS_SHOWN + 1)
     writable = set(
         Task.objects.writable_by(request.user)
         .filter(pk__in=[t.pk for t in tasks])

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.visibility import get_visible_or_404
 from clients.models import Activity, Task, TaskStatus
+from clients.selectors import TASK_ORDER
 from core.money import CENT, ZERO
 from deals.models import Deal, Fact, Review, StageChange, StageKind
 from deals.selectors.history import deal_line_changes
@@ -270,9 +271,7 @@ def deal_warnings(deal: Deal) -> list[str]:
 def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:
     """The deals the viewer sees, with everything a list row, card or API row shows (and
     the soonest open task: ``next_task``, ``next_task_due``)."""
-    soonest = Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN).order_by(
-        "due_date", F("due_time").asc(nulls_first=True), "pk"
-    )
+    soonest = Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN).order_by(*TASK_ORDER)
     return with_signals(
         Deal.objects.visible_to(viewer)
         .select_related("client", "owner", "owner__team", "stage", "lost_reason")

@@ -27,6 +27,15 @@ def _copy_text(value) -> str:
     return text
 
 
+def _insert_value(value):
+    """A value as Django itself would send it to the database in an INSERT: SQLite keeps a
+    datetime as text and sorts by that text, so every datetime goes in as UTC, as the ORM
+    writes it (a +03:00 value would sort after a UTC one three hours later)."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
 class TableWriter:
     """Writes plain tuples into one model's table: COPY on PostgreSQL, INSERTs elsewhere.
 
@@ -83,7 +92,8 @@ class TableWriter:
             placeholders = ", ".join(["%s"] * len(self.db_columns))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
             with connection.cursor() as cursor:
-                cursor.executemany(sql, [(*row, *self.fixed_values) for row in batch])
+                rows = [(*row, *self.fixed_values) for row in batch]
+                cursor.executemany(sql, [tuple(_insert_value(value) for value in row) for row in rows])
         self.count += len(batch)
 
 

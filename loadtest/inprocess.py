@@ -4,7 +4,8 @@ Each request of loadtest/locustfile.py's mix through django.test.Client, with th
 `make load` uses (laptop settings, DEBUG off, CONN_MAX_AGE=60): a few requests to warm up,
 then the CPU time (time.process_time) of each of --repeats requests; prints the median, the
 mean and the minimum per kind. --profile KIND prints that kind's cProfile instead of timing
-alone. Like `make load` it moves deals and logs calls: point DATABASE_URL at a copy.
+alone (with --mix, of that kind's requests in the mix); profiles count CPU time, not the
+database's. Like `make load` it moves deals and logs calls: point DATABASE_URL at a copy.
 
     DATABASE_URL=postgres://…/load_large python loadtest/inprocess.py [--only "deal list,kanban"]
 """
@@ -89,11 +90,13 @@ def the_mix(rep: Client, head: Client) -> dict:
     }
 
 
-def run_the_mix(requests: int, reps: int) -> None:
+def run_the_mix(
+    requests: int, reps: int, profile: cProfile.Profile | None = None, profiled: str = ""
+) -> None:
     """``requests`` requests drawn as Locust draws them (a user by weight, then a task by
     weight), every rep's writes landing between the others' reads as under `make load`: the
     kept rows and cached figures miss as often as they do there. Prints CPU per request per
-    kind and over all."""
+    kind and over all; with ``profile``, profiles the requests named ``profiled``."""
     head = signed_in("head")
     mixes = [the_mix(signed_in(f"rep{number}"), head) for number in range(1, reps + 1)]
     times: dict[str, list[float]] = {}
@@ -104,7 +107,11 @@ def run_the_mix(requests: int, reps: int) -> None:
             kinds, tasks = random.choice(mixes), REP_TASKS
         name = random.choices(list(tasks), weights=list(tasks.values()))[0]
         started = time.process_time()
+        if profile and name == profiled:
+            profile.enable()
         response = kinds[name]()
+        if profile and name == profiled:
+            profile.disable()
         times.setdefault(name, []).append(1000 * (time.process_time() - started))
         if response.status_code != 200:
             raise SystemExit(f"{name}: {response.status_code}")
@@ -136,7 +143,12 @@ def main() -> int:
         raise SystemExit("Set DATABASE_URL (a copy of a seeded PostgreSQL database: the mix writes).")
     random.seed(1)
     if args.mix:
-        run_the_mix(args.mix, args.reps)
+        profile = cProfile.Profile(time.process_time) if args.profile else None
+        run_the_mix(args.mix, args.reps, profile, args.profile)
+        if profile:
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.lines)
+            print(out.getvalue())
         return 0
     kinds = the_mix(signed_in(args.rep), signed_in("head"))
     only = {name.strip() for name in args.only.split(",") if name.strip()}
@@ -148,7 +160,7 @@ def main() -> int:
             response = request()
             if response.status_code != 200:
                 raise SystemExit(f"{name}: {response.status_code}")
-        profile = cProfile.Profile() if name == args.profile else None
+        profile = cProfile.Profile(time.process_time) if name == args.profile else None
         times = []
         for _ in range(args.repeats):
             started = time.process_time()

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 
-from accounts.models import Team, User
+from accounts.models import SavedView, Team, User
 from clients.models import Activity, Client
-from core.versions import data_version, latest
+from core.versions import data_version, data_versions, latest, row_count
 from deals.models import Deal, Fact, Review, Stage, WarningSettings
 
 # Cached figures are kept this long at most: changes a version does not see (a deal
@@ -33,20 +33,46 @@ def pipeline_parts() -> list[str]:
     ]
 
 
-def deal_list_version() -> str:
-    """The pipeline's version and the newest change of a client (the search matches client
+def deal_list_parts() -> list[str]:
+    """The pipeline's maxima and the newest change of a client (the search matches client
     names), a person and a team (who sees which deals, the owner and team filters)."""
-    people = [latest(User, "updated_at"), latest(Team, "updated_at")]
-    return data_version([*pipeline_parts(), latest(Client, "updated_at"), *people])
+    return [
+        *pipeline_parts(),
+        latest(Client, "updated_at"),
+        latest(User, "updated_at"),
+        latest(Team, "updated_at"),
+    ]
 
 
-def deal_list_totals(*, viewer, day, query: str, compute: Callable[[], dict]) -> dict:
+def deal_list_version() -> str:
+    return data_version(deal_list_parts())
+
+
+def filter_choices_parts() -> list[str]:
+    """What the deal filters' choices and the saved views' tabs read: the people (the owner
+    choices, who sees whom, an owner's name on a shared view), the teams, the stages and the
+    saved views; with their counts, which see a deletion."""
+    models = (User, Team, Stage, SavedView)
+    return [part for model in models for part in (latest(model, "updated_at"), row_count(model))]
+
+
+def deal_list_versions() -> dict[str, str]:
+    """In one query: ``"rows"``, the deal list's version (:func:`deal_list_version`), and
+    ``"filters"``, that of the filters' choices and saved views, which stays while deals,
+    calls and clients change."""
+    return data_versions({"rows": deal_list_parts(), "filters": filter_choices_parts()})
+
+
+def deal_list_totals(
+    *, viewer, day, query: str, compute: Callable[[], dict], version: str | None = None
+) -> dict:
     """The count and sum of the deals a list shows (``compute``), once per change of the data
     for the same viewer, day and filters (``query``: the filtering parameters only). They read
     every matching deal, which grows with the department (150,000 for a head at scale, and a
-    search too short for the trigram indexes scans them all), while a page shows 50."""
+    search too short for the trigram indexes scans them all), while a page shows 50.
+    ``version``: the deal list's version when the caller read it already."""
     digest = hashlib.sha1(query.encode()).hexdigest()[:16]
-    key = f"deal-list-totals:{viewer.pk}:{day.isoformat()}:{digest}:{deal_list_version()}"
+    key = f"deal-list-totals:{viewer.pk}:{day.isoformat()}:{digest}:{version or deal_list_version()}"
     totals = cache.get(key)
     if totals is None:
         totals = compute()

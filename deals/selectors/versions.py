@@ -56,6 +56,11 @@ def filter_choices_parts() -> list[str]:
     return [part for model in models for part in (latest(model, "updated_at"), row_count(model))]
 
 
+def filters_version() -> str:
+    """The version of the filters' choices alone (:func:`filter_choices_parts`)."""
+    return data_version(filter_choices_parts())
+
+
 def deal_list_versions() -> dict[str, str]:
     """In one query: ``"rows"``, the deal list's version (:func:`deal_list_version`), and
     ``"filters"``, that of the filters' choices and saved views, which stays while deals,

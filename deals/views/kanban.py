@@ -17,6 +17,7 @@ from accounts.visibility import get_visible_or_404
 from core.errors import Conflict
 from core.forms import apply_service_errors
 from core.http import safe_next
+from core.versions import page_part_key
 from deals import services
 from deals.filters import PipelineFilter
 from deals.forms import MoveForm
@@ -24,6 +25,7 @@ from deals.hooks import win_objections
 from deals.models import Deal, LostReason, StageKind
 from deals.rules import changes_no_deal, stages_for_moves
 from deals.selectors.pipeline import kanban_card, kanban_cards, kanban_columns, pipeline_summary
+from deals.selectors.versions import PIPELINE_CACHE_SECONDS, filters_version
 from deals.views.deal import render_deal_page
 
 
@@ -65,6 +67,10 @@ def _kanban_context(request, data: QueryDict, **extra) -> dict:
         "list_query": query.urlencode(),
         # Read only when the board has a lost stage (its dialog lists them).
         "lost_reasons": LostReason.objects.filter(is_active=True),
+        # The filter form, kept while its choices stay (the page reads the key: one query for
+        # two, the owner and team choices; answers without the form read neither)
+        "filters_key": lambda: page_part_key(request, filters_version()),
+        "filters_seconds": PIPELINE_CACHE_SECONDS,
         **extra,
     }
 

@@ -357,13 +357,27 @@ def test_kanban_runs_a_constant_number_of_queries(client, department, stages, dj
     def cards(response) -> int:
         return response.content.decode().count('class="deal-card')
 
-    # session, user, warning policy, owner choices, team choices, stages, column sums, card ids, cards
-    measured(django_assert_num_queries, 10, kanban, cards, 1)  # + the lost dialog's reasons
+    # session, user, warning policy, filters' version, owner choices, team choices, stages,
+    # column sums, card ids, cards, the lost dialog's reasons
+    measured(django_assert_num_queries, 11, kanban, cards, 1)
     for number in range(6):
         person = UserFactory(username=f"more{number}", team=department.south)
         for stage in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract", "Won"):
             make_deal(person, stage=stage, facts=number % 2)
-    measured(django_assert_num_queries, 10, kanban, cards, 31)  # the won ones are not on the board
+    measured(django_assert_num_queries, 11, kanban, cards, 31)  # the won ones are not on the board
+    # the filter form kept: no owner or team choices while nobody joined or left
+    measured(django_assert_num_queries, 9, kanban, cards, 31)
+
+
+def test_the_kept_filter_form_shows_a_newcomer_at_once(client, department, stages):
+    client.force_login(department.lead_north)
+    make_deal(department.rep_north, stage="Lead")
+    first = client.get(reverse("deals:kanban")).content.decode()
+    assert client.get(reverse("deals:kanban")).content.decode().count("<option") == first.count("<option")
+    UserFactory(username="newcomer", first_name="Nora", last_name="Newcomer", team=department.north)
+    assert ">Nora Newcomer</option>" in client.get(reverse("deals:kanban")).content.decode()
+    chosen = client.get(reverse("deals:kanban"), {"owner": department.rep_north.pk}).content.decode()
+    assert f'<option value="{department.rep_north.pk}" selected>' in chosen
 
 
 @pytest.mark.parametrize(

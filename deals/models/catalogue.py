@@ -146,6 +146,11 @@ class DealLine(models.Model):
                 condition=Q(approval__in=ApprovalStatus.values), name="dealline_approval_valid"
             ),
         ]
+        indexes = [
+            # The discounts waiting for a decision (the head's home, a lead's queue): a handful
+            # among all the lines (129,000 at department scale), read without scanning them.
+            models.Index(fields=["deal"], condition=Q(approval="pending"), name="dealline_pending_approval"),
+        ]
 
     def __str__(self) -> str:
         return self.name

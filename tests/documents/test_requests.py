@@ -197,3 +197,28 @@ def test_due_renewals_with_open_complaints_come_first_and_are_marked(department,
     page = client.get(reverse("reports:renewal"), {"month": today.strftime("%Y-%m")}).content.decode()
     assert page.count('data-testid="renewal-with-complaints"') == 1
     assert "1 open complaint" in page
+
+
+def test_a_kept_row_turns_overdue_when_its_time_passes(department, customer, client, monkeypatch):
+    """The list keeps its rows once rendered (core.tables.ListTable.cache_rows); a row also
+    reads the clock (its due time marked once passed): the same request shows as overdue an
+    hour later, the same day, without any change to it."""
+    from core import tables as core_tables
+
+    core_tables._ROWS.clear()
+    now = timezone.now()
+    item = request_create(by=department.rep_north, client=customer, kind="complaint", description="Late")
+    ClientRequest.objects.filter(pk=item.pk).update(due_by=now + datetime.timedelta(minutes=30))
+    client.force_login(department.rep_north)
+
+    def row() -> str:
+        page = client.get(reverse("documents:request_list")).content.decode()
+        return page.split(f'data-row="{item.pk}"', 1)[1].split("</tr>", 1)[0]
+
+    assert "overdue-text" not in row()
+    assert "overdue-text" not in row()
+    kept = len(core_tables._ROWS)
+    assert kept == 1
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(hours=1))
+    assert 'class="overdue-text"' in row()
+    assert len(core_tables._ROWS) == kept + 1

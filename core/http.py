@@ -27,3 +27,9 @@ def query_without(request, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+def filter_query(request) -> str:
+    """The parameters that choose a list's rows (not their page or order), in a stable order:
+    the part of a cache key that names the filters."""
+    return "&".join(sorted(query_without(request, "page", "ordering", "export", "per_page").split("&")))

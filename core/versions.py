@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import get_token
 from django.utils.timezone import get_current_timezone_name
@@ -67,3 +68,16 @@ def page_part_key(request, version: str) -> str:
         request.META.get("CSRF_COOKIE", ""),
     )
     return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def kept_figures(name: str, *, viewer_id, query: str, version: str, compute, seconds: int):
+    """``compute()`` (a list's count and sum, which read every matching row and grow with the
+    department, while its page shows 50), kept in the cache for the same viewer and filters
+    (``query``: the filtering parameters only) while ``version`` stays."""
+    digest = hashlib.sha1(query.encode()).hexdigest()[:16]
+    key = f"{name}:{viewer_id}:{digest}:{version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, seconds)
+    return figures

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import User
+from accounts.models import Team, User
 from accounts.visibility import get_visible_or_404
+from clients.models import Client
+from core.versions import data_version, latest, row_count
+from deals.models import Deal
 from documents.models import Attachment, ClientRequest, Contract
 
 
@@ -31,6 +34,22 @@ def contract_list(*, viewer: User) -> QuerySet[Contract]:
     # a team's contracts by its people's ids: they are reached through the deals
     return Contract.objects.visible_to(viewer, members_listed=True).select_related(
         "deal__client", "deal__owner__team", "reviewed_by", "signed_scan"
+    )
+
+
+def contract_list_version() -> str:
+    """What the contract list's count and sum read: the contracts (with their count, which
+    sees a deletion), their deals (an owner handed over), the people and teams (who sees
+    whose), and the clients (the search matches their names)."""
+    return data_version(
+        [
+            latest(Contract, "updated_at"),
+            row_count(Contract),
+            latest(Deal, "updated_at"),
+            latest(User, "updated_at"),
+            latest(Team, "updated_at"),
+            latest(Client, "updated_at"),
+        ]
     )
 
 
@@ -79,6 +98,7 @@ __all__ = [
     "attachment_list",
     "attachments_of",
     "contract_detail",
+    "contract_list_version",
     "contract_history",
     "contract_list",
     "request_detail",

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-
-from django.core.cache import cache
 
 from accounts.models import SavedView, Team, User
 from clients.models import Activity, Client
-from core.versions import data_version, data_versions, latest, row_count
+from core.versions import data_version, data_versions, kept_figures, latest, row_count
 from deals.models import Deal, Fact, Review, Stage, WarningSettings
 
 # Cached figures are kept this long at most: changes a version does not see (a deal
@@ -76,10 +73,11 @@ def deal_list_totals(
     every matching deal, which grows with the department (150,000 for a head at scale, and a
     search too short for the trigram indexes scans them all), while a page shows 50.
     ``version``: the deal list's version when the caller read it already."""
-    digest = hashlib.sha1(query.encode()).hexdigest()[:16]
-    key = f"deal-list-totals:{viewer.pk}:{day.isoformat()}:{digest}:{version or deal_list_version()}"
-    totals = cache.get(key)
-    if totals is None:
-        totals = compute()
-        cache.set(key, totals, PIPELINE_CACHE_SECONDS)
-    return totals
+    return kept_figures(
+        "deal-list-totals",
+        viewer_id=viewer.pk,
+        query=f"{day.isoformat()}:{query}",  # the warnings' cut-offs move with the day
+        version=version or deal_list_version(),
+        compute=compute,
+        seconds=PIPELINE_CACHE_SECONDS,
+    )

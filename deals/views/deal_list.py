@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from core.bulk_views import bulk_context
 from core.exports import EXPORT_FORMATS
-from core.http import query_without
+from core.http import filter_query, query_without
 from core.money import money
 from core.tables import export_table, table_for_request
 from core.versions import page_part_key
@@ -48,7 +48,7 @@ def deal_list_page(request):
     totals = deal_list_totals(
         viewer=request.user,
         day=clock.today,
-        query=_filter_query(request),
+        query=filter_query(request),
         compute=lambda: deals.order_by().aggregate(count=Count("pk"), amount=Sum("amount")),
         version=versions["rows"],
     )
@@ -77,11 +77,6 @@ def deal_list_page(request):
             ),
         },
     )
-
-
-def _filter_query(request) -> str:
-    """The parameters that choose the deals (not their page or order), in a stable order."""
-    return "&".join(sorted(query_without(request, "page", "ordering", "export", "per_page").split("&")))
 
 
 def _warning_label(filterset, clock: Clock) -> str | None:

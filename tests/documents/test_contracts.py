@@ -297,9 +297,12 @@ def test_the_list_page_and_api_run_a_constant_number_of_queries(
 ):
     def measure(rows):
         client.force_login(department.lead_north)
-        # session, user, the team's people (accounts.visibility.team_member_ids), count and
-        # sum, owner and team choices, page
-        with django_assert_num_queries(7):
+        # session, user, the team's people (accounts.visibility.team_member_ids), the list's
+        # version, count and sum, owner and team choices, page
+        with django_assert_num_queries(8):
+            page = client.get(reverse("documents:contract_list"))
+        assert page.status_code == 200 and page.context["total_count"] == rows
+        with django_assert_num_queries(7):  # nothing changed: the count and sum are kept
             page = client.get(reverse("documents:contract_list"))
         assert page.status_code == 200 and page.context["total_count"] == rows
         api = api_as(department.lead_north)
@@ -378,3 +381,28 @@ def test_a_kept_contract_row_is_the_row_rendered_afresh_and_changes_show_at_once
     assert "Renamed Owner" in after and "Renamed Owner" not in first
     assert "Renamed client" in after and "Renamed deal" in after
     assert len(core_tables._ROWS) == 4  # both rows written anew
+
+
+def test_the_lists_count_and_sum_follow_every_change_they_read(department, north_deal, client):
+    """Kept while nothing they read changes: a contract added, changed or deleted, and a
+    deal handed to someone outside the team show at once."""
+    from core.money import money
+
+    client.force_login(department.lead_north)
+
+    def figures():
+        page = client.get(reverse("documents:contract_list"))
+        return page.context["total_count"], page.context["total_amount"]
+
+    first = make_contract(north_deal)
+    assert figures() == (1, money(first.amount))
+    second = make_contract(north_deal)
+    assert figures() == (2, money(first.amount + second.amount))
+    Contract.objects.filter(pk=second.pk).update(amount=Decimal("1.00"))
+    Contract.objects.get(pk=second.pk).save()  # as the services save it: updated_at moves
+    assert figures() == (2, money(first.amount + Decimal("1.00")))
+    Contract.objects.filter(pk=first.pk).delete()  # not the newest change: the count sees it
+    assert figures() == (1, money(Decimal("1.00")))
+    Deal.objects.filter(pk=north_deal.pk).update(owner=department.rep_south)
+    Deal.objects.get(pk=north_deal.pk).save()
+    assert figures() == (0, money(None))

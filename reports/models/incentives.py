@@ -12,7 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import QUOTA_CARRYING_ROLES, Role
-from reports.models.common import MONEY, PERCENT, ReportRow, ReportRowQuerySet, scope_constraints
+from reports.models.common import (
+    MONEY,
+    PERCENT,
+    ReportRow,
+    ReportRowQuerySet,
+    newest_first_index,
+    scope_constraints,
+)
 from reports.rules import incentive_rows_q
 from targets.models import PlanMetric
 
@@ -130,6 +137,7 @@ class IncentiveReport(ReportRow):
         verbose_name = _("bonus")
         verbose_name_plural = _("bonuses")
         constraints = scope_constraints("incentivereport")
+        indexes = [newest_first_index("incentivereport")]
 
     def __str__(self) -> str:
         return self.describe()

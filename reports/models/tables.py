@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reports.models.common import MONEY, PERCENT, PeriodKind, ReportRow, scope_constraints
+from reports.models.common import MONEY, PERCENT, PeriodKind, ReportRow, newest_first_index, scope_constraints
 
 
 class ConversionReport(ReportRow):
@@ -41,6 +41,7 @@ class ConversionReport(ReportRow):
         verbose_name = _("conversion report")
         verbose_name_plural = _("conversion reports")
         constraints = scope_constraints("conversionreport")
+        indexes = [newest_first_index("conversionreport")]
 
     def __str__(self) -> str:
         return self.describe()
@@ -79,6 +80,7 @@ class RenewalReport(ReportRow):
         verbose_name = _("renewal report")
         verbose_name_plural = _("renewal reports")
         constraints = scope_constraints("renewalreport")
+        indexes = [newest_first_index("renewalreport")]
 
     def __str__(self) -> str:
         return self.describe()
@@ -156,6 +158,7 @@ class PlanFulfilment(ReportRow):
         verbose_name = _("plan fulfilment")
         verbose_name_plural = _("plan fulfilment")
         constraints = scope_constraints("planfulfilment")
+        indexes = [newest_first_index("planfulfilment")]
 
     def __str__(self) -> str:
         return self.describe()
@@ -199,6 +202,7 @@ class CoverageReport(ReportRow):
         verbose_name = _("market coverage")
         verbose_name_plural = _("market coverage")
         constraints = scope_constraints("coveragereport")
+        indexes = [newest_first_index("coveragereport")]
 
     def __str__(self) -> str:
         return self.describe()

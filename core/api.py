@@ -26,14 +26,17 @@ from core.ordering import parse_ordering
 class LeanCountPaginator(DjangoPaginator):
     """Django's paginator counting ``count_queryset`` instead of the page's queryset: the
     same rows without the annotations and joins the page needs (a list's COUNT then joins
-    only what its filters use)."""
+    only what its filters use); or asking ``counted()`` (a count kept between requests)."""
 
-    def __init__(self, object_list, per_page, *, count_queryset=None, **kwargs):
+    def __init__(self, object_list, per_page, *, count_queryset=None, counted=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_queryset = count_queryset
+        self.counted = counted
 
     @cached_property
     def count(self) -> int:
+        if self.counted is not None:
+            return self.counted()
         if self.count_queryset is not None:
             return self.count_queryset.count()
         return super().count
@@ -41,13 +44,18 @@ class LeanCountPaginator(DjangoPaginator):
 
 class Pagination(PageNumberPagination):
     """Page-number pagination; a view with ``count_queryset(queryset)`` has its total counted
-    on what that returns (the same filtered rows, without the page's annotations)."""
+    on what that returns (the same filtered rows, without the page's annotations), and one
+    with ``kept_count(queryset)`` takes its total from that (a count kept while the data
+    stays)."""
 
     page_size_query_param = "page_size"
 
     def paginate_queryset(self, queryset, request, view=None):
+        kept = getattr(view, "kept_count", None)
         counting = getattr(view, "count_queryset", None)
-        if counting is not None:
+        if kept is not None:
+            self.django_paginator_class = partial(LeanCountPaginator, counted=lambda: kept(queryset))
+        elif counting is not None:
             self.django_paginator_class = partial(LeanCountPaginator, count_queryset=counting(queryset))
         return super().paginate_queryset(queryset, request, view)
 

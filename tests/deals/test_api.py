@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from deals.models import Deal, Fact, Review, Stage, StageChange
+from deals.services import deal_move
 from tests.deals.conftest import make_deal, snapshot
 from tests.factories import ClientFactory, FactFactory, ReviewFactory, UserFactory, lost_reason
 
@@ -155,12 +156,35 @@ def test_deal_list_runs_a_constant_number_of_queries(department, stages, api_as,
     def listed():
         return api.get("/api/v1/deals/", {"page_size": 100})
 
-    # token, warning policy, count, page
-    measured(django_assert_num_queries, 4, listed, count_and_page, (1, 1))
+    # token, warning policy, the deal list's version, count, page
+    measured(django_assert_num_queries, 5, listed, count_and_page, (1, 1))
     for number in range(30):
         person = UserFactory(username=f"seller{number}", team=department.south)
         make_deal(person, stage="Proposal", facts=number % 2)
-    measured(django_assert_num_queries, 4, listed, count_and_page, (31, 31))
+    measured(django_assert_num_queries, 5, listed, count_and_page, (31, 31))
+    measured(django_assert_num_queries, 4, listed, count_and_page, (31, 31))  # the count kept
+
+
+def test_the_kept_count_follows_the_deals_and_the_filters(department, stages, api_as):
+    """The list's count is kept while the deals stay: a new deal, a deal moved out of a
+    filter, and another filter show at once."""
+    api = api_as(department.head)
+    deal = make_deal(department.rep_north, stage="Proposal")
+    make_deal(department.rep_south, stage="Lead")
+
+    def count(**filters) -> int:
+        response = api.get("/api/v1/deals/", {"page_size": 10, **filters})
+        assert response.status_code == 200
+        return response.json()["count"]
+
+    stage = deal.stage_id
+    assert (count(), count(stage=stage)) == (2, 1)
+    assert (count(), count(stage=stage)) == (2, 1)
+    make_deal(department.rep_north, stage="Proposal")
+    assert (count(), count(stage=stage)) == (3, 2)
+    deal_move(deal=deal, stage=Stage.objects.get(name="Negotiation"), by=department.rep_north)
+    assert (count(), count(stage=stage)) == (3, 1)
+    assert count(owner=department.rep_south.pk) == 1
 
 
 # --- deals: writing ----------------------------------------------------------------------

@@ -202,6 +202,9 @@ class ProductTable(ListTable):
     """The product catalogue (page and CSV/XLSX export)."""
 
     export_filename = "products"
+    # every cell is the product's own fields; the edit column's form carries the viewer's
+    # CSRF token (row_depends_on), and whether it shows is in the row's shape
+    cache_rows = True
 
     code = tables.Column(verbose_name=_("Code"), orderable=True, order_by=_sorted_by("code"))
     name = tables.Column(
@@ -227,6 +230,10 @@ class ProductTable(ListTable):
         super().__init__(*args, **kwargs)
         if not can_manage:
             self.columns.hide("edit")
+
+    def row_depends_on(self, record) -> tuple:
+        request = getattr(self, "request", None)
+        return (request.META.get("CSRF_COOKIE", "") if request is not None else "",)
 
     def render_edit(self, value, record):
         """Edit, and deactivate (or activate again) in one click."""

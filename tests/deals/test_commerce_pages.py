@@ -282,3 +282,34 @@ def test_a_line_name_too_long_says_only_that(client, department, stages):
     assert "Choose a product or name the line." not in body
     assert "Ensure this value has at most" in body
     assert not DealLine.objects.filter(deal=deal).exists()
+
+
+def test_the_kept_product_rows_carry_each_browsers_own_token_and_show_a_change(department):
+    """The products list keeps its rows (ListTable.cache_rows); the head's row forms carry a
+    CSRF token, so each browser (each CSRF secret) keeps its own: a deactivation from a row
+    read back from the kept rows passes the CSRF check, and shows on the list at once."""
+    from django.test import Client as Browser
+
+    from core import tables as core_tables
+
+    core_tables._ROWS.clear()
+    product = ProductFactory(name="Tablet")
+    browsers = [Browser(enforce_csrf_checks=True), Browser(enforce_csrf_checks=True)]
+    for browser in browsers:
+        browser.force_login(department.head)
+
+    def toggle_token(browser) -> str:
+        page = browser.get(reverse("deals:products")).content.decode()
+        row = page.split(f'data-testid="product-toggle-{product.pk}"', 1)[0].rsplit("<tr", 1)[1]
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', row).group(1)
+
+    first = toggle_token(browsers[0])
+    assert toggle_token(browsers[0]) == first  # read back from the kept rows
+    second = toggle_token(browsers[1])
+    assert second != first
+    response = browsers[1].post(
+        reverse("deals:product_active", args=[product.pk]), {"active": "false", "csrfmiddlewaretoken": second}
+    )
+    assert response.status_code == 302
+    page = browsers[0].get(reverse("deals:products")).content.decode()
+    assert f'data-testid="product-toggle-{product.pk}">Activate<' in page

@@ -75,9 +75,4 @@ def kept_figures(name: str, *, viewer_id, query: str, version: str, compute, sec
     department, while its page shows 50), kept in the cache for the same viewer and filters
     (``query``: the filtering parameters only) while ``version`` stays."""
     digest = hashlib.sha1(query.encode()).hexdigest()[:16]
-    key = f"{name}:{viewer_id}:{digest}:{version}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute()
-        cache.set(key, figures, seconds)
-    return figures
+    return cache.get_or_set(f"{name}:{viewer_id}:{digest}:{version}", compute, seconds)

@@ -53,11 +53,7 @@ def _cached_figures(viewer: User, clock: Clock, compute):
     which grows with the department, while what the home shows does not change between two
     writes."""
     key = f"home-figures:{viewer.pk}:{clock.today.isoformat()}:{dashboard_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute()
-        cache.set(key, figures, BOARD_CACHE_SECONDS)
-    return figures
+    return cache.get_or_set(key, compute, BOARD_CACHE_SECONDS)
 
 
 def _url(name: str, *args) -> str | None:

@@ -373,8 +373,4 @@ class ReceivablesCache:
     def get(self, name: str, compute: Callable[[], object], **params) -> object:
         arguments = ",".join(f"{key}={value}" for key, value in sorted(params.items()))
         key = f"receivables:{name}:{self.viewer.pk}:{self.today.isoformat()}:{arguments}:{self.version}"
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, RECEIVABLES_CACHE_SECONDS)
-        return value
+        return cache.get_or_set(key, compute, RECEIVABLES_CACHE_SECONDS)

@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import Conflict, RecordChanged, is_lost_race
 from core.ordering import parse_ordering
+from core.tables import full_page
 
 
 class LeanCountPaginator(DjangoPaginator):
@@ -40,6 +41,11 @@ class LeanCountPaginator(DjangoPaginator):
         if self.count_queryset is not None:
             return self.count_queryset.count()
         return super().count
+
+    def page(self, number):
+        if self.counted is not None:  # a kept count: it must not cut the page's rows short
+            return full_page(self, number)
+        return super().page(number)
 
 
 class Pagination(PageNumberPagination):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -30,6 +32,9 @@ def query_without(request, *names: str) -> str:
 
 
 def filter_query(request) -> str:
-    """The parameters that choose a list's rows (not their page or order), in a stable order:
-    the part of a cache key that names the filters."""
-    return "&".join(sorted(query_without(request, "page", "ordering", "export", "per_page").split("&")))
+    """The parameters that choose a list's rows (not their page, its size or their order), by
+    name in a stable order: the part of a cache key that names the filters. A repeated name
+    keeps its values in the order given (a filter reads the last one)."""
+    skipped = {"page", "ordering", "export", "per_page", "page_size"}
+    lists = sorted((name, values) for name, values in request.GET.lists() if name not in skipped)
+    return urlencode([(name, value) for name, values in lists for value in values])

@@ -609,7 +609,8 @@ def nulls_last(*fields: str):
 
 class CountedPaginator(Paginator):
     """A paginator told the number of rows (a page that already counted them in an
-    aggregate need not count again)."""
+    aggregate need not count again). The count may be one kept from a little earlier
+    (core.versions.kept_figures): it numbers the pages, but never cuts a page's rows short."""
 
     def __init__(self, object_list, per_page, *, count: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -618,6 +619,18 @@ class CountedPaginator(Paginator):
     @property
     def count(self) -> int:
         return self._known_count
+
+    def page(self, number):
+        return full_page(self, number)
+
+
+def full_page(paginator: Paginator, number):
+    """``paginator.page(number)`` with all of that page's rows, whatever its count says:
+    Django stops the last page at the count, so a count kept from before a row was added
+    would hide that row."""
+    number = paginator.validate_number(number)
+    bottom = (number - 1) * paginator.per_page
+    return paginator._get_page(paginator.object_list[bottom : bottom + paginator.per_page], number, paginator)
 
 
 def table_for_request(

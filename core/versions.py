@@ -72,7 +72,9 @@ def page_part_key(request, version: str) -> str:
 
 def kept_figures(name: str, *, viewer_id, query: str, version: str, compute, seconds: int):
     """``compute()`` (a list's count and sum, which read every matching row and grow with the
-    department, while its page shows 50), kept in the cache for the same viewer and filters
-    (``query``: the filtering parameters only) while ``version`` stays."""
+    department, while its page shows 50), kept in the cache for the same viewer and ``query``
+    (the filtering parameters, core.http.filter_query, and anything else the figures read
+    that no version sees, such as the day) while ``version`` stays. A count kept this way
+    numbers a list's pages (core.tables.CountedPaginator) but never cuts their rows short."""
     digest = hashlib.sha1(query.encode()).hexdigest()[:16]
     return cache.get_or_set(f"{name}:{viewer_id}:{digest}:{version}", compute, seconds)

@@ -38,16 +38,18 @@ def contract_list(*, viewer: User) -> QuerySet[Contract]:
 
 
 def contract_list_version() -> str:
-    """What the contract list's count and sum read: the contracts (with their count, which
-    sees a deletion), their deals (an owner handed over), the people and teams (who sees
-    whose), and the clients (the search matches their names)."""
+    """What the contract list's count and sum read: the contracts (their newest history row:
+    every create, change and delete), their deals (an owner handed over), the people and
+    teams, with how many teams there are (who sees whose: a team deleted leaves its people's
+    rows as they were), and the clients (the search matches their names)."""
     return data_version(
         [
+            latest(Contract.history.model, "history_id"),
             latest(Contract, "updated_at"),
-            row_count(Contract),
             latest(Deal, "updated_at"),
             latest(User, "updated_at"),
             latest(Team, "updated_at"),
+            row_count(Team),
             latest(Client, "updated_at"),
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from accounts.models import SavedView, Team, User
-from clients.models import Activity, Client
+from clients.models import Activity, Client, Task
 from core.versions import data_version, data_versions, kept_figures, latest, row_count
 from deals.models import Deal, Fact, Review, Stage, WarningSettings
 
@@ -17,10 +17,13 @@ PIPELINE_CACHE_SECONDS = 300
 def pipeline_parts() -> list[str]:
     """The maxima that change with the pipeline: the newest deal history row (every create,
     change and delete of a deal), the newest change of a deal, a fact, a review, an activity,
+    the newest task history row (every create, change and delete of a task: "no open task"),
     and the head's warning thresholds and the days allowed per stage (they change every
-    warning)."""
+    warning). Not seen: a fact, review or activity deleted that was not the newest change;
+    what they change shows within PIPELINE_CACHE_SECONDS, as the warnings' cut-offs do."""
     return [
         latest(Deal.history.model, "history_id"),
+        latest(Task.history.model, "history_id"),
         latest(Deal, "updated_at"),
         latest(Fact, "updated_at"),
         latest(Review, "updated_at"),
@@ -32,12 +35,14 @@ def pipeline_parts() -> list[str]:
 
 def deal_list_parts() -> list[str]:
     """The pipeline's maxima and the newest change of a client (the search matches client
-    names), a person and a team (who sees which deals, the owner and team filters)."""
+    names), a person and a team, and how many teams there are (who sees which deals, the
+    owner and team filters: a team deleted leaves its people's rows as they were)."""
     return [
         *pipeline_parts(),
         latest(Client, "updated_at"),
         latest(User, "updated_at"),
         latest(Team, "updated_at"),
+        row_count(Team),
     ]
 
 

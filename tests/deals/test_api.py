@@ -187,6 +187,36 @@ def test_the_kept_count_follows_the_deals_and_the_filters(department, stages, ap
     assert count(owner=department.rep_south.pk) == 1
 
 
+def test_the_kept_count_sees_tasks_deleted_teams_and_the_order_of_repeated_filters(
+    department, stages, api_as
+):
+    """What the count reads beyond the deals: a task cancelled ("no open task"), a team
+    deleted (its people's rows are left as they were), and a repeated filter, where the last
+    value counts, so ?stage=A&stage=B and ?stage=B&stage=A are two filters."""
+    from clients.models import Task
+    from clients.services import task_cancel
+
+    head, lead = api_as(department.head), api_as(department.lead_north)
+    deal = make_deal(department.rep_north, stage="Proposal")
+    make_deal(department.rep_north_2, stage="Proposal", next_step="")
+    make_deal(department.rep_north, stage="Lead")
+
+    def listed(api, query: str) -> tuple[int, int]:
+        body = api.get(f"/api/v1/deals/?{query}").json()
+        return body["count"], len(body["results"])
+
+    assert listed(head, "warning=no_open_task") == (1, 1)
+    task_cancel(by=department.rep_north, task=Task.objects.get(deal=deal))
+    assert listed(head, "warning=no_open_task") == (2, 2)
+    proposal, lead_stage = Stage.objects.get(name="Proposal").pk, Stage.objects.get(name="Lead").pk
+    assert listed(head, f"stage={proposal}&stage={lead_stage}") == (1, 1)
+    assert listed(head, f"stage={lead_stage}&stage={proposal}") == (2, 2)
+    department.south.save()  # another team is the newest change: the deletion leaves it
+    assert listed(lead, "") == (3, 3)
+    department.north.delete()
+    assert listed(lead, "") == (0, 0)
+
+
 # --- deals: writing ----------------------------------------------------------------------
 
 

@@ -406,3 +406,14 @@ def test_the_lists_count_and_sum_follow_every_change_they_read(department, north
     Deal.objects.filter(pk=north_deal.pk).update(owner=department.rep_south)
     Deal.objects.get(pk=north_deal.pk).save()
     assert figures() == (0, money(None))
+
+
+def test_the_lists_count_and_sum_see_a_team_deleted(department, north_deal, client):
+    """A team deleted (in the admin) leaves its people's rows as they were: the lead no
+    longer sees their contracts, and the count and sum say so at once."""
+    make_contract(north_deal)
+    department.south.save()  # another team is the newest change: the deletion leaves it
+    client.force_login(department.lead_north)
+    assert client.get(reverse("documents:contract_list")).context["total_count"] == 1
+    department.north.delete()
+    assert client.get(reverse("documents:contract_list")).context["total_count"] == 0

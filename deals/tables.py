@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -202,7 +203,7 @@ class ProductTable(ListTable):
     """The product catalogue (page and CSV/XLSX export)."""
 
     export_filename = "products"
-    # every cell is the product's own fields; the edit column's form carries the viewer's
+    # every cell is the product's own fields; the edit column's form carries the browser's
     # CSRF token (row_depends_on), and whether it shows is in the row's shape
     cache_rows = True
 
@@ -232,8 +233,16 @@ class ProductTable(ListTable):
             self.columns.hide("edit")
 
     def row_depends_on(self, record) -> tuple:
+        return self._row_token_secret
+
+    @cached_property
+    def _row_token_secret(self) -> tuple:
+        """The browser's CSRF secret when the rows carry forms (the head's edit column), so
+        that each browser keeps its own; the rows without forms are everyone's."""
         request = getattr(self, "request", None)
-        return (request.META.get("CSRF_COOKIE", "") if request is not None else "",)
+        if request is None or not self.columns["edit"].visible:
+            return ()
+        return (request.META.get("CSRF_COOKIE", ""),)
 
     def render_edit(self, value, record):
         """Edit, and deactivate (or activate again) in one click."""

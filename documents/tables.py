@@ -144,8 +144,8 @@ class ClientRequestTable(ListTable):
     # every cell is the request's own fields and its client's and owner's (no per-viewer
     # part), and whether it is overdue by now (row_depends_on)
     cache_rows = True
-    # what the page's cells read (the export reads every field): 13 of the 130 columns of a
-    # request, its client, owner, team, deal and contract
+    # what the page's cells read: 13 columns of the request, its client and its owner (the
+    # export reads every field, 130 columns with the team, deal and contract)
     page_fields = (
         "id",
         "kind",

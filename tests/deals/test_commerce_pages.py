@@ -313,3 +313,20 @@ def test_the_kept_product_rows_carry_each_browsers_own_token_and_show_a_change(d
     assert response.status_code == 302
     page = browsers[0].get(reverse("deals:products")).content.decode()
     assert f'data-testid="product-toggle-{product.pk}">Activate<' in page
+
+
+def test_product_rows_without_forms_are_kept_once_for_everyone(client, department):
+    """A rep's rows carry no form: two reps' browsers read the same kept rows."""
+    from django.test import Client as Browser
+
+    from core import tables as core_tables
+
+    core_tables._ROWS.clear()
+    ProductFactory(name="Tablet")
+    ProductFactory(name="Phone")
+    for person in (department.rep_north, department.rep_south):
+        browser = Browser()
+        browser.force_login(person)
+        page = browser.get(reverse("deals:products")).content.decode()
+        assert ">Tablet<" in page and "product-toggle" not in page
+    assert len(core_tables._ROWS) == 2

@@ -89,7 +89,7 @@ def test_the_kept_panel_is_the_viewers_own_and_its_token_works(department, deals
     the same person; another person sees their own choices."""
     browser, second = BrowserClient(enforce_csrf_checks=True), BrowserClient(enforce_csrf_checks=True)
     browser.force_login(department.lead_north)
-    second.force_login(department.lead_north)  # signing in changes the person's row
+    second.force_login(department.lead_north)  # both signed in before either visits
     browser.get(ADDRESS)
     kept = browser.get(ADDRESS).content.decode()
     assert save_view(browser, kept, "Mine").status_code == 302

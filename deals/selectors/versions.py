@@ -8,6 +8,7 @@ from accounts.models import SavedView, Team, User
 from clients.models import Activity, Client, Task
 from core.versions import data_version, data_versions, kept_figures, latest, row_count
 from deals.models import Deal, Fact, Review, Stage, WarningSettings
+from sync.models import Tombstone
 
 # Cached figures are kept this long at most: changes a version does not see (a deal
 # crossing a warning's cut-off as the day goes on) show within this time.
@@ -18,12 +19,13 @@ def pipeline_parts() -> list[str]:
     """The maxima that change with the pipeline: the newest deal history row (every create,
     change and delete of a deal), the newest change of a deal, a fact, a review, an activity,
     the newest task history row (every create, change and delete of a task: "no open task"),
-    and the head's warning thresholds and the days allowed per stage (they change every
-    warning). Not seen: a fact, review or activity deleted that was not the newest change;
-    what they change shows within PIPELINE_CACHE_SECONDS, as the warnings' cut-offs do."""
+    the newest tombstone (a fact or an activity deleted leaves its table's newest change as
+    it was; sync records every deletion), and the head's warning thresholds and the days
+    allowed per stage (they change every warning)."""
     return [
         latest(Deal.history.model, "history_id"),
         latest(Task.history.model, "history_id"),
+        latest(Tombstone, "id"),
         latest(Deal, "updated_at"),
         latest(Fact, "updated_at"),
         latest(Review, "updated_at"),

@@ -217,6 +217,29 @@ def test_the_kept_count_sees_tasks_deleted_teams_and_the_order_of_repeated_filte
     assert listed(lead, "") == (0, 0)
 
 
+def test_the_kept_count_sees_an_older_activity_or_fact_deleted(department, stages, api_as):
+    """A deletion leaves the table's newest change as it was: a call deleted that was not
+    the newest leaves its deal silent, a fact deleted leaves its deal on feelings only, and
+    the counts say so at once (the pipeline's version reads the newest tombstone)."""
+    from clients.services import activity_delete
+    from tests.deals.conftest import log_activity
+
+    api = api_as(department.head)
+    silent_soon = make_deal(department.rep_north, stage="Proposal", age_days=30, facts=1)
+    busy = make_deal(department.rep_north, stage="Proposal", age_days=30, facts=1)
+    call = log_activity(silent_soon, days_ago=2)
+    log_activity(busy, days_ago=1)  # the newest call
+
+    def count(query: str) -> int:
+        return api.get(f"/api/v1/deals/?{query}").json()["count"]
+
+    assert (count("warning=no_activity"), count("has_facts=true")) == (0, 2)
+    activity_delete(by=department.rep_north, activity=call)
+    assert count("warning=no_activity") == 1
+    Fact.objects.filter(deal=silent_soon).delete()  # not the newest fact
+    assert count("has_facts=true") == 1
+
+
 # --- deals: writing ----------------------------------------------------------------------
 
 

@@ -113,6 +113,12 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def name_fields(path: str) -> tuple[str, ...]:
+    """What ``User.full_name`` reads of the person reached through ``path`` (``owner``,
+    ``deal__owner``), with their id: the fields a list's ``.only()`` keeps to show the name."""
+    return (f"{path}_id", *(f"{path}__{name}" for name in ("username", "first_name", "last_name")))
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self) -> "ApiTokenQuerySet":
         """Tokens that still authenticate: not revoked and not expired."""

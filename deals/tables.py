@@ -18,6 +18,7 @@ from core.links import id_url
 from core.tables import ListTable, MoneyColumn
 from deals.cards import warning_badges_html
 from deals.models import Deal, DealType, StageKind
+from deals.selectors.deals import DEAL_ROW_FIELDS
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -40,20 +41,9 @@ class DealTable(ListTable):
     # What the page's cells read (the export reads every field): 16 of the 69 columns of a deal
     # and its client, owner and stage. Deal list on load_large: 22.1 -> 19.5 ms of CPU.
     page_fields = (
-        "id",
-        "title",
+        *DEAL_ROW_FIELDS,
         "deal_type",
-        "amount",
         "probability",
-        "expected_close",
-        "client_id",
-        "client__name",
-        "owner_id",
-        "owner__username",
-        "owner__first_name",
-        "owner__last_name",
-        "stage_id",
-        "stage__name",
         "stage__kind",
         "stage__default_probability",
     )

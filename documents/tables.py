@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import name_fields
 from core.links import id_url
 from core.tables import ListTable, MoneyColumn, choice_label
 from documents.models import ClientRequest, Contract
@@ -39,10 +40,7 @@ class ContractTable(ListTable):
         "deal__title",
         "deal__client_id",
         "deal__client__name",
-        "deal__owner_id",
-        "deal__owner__username",
-        "deal__owner__first_name",
-        "deal__owner__last_name",
+        *name_fields("deal__owner"),
     )
 
     id = tables.Column(verbose_name=_("ID"), accessor="pk", visible=False)
@@ -153,10 +151,7 @@ class ClientRequestTable(ListTable):
         "client__name",
         "description",
         "priority",
-        "owner_id",
-        "owner__username",
-        "owner__first_name",
-        "owner__last_name",
+        *name_fields("owner"),
         "status",
         "due_by",
         "satisfaction",

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, name_fields
 from accounts.visibility import get_visible_or_404
 from clients.models import Activity, Task, TaskStatus
 from clients.selectors import TASK_ORDER
@@ -266,6 +266,22 @@ def deal_warnings(deal: Deal) -> list[str]:
         if getattr(deal, f"warn_{warning}", False) and getattr(deal, f"severity_{warning}", 1) > 0
     ]
     return sorted(warnings, key=lambda warning: -getattr(deal, f"severity_{warning}", 1))
+
+
+# What every row of deals shows (a kanban card, a deal list row): the deal's title, amount
+# and expected close, its client's and owner's names and its stage. Each adds what it
+# shows besides (pipeline.CARD_FIELDS, deals.tables.DealTable.page_fields).
+DEAL_ROW_FIELDS = (
+    "id",
+    "title",
+    "amount",
+    "expected_close",
+    "client_id",
+    "client__name",
+    *name_fields("owner"),
+    "stage_id",
+    "stage__name",
+)
 
 
 def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:

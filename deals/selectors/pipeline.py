@@ -23,7 +23,7 @@ from django.db.models.functions import RowNumber
 
 from core.money import ZERO, money
 from deals.models import Deal, Stage, StageKind
-from deals.selectors.deals import Clock, weighted_from_weight, with_signals
+from deals.selectors.deals import DEAL_ROW_FIELDS, Clock, weighted_from_weight, with_signals
 
 # A column shows its first cards; "show more" loads the next as many (kanban_cards).
 KANBAN_CARDS_PER_COLUMN = 20
@@ -129,21 +129,7 @@ class KanbanColumn:
 # What a card shows (deals/cards.py) and the columns sort by; the warnings are computed in
 # the query. Reading only these fields of a deal, its client, owner and stage took the
 # kanban from 20.0 to 17.4 ms of CPU (in-process, load_large): a card's row had 69 columns.
-CARD_FIELDS = (
-    "id",
-    "title",
-    "amount",
-    "expected_close",
-    "client_id",
-    "client__name",
-    "owner_id",
-    "owner__username",
-    "owner__first_name",
-    "owner__last_name",
-    "stage_id",
-    "stage__name",
-    "stage__order",
-)
+CARD_FIELDS = (*DEAL_ROW_FIELDS, "stage__order")
 
 
 def _card_rows() -> QuerySet[Deal]:

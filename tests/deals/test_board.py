@@ -12,7 +12,7 @@ from django.utils import timezone
 from deals.models import Review
 from targets.models import Allocation
 from tests.deals.conftest import make_deal, snapshot
-from tests.factories import PlanFactory, UserFactory
+from tests.factories import PlanFactory, UserFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -363,3 +363,15 @@ def test_a_persons_deal_list_runs_a_constant_number_of_queries(
     for _ in range(12):
         make_deal(department.rep_north, facts=1)
     measured(django_assert_num_queries, 5, person_deals, deal_rows, 14)
+
+
+def test_an_opened_row_lists_the_persons_open_deals_only(client, department, stages):
+    """The opened row reads the open stages by id (deals.selectors.board.board_open_deals):
+    a won or lost deal of the person is not among them."""
+    make_deal(department.rep_north, stage="Proposal", title="Still open")
+    make_deal(department.rep_north, stage="Won", title="Already won")
+    make_deal(department.rep_north, stage="Lost", title="Already lost", lost_reason=lost_reason())
+    client.force_login(department.lead_north)
+    detail = opened(client, department.rep_north)
+    assert "Still open" in detail
+    assert "Already won" not in detail and "Already lost" not in detail

@@ -203,12 +203,9 @@ class Commerce:
         return net_total, copied
 
 
-LINE_COLUMNS = [
-    "deal",
-    "product",
-    "name",
-    "unit",
-    "position",
+# A line's quantity, price, discount, tax and totals, as a deal line and its copy on a
+# proposal both hold them (in this order in the rows below).
+PRICED_COLUMNS = [
     "quantity",
     "unit_price",
     "discount_percent",
@@ -216,6 +213,15 @@ LINE_COLUMNS = [
     "net",
     "tax",
     "gross",
+]
+
+LINE_COLUMNS = [
+    "deal",
+    "product",
+    "name",
+    "unit",
+    "position",
+    *PRICED_COLUMNS,
     "approval",
     "approved_by",
     "approved_at",
@@ -357,13 +363,7 @@ def seed_large_quotes(
             "code",
             "name",
             "unit",
-            "quantity",
-            "unit_price",
-            "discount_percent",
-            "tax_rate",
-            "net",
-            "tax",
-            "gross",
+            *PRICED_COLUMNS,
         ],
         now,
     ).write(line_rows)

@@ -80,7 +80,8 @@ messages: install-dev
 	$(BIN)/python manage.py makemessages -l ru -l zh_Hans --ignore='.venv/*' --ignore='staticfiles/*'
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
-# The load test: Locust headless against gunicorn with 4 workers on loopback, bounded in
+# The load test: Locust headless against gunicorn (2 workers of 4 threads, as deploy/start-web.sh)
+# on loopback, bounded in
 # users and time (LOAD_USERS, LOAD_SECONDS), on the database DATABASE_URL points at (a seeded
 # PostgreSQL one; the department-scale data for the README's figures).
 LOAD_USERS ?= 20

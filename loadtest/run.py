@@ -1,6 +1,7 @@
 """``make load``: the load mix (loadtest/locustfile.py) against gunicorn, bounded and local.
 
-Starts gunicorn with 4 workers on 127.0.0.1 (loopback only) against DATABASE_URL, waits until
+Starts gunicorn as deploy/start-web.sh does (2 workers of 4 threads) on 127.0.0.1 (loopback
+only) against DATABASE_URL, waits until
 it answers, runs Locust headless with a bounded number of users for a bounded time, then stops
 gunicorn and prints requests/s, p50/p95/p99, errors and the server's CPU time per request
 (the gunicorn processes' user+system CPU time, read with psutil, before and after, divided by
@@ -24,16 +25,17 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cpu_seconds(master: psutil.Process) -> float:
-    """User + system CPU time of gunicorn's master and its live workers."""
-    total = 0.0
+def cpu_times(master: psutil.Process) -> tuple[float, float]:
+    """User and system CPU time of gunicorn's master and its live workers."""
+    user = system = 0.0
     for process in [master, *master.children(recursive=True)]:
         try:
             times = process.cpu_times()
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
-    return total
+        user += times.user
+        system += times.system
+    return user, system
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:
@@ -90,10 +92,13 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", "8765")))
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     if not 1 <= args.users <= 50 or not 10 <= args.seconds <= 600:
         raise SystemExit("Keep the load bounded: 1-50 users, 10-600 seconds.")
+    if not 1 <= args.workers <= 16 or not 1 <= args.threads <= 32:
+        raise SystemExit("Keep the server on this machine's scale: 1-16 workers of 1-32 threads.")
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL (a seeded PostgreSQL database; see README, Performance).")
     host = f"http://127.0.0.1:{args.port}"
@@ -117,6 +122,8 @@ def main() -> int:
             f"127.0.0.1:{args.port}",
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
             "--config",
@@ -127,12 +134,12 @@ def main() -> int:
     )
     try:
         wait_until_up(f"{host}/accounts/login/")
-        for _ in range(4 * args.workers):  # every worker past its first request
+        for _ in range(4 * args.workers * args.threads):  # every worker past its first request
             urllib.request.urlopen(f"{host}/accounts/login/", timeout=30)
         master = psutil.Process(server.pid)
         with tempfile.TemporaryDirectory() as directory:
             prefix = str(Path(directory) / "load")
-            before = cpu_seconds(master)
+            before = cpu_times(master)
             subprocess.run(
                 [
                     sys.executable,
@@ -159,7 +166,9 @@ def main() -> int:
                 env=env,
                 check=False,
             )
-            cpu = cpu_seconds(master) - before
+            after = cpu_times(master)
+            user, system = after[0] - before[0], after[1] - before[1]
+            cpu = user + system
             stats = read_totals(prefix)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -169,7 +178,8 @@ def main() -> int:
     failures = int(total["Failure Count"])
     print()
     print(
-        f"load: {args.users} users for {args.seconds} s against gunicorn ({args.workers} workers) at {host}"
+        f"load: {args.users} users for {args.seconds} s against gunicorn "
+        f"({args.workers} workers × {args.threads} threads) at {host}"
     )
     print(f"{'request':<18} {'count':>7} {'fail':>5} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     for row in stats["rows"]:
@@ -181,7 +191,10 @@ def main() -> int:
     print(f"requests/s: {float(total['Requests/s']):.1f}")
     print(f"p50/p95/p99: {total['50%']} / {total['95%']} / {total['99%']} ms")
     print(f"errors: {failures} of {requests}")
-    print(f"server CPU: {cpu:.1f} s, {1000 * cpu / max(requests, 1):.1f} ms per request")
+    print(
+        f"server CPU: {cpu:.1f} s, {1000 * cpu / max(requests, 1):.1f} ms per request "
+        f"({1000 * user / max(requests, 1):.1f} user, {1000 * system / max(requests, 1):.1f} system)"
+    )
     return 0 if failures == 0 else 1
 
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The web process: gunicorn on PORT (8000), WEB_CONCURRENCY worker processes (2) of WEB_THREADS
-# threads each (4): on two cores, two processes of threads spent about a tenth less CPU a
-# request under `make load` than four single-threaded ones, with a shorter tail (README,
-# Performance). The access log line ends with the request id the app echoes
+# threads each (4; salesdept/gunicorn_conf.py, with the keep-alive): on two cores, two processes
+# of threads spent about a tenth less CPU a request under `make load` than four single-threaded
+# ones (README, Performance). The access log line ends with the request id the app echoes
 # (core/request_id.py). The master loads the app and warms it up once before forking
 # (salesdept/gunicorn_conf.py, core/warmup.py).
 set -eu
@@ -11,7 +11,6 @@ exec gunicorn salesdept.wsgi \
   --config python:salesdept.gunicorn_conf \
   --bind "${BIND:-0.0.0.0:${PORT:-8000}}" \
   --workers "${WEB_CONCURRENCY:-2}" \
-  --threads "${WEB_THREADS:-4}" \
   --timeout "${GUNICORN_TIMEOUT:-60}" \
   --graceful-timeout 30 \
   --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \

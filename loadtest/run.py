@@ -84,7 +84,16 @@ def signed_in_sessions(env: dict, usernames: list[str]) -> str:
 def read_totals(prefix: str) -> dict:
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return {"rows": rows, "total": next(row for row in rows if row["Name"] == "Aggregated")}
+    failures_path = Path(f"{prefix}_failures.csv")
+    failures = []
+    if failures_path.exists():
+        with failures_path.open(newline="") as handle:
+            failures = list(csv.DictReader(handle))
+    return {
+        "rows": rows,
+        "total": next(row for row in rows if row["Name"] == "Aggregated"),
+        "failures": failures,
+    }
 
 
 def main() -> int:
@@ -110,6 +119,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": os.environ.get("LOAD_SETTINGS", "salesdept.settings.local"),
         "DEBUG": "false",
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+        "WEB_THREADS": str(args.threads),  # read by salesdept/gunicorn_conf.py, as in production
     }
     env["LOAD_SESSIONS"] = signed_in_sessions(env, ["head", *(f"rep{number}" for number in range(1, 13))])
     server = subprocess.Popen(
@@ -122,8 +132,6 @@ def main() -> int:
             f"127.0.0.1:{args.port}",
             "--workers",
             str(args.workers),
-            "--threads",
-            str(args.threads),
             "--log-level",
             "warning",
             "--config",
@@ -191,6 +199,8 @@ def main() -> int:
     print(f"requests/s: {float(total['Requests/s']):.1f}")
     print(f"p50/p95/p99: {total['50%']} / {total['95%']} / {total['99%']} ms")
     print(f"errors: {failures} of {requests}")
+    for failure in stats["failures"]:  # what went wrong, as Locust saw it
+        print(f"  {failure['Method']} {failure['Name']}: {failure['Error']} ({failure['Occurrences']}x)")
     print(
         f"server CPU: {cpu:.1f} s, {1000 * cpu / max(requests, 1):.1f} ms per request "
         f"({1000 * user / max(requests, 1):.1f} user, {1000 * system / max(requests, 1):.1f} system)"

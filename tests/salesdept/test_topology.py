@@ -120,6 +120,26 @@ class Web:
         return status, json.loads(content)
 
 
+def assert_kept_alive_after(web: Web, *, idle: float) -> None:
+    """Two requests on one connection, ``idle`` seconds apart, both answered on it."""
+    connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=30)
+    try:
+        connection.request("GET", "/accounts/login/")
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 200
+        assert first.getheader("Connection", "").lower() != "close"
+        socket_used = connection.sock
+        time.sleep(idle)
+        connection.request("GET", "/accounts/login/")
+        second = connection.getresponse()
+        second.read()
+        assert second.status == 200
+        assert connection.sock is socket_used
+    finally:
+        connection.close()
+
+
 class Topology:
     def __init__(self, workdir: Path):
         self.workdir = workdir
@@ -357,6 +377,10 @@ def exercise(topology) -> None:
     for web in (web_a, web_b):
         wait_until(f"/healthz 200 on port {web.port}", lambda web=web: web.healthz()[0] == 200, timeout=180)
         assert web.healthz() == (200, {"database": "ok", "cache": "ok", "broker": "ok", "beat": "ok"})
+
+    # A connection kept alive still answers after its client idled longer than gunicorn's
+    # default keep-alive (2 s): the server is not the one to close it as a request is sent.
+    assert_kept_alive_after(web_a, idle=3)
 
     # A session created on A works on B; without it B sends the visitor to sign in.
     cookies = sign_in(web_a)

@@ -50,10 +50,15 @@ def _path_of(url_name: str) -> str:
 
 def navigation(request):
     """Links to the sections that exist, for the signed-in user. A section whose URL is not
-    routed (yet) is simply left out."""
+    routed (yet) is simply left out. Worked out when the header reads them: a page whose
+    header is kept (core.templatetags.kept) does not."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
+    return {"nav_links": lambda: _links(request, user)}
+
+
+def _links(request, user) -> list[dict]:
     current = _current_section(request)
     links = []
     for url_name, label, key, roles in SECTIONS:
@@ -66,4 +71,4 @@ def navigation(request):
         links.append({"url": url, "label": label, "key": key, "active": url_name == current})
     if user.is_staff:
         links.append({"url": reverse("admin:index"), "label": _("Admin"), "key": "admin", "active": False})
-    return {"nav_links": links}
+    return links

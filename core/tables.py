@@ -306,6 +306,10 @@ ROW_CACHE_SIZE = 2000
 _ROWS: OrderedDict[tuple, tuple[SafeString, SafeString]] = OrderedDict()
 # Other fragments kept the same way (rendered_once), apart: they must not push rows out.
 _FRAGMENTS: OrderedDict[tuple, SafeString] = OrderedDict()
+# The parts of every page kept per viewer and address (the site's header,
+# core.templatetags.kept), apart again: a viewer's many addresses must not push rows or
+# fragments out.
+PAGE_PARTS: OrderedDict[tuple, SafeString] = OrderedDict()
 
 
 # Values a row key holds as they are: hashable, and for what the database returns for one
@@ -391,15 +395,17 @@ def record_state(record) -> tuple | None:
     return _record_state(record)
 
 
-def rendered_once(key: tuple, render: Callable[[], SafeString]) -> SafeString:
+def rendered_once(
+    key: tuple, render: Callable[[], SafeString], store: OrderedDict = _FRAGMENTS
+) -> SafeString:
     """A fragment of a page kept like the tables' rows: the one rendered before for the same
     ``key`` (everything it depends on: the record's :func:`record_state`, the language, time
     zone, address prefix, the viewer's rights it shows), else ``render()``, kept. Kept like
-    the rows (as many, cleared with them), in a cache of its own."""
-    written = _kept_row(key, _FRAGMENTS)
+    the rows (as many, cleared with them), in a cache of its own (``store``: another one)."""
+    written = _kept_row(key, store)
     if written is None:
         written = render()
-        _keep_row(key, written, _FRAGMENTS)
+        _keep_row(key, written, store)
     return written
 
 
@@ -437,6 +443,7 @@ def _forget_rows(**kwargs) -> None:
     """Settings a test overrides (the currency, formats, URLs) change what was written."""
     _ROWS.clear()
     _FRAGMENTS.clear()
+    PAGE_PARTS.clear()
     _LABELS.clear()
 
 

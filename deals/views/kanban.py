@@ -122,11 +122,17 @@ def _moved_answer(request, deal: Deal, from_stage_id: int, notice: str):
     """A card moved on the kanban: the notice, the totals, the two columns' headers and the
     moved card only (htmx swaps them out of band), not the whole board again."""
     data = QueryDict(request.POST.get("filters", ""))
-    _, deals = _kanban_filterset(request, data)
+    on_board = deal.stage.kind == StageKind.OPEN
+    if data:
+        _, deals = _kanban_filterset(request, data)
+        on_board = on_board and deals.filter(pk=deal.pk).exists()
+    else:
+        # An unfiltered board shows every deal the viewer sees, and the move found this one
+        # among them: no filter set to build, no query to ask whether it is still on it.
+        deals = Deal.objects.visible_to(request.user)
     open_stages, closed_stages = stages_for_moves()
     summary = pipeline_summary(deals=deals, stages=open_stages)
     heads = [row for row in summary.stages if row.stage.pk in (from_stage_id, deal.stage_id)]
-    on_board = deal.stage.kind == StageKind.OPEN and deals.filter(pk=deal.pk).exists()
     return render(
         request,
         "deals/partials/kanban_moved.html",

@@ -172,6 +172,37 @@ def test_dropping_a_card_answers_the_two_columns_headers_and_the_moved_card_only
     assert Deal.objects.get(pk=deal.pk).stage.name == "Negotiation"
 
 
+def test_a_move_on_an_unfiltered_board_answers_the_card_and_the_viewers_counts(
+    client, department, board_deals, stages
+):
+    """With no filter the answer counts every deal the viewer sees (a lead: the team's) and
+    shows the moved card; moved to a closed stage, the card only leaves its column."""
+    client.force_login(department.lead_north)
+    deal = board_deals["north_2"]  # a team member's, in Lead
+    make_deal(department.rep_north, stage="Negotiation", amount="10.00")
+    make_deal(department.rep_south, stage="Negotiation", amount="20.00")  # another team's
+    response = client.post(
+        reverse("deals:move", args=[deal.pk]),
+        {"stage": stages["Negotiation"].pk, "view": "kanban", "filters": ""},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    negotiation = stages["Negotiation"].pk
+    assert re.search(rf'id="column-head-{negotiation}".*?column-count">2<', page, re.S)
+    assert re.search(rf'id="column-head-{stages["Lead"].pk}".*?column-count">0<', page, re.S)
+    assert f'<div hx-swap-oob="afterbegin:#column-cards-{negotiation}">' in page
+    assert page.count('class="deal-card') == 1
+    won = client.post(
+        reverse("deals:move", args=[deal.pk]),
+        {"stage": stages["Won"].pk, "view": "kanban", "filters": ""},
+        **HTMX,
+    ).content.decode()
+    assert f'<article id="deal-card-{deal.pk}" hx-swap-oob="delete"></article>' in won
+    assert 'class="deal-card' not in won
+    assert re.search(rf'id="column-head-{negotiation}".*?column-count">1<', won, re.S)
+
+
 def test_a_move_answers_in_a_constant_number_of_queries(client, department, board_deals, stages):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

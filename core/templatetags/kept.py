@@ -1,45 +1,56 @@
 """``{% kept_include "name" value … %}``: a part of every page (the site's header) rendered once
-for a viewer, an address and the values it names, then taken from the process's kept fragments
+for a viewer, a page and the values it names, then taken from the process's kept page parts
 (core.tables.rendered_once) while they stay.
 
 The header is most of what a page's layout costs (its links, menus, language form: about a
-millisecond on every page); it reads the viewer, the address (the active section, the language
-form's return address), the language, the CSRF token of its forms and the few values
-base.html names beside the tag. The token kept is one masked for the browser's CSRF secret,
-which stays valid while the secret does, so the secret is part of the key."""
+millisecond on every page). It reads the viewer, the page's path (the active section), the
+language and the few values base.html names beside the tag; and two things of the request
+alone, filled in on every answer: the CSRF token of its forms (masked anew each time, as
+Django's ``{% csrf_token %}`` does) and the language form's return address (the path with its
+query). So one kept header serves every query string of a page, in every browser."""
 
 from __future__ import annotations
 
 from django import template
 from django.middleware.csrf import get_token
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from core.tables import PAGE_PARTS, rendered_once, rendering_key
 
 register = template.Library()
 
+# What the kept part holds in place of the request's own values (letters only: escaping
+# leaves them as they are, and no page writes them).
+TOKEN_SLOT = "KeptIncludeCsrfTokenSlot"
+NEXT_SLOT = "KeptIncludeReturnAddressSlot"
+
 
 @register.simple_tag(takes_context=True)
 def kept_include(context, template_name: str, *depends_on):
-    """``{% include template_name %}`` kept per viewer, address, CSRF secret, language, time
-    zone, day and the ``depends_on`` values (everything else it shows must follow from them)."""
+    """``{% include template_name %}`` kept per viewer, path, language, time zone, day and the
+    ``depends_on`` values (everything else it shows must follow from them). The included
+    template writes ``{% csrf_token %}`` and ``header_next`` (the return address) for these
+    to be filled in per request."""
     included = context.template.engine.get_template(template_name)
-
-    def render():
+    request = context.get("request")
+    if request is None:
         with context.push():
             return included.render(context)
 
-    request = context.get("request")
-    if request is None:
-        return render()
-    get_token(request)  # the secret exists before the key reads it (a first visit makes it)
+    def render():
+        with context.push(csrf_token=TOKEN_SLOT, header_next=NEXT_SLOT):
+            return included.render(context)
+
     user = getattr(request, "user", None)
     key = (
         "kept_include",
         template_name,
         getattr(user, "pk", None),
-        request.get_full_path(),
-        request.META.get("CSRF_COOKIE", ""),
+        request.path,
         *rendering_key(context),
         depends_on,
     )
-    return rendered_once(key, render, PAGE_PARTS)
+    kept = rendered_once(key, render, PAGE_PARTS)
+    filled = kept.replace(TOKEN_SLOT, get_token(request)).replace(NEXT_SLOT, escape(request.get_full_path()))
+    return mark_safe(filled)  # noqa: S308 - the kept part is rendered HTML; the values are escaped (a token is [A-Za-z0-9])

@@ -6,6 +6,7 @@ fonts-noto-cjk (Chinese)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,10 @@ from django.utils.translation import gettext as _
 from deals.models import Quote
 
 QUOTE_CSS = "css/quote.css"
+# One PDF drawn at a time per process: the web process serves requests from threads
+# (deploy/start-web.sh), and neither WeasyPrint nor Pango and fontconfig below it promise to be
+# safe to use from several at once. Proposals are drawn seldom; a second one waits its turn.
+_DRAWING = threading.Lock()
 
 
 class PdfUnavailable(Exception):
@@ -56,7 +61,8 @@ def quote_pdf(quote: Quote) -> bytes:
         raise PdfUnavailable(unavailable_message()) from exc
     with translation.override(quote.language):
         html = render_to_string("deals/quote_pdf.html", quote_context(quote))
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=_stylesheet_path())])
+    with _DRAWING:
+        return HTML(string=html).write_pdf(stylesheets=[CSS(filename=_stylesheet_path())])
 
 
 def quote_filename(quote: Quote) -> str:

@@ -6,6 +6,10 @@
 # (core/request_id.py). The master loads the app and warms it up once before forking
 # (salesdept/gunicorn_conf.py, core/warmup.py).
 set -eu
+# A statement of the web process is cut off after this long (salesdept/settings/base.py): a
+# threaded worker's request that hangs is not ended by gunicorn's --timeout, as a
+# single-threaded worker's was.
+export DATABASE_STATEMENT_TIMEOUT="${DATABASE_STATEMENT_TIMEOUT:-30s}"
 cd "$(dirname "$0")/.."
 exec gunicorn salesdept.wsgi \
   --config python:salesdept.gunicorn_conf \

@@ -120,6 +120,7 @@ def main() -> int:
         "DEBUG": "false",
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         "WEB_THREADS": str(args.threads),  # read by salesdept/gunicorn_conf.py, as in production
+        "DATABASE_STATEMENT_TIMEOUT": os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30s"),  # as start-web.sh
     }
     env["LOAD_SESSIONS"] = signed_in_sessions(env, ["head", *(f"rep{number}" for number in range(1, 13))])
     server = subprocess.Popen(

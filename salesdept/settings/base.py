@@ -8,12 +8,14 @@ Celery) live in local.py, which `manage.py` and the Celery app use by default;
 production.py refuses to start without the values it must have.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -131,6 +133,10 @@ FORM_RENDERER = "core.renderers.FormRenderer"
 # Without it there is no database here; local.py defaults to a SQLite file.
 
 
+# A time like PostgreSQL's settings take it: 30s, 1500ms, 2min (or a number of milliseconds).
+_PG_DURATION = re.compile(r"[0-9]{1,9}(ms|s|min)?")
+
+
 def database(url: str) -> dict:
     """Django's DATABASES entry for a database URL, with CONN_MAX_AGE from the environment."""
     config = env.db_url_config(url)
@@ -138,7 +144,19 @@ def database(url: str) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         # The CRM's queries are short; PostgreSQL's JIT compilation cost more than it saved on
         # the board and warning queries at department scale (measured with EXPLAIN ANALYZE).
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options = ["-c jit=off"]
+        # DATABASE_STATEMENT_TIMEOUT cuts a statement off after that long: deploy/start-web.sh
+        # sets it (30s) for the web process, whose threaded gunicorn workers cannot end a
+        # request that hangs (a statement waiting on a row lock); workers, the beat and
+        # migrations run without it.
+        timeout = env.str("DATABASE_STATEMENT_TIMEOUT", default="").strip()
+        if timeout:
+            if not _PG_DURATION.fullmatch(timeout):
+                raise ImproperlyConfigured(
+                    f"DATABASE_STATEMENT_TIMEOUT={timeout!r}: give a time such as 30s, 1500ms or 2min."
+                )
+            options.append(f"-c statement_timeout={timeout}")
+        config.setdefault("OPTIONS", {})["options"] = " ".join(options)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # The embedded default serves several people at once: write-ahead logging lets readers
         # go on while one writes, IMMEDIATE transactions take the write lock up front (no

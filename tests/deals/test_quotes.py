@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from clients.models import Activity, ActivityKind
+from deals import quote_pdf as quote_pdf_module
 from deals import services
 from deals.models import Quote, QuoteStatus
 from deals.quote_pdf import quote_pdf
@@ -134,6 +135,38 @@ def test_the_pdf_has_the_client_lines_and_totals_in_the_proposal_language(
     text = " ".join(pdf_text(quote_pdf(quote)).split())
     for fragment in expected:
         assert fragment in text, (fragment, text)
+
+
+def test_one_pdf_is_drawn_at_a_time_in_a_threaded_web_process(department, priced_deal, monkeypatch):
+    """The web process serves from threads; WeasyPrint draws one proposal at a time in it."""
+    import threading
+    import time
+
+    weasyprint = pytest.importorskip("weasyprint")
+    quote = services.quote_create(by=department.rep_north, deal=priced_deal, language="en")
+    drawing, most = [0], [0]
+    count = threading.Lock()
+
+    def write_pdf(self, *args, **kwargs):
+        with count:
+            drawing[0] += 1
+            most[0] = max(most[0], drawing[0])
+        time.sleep(0.05)
+        with count:
+            drawing[0] -= 1
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    context = quote_pdf_module.quote_context(quote)  # read here: the threads have no test database
+    monkeypatch.setattr(quote_pdf_module, "quote_context", lambda quote: context)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(quote_pdf(quote))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert results == [b"%PDF-1.7"] * 4
+    assert most[0] == 1
 
 
 def test_sending_mails_the_pdf_and_logs_an_email_activity(department, priced_deal):

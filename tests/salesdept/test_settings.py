@@ -227,6 +227,41 @@ def test_database_cache_and_broker_come_from_the_environment():
     ]
 
 
+def test_a_statement_timeout_is_set_only_when_asked_and_only_as_a_time():
+    url = "postgres://crm@db.example:5432/crm"
+    plain = fresh_settings("salesdept.settings.local", DATABASE_URL=url)
+    assert plain.DATABASES["default"]["OPTIONS"]["options"] == "-c jit=off"
+    web = fresh_settings("salesdept.settings.local", DATABASE_URL=url, DATABASE_STATEMENT_TIMEOUT="30s")
+    assert web.DATABASES["default"]["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=30s"
+    for bad in ("30 s", "30s -c fsync=off", "-1", "1h"):
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_STATEMENT_TIMEOUT"):
+            fresh_settings("salesdept.settings.local", DATABASE_URL=url, DATABASE_STATEMENT_TIMEOUT=bad)
+
+
+def test_the_web_process_cuts_off_a_statement_after_its_timeout():
+    """deploy/start-web.sh's timeout reaches PostgreSQL: with a short one, a statement that
+    waits longer is cancelled (a threaded worker's hung request ends) instead of waiting on."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statement_timeout (the PostgreSQL pass)")
+    script = (PROJECT / "deploy" / "start-web.sh").read_text()
+    assert 'export DATABASE_STATEMENT_TIMEOUT="${DATABASE_STATEMENT_TIMEOUT:-30s}"' in script
+    result = run_python(
+        "import django; django.setup(); from django.db import connection, utils\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('SHOW statement_timeout'); print(c.fetchone()[0])\n"
+        "    try:\n"
+        "        c.execute('SELECT pg_sleep(3)'); print('finished')\n"
+        "    except utils.OperationalError as error:\n"
+        "        print(type(error.__cause__).__name__)\n",
+        DATABASE_URL=os.environ["DATABASE_URL"],
+        DATABASE_STATEMENT_TIMEOUT="300ms",
+        DJANGO_SETTINGS_MODULE="salesdept.settings.local",
+    )
+    assert result.stdout.split() == ["300ms", "QueryCanceled"], result.stderr
+
+
 def test_the_celery_app_defaults_to_the_local_settings_not_base():
     result = run_python(
         "from salesdept.celery import app; from django.conf import settings as s;"

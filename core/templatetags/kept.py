@@ -20,10 +20,10 @@ from core.tables import PAGE_PARTS, rendered_once, rendering_key
 
 register = template.Library()
 
-# What the kept part holds in place of the request's own values (letters only: escaping
-# leaves them as they are, and no page writes them).
-TOKEN_SLOT = "KeptIncludeCsrfTokenSlot"
-NEXT_SLOT = "KeptIncludeReturnAddressSlot"
+# What the kept part holds in place of the request's own values: escaping leaves them as they
+# are, and no text of a page can hold them (forms and the API refuse a null character).
+TOKEN_SLOT = "\x00csrf-token\x00"
+NEXT_SLOT = "\x00return-address\x00"
 
 
 @register.simple_tag(takes_context=True)

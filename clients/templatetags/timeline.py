@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from core.html import text, translated
 from core.links import id_url
-from core.tables import record_state, rendered_once, rendering_key
+from core.tables import choice_label, record_state, rendered_once, rendering_key
 
 register = template.Library()
 
@@ -41,9 +41,10 @@ def timeline_item(context, activity):
 def item_html(activity, *, may_edit: bool):
     """The entry's ``<li>``, followed by a newline."""
     pk = text(activity.pk)
-    meta = [f'    <span class="badge kind">{text(activity.get_kind_display())}</span>\n    ']
+    # choice_label: Django's get_FOO_display translates every choice to find one
+    meta = [f'    <span class="badge kind">{text(choice_label(activity, "kind"))}</span>\n    ']
     if activity.direction:
-        meta.append(f'<span class="muted">{text(activity.get_direction_display())}</span>')
+        meta.append(f'<span class="muted">{text(choice_label(activity, "direction"))}</span>')
     meta.append("\n    ")
     if activity.contact:
         meta.append(f"<span>· {text(activity.contact.name)}</span>")

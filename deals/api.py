@@ -26,14 +26,13 @@ from core.api import (
 )
 from core.bulk_api import BulkActionMixin
 from core.http import filter_query
-from core.versions import kept_figures
 from deals import services
 from deals.filters import DealFilter, LostReasonFilter, PipelineFilter, StageFilter
 from deals.models import Deal, DealType, ForecastCategory, LostReason, Stage
 from deals.rules import scope_people
 from deals.selectors.deals import Clock, deal_list, deal_warnings
 from deals.selectors.pipeline import pipeline_summary
-from deals.selectors.versions import PIPELINE_CACHE_SECONDS, deal_list_version
+from deals.selectors.versions import kept_deal_list_figures
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -261,13 +260,12 @@ class DealViewSet(VersionedDetail, BulkActionMixin, viewsets.ModelViewSet):
         page's totals are: it reads every deal the viewer sees (150,000 for a head at scale,
         8 ms) where a page shows 10 to 100."""
         request = self.request
-        return kept_figures(
+        return kept_deal_list_figures(
             "api-deal-count",
-            viewer_id=request.user.pk,
-            query=f"{timezone.localdate().isoformat()}:{filter_query(request)}",  # warnings move with the day
-            version=deal_list_version(),
+            viewer=request.user,
+            day=timezone.localdate(),
+            query=filter_query(request),
             compute=lambda: self.count_queryset(queryset).count(),
-            seconds=PIPELINE_CACHE_SECONDS,
         )
 
     def get_serializer_class(self):

@@ -3,12 +3,14 @@ the joins its page, export or API list needs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 
 from accounts.models import Team, User
 from accounts.visibility import get_visible_or_404
 from clients.models import Client
-from core.versions import data_version, latest, row_count
+from core.versions import data_version, kept_figures, latest, row_count
 from deals.models import Deal
 from documents.models import Attachment, ClientRequest, Contract
 
@@ -52,6 +54,25 @@ def contract_list_version() -> str:
             row_count(Team),
             latest(Client, "updated_at"),
         ]
+    )
+
+
+# Kept figures are kept this long at most, whatever their version says.
+LIST_FIGURES_SECONDS = 300
+
+
+def contract_list_totals(*, viewer: User, query: str, compute: Callable[[], dict]) -> dict:
+    """The contract list's count and sum (``compute``), kept for the same viewer and filters
+    (``query``, core.http.filter_query) while :func:`contract_list_version` stays: they read
+    every contract the viewer sees (a team's 2,400 through its 15,000 deals at scale, 11 ms),
+    while a page shows 50."""
+    return kept_figures(
+        "contract-list-totals",
+        viewer_id=viewer.pk,
+        query=query,
+        version=contract_list_version(),
+        compute=compute,
+        seconds=LIST_FIGURES_SECONDS,
     )
 
 
@@ -100,6 +121,7 @@ __all__ = [
     "attachment_list",
     "attachments_of",
     "contract_detail",
+    "contract_list_totals",
     "contract_list_version",
     "contract_history",
     "contract_list",

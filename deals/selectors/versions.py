@@ -72,19 +72,29 @@ def deal_list_versions() -> dict[str, str]:
     return data_versions({"rows": deal_list_parts(), "filters": filter_choices_parts()})
 
 
-def deal_list_totals(
-    *, viewer, day, query: str, compute: Callable[[], dict], version: str | None = None
-) -> dict:
-    """The count and sum of the deals a list shows (``compute``), once per change of the data
-    for the same viewer, day and filters (``query``: the filtering parameters only). They read
-    every matching deal, which grows with the department (150,000 for a head at scale, and a
-    search too short for the trigram indexes scans them all), while a page shows 50.
-    ``version``: the deal list's version when the caller read it already."""
+def kept_deal_list_figures(
+    name: str, *, viewer, day, query: str, compute: Callable[[], object], version: str | None = None
+):
+    """``compute()``, figures of the deals a list shows (its count and sum), once per change of
+    the data for the same viewer, day and filters (``query``: the filtering parameters only,
+    core.http.filter_query). They read every matching deal, which grows with the department
+    (150,000 for a head at scale, and a search too short for the trigram indexes scans them
+    all), while a page shows 10 to 100. ``name`` tells apart what is kept; ``version``: the
+    deal list's version when the caller read it already."""
     return kept_figures(
-        "deal-list-totals",
+        name,
         viewer_id=viewer.pk,
         query=f"{day.isoformat()}:{query}",  # the warnings' cut-offs move with the day
         version=version or deal_list_version(),
         compute=compute,
         seconds=PIPELINE_CACHE_SECONDS,
+    )
+
+
+def deal_list_totals(
+    *, viewer, day, query: str, compute: Callable[[], dict], version: str | None = None
+) -> dict:
+    """The deal list page's count and sum (:func:`kept_deal_list_figures`)."""
+    return kept_deal_list_figures(
+        "deal-list-totals", viewer=viewer, day=day, query=query, compute=compute, version=version
     )

@@ -21,7 +21,8 @@ from core.tables import PAGE_PARTS, rendered_once, rendering_key
 register = template.Library()
 
 # What the kept part holds in place of the request's own values: escaping leaves them as they
-# are, and no text of a page can hold them (forms and the API refuse a null character).
+# are, and nothing the part shows can hold them (names and labels are saved through forms and
+# the API, which refuse a null character; the request's own address is filled in escaped).
 TOKEN_SLOT = "\x00csrf-token\x00"
 NEXT_SLOT = "\x00return-address\x00"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils import timezone
 
+from accounts.visibility import writable_pks
 from clients import rules, selectors
 from clients.forms import ActivityLogForm, StatusForm, TaskCompleteForm
-from clients.models import Task
 
 TIMELINE_PER_PAGE = 20
 CLIENT_TASKS_SHOWN = 50
@@ -39,10 +39,9 @@ def activity_panel_context(request, client, *, form=None, permissions=None, choi
 def client_tasks_context(request, client) -> dict:
     """The client's open tasks (whoever holds them), each completable by who may."""
     tasks = list(selectors.client_open_tasks(client=client)[:CLIENT_TASKS_SHOWN])
-    writable = Task.objects.writable_by(request.user).filter(pk__in=[task.pk for task in tasks])
     return {
         "client_tasks": tasks,
-        "writable_ids": set(writable.values_list("pk", flat=True)),
+        "writable_ids": writable_pks(request.user, tasks),
         "complete_form": TaskCompleteForm(),
     }
 
@@ -50,10 +49,9 @@ def client_tasks_context(request, client) -> dict:
 def deal_tasks_context(request, deal) -> dict:
     """A deal's open tasks for its page (the deals app shows them; tasks live here)."""
     tasks = list(selectors.deal_open_tasks(deal_id=deal.pk)[:CLIENT_TASKS_SHOWN])
-    writable = Task.objects.writable_by(request.user).filter(pk__in=[task.pk for task in tasks])
     return {
         "deal_tasks": tasks,
-        "writable_ids": set(writable.values_list("pk", flat=True)),
+        "writable_ids": writable_pks(request.user, tasks),
         "complete_form": TaskCompleteForm(),
     }
 

@@ -66,6 +66,9 @@ def deal_move(
         # its deals); the other way round the two deadlocked and one answered 409.
         lock_one(Client.objects, pk=deal.client_id)
     current = _lock(deal, by)
+    if current.stage_id == deal.stage_id and Deal.stage.is_cached(deal):
+        # Still where the caller read it, with its stage: that stage row, not a second read.
+        current.stage = deal.stage
     previous = current.stage
     if from_stage_id is not None and previous.pk != from_stage_id:
         # The user moved it from the stage the page showed; someone else moved it meanwhile.

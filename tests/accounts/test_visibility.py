@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.visibility import can_write, ensure_can_write, get_visible_or_404, may_own
-from clients.models import Client, Contact
+from accounts.visibility import can_write, ensure_can_write, get_visible_or_404, may_own, writable_pks
+from clients.models import Client, ClientStatus, Contact
 from tests.factories import ClientFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,19 +134,70 @@ def test_ensure_can_write_hides_invisible_and_forbids_read_only(department, reco
     ensure_can_write(department.rep_north, client)
 
 
-def test_ensure_can_write_asks_once_when_allowed_and_twice_to_refuse(
+def test_ensure_can_write_reads_the_row_when_it_tells_and_asks_otherwise(
     department, records, django_assert_num_queries
 ):
-    """Every write checks this first: a permitted write costs one query; a refusal asks
-    again to tell hidden (404) from read-only (403)."""
+    """Every write checks this first. The head and a rep on their own record are answered
+    from the row (no query); a lead's team needs one query; a refusal asks again to tell
+    hidden (404) from read-only (403)."""
     client = records["rep_north"]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         ensure_can_write(department.rep_north, client)
+    with django_assert_num_queries(0):
+        ensure_can_write(department.head, client)
+    with django_assert_num_queries(1):
+        ensure_can_write(department.lead_north, client)
     # an analyst writes nothing: the combined check needs no query, only the visibility one
     with django_assert_num_queries(1), pytest.raises(PermissionDenied):
         ensure_can_write(department.analyst, client)
     with django_assert_num_queries(2), pytest.raises(Http404):
         ensure_can_write(department.rep_south, client)
+
+
+def _outcome(user, row) -> str:
+    try:
+        ensure_can_write(user, row)
+    except Http404:
+        return "hidden"
+    except PermissionDenied:
+        return "read-only"
+    return "writable"
+
+
+@pytest.mark.parametrize("viewer", sorted(VISIBLE))
+def test_what_is_read_off_the_row_agrees_with_the_database(department, records, viewer):
+    """row_meets answers the head and a rep's own records without a query: for every role
+    and every record (owned directly, and through the client), the answers are the
+    database's."""
+    user = getattr(department, viewer)
+    # An SDR's own client that is no longer a lead: theirs, but not theirs to change.
+    prospect = ClientFactory(
+        name="prospect of sdr_north", owner=department.sdr_north, status=ClientStatus.PROSPECT
+    )
+    ContactFactory(client=prospect, name="contact of the prospect")
+    for model in (Client, Contact):
+        rows = list(model.objects.all())
+        writable = set(model.objects.writable_by(user).values_list("pk", flat=True))
+        visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+        assert writable_pks(user, rows) == writable
+        for row in rows:
+            assert can_write(user, row) == (row.pk in writable), (model, row)
+            expected = "writable" if row.pk in writable else "read-only" if row.pk in visible else "hidden"
+            assert _outcome(user, row) == expected, (model, row)
+
+
+def test_writable_pks_asks_once_for_what_the_rows_do_not_tell(department, records, django_assert_num_queries):
+    rows = list(Client.objects.order_by("pk"))
+    with django_assert_num_queries(0):
+        assert writable_pks(department.head, rows) == {row.pk for row in rows}
+    with django_assert_num_queries(1):  # the rep's own row read off, the others asked at once
+        assert writable_pks(department.rep_north, rows) == {records["rep_north"].pk}
+    with django_assert_num_queries(1):
+        assert writable_pks(department.lead_north, rows) == {
+            records[name].pk for name in ("rep_north", "rep_north_2", "lead_north", "sdr_north")
+        }
+    with django_assert_num_queries(0):
+        assert writable_pks(department.rep_north, []) == set()
 
 
 @pytest.mark.parametrize(

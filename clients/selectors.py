@@ -40,6 +40,14 @@ def client_get(*, viewer: User, pk) -> Client:
     )
 
 
+def client_of_records(*, viewer: User, pk) -> Client:
+    """One client for a panel of its records (its timeline, its tasks, logging a call on it):
+    the client and its owner (whose role the page's rights read), 404 when hidden. Not the
+    list's columns (industry, territory, team, the latest activity), which those panels do not
+    show: a logged call's answer read them for nothing."""
+    return get_visible_or_404(Client.objects.select_related("owner"), viewer, pk=pk)
+
+
 def client_contacts(*, client: Client) -> QuerySet[Contact]:
     return client.contacts.order_by("-is_decision_maker", "name", "pk")
 

@@ -24,7 +24,7 @@ from core.forms import apply_service_errors, edit_page
 @require_GET
 def client_timeline(request, pk: int):
     """Older entries of the timeline, a page at a time (the "show older" button)."""
-    client = selectors.client_get(viewer=request.user, pk=pk)
+    client = selectors.client_of_records(viewer=request.user, pk=pk)
     permissions = rules.client_permissions(viewer=request.user, client=client)
     timeline = Paginator(
         selectors.client_timeline(viewer=request.user, client=client), TIMELINE_PER_PAGE
@@ -41,7 +41,7 @@ def client_timeline(request, pk: int):
 def activity_log(request, pk: int):
     """The quick log form. With htmx the activity panel is swapped in place (fresh form,
     the new entry on top, and the open tasks refreshed); without, a redirect."""
-    client = selectors.client_get(viewer=request.user, pk=pk)
+    client = selectors.client_of_records(viewer=request.user, pk=pk)
     form = ActivityLogForm(request.POST, client=client, user=request.user)
     if form.is_valid():
         try:
@@ -65,7 +65,8 @@ def activity_log(request, pk: int):
             activity_panel_context(request, client, form=form),
             status=400,
         )
-    context = client_page_context(request, client, form=form)
+    # the whole page again, with everything it shows of the client
+    context = client_page_context(request, selectors.client_get(viewer=request.user, pk=pk), form=form)
     return render(request, "clients/client_detail.html", context, status=400)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,6 +161,40 @@ def test_client_page_as_a_lead(client, department, book, django_assert_num_queri
     # A lead's rights over a team member's client and task are asked of the database: two
     # queries more than the rep's own page (test_client_page), the same at both sizes.
     assert_constant(django_assert_num_queries, department, book, 12, detail, contacts_shown, (1, 13))
+
+
+def test_logging_a_call_answers_the_panel_in_constant_queries(
+    client, department, book, django_assert_num_queries
+):
+    """The htmx answer to a logged call (a fresh form, the timeline and the open tasks): the
+    same queries whatever the client's history, and the new call on top of it."""
+    client.force_login(department.rep_north)
+    calls = iter(range(1, 3))
+
+    def log():
+        return client.post(
+            reverse("clients:log_activity", args=[book.north.pk]),
+            {
+                "kind": "call",
+                "direction": "outgoing",
+                "duration_minutes": "5",
+                "outcome": f"Call {next(calls)}",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+
+    def logged(response) -> int:
+        text = response.content.decode()
+        assert "Logged." in text
+        return timeline_items(response)
+
+    # session, user, the client with its owner, its contacts and deals (the form's choices),
+    # the write (two savepoints, the client re-read, on PostgreSQL held FOR KEY SHARE, the
+    # insert, two releases), the timeline's count and page, the open tasks; the rights over
+    # the rep's own client and tasks are read off the rows. The timeline: the book's call and
+    # the new one, then 12 more.
+    queries = 15 if connection.vendor == "postgresql" else 14
+    assert_constant(django_assert_num_queries, department, book, queries, log, logged, (2, 15))
 
 
 def test_client_deals_panel(client, department, book, django_assert_num_queries):

@@ -132,29 +132,41 @@ def row_meets(user, instance: models.Model, condition: Q | None, owner_path: str
     """Whether ``instance`` meets ``condition``, one of ``user``'s :func:`visibility_q` or
     :func:`writability_q` for ``owner_path``, when the row itself tells: everything (None),
     or the user's own records (the row's ``<owner_path>_id``). False means "ask the
-    database", not "no": a team's records, an SDR's leads and the like need other rows.
+    database", not "no": a team's records, an SDR's leads and the like need other rows, and
+    so does a row that is not saved or was read without its owner column.
 
     What ``user``'s rights are is decided by the functions above; this only reads the row
-    for the two answers that need nothing else, so a write's checks cost no query for the
-    head or for a rep's own record (a move asked twice whether the rep owned the deal)."""
+    for the two answers that need nothing else. It trusts the row as given: callers pass it
+    only a row as it is now (``current=True`` below): one locked in the transaction
+    (core.locks.lock_one's check), one the same function has just read, or one read to
+    decide what a page offers (every write checks again)."""
+    if instance.pk is None:
+        return False
     if condition is None:
         return True
     if "__" in owner_path or condition != _own(owner_path, user):
         return False
-    return getattr(instance, f"{owner_path}_id", None) == user.pk
+    column = f"{owner_path}_id"
+    if column not in instance.__dict__:  # deferred: reading it would be a query of its own
+        return False
+    return instance.__dict__[column] == user.pk
 
 
-def can_write(user, instance: models.Model) -> bool:
+def can_write(user, instance: models.Model, *, current: bool = False) -> bool:
+    """Whether ``user`` may change ``instance``. ``current``: the instance is the row as it
+    is now (see :func:`row_meets`), so the head's and an owner's answer need no query;
+    otherwise the database is asked, which also sees a row changed or deleted since."""
     model = type(instance)
     path = getattr(model, "visibility_owner_path", "owner")
-    if row_meets(user, instance, _model_writability_q(user, model), path):
+    if current and row_meets(user, instance, _model_writability_q(user, model), path):
         return True
     return model._default_manager.writable_by(user).filter(pk=instance.pk).exists()
 
 
 def writable_pks(user, instances) -> set:
-    """The pks of ``instances`` (of one model) that ``user`` may change: read off the rows
-    where they tell (:func:`row_meets`), the others asked of the database in one query."""
+    """The pks of ``instances`` (of one model, as this request read them) that ``user`` may
+    change, for what a page offers (a task's "done" button: the write checks again): read off
+    the rows where they tell (:func:`row_meets`), the others asked in one query."""
     instances = list(instances)
     if not instances:
         return set()
@@ -179,15 +191,18 @@ def _model_writability_q(user, model) -> Q | None:
     )
 
 
-def ensure_can_write(user, instance: models.Model) -> None:
+def ensure_can_write(user, instance: models.Model, *, current: bool = False) -> None:
     """Raise Http404 when the user may not even see the record, PermissionDenied when
-    they see it but may not change it. Read off the row when it tells (:func:`row_meets`:
-    the head, a rep's own record), else asked of the database. The row is as the caller
-    read it: a service that writes checks again on the row it locked (core.locks.lock_one)."""
+    they see it but may not change it. ``current``: the instance is the row as it is now,
+    locked in this transaction (core.locks.lock_one's check) or just read: the head's and an
+    owner's answer are read off it (:func:`row_meets`). Otherwise the database is asked, so a
+    write from a row read earlier sees a reassignment or a deletion since."""
     model = type(instance)
     path = getattr(model, "visibility_owner_path", "owner")
-    if row_meets(user, instance, visibility_q(user, path), path) and row_meets(
-        user, instance, _model_writability_q(user, model), path
+    if (
+        current
+        and row_meets(user, instance, visibility_q(user, path), path)
+        and row_meets(user, instance, _model_writability_q(user, model), path)
     ):
         return
     manager = model._default_manager

@@ -126,9 +126,12 @@ def client_records_writability_q(user: User):
     )
 
 
-def may_write_client_records(user: User, client: Client) -> bool:
+def may_write_client_records(user: User, client: Client, *, current: bool = False) -> bool:
+    """Whether ``user`` may keep the client's contacts and activities. ``current``: the client
+    is the row as it is now (just read, or read for what a page offers), so the head's and the
+    owner's answer need no query (accounts.visibility.row_meets)."""
     condition = client_records_writability_q(user)
-    if row_meets(user, client, condition):  # the head, or the user's own client: no query
+    if current and row_meets(user, client, condition):
         return True
     writable = Client.objects.filter(pk=client.pk)
     if condition is not None:
@@ -140,7 +143,7 @@ def ensure_can_write_client_records(user: User, client: Client) -> Client:
     """Contacts and activities follow their client, and assistants may keep them for their
     team: 404 when the client is hidden from ``user``, PermissionDenied when read-only."""
     client = get_visible_or_404(Client.objects.all(), user, pk=client.pk)
-    if not may_write_client_records(user, client):
+    if not may_write_client_records(user, client, current=True):  # the row just read
         raise PermissionDenied(_("You may not change this client's contacts and activities."))
     return client
 
@@ -159,8 +162,9 @@ class ClientPermissions:
 
 
 def client_permissions(*, viewer: User, client: Client) -> ClientPermissions:
-    change = can_write(viewer, client)
-    records = change or may_write_client_records(viewer, client)
+    # What the page offers, for the client as this request read it (every write checks again).
+    change = can_write(viewer, client, current=True)
+    records = change or may_write_client_records(viewer, client, current=True)
     # An SDR moves a lead on by handing it over; a status move would take it out of their hands.
     sdr = is_sdr(viewer)
     return ClientPermissions(

@@ -159,7 +159,9 @@ def activity_update(
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, activity)
-    activity = lock_one(Activity.objects, pk=activity.pk, check=lambda row: ensure_can_write(by, row))
+    activity = lock_one(
+        Activity.objects, pk=activity.pk, check=lambda row: ensure_can_write(by, row, current=True)
+    )
     if shown:
         ensure_unchanged(activity, shown)
     # the client is read after the lock

@@ -196,7 +196,7 @@ def client_update(
     if unknown:
         raise TypeError(f"client_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, client)
-    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row))
+    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row, current=True))
     if shown:
         ensure_unchanged(client, shown)
     if changes:
@@ -253,7 +253,7 @@ def client_reassign(*, by: User, client: Client, owner: User, move_open_work: bo
 def client_status_move(*, by: User, client: Client, status: str) -> Client:
     """Move a client along its lifecycle (lead → prospect → customer → former customer)."""
     ensure_can_write(by, client)
-    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row))
+    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row, current=True))
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     if status not in STATUS_MOVES.get(client.status, ()):
@@ -325,7 +325,7 @@ def client_delete(*, by: User, client: Client) -> None:
     ensure_can_write(by, client)
     # Locked first: a deal, contact or activity being added holds the row (hold_row) and
     # this waits for it, then sees it; one that comes after waits and finds the client gone.
-    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row))
+    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row, current=True))
     has_deals = _("This client has deals and cannot be deleted; mark it a former customer instead.")
     if client.deals.exists():
         raise ValidationError(has_deals)

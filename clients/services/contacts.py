@@ -88,7 +88,9 @@ def contact_update(
     if unknown:
         raise TypeError(f"contact_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, contact)
-    contact = lock_one(Contact.objects, pk=contact.pk, check=lambda row: ensure_can_write(by, row))
+    contact = lock_one(
+        Contact.objects, pk=contact.pk, check=lambda row: ensure_can_write(by, row, current=True)
+    )
     if shown:
         ensure_unchanged(contact, shown)
     data = {field: getattr(contact, field) for field in CONTACT_FIELDS}

@@ -172,7 +172,7 @@ def task_update(*, by: User, task: Task, shown: dict[str, Any] | None = None, **
     if unknown:
         raise TypeError(f"task_update() got unexpected fields: {sorted(unknown)}")
     ensure_can_write(by, task)
-    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row))
+    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row, current=True))
     if task.status != TaskStatus.OPEN:
         raise _not_open()
     if shown:
@@ -211,7 +211,7 @@ def task_complete(
     the same owner, client, contact and deal. Everything or nothing: an invalid next task
     leaves the task open. Errors of the next task are keyed ``next_<field>``."""
     ensure_can_write(by, task)
-    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row))
+    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row, current=True))
     if task.status != TaskStatus.OPEN:
         raise _not_open()
     outcome = (outcome or "").strip()
@@ -257,7 +257,7 @@ def task_complete(
 @transaction.atomic
 def task_cancel(*, by: User, task: Task) -> Task:
     ensure_can_write(by, task)
-    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row))
+    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row, current=True))
     if task.status != TaskStatus.OPEN:
         raise _not_open()
     task.status, task.cancelled_by, task.cancelled_at = TaskStatus.CANCELLED, by, timezone.now()

@@ -55,11 +55,12 @@ def read_only_message(user: User) -> str:
     return _("You have read-only access to deals.")
 
 
-def _ensure_can_change(by: User, deal: Deal) -> None:
+def _ensure_can_change(by: User, deal: Deal, *, current: bool = False) -> None:
     """404 when the deal is hidden from ``by``; PermissionDenied (saying why, for an SDR)
-    when it is visible but not theirs to change."""
+    when it is visible but not theirs to change. ``current``: ``deal`` is the row locked in
+    this transaction (accounts.visibility.ensure_can_write)."""
     try:
-        ensure_can_write(by, deal)
+        ensure_can_write(by, deal, current=current)
     except PermissionDenied:
         if explains_read_only_as_sdr(by):
             raise PermissionDenied(read_only_message(by)) from None
@@ -73,4 +74,4 @@ def _lock(deal: Deal, by: User) -> Deal:
     # No joins in the locking query: after waiting, PostgreSQL re-checks a locked row
     # against the rows it joined before the wait, so a join on the (changed) stage would
     # drop the row. The stage and owner are read after the lock instead.
-    return lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row))
+    return lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row, current=True))

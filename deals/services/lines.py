@@ -166,7 +166,7 @@ def _lock_open_deal(deal: Deal, by: User) -> Deal:
     """The deal's row locked (lines of one deal change one at a time, so its amount is the
     sum of what is there); a closed deal's lines are its result and stay."""
     _ensure_can_change(by, deal)
-    current = lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row))
+    current = lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row, current=True))
     if current.stage.kind != StageKind.OPEN:
         raise ValidationError(_("The deal is closed: its lines no longer change."))
     return current

@@ -76,7 +76,7 @@ def quote_create(
     """Issue a proposal (a draft) from the deal's lines: the lines and totals are copied,
     so later changes of the deal leave the proposal as it was issued."""
     _ensure_can_change(by, deal)
-    current = lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row))
+    current = lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row, current=True))
     if current.stage.kind != StageKind.OPEN:
         raise ValidationError(_("The deal is closed: it issues no more proposals."))
     blocked = lines_block_quote(current)

@@ -7,7 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.visibility import can_write, ensure_can_write, get_visible_or_404, may_own, writable_pks
+from accounts.visibility import (
+    can_write,
+    ensure_can_write,
+    get_visible_or_404,
+    may_own,
+    row_meets,
+    writable_pks,
+)
 from clients.models import Client, ClientStatus, Contact
 from tests.factories import ClientFactory, ContactFactory
 
@@ -134,19 +141,17 @@ def test_ensure_can_write_hides_invisible_and_forbids_read_only(department, reco
     ensure_can_write(department.rep_north, client)
 
 
-def test_ensure_can_write_reads_the_row_when_it_tells_and_asks_otherwise(
+def test_ensure_can_write_asks_once_when_allowed_and_twice_to_refuse(
     department, records, django_assert_num_queries
 ):
-    """Every write checks this first. The head and a rep on their own record are answered
-    from the row (no query); a lead's team needs one query; a refusal asks again to tell
-    hidden (404) from read-only (403)."""
+    """Every write checks this first, on the row as the caller read it: a permitted write
+    costs one query (the database sees a reassignment or deletion since); a refusal asks
+    again to tell hidden (404) from read-only (403)."""
     client = records["rep_north"]
-    with django_assert_num_queries(0):
-        ensure_can_write(department.rep_north, client)
-    with django_assert_num_queries(0):
-        ensure_can_write(department.head, client)
     with django_assert_num_queries(1):
-        ensure_can_write(department.lead_north, client)
+        ensure_can_write(department.rep_north, client)
+    with django_assert_num_queries(1):
+        ensure_can_write(department.head, client)
     # an analyst writes nothing: the combined check needs no query, only the visibility one
     with django_assert_num_queries(1), pytest.raises(PermissionDenied):
         ensure_can_write(department.analyst, client)
@@ -154,9 +159,61 @@ def test_ensure_can_write_reads_the_row_when_it_tells_and_asks_otherwise(
         ensure_can_write(department.rep_south, client)
 
 
-def _outcome(user, row) -> str:
+def test_the_row_as_it_is_now_answers_the_head_and_its_owner_without_a_query(
+    department, records, django_assert_num_queries
+):
+    """current=True (a row locked in the transaction, or just read): the head's and the
+    owner's answer are read off the row; a lead's team is still asked; a refusal still asks."""
+    client = records["rep_north"]
+    with django_assert_num_queries(0):
+        ensure_can_write(department.rep_north, client, current=True)
+        ensure_can_write(department.head, client, current=True)
+        assert can_write(department.rep_north, client, current=True)
+    with django_assert_num_queries(1):
+        ensure_can_write(department.lead_north, client, current=True)
+    with django_assert_num_queries(2), pytest.raises(Http404):
+        ensure_can_write(department.rep_south, client, current=True)
+
+
+def test_a_row_read_before_a_reassignment_or_deletion_is_asked_of_the_database(department, records):
+    """Without current=True the check is the database's: a row read before someone else
+    reassigned or deleted it is refused as it is now, not allowed as it was read."""
+    client = records["rep_north"]
+    stale = Client.objects.get(pk=client.pk)
+    Client.objects.filter(pk=client.pk).update(owner=department.rep_north_2)
+    with pytest.raises(Http404):
+        ensure_can_write(department.rep_north, stale)
+    assert not can_write(department.rep_north, stale)
+    gone = Client.objects.get(pk=records["rep_south"].pk)
+    Client.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(Http404):
+        ensure_can_write(department.head, gone)
+    assert not can_write(department.head, gone)
+
+
+def test_an_unsaved_or_ownerless_row_is_never_read_off(department, records):
+    """row_meets reads only a saved row with its owner column loaded; anything else is the
+    database's to answer."""
+    rep = department.rep_north
+    own = _own_condition(rep)
+    assert row_meets(rep, records["rep_north"], own)
+    assert not row_meets(rep, Client(owner=rep), own)  # not saved
+    assert not row_meets(department.head, Client(owner=rep), None)
+    deferred = Client.objects.only("name").get(pk=records["rep_north"].pk)
+    assert not row_meets(rep, deferred, own)
+    with pytest.raises(Http404):
+        ensure_can_write(rep, Client(owner=rep), current=True)
+
+
+def _own_condition(user):
+    from accounts.visibility import writability_q
+
+    return writability_q(user, "owner")
+
+
+def _outcome(user, row, current: bool = False) -> str:
     try:
-        ensure_can_write(user, row)
+        ensure_can_write(user, row, current=current)
     except Http404:
         return "hidden"
     except PermissionDenied:
@@ -182,8 +239,10 @@ def test_what_is_read_off_the_row_agrees_with_the_database(department, records, 
         assert writable_pks(user, rows) == writable
         for row in rows:
             assert can_write(user, row) == (row.pk in writable), (model, row)
+            assert can_write(user, row, current=True) == (row.pk in writable), (model, row)
             expected = "writable" if row.pk in writable else "read-only" if row.pk in visible else "hidden"
             assert _outcome(user, row) == expected, (model, row)
+            assert _outcome(user, row, current=True) == expected, (model, row)
 
 
 def test_writable_pks_asks_once_for_what_the_rows_do_not_tell(department, records, django_assert_num_queries):

@@ -448,3 +448,14 @@ def test_without_script_a_rows_done_leads_to_the_task_and_back_to_the_page_it_wa
     assert '<input type="hidden" name="next" value="/tasks/?kind=call">' in form
     done = client.post(f"/tasks/{task.pk}/complete/", {"outcome": "Spoke", "next": "/tasks/?kind=call"})
     assert (done.status_code, done["Location"]) == (302, "/tasks/?kind=call")
+
+
+def test_a_task_reassigned_after_it_was_read_is_not_deleted_by_its_former_owner(department):
+    """The delete checks the task as it is now, not as the page read it: taken over by
+    another rep meanwhile, the former owner's delete is refused and the task stays."""
+    task = TaskFactory(owner=department.rep_north)
+    read = Task.objects.get(pk=task.pk)
+    Task.objects.filter(pk=task.pk).update(owner=department.rep_north_2)
+    with pytest.raises((Http404, PermissionDenied)):
+        services.task_delete(by=department.rep_north, task=read)
+    assert Task.objects.filter(pk=task.pk, owner=department.rep_north_2).exists()

@@ -11,7 +11,14 @@ from django.utils import timezone
 from deals import services
 from deals.models import Deal, DealType, Fact, FactKind, LostReason, Review, StageChange, Verdict
 from tests.deals.conftest import make_deal, snapshot
-from tests.factories import ActivityFactory, ClientFactory, InstallmentFactory, PaymentFactory, lost_reason
+from tests.factories import (
+    ActivityFactory,
+    ClientFactory,
+    DealFactory,
+    InstallmentFactory,
+    PaymentFactory,
+    lost_reason,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -795,3 +802,16 @@ def test_update_accepts_the_deals_own_stage_and_client(department, stages):
         )
     assert error.value.message_dict == {"client": ["The client of a deal cannot change."]}
     assert snapshot(deal) == before
+
+
+def test_a_deal_reassigned_after_it_was_read_takes_no_fact_from_its_former_owner(department):
+    """A fact is recorded on the deal as it is now: handed to another rep since the page read
+    it, the former owner's fact is refused (404: no longer theirs to see) and nothing is written."""
+    deal = DealFactory(owner=department.rep_north)
+    read = Deal.objects.get(pk=deal.pk)
+    Deal.objects.filter(pk=deal.pk).update(owner=department.rep_south)
+    with pytest.raises(Http404):
+        services.fact_add(
+            deal=read, by=department.rep_north, kind=FactKind.BUDGET_CONFIRMED, text="They have the budget"
+        )
+    assert not Fact.objects.filter(deal=deal).exists()

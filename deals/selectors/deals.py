@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DecimalField,
@@ -32,6 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -239,23 +239,84 @@ def fact_count() -> Coalesce:
     return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), Value(0))
 
 
+def _latest(model, column: str) -> Subquery:
+    """The newest ``column`` of the deal's rows of ``model`` (one index-ordered row)."""
+    newest = model.objects.filter(deal=OuterRef("pk")).order_by(F(column).desc()).values(column)[:1]
+    return Subquery(newest)
+
+
 def with_signals(deals: QuerySet[Deal], clock: Clock, *, severity: bool = False) -> QuerySet[Deal]:
-    """Deals annotated with ``fact_count``, one ``warn_<warning>`` flag and one
-    ``severity_<warning>`` constant per warning, and with ``severity=True`` the ``severity`` of
-    their most severe warning (a CASE that repeats the warnings' subqueries: only what sorts by
-    it, the board, asks for it)."""
-    flags = {
-        f"warn_{warning}": ExpressionWrapper(warning_q(warning, clock), output_field=BooleanField())
-        for warning in WARNING_KEYS
-    }
-    # Each warning's severity as a constant column, so a row's badges know their colour.
-    severities = {
-        f"severity_{warning}": Value(clock.policy.severity(warning), output_field=IntegerField())
-        for warning in WARNING_KEYS
-    }
+    """Deals annotated with ``fact_count`` and what their warnings are read from (the newest
+    activity and review, whether an open task exists), each deal coming out with one
+    ``warn_<warning>`` flag and one ``severity_<warning>`` per warning (set by
+    :func:`set_signals` as the rows are read); with ``severity=True`` also the ``severity`` of
+    their most severe warning in SQL (a CASE over the warnings' subqueries: only what sorts by
+    it, the board, asks for it).
+
+    The flags were one SQL condition per warning, each with its own subquery: building and
+    compiling them was about 3 ms of CPU on every list, kanban and card answer. Three plain
+    subqueries read the same facts, and the conditions are applied to them in Python
+    (:func:`warning_flags`, held equal to :func:`warning_q` by tests/deals/test_signals.py).
+    Rows read through ``.only()`` need :data:`SIGNAL_FIELDS`."""
+    signals = deals.annotate(
+        fact_count=fact_count(),
+        last_activity_at=_latest(Activity, "occurred_at"),
+        last_review_at=_latest(Review, "reviewed_at"),
+        has_open_task=Exists(Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN)),
+    )
     if severity:
-        severities["severity"] = severity_expression(clock)
-    return deals.annotate(fact_count=fact_count(), **flags, **severities)
+        signals = signals.annotate(severity=severity_expression(clock))
+    signals._iterable_class = _SignalsIterable
+    signals.query.deal_signals_clock = clock  # the Query keeps it through every clone
+    return signals
+
+
+# The deal's own columns its warnings read (besides the annotations of with_signals).
+SIGNAL_FIELDS = ("stage_id", "created_at", "expected_close", "stage_changed_at")
+
+
+def warning_flags(deal: Deal, clock: Clock) -> dict[str, bool]:
+    """Which warnings a deal read by :func:`with_signals` carries, whatever their severity:
+    the conditions of :func:`warning_q` applied to the row (an open deal; the silences counted
+    from the deal's creation; "too long in stage" from the last stage change, else creation)."""
+    if clock.policy.stage_kinds.get(deal.stage_id) != StageKind.OPEN:
+        return dict.fromkeys(WARNING_KEYS, False)
+    activity_cutoff, review_cutoff = clock.activity_cutoff, clock.review_cutoff
+    stale = False
+    days = clock.policy.stage_days.get(deal.stage_id)
+    if days:
+        cutoff = clock.now - datetime.timedelta(days=days)
+        entered = deal.stage_changed_at if deal.stage_changed_at is not None else deal.created_at
+        stale = entered < cutoff
+    return {
+        DealWarning.NO_ACTIVITY: deal.created_at < activity_cutoff
+        and (deal.last_activity_at is None or deal.last_activity_at < activity_cutoff),
+        DealWarning.PAST_CLOSE: deal.expected_close is not None and deal.expected_close < clock.today,
+        DealWarning.NO_OPEN_TASK: not deal.has_open_task,
+        DealWarning.NOT_REVIEWED: deal.created_at < review_cutoff
+        and (deal.last_review_at is None or deal.last_review_at < review_cutoff),
+        DealWarning.STALE_IN_STAGE: stale,
+    }
+
+
+def set_signals(deal: Deal, clock: Clock) -> None:
+    """The ``warn_<warning>`` flags and ``severity_<warning>`` of one deal read by
+    :func:`with_signals`, as attributes (what cards, rows, pages and the API read)."""
+    values = deal.__dict__
+    for warning, on in warning_flags(deal, clock).items():
+        values[f"warn_{warning}"] = on
+        values[f"severity_{warning}"] = clock.policy.severity(warning)
+
+
+class _SignalsIterable(ModelIterable):
+    """Deals as model instances, each with its warnings set (:func:`set_signals`)."""
+
+    def __iter__(self):
+        clock = getattr(self.queryset.query, "deal_signals_clock", None)
+        for deal in super().__iter__():
+            if clock is not None:
+                set_signals(deal, clock)
+            yield deal
 
 
 def deal_warnings(deal: Deal) -> list[str]:
@@ -281,6 +342,9 @@ DEAL_ROW_FIELDS = (
     *name_fields("owner"),
     "stage_id",
     "stage__name",
+    # what the warnings read besides (SIGNAL_FIELDS)
+    "created_at",
+    "stage_changed_at",
 )
 
 

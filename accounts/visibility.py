@@ -44,6 +44,7 @@ __all__ = [
     "ensure_can_write",
     "get_visible_or_404",
     "may_own",
+    "owner_path_of",
     "row_meets",
     "writable_pks",
     "sees_everything",
@@ -107,9 +108,14 @@ def writability_q(
     return _own(owner_path, user)
 
 
+def owner_path_of(model) -> str:
+    """How ``model``'s rows reach their owner (its ``visibility_owner_path``; "owner" by default)."""
+    return getattr(model, "visibility_owner_path", "owner")
+
+
 class VisibleQuerySet(models.QuerySet):
     def _owner_path(self) -> str:
-        return getattr(self.model, "visibility_owner_path", "owner")
+        return owner_path_of(self.model)
 
     def visible_to(self, user, *, members_listed: bool = False):
         condition = visibility_q(user, self._owner_path(), members_listed=members_listed)
@@ -157,7 +163,7 @@ def can_write(user, instance: models.Model, *, current: bool = False) -> bool:
     is now (see :func:`row_meets`), so the head's and an owner's answer need no query;
     otherwise the database is asked, which also sees a row changed or deleted since."""
     model = type(instance)
-    path = getattr(model, "visibility_owner_path", "owner")
+    path = owner_path_of(model)
     if current and row_meets(user, instance, _model_writability_q(user, model), path):
         return True
     return model._default_manager.writable_by(user).filter(pk=instance.pk).exists()
@@ -171,7 +177,7 @@ def writable_pks(user, instances) -> set:
     if not instances:
         return set()
     model = type(instances[0])
-    path = getattr(model, "visibility_owner_path", "owner")
+    path = owner_path_of(model)
     condition = _model_writability_q(user, model)
     writable = {row.pk for row in instances if row_meets(user, row, condition, path)}
     others = [row.pk for row in instances if row.pk not in writable]
@@ -185,7 +191,7 @@ def writable_pks(user, instances) -> set:
 def _model_writability_q(user, model) -> Q | None:
     return writability_q(
         user,
-        getattr(model, "visibility_owner_path", "owner"),
+        owner_path_of(model),
         getattr(model, "assistant_may_write", False),
         getattr(model, "sdr_writable", None),
     )
@@ -198,7 +204,7 @@ def ensure_can_write(user, instance: models.Model, *, current: bool = False) -> 
     owner's answer are read off it (:func:`row_meets`). Otherwise the database is asked, so a
     write from a row read earlier sees a reassignment or a deletion since."""
     model = type(instance)
-    path = getattr(model, "visibility_owner_path", "owner")
+    path = owner_path_of(model)
     if (
         current
         and row_meets(user, instance, visibility_q(user, path), path)

@@ -11,6 +11,7 @@ from django.db import connections
 from django.db.models.signals import post_delete, pre_delete
 from django.utils import timezone
 
+from accounts.visibility import owner_path_of
 from sync.models import Tombstone
 
 
@@ -61,7 +62,7 @@ def _owner_id(instance, owners: dict | None = None) -> int | None:
     ``installment__deal__owner``). A path through a parent is read with one query on the
     parent's table, remembered in ``owners`` for the parent's other children."""
     model = type(instance)
-    hop, _, rest = getattr(model, "visibility_owner_path", "owner").partition("__")
+    hop, _, rest = owner_path_of(model).partition("__")
     if not rest:
         return getattr(instance, f"{hop}_id", None)
     field = model._meta.get_field(hop)

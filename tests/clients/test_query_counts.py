@@ -138,29 +138,19 @@ def test_client_export(client, department, book, django_assert_num_queries):
     assert_constant(django_assert_num_queries, department, book, 3, export, workbook_rows, (4, 40))
 
 
-def test_client_page(client, department, book, django_assert_num_queries):
+# The Deals card is loaded from the deals app (deals:client_deals), not read here: contacts
+# shown, one then 13. Whether the rep may change their own client and task is read off the rows
+# (accounts.visibility.row_meets): no query for either; a lead's rights over a team member's
+# client and task are asked of the database, two queries more, the same at both sizes.
+@pytest.mark.parametrize(("viewer", "queries"), [("rep_north", 10), ("lead_north", 12)])
+def test_client_page(client, department, book, django_assert_num_queries, viewer, queries):
     TaskFactory(client=book.north, owner=department.rep_north)
-    client.force_login(department.rep_north)
+    client.force_login(getattr(department, viewer))
 
     def detail():
         return client.get(reverse("clients:detail", args=[book.north.pk]))
 
-    # The Deals card is loaded from the deals app (deals:client_deals), not read here:
-    # contacts shown, one then 13. Whether the rep may change the client and their own open
-    # task is read off the rows (accounts.visibility.row_meets): no query for either.
-    assert_constant(django_assert_num_queries, department, book, 10, detail, contacts_shown, (1, 13))
-
-
-def test_client_page_as_a_lead(client, department, book, django_assert_num_queries):
-    TaskFactory(client=book.north, owner=department.rep_north)
-    client.force_login(department.lead_north)
-
-    def detail():
-        return client.get(reverse("clients:detail", args=[book.north.pk]))
-
-    # A lead's rights over a team member's client and task are asked of the database: two
-    # queries more than the rep's own page (test_client_page), the same at both sizes.
-    assert_constant(django_assert_num_queries, department, book, 12, detail, contacts_shown, (1, 13))
+    assert_constant(django_assert_num_queries, department, book, queries, detail, contacts_shown, (1, 13))
 
 
 def test_logging_a_call_answers_the_panel_in_constant_queries(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.core.exceptions import FieldError
 from django.db.models import (
     Case,
     Count,
@@ -257,7 +258,8 @@ def with_signals(deals: QuerySet[Deal], clock: Clock, *, severity: bool = False)
     compiling them was about 3 ms of CPU on every list, kanban and card answer. Three plain
     subqueries read the same facts, and the conditions are applied to them in Python
     (:func:`warning_flags`, held equal to :func:`warning_q` by tests/deals/test_signals.py).
-    Rows read through ``.only()`` need :data:`SIGNAL_FIELDS`."""
+    Rows read through ``.only()`` need :data:`SIGNAL_FIELDS` (a query without them is refused:
+    :func:`deferred_signal_fields`)."""
     signals = deals.annotate(
         fact_count=fact_count(),
         last_activity_at=_latest(Activity, "occurred_at"),
@@ -308,11 +310,31 @@ def set_signals(deal: Deal, clock: Clock) -> None:
         values[f"severity_{warning}"] = clock.policy.severity(warning)
 
 
+def deferred_signal_fields(query) -> list[str]:
+    """The :data:`SIGNAL_FIELDS` a query leaves out through ``.only()`` or ``.defer()``.
+
+    Reading a warning off a deal without them would fetch each one in a query of its own, a
+    query per row on a page of 50 that is still right, so nothing but the query count shows
+    it: :class:`_SignalsIterable` refuses such a query instead."""
+    names, defer = query.deferred_loading
+    if not names:
+        return []
+    loaded = {name.removesuffix("_id") for name in names}
+    return [field for field in SIGNAL_FIELDS if (field.removesuffix("_id") in loaded) == defer]
+
+
 class _SignalsIterable(ModelIterable):
     """Deals as model instances, each with its warnings set (:func:`set_signals`)."""
 
     def __iter__(self):
         clock = getattr(self.queryset.query, "deal_signals_clock", None)
+        if clock is not None:
+            missing = deferred_signal_fields(self.queryset.query)
+            if missing:
+                raise FieldError(
+                    f"Deals read with their warnings (with_signals) but without {', '.join(missing)}: "
+                    "add deals.selectors.deals.SIGNAL_FIELDS to .only(), or do not .defer() them."
+                )
         for deal in super().__iter__():
             if clock is not None:
                 set_signals(deal, clock)

@@ -11,6 +11,9 @@ import itertools
 import random
 
 import pytest
+from django.core.exceptions import FieldError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clients.models import TaskStatus
 from deals.models import Deal, Stage, StageKind
@@ -133,3 +136,49 @@ def test_every_reader_of_deals_gets_the_flags_and_severities(department, stages)
 
 def test_rows_read_through_only_carry_what_their_warnings_read():
     assert set(SIGNAL_FIELDS) <= set(DEAL_ROW_FIELDS)
+
+
+@pytest.mark.parametrize(
+    "narrowed",
+    [
+        lambda deals: deals.only("id", "title", "amount"),
+        lambda deals: deals.only(*[name for name in DEAL_ROW_FIELDS if name != "stage_changed_at"]),
+        lambda deals: deals.defer("created_at"),
+        lambda deals: deals.defer("stage"),
+    ],
+    ids=["only-three-fields", "only-without-stage-change", "defer-created", "defer-stage"],
+)
+def test_deals_read_with_warnings_but_without_what_they_read_are_refused(department, stages, narrowed):
+    """A page reading deals through .only() without the columns the warnings read would run
+    a query per row for them, right but unseen: it is refused at once, naming them, and no
+    query for the rows runs."""
+    DealFactory(owner=department.rep_north, stage=stages["Lead"])
+    clock = Clock.current()
+    assert clock.policy is not None  # the warnings' thresholds, read once a request
+    deals = narrowed(with_signals(Deal.objects.all(), clock))
+    with CaptureQueriesContext(connection) as queries, pytest.raises(FieldError, match="SIGNAL_FIELDS"):
+        list(deals)
+    assert len(queries) == 0
+
+
+@pytest.mark.parametrize(
+    "narrowed",
+    [
+        lambda deals: deals.only(*DEAL_ROW_FIELDS),
+        lambda deals: deals.only("id", "stage", "created_at", "expected_close", "stage_changed_at"),
+        lambda deals: deals.defer("title", "lost_comment"),
+        lambda deals: deals,
+    ],
+    ids=["only-row-fields", "only-stage-by-relation-name", "defer-others", "every-field"],
+)
+def test_deals_read_with_what_their_warnings_read_cost_one_query(department, stages, narrowed):
+    for _ in range(3):
+        DealFactory(owner=department.rep_north, stage=stages["Lead"])
+    clock = Clock.current()
+    assert clock.policy is not None  # the warnings' thresholds, read once a request
+    deals = narrowed(with_signals(Deal.objects.all(), clock))
+    with CaptureQueriesContext(connection) as queries:
+        read = list(deals)
+    assert len(read) == 3
+    assert all(deal.warn_no_open_task for deal in read)
+    assert len(queries) == 1

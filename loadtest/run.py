@@ -5,7 +5,8 @@ only) against DATABASE_URL, waits until
 it answers, runs Locust headless with a bounded number of users for a bounded time, then stops
 gunicorn and prints requests/s, p50/p95/p99, errors and the server's CPU time per request
 (the gunicorn processes' user+system CPU time, read with psutil, before and after, divided by
-the requests served)."""
+the requests served), and that CPU time by request (loadtest/server.py notes each request's
+thread CPU time under the name the mix gives it)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import argparse
 import csv
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,6 +98,33 @@ def read_totals(prefix: str) -> dict:
     }
 
 
+def cpu_by_request(path: Path) -> dict[str, list[float]]:
+    """The CPU milliseconds loadtest/server.py noted for each request, by the mix's names."""
+    spent: dict[str, list[float]] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, _, milliseconds = line.rpartition(" ")
+            spent.setdefault(name.replace("_", " "), []).append(float(milliseconds))
+    return spent
+
+
+def print_cpu_by_request(spent: dict[str, list[float]], cpu: float) -> None:
+    noted = sum(sum(values) for values in spent.values())
+    if not noted:
+        return
+    print()
+    print(f"{'server CPU by request':<22} {'count':>6} {'mean ms':>8} {'median':>7} {'share':>6}")
+    for name, values in sorted(spent.items(), key=lambda item: -sum(item[1])):
+        print(
+            f"{name:<22} {len(values):>6} {statistics.mean(values):>8.1f} {statistics.median(values):>7.1f} "
+            f"{100 * sum(values) / noted:>5.1f}%"
+        )
+    print(
+        f"in the requests' threads: {noted / 1000:.1f} s of the {cpu:.1f} s "
+        "(the rest: gunicorn reading and writing the connections, its threads and workers)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
@@ -123,12 +152,15 @@ def main() -> int:
         "DATABASE_STATEMENT_TIMEOUT": os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30s"),  # as start-web.sh
     }
     env["LOAD_SESSIONS"] = signed_in_sessions(env, ["head", *(f"rep{number}" for number in range(1, 13))])
+    directory = tempfile.TemporaryDirectory()
+    cpu_log = Path(directory.name) / "cpu.log"
+    env["LOAD_CPU_LOG"] = str(cpu_log)  # read by loadtest/server.py
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "salesdept.wsgi:application",
+            "loadtest.server:application",  # salesdept.wsgi's, noting each request's CPU
             "--bind",
             f"127.0.0.1:{args.port}",
             "--workers",
@@ -146,8 +178,9 @@ def main() -> int:
         for _ in range(4 * args.workers * args.threads):  # every worker past its first request
             urllib.request.urlopen(f"{host}/accounts/login/", timeout=30)
         master = psutil.Process(server.pid)
-        with tempfile.TemporaryDirectory() as directory:
-            prefix = str(Path(directory) / "load")
+        with directory:
+            prefix = str(Path(directory.name) / "load")
+            cpu_log.unlink(missing_ok=True)  # the warm-up's requests are not the mix's
             before = cpu_times(master)
             subprocess.run(
                 [
@@ -179,6 +212,7 @@ def main() -> int:
             user, system = after[0] - before[0], after[1] - before[1]
             cpu = user + system
             stats = read_totals(prefix)
+            spent = cpu_by_request(cpu_log)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -206,6 +240,7 @@ def main() -> int:
         f"server CPU: {cpu:.1f} s, {1000 * cpu / max(requests, 1):.1f} ms per request "
         f"({1000 * user / max(requests, 1):.1f} user, {1000 * system / max(requests, 1):.1f} system)"
     )
+    print_cpu_by_request(spent, cpu)
     return 0 if failures == 0 else 1
 
 

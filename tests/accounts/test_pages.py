@@ -63,10 +63,10 @@ def test_people_page_runs_a_constant_number_of_queries(client, department, djang
     def rows(response) -> int:
         return response.content.decode().count("data-row=")
 
-    # session, user, team choices, saved views, count, page; 13 active people, then 43
-    measured(django_assert_num_queries, 6, people, rows, 13)
+    # the user, team choices, saved views, count, page; 13 active people, then 43
+    measured(django_assert_num_queries, 5, people, rows, 13)
     UserFactory.create_batch(30, team=department.north)
-    measured(django_assert_num_queries, 6, people, rows, 43)
+    measured(django_assert_num_queries, 5, people, rows, 43)
 
 
 @pytest.mark.parametrize(

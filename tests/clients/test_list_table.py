@@ -168,15 +168,15 @@ def test_page_and_export_answer_with_their_rows_in_a_constant_number_of_queries(
     def export_rows() -> int:
         return len(exported(client, "csv", ordering="-owner")) - 1
 
-    # session, user, owner and team choices, industry and territory choices, saved views, count, page
-    with django_assert_num_queries(9):
+    # the user, owner and team choices, industry and territory choices, saved views, count, page
+    with django_assert_num_queries(8):
         assert page_rows() == 3
-    with django_assert_num_queries(3):  # session, user, the rows
+    with django_assert_num_queries(2):  # the user, the rows
         assert export_rows() == 3
     for owner in (department.rep_north, department.rep_south):
         for grown in ClientFactory.create_batch(30, owner=owner, industry=IndustryFactory()):
             ActivityFactory(client=grown, owner=owner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert page_rows() == 50  # one page of 63
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert export_rows() == 63

@@ -94,13 +94,13 @@ def api_count_and_page(response) -> tuple[int, int]:
     return response.data["count"], len(response.data["results"])
 
 
-# session, user, filter choices (owner and team for managers; industry, territory), saved views,
-# count, page.
+# the user (the session is read from the cache), filter choices (owner and team for managers;
+# industry, territory), saved views, count, page.
 # Rows: the head sees the book's 4 clients, then 12 more of each of three reps; a lead the two
 # North clients, then 12 more of each North rep; a rep their own.
 @pytest.mark.parametrize(
     ("viewer", "queries", "rows"),
-    [("head", 9, (4, 40)), ("lead_north", 9, (2, 26)), ("rep_north", 7, (1, 13))],
+    [("head", 8, (4, 40)), ("lead_north", 8, (2, 26)), ("rep_north", 6, (1, 13))],
 )
 def test_client_list_page(client, department, book, django_assert_num_queries, viewer, queries, rows):
     client.force_login(getattr(department, viewer))
@@ -122,7 +122,7 @@ def test_client_list_page_searching_contacts(client, department, book, django_as
         django_assert_num_queries,
         department,
         book,
-        9,
+        8,
         lambda: client.get(reverse("clients:list"), {"search": "900"}),
         client_rows,
         (1, 37),  # the client with that phone, then every grown client (factory phones)
@@ -135,14 +135,14 @@ def test_client_export(client, department, book, django_assert_num_queries):
     def export():
         return client.get(reverse("clients:export", args=["xlsx"]))
 
-    assert_constant(django_assert_num_queries, department, book, 3, export, workbook_rows, (4, 40))
+    assert_constant(django_assert_num_queries, department, book, 2, export, workbook_rows, (4, 40))
 
 
 # The Deals card is loaded from the deals app (deals:client_deals), not read here: contacts
 # shown, one then 13. Whether the rep may change their own client and task is read off the rows
 # (accounts.visibility.row_meets): no query for either; a lead's rights over a team member's
 # client and task are asked of the database, two queries more, the same at both sizes.
-@pytest.mark.parametrize(("viewer", "queries"), [("rep_north", 10), ("lead_north", 12)])
+@pytest.mark.parametrize(("viewer", "queries"), [("rep_north", 9), ("lead_north", 11)])
 def test_client_page(client, department, book, django_assert_num_queries, viewer, queries):
     TaskFactory(client=book.north, owner=department.rep_north)
     client.force_login(getattr(department, viewer))
@@ -178,12 +178,12 @@ def test_logging_a_call_answers_the_panel_in_constant_queries(
         assert "Logged." in text
         return timeline_items(response)
 
-    # session, user, the client with its owner, its contacts and deals (the form's choices),
+    # the user, the client with its owner, its contacts and deals (the form's choices),
     # the write (two savepoints, the client re-read, on PostgreSQL held FOR KEY SHARE, the
     # insert, two releases), the timeline's count and page, the open tasks; the rights over
     # the rep's own client and tasks are read off the rows. The timeline: the book's call and
     # the new one, then 12 more.
-    queries = 15 if connection.vendor == "postgresql" else 14
+    queries = 14 if connection.vendor == "postgresql" else 13
     assert_constant(django_assert_num_queries, department, book, queries, log, logged, (2, 15))
 
 
@@ -193,8 +193,8 @@ def test_client_deals_panel(client, department, book, django_assert_num_queries)
     def panel():
         return client.get(reverse("deals:client_deals", args=[book.north.pk]))
 
-    # session, user, the client, its deals (with stage and owner): none, then 12
-    assert_constant(django_assert_num_queries, department, book, 4, panel, deals_shown, (0, 12))
+    # the user, the client, its deals (with stage and owner): none, then 12
+    assert_constant(django_assert_num_queries, department, book, 3, panel, deals_shown, (0, 12))
 
 
 def test_timeline_page(client, department, book, django_assert_num_queries):
@@ -203,19 +203,19 @@ def test_timeline_page(client, department, book, django_assert_num_queries):
         django_assert_num_queries,
         department,
         book,
-        5,
+        4,
         lambda: client.get(reverse("clients:timeline", args=[book.north.pk]), {"page": 1}),
         timeline_items,
         (1, 13),
     )
 
 
-# session, user, (person choices for managers), the three sections counted at once, a page of each, which
+# the user, (person choices for managers), the three sections counted at once, a page of each, which
 # of them may be changed. Rows: one task in each section (an empty section skips its page
 # query), then the grown tasks of the team (lead: today's 26 show a page of 25) or of the rep
 # (upcoming fits on one page).
 @pytest.mark.parametrize(
-    ("viewer", "queries", "rows"), [("lead_north", 8, (3, 38)), ("rep_north", 7, (3, 27))]
+    ("viewer", "queries", "rows"), [("lead_north", 7, (3, 38)), ("rep_north", 6, (3, 27))]
 )
 def test_my_day_page(client, department, book, django_assert_num_queries, viewer, queries, rows):
     today = timezone.localdate()

@@ -119,14 +119,14 @@ def test_page_and_export_run_a_constant_number_of_queries(client, department, dj
         return len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) - 1
 
     # 13 active people in the department fixture
-    with django_assert_num_queries(6):  # session, user, team choices, saved views, count, page
+    with django_assert_num_queries(5):  # the user, team choices, saved views, count, page
         assert rows_on_page() == 13
-    with django_assert_num_queries(3):  # session, user, the rows
+    with django_assert_num_queries(2):  # the user, the rows
         assert exported_rows() == 13
     UserFactory.create_batch(60, team=department.north)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert rows_on_page() == 50  # one page
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert exported_rows() == 73
 
 

@@ -246,16 +246,16 @@ def test_the_board_runs_a_constant_number_of_queries(client, department, stages,
     def rep_cards(response) -> int:
         return response.content.decode().count('<details class="rep-card')
 
-    # session, user, teams, the data's version; then, when the data changed since the rows
+    # the user, teams, the data's version; then, when the data changed since the rows
     # were last rendered: people, stages, figures, plans
-    measured(django_assert_num_queries, 8, board, rep_cards, 9)  # leads included
-    measured(django_assert_num_queries, 4, board, rep_cards, 9)  # nothing changed: rendered rows
+    measured(django_assert_num_queries, 7, board, rep_cards, 9)  # leads included
+    measured(django_assert_num_queries, 3, board, rep_cards, 9)  # nothing changed: rendered rows
     for number in range(8):
         person = UserFactory(username=f"seller{number}", team=department.south)
         for stage in ("Lead", "Proposal", "Negotiation", "Contract", "Won"):
             make_deal(person, stage=stage, facts=number % 3)
-    measured(django_assert_num_queries, 8, board, rep_cards, 17)
-    measured(django_assert_num_queries, 4, board, rep_cards, 17)
+    measured(django_assert_num_queries, 7, board, rep_cards, 17)
+    measured(django_assert_num_queries, 3, board, rep_cards, 17)
 
 
 def test_the_board_page_does_not_grow_with_the_deals(client, department, stages):
@@ -283,11 +283,11 @@ def test_an_opened_row_runs_a_constant_number_of_queries_and_shows_a_screenful(
     def deal_links(response) -> int:
         return len(re.findall(r'data-testid="(?:top|rep)-deal-\d+"', response.content.decode()))
 
-    # session, user, people, stages, figures, plans, top deal ids, top deals, their facts, deals
-    measured(django_assert_num_queries, 10, person, deal_links, 2)
+    # the user, people, stages, figures, plans, top deal ids, top deals, their facts, deals
+    measured(django_assert_num_queries, 9, person, deal_links, 2)
     for _ in range(30):
         make_deal(department.rep_north, facts=1)
-    measured(django_assert_num_queries, 10, person, deal_links, 13)  # 3 top + 10 others
+    measured(django_assert_num_queries, 9, person, deal_links, 13)  # 3 top + 10 others
     assert "19 more in the list" in person().content.decode()
 
 
@@ -358,11 +358,11 @@ def test_a_persons_deal_list_runs_a_constant_number_of_queries(
     def deal_rows(response) -> int:
         return len(re.findall(r'data-testid="rep-deal-\d+"', response.content.decode()))
 
-    # session, user, person, warning policy, deals
-    measured(django_assert_num_queries, 5, person_deals, deal_rows, 2)
+    # the user, person, warning policy, deals
+    measured(django_assert_num_queries, 4, person_deals, deal_rows, 2)
     for _ in range(12):
         make_deal(department.rep_north, facts=1)
-    measured(django_assert_num_queries, 5, person_deals, deal_rows, 14)
+    measured(django_assert_num_queries, 4, person_deals, deal_rows, 14)
 
 
 def test_an_opened_row_lists_the_persons_open_deals_only(client, department, stages):

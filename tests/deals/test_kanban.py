@@ -280,11 +280,11 @@ def test_show_more_runs_a_constant_number_of_queries(client, department, stages,
     def cards(response) -> int:
         return response.content.decode().count('class="deal-card')
 
-    # session, user, stages, warning policy, card ids, cards
-    measured(django_assert_num_queries, 6, more, cards, 1)
+    # the user, stages, warning policy, card ids, cards
+    measured(django_assert_num_queries, 5, more, cards, 1)
     for number in range(30):
         make_deal(department.rep_north, stage="Lead", facts=number % 2)
-    measured(django_assert_num_queries, 6, more, cards, 20)
+    measured(django_assert_num_queries, 5, more, cards, 20)
 
 
 def test_dropping_on_lost_without_a_reason_reopens_the_question_and_changes_nothing(
@@ -388,16 +388,16 @@ def test_kanban_runs_a_constant_number_of_queries(client, department, stages, dj
     def cards(response) -> int:
         return response.content.decode().count('class="deal-card')
 
-    # session, user, warning policy, filters' version, owner choices, team choices, stages,
+    # the user, warning policy, filters' version, owner choices, team choices, stages,
     # column sums, card ids, cards, the lost dialog's reasons
-    measured(django_assert_num_queries, 11, kanban, cards, 1)
+    measured(django_assert_num_queries, 10, kanban, cards, 1)
     for number in range(6):
         person = UserFactory(username=f"more{number}", team=department.south)
         for stage in ("Lead", "Qualified", "Proposal", "Negotiation", "Contract", "Won"):
             make_deal(person, stage=stage, facts=number % 2)
-    measured(django_assert_num_queries, 11, kanban, cards, 31)  # the won ones are not on the board
+    measured(django_assert_num_queries, 10, kanban, cards, 31)  # the won ones are not on the board
     # the filter form kept: no owner or team choices while nobody joined or left
-    measured(django_assert_num_queries, 9, kanban, cards, 31)
+    measured(django_assert_num_queries, 8, kanban, cards, 31)
 
 
 def test_the_kept_filter_form_shows_a_newcomer_at_once(client, department, stages):

@@ -132,18 +132,18 @@ def test_page_and_export_answer_with_their_rows_in_a_constant_number_of_queries(
     client, department, four, django_assert_num_queries
 ):
     client.force_login(department.head)
-    # session, user, warning policy, owner choices, team choices, stage choices, data version,
+    # the user, warning policy, owner choices, team choices, stage choices, data version,
     # count + sum (the data changed since the last visit), saved views, page
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert len(listed(client, ordering="-facts")) == 4
-    with django_assert_num_queries(4):  # session, user, warning policy, the rows
+    with django_assert_num_queries(3):  # the user, warning policy, the rows
         assert len(exported(client, ordering="owner")) - 1 == 4
     for number in range(60):
         person = UserFactory(username=f"seller{number}", team=department.north)
         make_deal(person, stage="Proposal", facts=number % 3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert len(listed(client, ordering="-facts")) == 50
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert len(exported(client, ordering="owner")) - 1 == 64
 
 

@@ -297,12 +297,12 @@ def test_the_list_page_and_api_run_a_constant_number_of_queries(
 ):
     def measure(rows):
         client.force_login(department.lead_north)
-        # session, user, the team's people (accounts.visibility.team_member_ids), the list's
+        # the user, the team's people (accounts.visibility.team_member_ids), the list's
         # version, count and sum, owner and team choices, page
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             page = client.get(reverse("documents:contract_list"))
         assert page.status_code == 200 and page.context["total_count"] == rows
-        with django_assert_num_queries(7):  # nothing changed: the count and sum are kept
+        with django_assert_num_queries(6):  # nothing changed: the count and sum are kept
             page = client.get(reverse("documents:contract_list"))
         assert page.status_code == 200 and page.context["total_count"] == rows
         api = api_as(department.lead_north)

@@ -144,7 +144,7 @@ def test_the_list_page_and_api_run_a_constant_number_of_queries(
 ):
     def measure(rows):
         client.force_login(department.lead_north)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             page = client.get(reverse("documents:request_list"))
         assert page.status_code == 200 and page.context["total_count"] == rows
         api = api_as(department.lead_north)

@@ -662,16 +662,16 @@ def test_fragments_run_a_constant_number_of_queries(
         return response.content.decode().count(marker)
 
     add_lines(1)
-    # session, user, deal, may write, totals, lines, payments, reasons
-    with django_assert_num_queries(8):
+    # the user, deal, may write, totals, lines, payments, reasons
+    with django_assert_num_queries(7):
         assert shown(schedule_url, 'data-testid="schedule-line"') == 1
-    # session, user, client, lines, totals
-    with django_assert_num_queries(5):
+    # the user, client, lines, totals
+    with django_assert_num_queries(4):
         assert shown(client_url, "<tr") == 2  # header + lines owed
     add_lines(15)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert shown(schedule_url, 'data-testid="schedule-line"') == 16
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert shown(client_url, "<tr") == 17
 
 

@@ -29,7 +29,14 @@ from deals.selectors.deals import (
 )
 from deals.selectors.pipeline import kanban_card
 from deals.selectors.policy import WarningPolicy
-from tests.factories import ActivityFactory, ClientFactory, DealFactory, ReviewFactory, TaskFactory
+from tests.factories import (
+    ActivityFactory,
+    ClientFactory,
+    DealFactory,
+    FactFactory,
+    ReviewFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +189,19 @@ def test_deals_read_with_what_their_warnings_read_cost_one_query(department, sta
     assert len(read) == 3
     assert all(deal.warn_no_open_task for deal in read)
     assert len(queries) == 1
+
+
+def test_the_annotations_made_once_are_not_changed_by_the_queries_that_use_them(department, stages):
+    """with_signals and deal_list share their subqueries across requests: a query that puts
+    them in a subquery of its own (its tables renamed U0, U1…), a union or a count leaves
+    them as they were, and the next request's SQL is the same as the first's."""
+    deal = DealFactory(owner=department.rep_north, stage=stages["Lead"])
+    FactFactory(deal=deal)
+    clock = Clock.current()
+    before = str(deal_list(viewer=department.head, clock=clock).query)
+    inner = with_signals(Deal.objects.all(), clock).filter(fact_count__gt=0, has_open_task=False)
+    assert list(Deal.objects.filter(pk__in=inner.values("pk")).values_list("pk", flat=True)) == [deal.pk]
+    assert deal_list(viewer=department.rep_north, clock=clock).filter(fact_count=1).count() == 1
+    listed = deal_list(viewer=department.head, clock=clock).order_by()
+    assert [row.pk for row in listed.filter(pk=deal.pk).union(listed.filter(pk=deal.pk))] == [deal.pk]
+    assert str(deal_list(viewer=department.head, clock=clock).query) == before

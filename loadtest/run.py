@@ -125,6 +125,26 @@ def print_cpu_by_request(spent: dict[str, list[float]], cpu: float) -> None:
     )
 
 
+# The cache the web processes share, as in production (compose.yaml, `make up`): what they
+# keep (a list's figures, the filter forms) and the sessions read through it.
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/3"
+
+
+def emptied_cache(url: str) -> str:
+    """``url``'s Redis database, emptied: nothing kept by an earlier run (of the same data,
+    whose versions are the same) answers this one's first requests."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError as error:
+        raise SystemExit(
+            f"make load serves the app with its cache on Redis, as in production: {url} ({error}). "
+            "Start Redis or set CACHE_URL."
+        ) from error
+    return url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
@@ -150,6 +170,7 @@ def main() -> int:
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         "WEB_THREADS": str(args.threads),  # read by salesdept/gunicorn_conf.py, as in production
         "DATABASE_STATEMENT_TIMEOUT": os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30s"),  # as start-web.sh
+        "CACHE_URL": emptied_cache(os.environ.get("CACHE_URL") or DEFAULT_CACHE_URL),
     }
     env["LOAD_SESSIONS"] = signed_in_sessions(env, ["head", *(f"rep{number}" for number in range(1, 13))])
     directory = tempfile.TemporaryDirectory()

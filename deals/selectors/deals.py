@@ -328,8 +328,12 @@ def deferred_signal_fields(query) -> list[str]:
     names, defer = query.deferred_loading
     if not names:
         return []
-    loaded = {name.removesuffix("_id") for name in names}
-    return [field for field in SIGNAL_FIELDS if (field.removesuffix("_id") in loaded) == defer]
+    if defer:  # a related row's field deferred (``stage__name``) leaves the deal's own
+        deferred = {name.removesuffix("_id") for name in names if "__" not in name}
+        return [field for field in SIGNAL_FIELDS if field.removesuffix("_id") in deferred]
+    # a related row's field loaded (``stage__name``) loads the deal's key to it
+    loaded = {name.split("__", 1)[0].removesuffix("_id") for name in names}
+    return [field for field in SIGNAL_FIELDS if field.removesuffix("_id") not in loaded]
 
 
 class _SignalsIterable(ModelIterable):

@@ -518,5 +518,11 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 PASSWORD_RESET_TIMEOUT = int(timedelta(days=1).total_seconds())
 # Sessions read from the cache, written through to the database: a request's session costs a
 # cache read instead of a query (0.45 ms of CPU of the 1.3 ms a signed-in request costs before
-# its view, measured in-process); the database keeps them when the cache is emptied.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# its view, measured in-process); the database keeps them when the cache is emptied. Only where
+# every process reads the same cache (Redis): with each process's own memory, a session ended in
+# one (signing out) would still be read from the others' memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    else "django.contrib.sessions.backends.db"
+)

@@ -16,6 +16,9 @@ LANGUAGE_CODE = "en"
 # Each test process keeps its own cache even when a Redis broker is set (CI's second pass):
 # parallel test workers must not read each other's cached counts.
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+# Sessions through the cache as in production (base.py), on either pass: each test process has
+# its own database and serves its own live server, so its memory is every reader's cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Serve static files straight from the apps, as `runserver` does, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -173,10 +173,21 @@ def test_deals_read_with_warnings_but_without_what_they_read_are_refused(departm
     [
         lambda deals: deals.only(*DEAL_ROW_FIELDS),
         lambda deals: deals.only("id", "stage", "created_at", "expected_close", "stage_changed_at"),
+        lambda deals: deals.select_related("stage").only(
+            "id", "stage__name", "created_at", "expected_close", "stage_changed_at"
+        ),
         lambda deals: deals.defer("title", "lost_comment"),
+        lambda deals: deals.select_related("stage").defer("stage__name"),
         lambda deals: deals,
     ],
-    ids=["only-row-fields", "only-stage-by-relation-name", "defer-others", "every-field"],
+    ids=[
+        "only-row-fields",
+        "only-stage-by-relation-name",
+        "only-a-field-of-the-stage",
+        "defer-others",
+        "defer-a-field-of-the-stage",
+        "every-field",
+    ],
 )
 def test_deals_read_with_what_their_warnings_read_cost_one_query(department, stages, narrowed):
     for _ in range(3):

@@ -386,3 +386,25 @@ def test_with_sentry_dsn_errors_go_to_sentry_from_django_and_celery():
     result = run_python(SENTRY_STATE, **SENTRY_ENV, SENTRY_DSN="https://public@sentry.example.invalid/1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True ['celery', 'django']"
+
+
+CACHED_DB = "django.contrib.sessions.backends.cached_db"
+DB_SESSIONS = "django.contrib.sessions.backends.db"
+
+
+def test_sessions_are_read_through_the_cache_only_where_every_process_shares_it():
+    """A session ended in one process (signing out) must end in all: with each process's own
+    memory for a cache, the others would still read it from theirs, so sessions stay in the
+    database alone; on Redis (CACHE_URL, or the broker's server) they are read through it."""
+    production = {**PRODUCTION_REQUIRED, "SECRET_KEY": REAL_KEY}
+    assert fresh_settings(PRODUCTION, **production).SESSION_ENGINE == DB_SESSIONS
+    shared = fresh_settings(PRODUCTION, **production, CELERY_BROKER_URL="redis://redis:6379/0")
+    assert shared.SESSION_ENGINE == CACHED_DB
+    assert fresh_settings(PRODUCTION, **production, CACHE_URL="redis://c:6379/5").SESSION_ENGINE == CACHED_DB
+    memory = fresh_settings(
+        PRODUCTION, **production, CELERY_BROKER_URL="redis://redis:6379/0", CACHE_URL="locmemcache://"
+    )
+    assert memory.SESSION_ENGINE == DB_SESSIONS
+    assert fresh_settings("salesdept.settings.local").SESSION_ENGINE == DB_SESSIONS
+    # the tests: one process per test database, whose memory is every reader's cache
+    assert fresh_settings("salesdept.settings.test").SESSION_ENGINE == CACHED_DB

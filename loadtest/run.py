@@ -125,23 +125,15 @@ def print_cpu_by_request(spent: dict[str, list[float]], cpu: float) -> None:
     )
 
 
-# The cache the web processes share, as in production (compose.yaml, `make up`): what they
-# keep (a list's figures, the filter forms) and the sessions read through it.
-DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/3"
-
-
 def emptied_cache(url: str) -> str:
-    """``url``'s Redis database, emptied: nothing kept by an earlier run (of the same data,
-    whose versions are the same) answers this one's first requests."""
+    """``url``'s Redis database (``CACHE_URL``), emptied: nothing kept by an earlier run (of the
+    same data, whose versions are the same) answers this one's first requests."""
     import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
     except redis.RedisError as error:
-        raise SystemExit(
-            f"make load serves the app with its cache on Redis, as in production: {url} ({error}). "
-            "Start Redis or set CACHE_URL."
-        ) from error
+        raise SystemExit(f"CACHE_URL={url}: {error}") from error
     return url
 
 
@@ -170,8 +162,9 @@ def main() -> int:
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         "WEB_THREADS": str(args.threads),  # read by salesdept/gunicorn_conf.py, as in production
         "DATABASE_STATEMENT_TIMEOUT": os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30s"),  # as start-web.sh
-        "CACHE_URL": emptied_cache(os.environ.get("CACHE_URL") or DEFAULT_CACHE_URL),
     }
+    if os.environ.get("CACHE_URL"):  # the cache on Redis, as in production; else each worker's memory
+        env["CACHE_URL"] = emptied_cache(os.environ["CACHE_URL"])
     env["LOAD_SESSIONS"] = signed_in_sessions(env, ["head", *(f"rep{number}" for number in range(1, 13))])
     directory = tempfile.TemporaryDirectory()
     cpu_log = Path(directory.name) / "cpu.log"

@@ -37,12 +37,14 @@ from accounts.roles import (
     sees_only_own,
     sees_team,
 )
+from core.locks import lock_one
 
 __all__ = [
     "VisibleQuerySet",
     "can_write",
     "ensure_can_write",
     "get_visible_or_404",
+    "lock_writable",
     "may_own",
     "owner_path_of",
     "row_meets",
@@ -237,3 +239,13 @@ def may_own(user, owner, *, assistant_may_write: bool | None = None, model=None)
     if is_lead(user) or (is_assistant(user) and assistant_may_write):
         return owner.team_id is not None and team_ids_of(user).filter(pk=owner.team_id).exists()
     return False
+
+
+def lock_writable(user, instance: models.Model):
+    """``instance``'s row locked until the transaction ends, for a write by ``user``: checked
+    as the caller read it (404 hidden, PermissionDenied read-only), then again on the locked
+    row, which is current, so the head's and an owner's answer are read off it
+    (``ensure_can_write(..., current=True)``); a refusal there is a lost race (a Conflict)."""
+    ensure_can_write(user, instance)
+    manager = type(instance)._default_manager
+    return lock_one(manager, pk=instance.pk, check=lambda row: ensure_can_write(user, row, current=True))

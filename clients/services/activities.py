@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.visibility import ensure_can_write
+from accounts.visibility import ensure_can_write, lock_writable
 from clients.models import Activity, ActivityKind, Client, Contact, Direction
 from clients.rules import ensure_can_write_client_records
 from clients.selectors import linked_deals
 from clients.services.checks import hold_client
 from core.dates import check_happened, errors_of
 from core.filters import check_date_in_range
-from core.locks import ensure_unchanged, lock_one
+from core.locks import ensure_unchanged
 from core.validation import full_clean
 
 MAX_ACTIVITY_MINUTES = 24 * 60
@@ -158,10 +158,7 @@ def activity_update(
     unknown = set(changes) - set(ACTIVITY_FIELDS)
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
-    ensure_can_write(by, activity)
-    activity = lock_one(
-        Activity.objects, pk=activity.pk, check=lambda row: ensure_can_write(by, row, current=True)
-    )
+    activity = lock_writable(by, activity)
     if shown:
         ensure_unchanged(activity, shown)
     # the client is read after the lock

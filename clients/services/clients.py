@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import QUOTA_CARRYING_ROLES
-from accounts.visibility import can_write, ensure_can_write
+from accounts.visibility import can_write, lock_writable
 from clients.history import DEAL_WON, HANDED_OVER, REASSIGNED, REASSIGNED_WITH_CLIENT, STATUS_CHANGED
 from clients.hooks import open_work_movers
 from clients.models import STATUS_MOVES, Client, ClientStatus, Contact, Industry, Segment, Source, Tier
@@ -195,8 +195,7 @@ def client_update(
     unknown = set(changes) - set(CLIENT_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"client_update() got unexpected fields: {sorted(unknown)}")
-    ensure_can_write(by, client)
-    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row, current=True))
+    client = lock_writable(by, client)
     if shown:
         ensure_unchanged(client, shown)
     if changes:
@@ -252,8 +251,7 @@ def client_reassign(*, by: User, client: Client, owner: User, move_open_work: bo
 @transaction.atomic
 def client_status_move(*, by: User, client: Client, status: str) -> Client:
     """Move a client along its lifecycle (lead → prospect → customer → former customer)."""
-    ensure_can_write(by, client)
-    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row, current=True))
+    client = lock_writable(by, client)
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     if status not in STATUS_MOVES.get(client.status, ()):
@@ -322,10 +320,9 @@ def client_hand_over(*, client: Client, to: User, by: User) -> Client:
 def client_delete(*, by: User, client: Client) -> None:
     """Delete a client with its contacts and activities — only one without deals: a client
     with history in the pipeline is kept (mark it a former customer instead)."""
-    ensure_can_write(by, client)
     # Locked first: a deal, contact or activity being added holds the row (hold_row) and
     # this waits for it, then sees it; one that comes after waits and finds the client gone.
-    client = lock_one(Client.objects, pk=client.pk, check=lambda row: ensure_can_write(by, row, current=True))
+    client = lock_writable(by, client)
     has_deals = _("This client has deals and cannot be deleted; mark it a former customer instead.")
     if client.deals.exists():
         raise ValidationError(has_deals)

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.visibility import ensure_can_write
+from accounts.visibility import ensure_can_write, lock_writable
 from clients.models import Client, Contact
 from clients.rules import ensure_can_write_client_records
 from clients.services.checks import hold_client
-from core.locks import ensure_unchanged, lock_one
+from core.locks import ensure_unchanged
 from core.validation import full_clean
 
 CONTACT_FIELDS = ("name", "position", "phone", "email", "is_decision_maker", "notes")
@@ -87,10 +87,7 @@ def contact_update(
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"contact_update() got unexpected fields: {sorted(unknown)}")
-    ensure_can_write(by, contact)
-    contact = lock_one(
-        Contact.objects, pk=contact.pk, check=lambda row: ensure_can_write(by, row, current=True)
-    )
+    contact = lock_writable(by, contact)
     if shown:
         ensure_unchanged(contact, shown)
     data = {field: getattr(contact, field) for field in CONTACT_FIELDS}

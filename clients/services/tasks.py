@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.visibility import ensure_can_write
+from accounts.visibility import lock_writable
 from clients.models import (
     OUTCOME_REQUIRED_KINDS,
     TASK_ACTIVITY_KIND,
@@ -31,7 +31,7 @@ from clients.services.checks import hold_client
 from core.dates import check_planned, errors_of
 from core.errors import Conflict
 from core.filters import check_date_in_range
-from core.locks import ensure_unchanged, lock_one
+from core.locks import ensure_unchanged
 from core.validation import full_clean
 
 MAX_TITLE_LENGTH = Task._meta.get_field("title").max_length
@@ -171,8 +171,7 @@ def task_update(*, by: User, task: Task, shown: dict[str, Any] | None = None, **
     unknown = set(changes) - set(TASK_FIELDS)
     if unknown:
         raise TypeError(f"task_update() got unexpected fields: {sorted(unknown)}")
-    ensure_can_write(by, task)
-    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row, current=True))
+    task = lock_writable(by, task)
     if task.status != TaskStatus.OPEN:
         raise _not_open()
     if shown:
@@ -210,8 +209,7 @@ def task_complete(
     and, when ``next_task`` is given (kind, title, due_date, due_time), plan the next one for
     the same owner, client, contact and deal. Everything or nothing: an invalid next task
     leaves the task open. Errors of the next task are keyed ``next_<field>``."""
-    ensure_can_write(by, task)
-    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row, current=True))
+    task = lock_writable(by, task)
     if task.status != TaskStatus.OPEN:
         raise _not_open()
     outcome = (outcome or "").strip()
@@ -256,8 +254,7 @@ def task_complete(
 
 @transaction.atomic
 def task_cancel(*, by: User, task: Task) -> Task:
-    ensure_can_write(by, task)
-    task = lock_one(Task.objects, pk=task.pk, check=lambda row: ensure_can_write(by, row, current=True))
+    task = lock_writable(by, task)
     if task.status != TaskStatus.OPEN:
         raise _not_open()
     task.status, task.cancelled_by, task.cancelled_at = TaskStatus.CANCELLED, by, timezone.now()

@@ -25,7 +25,7 @@ from core.money import MAX_MONEY, ZERO
 from deals.models import ApprovalStatus, Deal, DealLine, Product, StageKind, default_max_discount
 from deals.pricing import line_totals
 from deals.rules import can_approve_discount, can_manage_products
-from deals.services.checks import _ensure_can_change
+from deals.services.checks import _lock
 
 MAX_QUANTITY = Decimal("999999999.999")
 PRODUCT_FIELDS = ("name", "code", "unit", "list_price", "tax_rate", "max_discount_percent", "is_active")
@@ -165,8 +165,7 @@ LINE_BOUNDS = {
 def _lock_open_deal(deal: Deal, by: User) -> Deal:
     """The deal's row locked (lines of one deal change one at a time, so its amount is the
     sum of what is there); a closed deal's lines are its result and stay."""
-    _ensure_can_change(by, deal)
-    current = lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row, current=True))
+    current = _lock(deal, by)
     if current.stage.kind != StageKind.OPEN:
         raise ValidationError(_("The deal is closed: its lines no longer change."))
     return current

@@ -26,7 +26,7 @@ from deals.models import Deal, Quote, QuoteCounter, QuoteLanguage, QuoteLine, Qu
 from deals.pricing import Totals, sum_totals
 from deals.quote_pdf import quote_filename, quote_pdf
 from deals.rules import QUOTE_DECIDABLE, QUOTE_SENDABLE
-from deals.services.checks import _ensure_can_change
+from deals.services.checks import _ensure_can_change, _lock
 from deals.services.lines import lines_block_quote
 from deals.services.moves import deal_move
 
@@ -75,8 +75,7 @@ def quote_create(
 ) -> Quote:
     """Issue a proposal (a draft) from the deal's lines: the lines and totals are copied,
     so later changes of the deal leave the proposal as it was issued."""
-    _ensure_can_change(by, deal)
-    current = lock_one(Deal.objects, pk=deal.pk, check=lambda row: _ensure_can_change(by, row, current=True))
+    current = _lock(deal, by)
     if current.stage.kind != StageKind.OPEN:
         raise ValidationError(_("The deal is closed: it issues no more proposals."))
     blocked = lines_block_quote(current)

@@ -170,7 +170,7 @@ def _warning_q(warning: str, clock: Clock, *, is_open: Q) -> Q:
     if warning == DealWarning.PAST_CLOSE:
         return is_open & Q(expected_close__lt=clock.today)
     if warning == DealWarning.NO_OPEN_TASK:
-        return is_open & Q(~Exists(Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN)))
+        return is_open & Q(~Exists(_open_tasks_of_deal()))
     if warning == DealWarning.NOT_REVIEWED:
         recent = Review.objects.filter(deal=OuterRef("pk"), reviewed_at__gte=clock.review_cutoff)
         return is_open & Q(created_at__lt=clock.review_cutoff) & Q(~Exists(recent))
@@ -231,6 +231,12 @@ def severity_expression(clock: Clock, *, is_open: Q = OPEN) -> Case:
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
+def _open_tasks_of_deal() -> QuerySet[Task]:
+    """The outer deal's open tasks (a subquery's rows): "no open task", the flag the warning
+    reads and the soonest task all read these."""
+    return Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN)
+
+
 def has_facts_q() -> Q:
     return Q(Exists(Fact.objects.filter(deal=OuterRef("pk"))))
 
@@ -256,7 +262,7 @@ def _signal_annotations() -> dict[str, object]:
         "fact_count": fact_count(),
         "last_activity_at": _latest(Activity, "occurred_at"),
         "last_review_at": _latest(Review, "reviewed_at"),
-        "has_open_task": Exists(Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN)),
+        "has_open_task": Exists(_open_tasks_of_deal()),
     }
 
 
@@ -398,7 +404,7 @@ def deal_list(*, viewer: User, clock: Clock | None = None) -> QuerySet[Deal]:
 def _next_task_annotations() -> dict[str, Subquery]:
     """The soonest open task's title and due date, made once per process (as
     :func:`_signal_annotations`)."""
-    soonest = Task.objects.filter(deal=OuterRef("pk"), status=TaskStatus.OPEN).order_by(*TASK_ORDER)
+    soonest = _open_tasks_of_deal().order_by(*TASK_ORDER)
     return {
         "next_task": Subquery(soonest.values("title")[:1]),
         "next_task_due": Subquery(soonest.values("due_date")[:1]),

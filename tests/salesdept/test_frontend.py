@@ -182,3 +182,13 @@ def test_one_class_name_convention_without_app_prefixes_or_page_scopes():
     sources = list((STATIC / "css").glob("*.css")) + templates()
     offenders = [str(path.name) for path in sources if prefixed.search(path.read_text())]
     assert offenders == []
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(client, db):
+    """Without one, browsers ask for /favicon.ico on every first visit and log a 404."""
+    page = client.get(reverse("accounts:login")).content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert icon, "base.html names no icon"
+    answer = client.get(icon.group(1))
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content if answer.streaming else [answer.content]).startswith(b"<svg")
